@@ -1,0 +1,38 @@
+# inclusim: every target sets itself up on a fresh machine (Python 3.12 via pyenv's .python-version).
+PYTHON ?= python
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup run test test-all bench params clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; v=sys.version_info[:2]; sys.exit(0 if v==(3,12) else "inclusim needs Python 3.12 (found %d.%d); .python-version selects it through pyenv" % v)'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+## run: the main job, a policy comparison on the built-in default office (results in outputs/policy_compare)
+run: setup
+	$(VENV)/bin/inclusim
+
+## test: the fast test suite
+test: setup
+	$(PY) -m pytest -q
+
+## test-all: every test, the slow ones included
+test-all: setup
+	$(PY) -m pytest -q -m "slow or not slow"
+
+## bench: speed benchmark (writes docs/performance.md figures to stdout)
+bench: setup
+	$(PY) bench/benchmark.py
+
+## params: regenerate docs/parameters.md from the config schema
+params: setup
+	$(VENV)/bin/inclusim params --out docs/parameters.md
+
+clean:
+	rm -rf $(VENV) outputs .pytest_cache

@@ -1,0 +1,72 @@
+"""Mentor: a colleague or the leader at the workplace who supports a candidate day to day.
+
+Rules (brief 1.4, 7.2):
+* the hours the work takes depend on the candidate's needs and exceed the subsidised hours for
+  heavy cases [001:1004]; a mentor adds some unpaid goodwill hours, not unlimited;
+* support effect = share of needed hours delivered x competence x authority [003:23];
+* strain grows in hard weeks (problems, crises, unpaid hours) and less so when the adviser is in
+  contact [001:1574]; above a threshold the mentor withdraws [001:1604];
+* competence grows with practice, more with adviser co-creation [001:866], [001:906] and network
+  sessions [001:1192];
+* proven mentors can be registered for reuse [001:456].
+"""
+
+from __future__ import annotations
+
+import mesa
+
+
+class Mentor(mesa.Agent):
+    def __init__(self, model, *, employer, is_leader: bool, competence: float, authority: float):
+        super().__init__(model)
+        self.employer = employer
+        self.is_leader = is_leader
+        self.competence = competence
+        self.authority = authority
+        self.strain = 0.0
+        self.in_registry = False
+        self.available_from_week = 0
+        self.candidate = None
+        self.binding_agreement = False
+        self.subsidised_hours = 0.0
+        self.sessions_attended = 0
+        self.candidates_mentored = 0
+
+    def hours_needed(self, need_level: str, hidden_revealed: bool) -> float:
+        m = self.model.cfg.mentor
+        base = {"small": m.hours_needed_small, "medium": m.hours_needed_medium, "large": m.hours_needed_large}[need_level]
+        if hidden_revealed:
+            base *= m.hidden_need_hours_mult
+        return base * (1.0 - self.model.cfg.learning.kappa_mentor * self.competence)
+
+    def support(self, needed: float) -> tuple[float, float, float]:
+        """Hours delivered this week, unpaid hours among them, and the support effect (0-1)."""
+        if needed <= 0:
+            return 0.0, 0.0, 1.0
+        available = self.subsidised_hours + self.model.cfg.mentor.goodwill_hours
+        delivered = min(needed, available)
+        unpaid = max(0.0, delivered - self.subsidised_hours)
+        effect = (delivered / needed) * (0.5 + 0.5 * self.competence) * self.authority
+        return delivered, unpaid, min(1.0, effect)
+
+    def update_strain(self, hard: float, adviser_support: float) -> None:
+        """``adviser_support``: 0 without adviser contact this week, else the contact's quality (0-1)."""
+        m = self.model.cfg.mentor
+        if hard > 0:
+            relief = m.strain_relief_adviser * adviser_support
+            self.strain = min(1.0, self.strain + m.strain_gain * hard * (1.0 - relief))
+        else:
+            self.strain = max(0.0, self.strain - m.strain_recovery)
+
+    def burned_out(self) -> bool:
+        return self.strain > self.model.cfg.mentor.burnout_threshold
+
+    def learn(self, co_created: bool) -> None:
+        a = self.model.cfg.mentor.alpha_practice * (1.0 if co_created else 0.3)
+        self.competence += a * (1.0 - self.competence)
+
+    def attend_network(self) -> None:
+        m = self.model.cfg.mentor
+        self.sessions_attended += 1
+        self.competence += m.network_competence_gain * (1.0 - self.competence)
+        self.strain = max(0.0, self.strain - m.network_strain_relief)

@@ -1,0 +1,560 @@
+"""Typed configuration schema for inclusim.
+
+Every parameter is a dataclass field created with :func:`param`, which records its unit, its
+provenance (a seed line such as ``SEED 001:736``, an evidence ID such as ``EVID A1``, or
+``ASSUMPTION``) and the range a user may set. The same metadata drives three things:
+
+* validation (:func:`validate`): a value outside its range is rejected with a message naming the
+  field, the value and what is allowed;
+* the parameter table in ``docs/parameters.md`` (``inclusim params`` regenerates it);
+* Hydra's ConfigStore schema (:func:`register_configs`), so an unknown key or a wrong type in a
+  YAML file or on the command line is rejected before a model is built.
+
+Sources: ``seed`` = ``../shared/domain/seed-model.md`` (which cites the seed reports as
+``file:line``), ``EVID`` = ``../shared/domain/evidence.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+NEED_LEVELS = ("small", "medium", "large")
+MODES = ("saksbehandler", "hybrid", "jobbspesialist")
+SECTORS = (
+    "kindergarten",
+    "retail",
+    "hotel_restaurant",
+    "health_care",
+    "construction_crafts",
+    "industry",
+    "warehouse",
+    "school",
+    "other",
+)
+
+
+class ConfigError(ValueError):
+    """A user error in the configuration: names the field, the value and what is allowed."""
+
+
+def param(default, unit: str, source: str, lo=None, hi=None, choices=None, doc: str = ""):
+    """A config field with unit, provenance and allowed range recorded as metadata."""
+    meta = {"unit": unit, "source": source, "lo": lo, "hi": hi, "choices": choices, "doc": doc}
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda d=default: type(d)(d), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+# --------------------------------------------------------------------------------------------
+# Office: advisers, caseloads, hour budgets
+# --------------------------------------------------------------------------------------------
+@dataclass
+class OfficeConfig:
+    name: str = param("default", "-", "label", doc="Office label, carried into the results tables")
+    region: str = param("urban", "-", "SEED-QUAL 001:306, 001:432", choices=["urban", "rural"],
+                        doc="Urban or rural office; sets travel time per field visit")
+    n_advisers: int = param(12, "advisers", "ASSUMPTION (anchors: 9 advisers in Asker 001:398)", 1, 200,
+                            doc="Ordinary NAV advisers (veiledere) with a caseload")
+    caseload_ordinary: int = param(70, "users", "SEED 001:736 (60-70), 001:746 (>70, ~100)", 5, 250,
+                                   doc="Users on each ordinary adviser's caseload, all kinds")
+    target_share: float = param(0.25, "share", "SEED-QUAL 001:736 (not all 60-70 'skal ut'); ASSUMPTION value",
+                                0.0, 1.0, doc="Share of a caseload in the target group (complex needs, fit for a workplace pathway)")
+    n_job_specialists: int = param(3, "FTE", "ASSUMPTION (brief 9.1 default 2)", 0, 100,
+                                   doc="Job specialists (jobbspesialister) in the office")
+    js_caseload_cap: int = param(20, "users", "SEED 001:623; EVID F1", 1, 40,
+                                 doc="Most users a job specialist follows at once (job seekers and workers)")
+    adviser_hours_week: float = param(37.5, "h/week", "ASSUMPTION (Norwegian standard week)", 10.0, 45.0)
+    admin_hours_per_case: float = param(0.42, "h/week/user", "ASSUMPTION (brief 9.2: 0.35 for admin alone; + ordinary meetings); SEED-QUAL 001:648-652 ('ikke tid og rom')",
+                                        0.0, 2.0, doc="Casework per user on an ordinary caseload: decisions, plans, ordinary follow-up talks")
+    admin_floor_share: float = param(0.7, "share", "ASSUMPTION (vedtak and plans cannot be skipped)", 0.0, 1.0,
+                                     doc="Share of ordinary admin that is done before anything else")
+    admin_backlog_carry: float = param(1.0, "share", "SEED-QUAL 001:780, 001:734 (undone casework piles up); ASSUMPTION", 0.0, 1.0,
+                                       doc="Share of undone admin carried into next week's demand")
+    admin_hours_per_js_case: float = param(0.15, "h/week/user", "ASSUMPTION (brief 9.2; field role 001:625)", 0.0, 2.0)
+    leader_support: float = param(0.7, "index 0-1", "SEED-QUAL 001:225, 001:760, 003:23; value ASSUMPTION", 0.0, 1.0,
+                                  doc="How far the leader protects close-follow-up hours from ordinary work (001:774)")
+    adviser_turnover_hazard: float = param(0.004, "per week", "ASSUMPTION (~19 %/yr; SEED-QUAL 001:732)", 0.0, 0.1)
+    overload_turnover_mult: float = param(2.0, "x hazard", "SEED-QUAL 002:25 (pressure and frustration); value ASSUMPTION",
+                                          1.0, 10.0, doc="Turnover hazard multiplier in a week an adviser is over budget")
+    squeeze_exponent: float = param(1.0, "-", "SEED-QUAL 001:740, 001:748, 001:920 (time squeeze makes follow-up reactive); ASSUMPTION",
+                                    0.0, 5.0, doc="How steeply contact quality falls when an adviser's demand exceeds the budget")
+    review_postpone_weeks: int = param(4, "weeks", "SEED-QUAL 001:780 ('20 stykker uten aktivitetsplan'); ASSUMPTION", 1, 52,
+                                       doc="Delay of an activity review the adviser had no admin time for")
+    travel_hours_per_visit: float = param(0.5, "h", "ASSUMPTION (urban office)", 0.0, 5.0)
+    travel_hours_per_visit_rural: float = param(1.5, "h", "ASSUMPTION (SEED-QUAL 001:432 dispersed firms)", 0.0, 5.0)
+    known_firms_per_adviser: int = param(4, "firms", "SEED-QUAL 001:832, 001:934 (adviser 'har kontakt med en bedrift')",
+                                         0, 50, doc="Firms an adviser already knows and reuses")
+    case_meeting_hours: float = param(1.0, "h/week", "SEED-QUAL 001:1072, 001:1078; hours ASSUMPTION", 0.0, 5.0,
+                                      doc="Weekly case meeting for advisers with close-follow-up cases")
+
+
+# --------------------------------------------------------------------------------------------
+# Population: the target group on the caseloads
+# --------------------------------------------------------------------------------------------
+@dataclass
+class PopulationConfig:
+    name: str = param("default", "-", "label")
+    need_share_small: float = param(0.4, "share", "ASSUMPTION (levels SEED 001:694)", 0.0, 1.0)
+    need_share_medium: float = param(0.4, "share", "ASSUMPTION (levels SEED 001:694)", 0.0, 1.0)
+    need_share_large: float = param(0.2, "share", "ASSUMPTION (levels SEED 001:694)", 0.0, 1.0)
+    share_under_30: float = param(0.7, "share", "SEED-QUAL 001:426 (<30 target), 001:936 (some 30+)", 0.0, 1.0)
+    barrier_prevalence: float = param(0.3, "prob.", "ASSUMPTION (barrier list SEED 000:48, 000:52, 001:1420)", 0.0, 1.0,
+                                      doc="Chance of each of the five barriers for a medium-need candidate")
+    barrier_need_mult_small: float = param(0.5, "x", "ASSUMPTION", 0.0, 3.0)
+    barrier_need_mult_large: float = param(1.6, "x", "ASSUMPTION", 0.0, 3.0)
+    p_hidden_need: float = param(0.4, "prob.", "SEED-QUAL 001:792, 001:1034 ('ofte')", 0.0, 1.0,
+                                 doc="Chance a candidate has needs that show only after start")
+    hidden_need_reveal_weeks: float = param(6.0, "weeks", "ASSUMPTION (brief 9.3)", 1.0, 52.0,
+                                            doc="Mean weeks in work training until a hidden need shows")
+    capability0_small: float = param(0.45, "0-1", "ASSUMPTION (brief 9.3: 0.5)", 0.0, 1.0)
+    capability0_medium: float = param(0.28, "0-1", "ASSUMPTION (brief 9.3: 0.3)", 0.0, 1.0)
+    capability0_large: float = param(0.15, "0-1", "ASSUMPTION (brief 9.3)", 0.0, 1.0)
+    capability_sd: float = param(0.08, "0-1", "ASSUMPTION", 0.0, 0.5)
+    max_fte_large: float = param(0.7, "FTE", "SEED 001:1468 (70-80 %), 001:1535, 001:1558 (60 %)", 0.1, 1.0)
+    inflow_per_week: float = param(0.8, "users/week", "ASSUMPTION (~42 target-group users a year per office)", 0.0, 50.0)
+    own_job_hazard: float = param(0.001, "per week", "ASSUMPTION (ordinary follow-up also ends in jobs; EVID C2-C6)", 0.0, 0.1,
+                                  doc="Weekly chance a user in ordinary follow-up finds a job without a workplace pathway, at capability 0.5 (scales with capability squared)")
+    pool_exit_hazard: float = param(0.004, "per week", "ASSUMPTION (AAP max 3 years, EVID N3; 73.6 % of new disability from AAP, N5)",
+                                    0.0, 0.2, doc="Weekly chance a user in ordinary follow-up leaves NAV follow-up for other reasons")
+    entry_in_training_share: float = param(0.15, "share", "SEED-QUAL 001:407, 001:816 (some already in work training)", 0.0, 0.6)
+    p_refuse_mentor: float = param(0.05, "prob.", "SEED-QUAL 001:840", 0.0, 1.0)
+    p_interest_clear: float = param(0.8, "prob.", "SEED-QUAL 001:428-432, 001:802 (mapping finds interests)", 0.0, 1.0,
+                                    doc="Chance that mapping identifies the candidate's interest area")
+
+
+# --------------------------------------------------------------------------------------------
+# Labour market: employers and their acceptance
+# --------------------------------------------------------------------------------------------
+@dataclass
+class LabourMarketConfig:
+    name: str = param("urban", "-", "label")
+    n_firms: int = param(200, "firms", "ASSUMPTION (39 used in 001:408; ~140 in 000:9)", 5, 20000)
+    sector_weights: dict[str, float] = param(
+        {"kindergarten": 2.0, "retail": 2.0, "hotel_restaurant": 1.0, "health_care": 1.0,
+         "construction_crafts": 1.0, "industry": 1.0, "warehouse": 1.0, "school": 1.0, "other": 1.0},
+        "weights", "SEED-QUAL 001:409, 001:416 (kindergartens and shops often)",
+        doc="Relative share of firms (and of candidates' interests) by sector")
+    share_small: float = param(0.6, "share", "SEED-QUAL 001:1747 (majority <10 employees)", 0.0, 1.0)
+    share_exploitative: float = param(0.1, "share", "SEED-QUAL 001:812, 001:1809", 0.0, 1.0,
+                                      doc="Firms that take trainees but never hire ('evig arbeidstrening')")
+    share_info_colleagues: float = param(0.5, "share", "SEED-QUAL 001:1861-1865", 0.0, 1.0,
+                                         doc="Firms that tell colleagues about a candidate unprompted")
+    p_accept_training: float = param(0.25, "prob./contact", "ASSUMPTION (SEED anecdote 0/9 libraries 001:727)", 0.0, 1.0,
+                                     doc="Chance a typical firm accepts a work-training request when a mentor subsidy is offered")
+    subsidy_acceptance_mult: float = param(2.0, "x", "SEED-QUAL 001:1000, 001:1787", 1.0, 10.0,
+                                           doc="How much the mentor subsidy raises acceptance (acceptance without it is divided by this)")
+    known_firm_mult: float = param(1.6, "x", "SEED-QUAL 001:832, 001:934", 1.0, 5.0,
+                                   doc="Acceptance multiplier when the adviser already knows the firm")
+    p_interview_success: float = param(0.8, "prob.", "ASSUMPTION (T10 implicit)", 0.0, 1.0)
+    job_prospect_mean: float = param(0.65, "prob.", "SEED-QUAL 001:798, 001:804 ('jobb' scarce); ASSUMPTION value", 0.0, 1.0,
+                                     doc="Mean chance that a non-exploitative firm has a post when a trainee is ready")
+    hire_threshold: float = param(0.5, "capability 0-1", "SEED-QUAL 001:1907 (10 % too low), 001:1422 (half)", 0.05, 1.0,
+                                  doc="Work capability a firm needs to hire without subsidy")
+    hire_threshold_sd: float = param(0.08, "0-1", "ASSUMPTION", 0.0, 0.5)
+    small_firm_threshold_add: float = param(0.05, "0-1", "SEED-QUAL 001:1907 (small firms cannot carry low output)", 0.0, 0.5)
+    wage_subsidy_threshold_relief: float = param(0.12, "0-1", "SEED-QUAL 001:1519 ('NAV betaler halve lønna'); value ASSUMPTION",
+                                                 0.0, 0.5, doc="How far a wage subsidy lowers the capability a firm needs to hire")
+    capacity_small: int = param(1, "trainees", "ASSUMPTION", 1, 10)
+    capacity_large: int = param(2, "trainees", "ASSUMPTION", 1, 50)
+    leader_change_hazard: float = param(0.004, "per week", "ASSUMPTION (SEED-QUAL 001:918, 001:1519)", 0.0, 0.1)
+    p_end_on_leader_change: float = param(0.25, "prob.", "SEED-QUAL 001:1519 ('tilbake på NAV'); value ASSUMPTION", 0.0, 1.0)
+    firm_patience_weeks: int = param(18, "weeks", "SEED 001:1549 ('4-5 måneder')", 1, 104,
+                                     doc="Weeks of strain a firm tolerates before it ends a placement")
+    post_failure_penalty: float = param(0.05, "willingness", "SEED-QUAL 001:1108 vs 001:884, 001:1757", 0.0, 1.0)
+    success_boost: float = param(0.05, "willingness", "SEED-QUAL 001:1753, 001:1773", 0.0, 1.0)
+    p_conflict_week_no_info: float = param(0.03, "prob./week", "SEED-QUAL 001:257, 001:1877", 0.0, 1.0)
+    p_conflict_week_info: float = param(0.01, "prob./week", "SEED-QUAL 001:1883", 0.0, 1.0)
+
+
+# --------------------------------------------------------------------------------------------
+# Pathway dynamics of a candidate
+# --------------------------------------------------------------------------------------------
+@dataclass
+class PathwayConfig:
+    progress_rate: float = param(0.011, "capability/week", "ASSUMPTION (~1 year to readiness, SEED-QUAL 001:1903); calibrated",
+                                 0.0, 0.2)
+    progress_mult_no_support: float = param(0.35, "x", "SEED-QUAL 001:808, 001:1501", 0.0, 1.0,
+                                            doc="Progress with no mentor or on-site support, relative to full support")
+    progress_mult_poor_match: float = param(0.5, "x", "SEED-QUAL 001:834", 0.0, 1.0)
+    p_stall_week: float = param(0.05, "prob./week", "SEED-QUAL 001:1893, 001:241", 0.0, 1.0)
+    p_problem_week: float = param(0.05, "prob./week", "SEED-QUAL 001:922 ('små ting'); value ASSUMPTION", 0.0, 1.0,
+                                  doc="Base weekly chance of a small problem at the workplace")
+    problem_barrier_mult: float = param(0.25, "x per barrier", "ASSUMPTION (barriers 000:48, 000:52)", 0.0, 2.0)
+    escalation_weeks: int = param(3, "weeks", "SEED-QUAL 001:922, 004:31; value ASSUMPTION", 1, 26,
+                                  doc="Weeks an unnoticed small problem takes to become a crisis")
+    p_crisis_week: float = param(0.01, "prob./week", "SEED-QUAL 001:900, 001:1684 (psychological crises)", 0.0, 1.0)
+    p_crisis_resolve: float = param(0.5, "prob./week", "ASSUMPTION", 0.0, 1.0,
+                                    doc="Weekly chance a crisis is resolved when adviser crisis hours are delivered")
+    p_crisis_resolve_unaided: float = param(0.1, "prob./week", "ASSUMPTION", 0.0, 1.0)
+    h0_drop_small: float = param(0.0006, "per week", "ASSUMPTION (brief 6.3/9.3: 0.004); calibrated", 0.0, 0.5)
+    h0_drop_medium: float = param(0.0012, "per week", "ASSUMPTION (brief: 0.008); calibrated", 0.0, 0.5)
+    h0_drop_large: float = param(0.0025, "per week", "ASSUMPTION (brief: 0.015); calibrated", 0.0, 0.5)
+    m_no_mentor: float = param(2.0, "x hazard", "SEED-QUAL 001:808 ('trygghetsperson')", 1.0, 10.0)
+    c_crisis: float = param(6.0, "+ rel. hazard", "SEED-QUAL 001:900", 0.0, 50.0)
+    c_problem: float = param(1.0, "+ rel. hazard", "SEED-QUAL 001:922", 0.0, 20.0)
+    c_insecure: float = param(2.0, "+ rel. hazard at zero security", "SEED-QUAL 001:808, 001:1586", 0.0, 20.0)
+    c_poor_match: float = param(1.0, "+ rel. hazard at zero match", "SEED-QUAL 001:834, 001:1674", 0.0, 20.0)
+    training_period_weeks: int = param(13, "weeks", "SEED 001:1010, 001:1602 (3 months)", 1, 52)
+    period_end_weeks: int = param(3, "weeks", "SEED-QUAL 001:1586 (uncertainty before renewal)", 0, 13,
+                                  doc="Weeks before a period boundary in which insecurity rises (R1)")
+    period_end_insecurity: float = param(0.25, "security", "SEED-QUAL 001:1586, 001:243; value ASSUMPTION", 0.0, 1.0)
+    long_term_signal: bool = param(False, "bool", "SEED-QUAL 001:1014, 001:1945 (lever)",
+                                   doc="A clear long-term horizon from day 1 removes period-end insecurity")
+    max_training_weeks: int = param(104, "weeks", "SEED 001:1012 ('et par år'); EVID N8 (12+6 months)", 13, 520)
+    p_apprentice_at_eval: float = param(0.06, "prob.", "SEED 001:407 (2 of 49); calibrated", 0.0, 1.0,
+                                        doc="Chance a ready candidate under 25 takes an apprenticeship, given career guidance")
+    p_education_at_eval: float = param(0.05, "prob.", "SEED 001:407 (2 of 49), 001:1793; calibrated", 0.0, 1.0,
+                                       doc="Chance a ready candidate chooses education, given career guidance")
+    choice_without_guidance_mult: float = param(0.3, "x", "SEED-QUAL 001:454 (career guidance at evaluation); value ASSUMPTION",
+                                                0.0, 1.0, doc="Apprenticeship/education chance without a career-guidance meeting, relative")
+    move_on_after_weeks: int = param(26, "weeks", "SEED-QUAL 001:798 (training 'med mulighet for jobb' is scarce); ASSUMPTION",
+                                     1, 520, doc="A goal-setting adviser looks for another workplace after this long ready without an opening")
+    lockin_after_weeks: int = param(52, "weeks", "SEED-QUAL 001:1499, 001:1521", 13, 520,
+                                    doc="Weeks in training after which a plateaued candidate may be kept on permanent subsidy")
+    p_lockin: float = param(0.3, "prob. per boundary", "SEED-QUAL 001:1519-1521; value ASSUMPTION", 0.0, 1.0)
+    post_hire_hazard: float = param(0.006, "per week", "ASSUMPTION (brief 0.004; EVID D1, J1-J3 jobs end often)", 0.0, 0.2)
+    post_hire_mentor_kept_mult: float = param(0.5, "x", "SEED-QUAL 001:452; value ASSUMPTION", 0.0, 1.0)
+    post_hire_followup_mult: float = param(0.7, "x", "SEED-QUAL 001:452, 001:1509; value ASSUMPTION", 0.0, 1.0)
+    post_hire_need_mult_large: float = param(1.5, "x", "ASSUMPTION (EVID D2 structure)", 1.0, 5.0)
+    quit_wage_hazard: float = param(0.001, "per week", "SEED-QUAL 001:1905", 0.0, 0.1)
+    reentry_cooldown_weeks: int = param(13, "weeks", "ASSUMPTION", 0, 104,
+                                        doc="Weeks after a dropout, firm-ended placement or job loss before a new attempt")
+    wage_subsidy_weeks: int = param(52, "weeks", "ASSUMPTION (time-limited lønnstilskudd)", 0, 520)
+    p_wage_subsidy_at_hire: float = param(0.5, "prob.", "SEED-QUAL 001:454 ('lønnstilskudd'); value ASSUMPTION", 0.0, 1.0)
+    security0: float = param(0.5, "0-1", "ASSUMPTION", 0.0, 1.0)
+    security_adjust: float = param(0.3, "per week", "ASSUMPTION", 0.0, 1.0)
+
+
+# --------------------------------------------------------------------------------------------
+# Mentors, subsidy and network
+# --------------------------------------------------------------------------------------------
+@dataclass
+class MentorConfig:
+    share_leader_is_mentor: float = param(0.5, "share", "SEED-QUAL 001:1747 ('nokså utbredt'), 000:36", 0.0, 1.0)
+    competence0: float = param(0.2, "0-1", "SEED-QUAL 001:866 (little knowledge at start)", 0.0, 1.0)
+    competence0_sd: float = param(0.1, "0-1", "ASSUMPTION", 0.0, 0.5)
+    hours_needed_small: float = param(2.0, "h/week", "ASSUMPTION (EVID A3: 1-1.5 h/week contact)", 0.0, 40.0)
+    hours_needed_medium: float = param(4.0, "h/week", "ASSUMPTION", 0.0, 40.0)
+    hours_needed_large: float = param(6.0, "h/week", "SEED-QUAL 001:1004 (1 h/day can be too little)", 0.0, 40.0)
+    hidden_need_hours_mult: float = param(1.5, "x", "SEED-QUAL 001:792, 001:1034", 1.0, 5.0)
+    goodwill_hours: float = param(1.5, "h/week", "SEED-QUAL 001:1004 (work takes more than paid)", 0.0, 20.0,
+                                  doc="Unpaid hours a mentor will add beyond the subsidised hours")
+    strain_gain: float = param(0.04, "per hard week", "ASSUMPTION (brief 0.02; SEED-QUAL 001:1554)", 0.0, 1.0)
+    strain_relief_adviser: float = param(0.5, "x gain", "SEED-QUAL 001:1574, 000:68", 0.0, 1.0,
+                                         doc="Share of strain gain removed in a week the adviser is in contact")
+    strain_recovery: float = param(0.02, "per easy week", "ASSUMPTION", 0.0, 1.0)
+    burnout_threshold: float = param(0.7, "0-1", "ASSUMPTION (SEED-QUAL 001:1604)", 0.0, 1.0)
+    p_replace_mentor: float = param(0.5, "prob.", "SEED-QUAL 001:836 (P15); value ASSUMPTION", 0.0, 1.0,
+                                    doc="Chance an adviser in contact finds a replacement mentor when one withdraws")
+    network_session_hours: float = param(2.0, "h", "SEED 001:1252 ('På to timer')", 0.0, 8.0)
+    p_attend_binding: float = param(0.7, "prob.", "SEED-QUAL 001:1240-1246", 0.0, 1.0)
+    p_attend_voluntary: float = param(0.3, "prob.", "SEED-QUAL 001:2021", 0.0, 1.0)
+    network_competence_gain: float = param(0.03, "per session", "ASSUMPTION (SEED-QUAL 001:1192, 001:1640)", 0.0, 1.0)
+    network_strain_relief: float = param(0.05, "per session", "SEED-QUAL 001:1640-1644", 0.0, 1.0)
+    alpha_practice: float = param(0.02, "per supported week", "ASSUMPTION (SEED-QUAL 000:44, 001:906)", 0.0, 1.0)
+    handle_problem_weight: float = param(0.5, "x competence", "SEED-QUAL 001:906 ('selvgående'); ASSUMPTION", 0.0, 1.0,
+                                         doc="Chance per week a mentor defuses a small problem = weight x competence")
+    p_register_after_success: float = param(0.8, "prob.", "SEED-QUAL 001:456", 0.0, 1.0)
+    registry_pause_weeks: int = param(13, "weeks", "SEED-QUAL 001:1604 (capacity limits a new candidate)", 0, 104)
+
+
+# --------------------------------------------------------------------------------------------
+# Learning
+# --------------------------------------------------------------------------------------------
+@dataclass
+class LearningConfig:
+    adviser_competence0: float = param(0.2, "0-1", "SEED-QUAL 001:946 ('vettskremt' at first)", 0.0, 1.0)
+    js_competence0: float = param(0.5, "0-1", "SEED-QUAL 002:15, 002:37 (specialised competence)", 0.0, 1.0)
+    alpha_adviser_practice: float = param(0.02, "per case-week", "ASSUMPTION (SEED-QUAL 001:968-990)", 0.0, 1.0)
+    decay_inactive: float = param(0.002, "per week", "ASSUMPTION", 0.0, 0.1)
+    kappa_adviser: float = param(0.3, "share of hours saved", "SEED-QUAL 001:1334", 0.0, 0.9)
+    kappa_mentor: float = param(0.3, "share of hours saved", "SEED-QUAL 001:990", 0.0, 0.9)
+    office_spillover: float = param(0.01, "per week", "SEED-QUAL 001:982-986", 0.0, 0.2)
+    alpha_firm_per_inclusion: float = param(0.1, "per pathway", "ASSUMPTION (SEED-QUAL 001:1753, 001:1773)", 0.0, 1.0)
+    p_detect_proactive: float = param(0.7, "prob./contact", "ASSUMPTION (brief 0.5; SEED-QUAL 001:922, 004:31)", 0.0, 1.0)
+    confidence_acceptance_weight: float = param(0.5, "x", "SEED-QUAL 001:946, 001:1138", 0.0, 2.0,
+                                                doc="Acceptance multiplier is 1 + weight x (competence - 0.5)")
+
+
+# --------------------------------------------------------------------------------------------
+# Costs (no NOK figures in the seeds: all parameters)
+# --------------------------------------------------------------------------------------------
+@dataclass
+class CostConfig:
+    mentor_subsidy_nok_per_hour: float = param(400.0, "NOK/h", "ASSUMPTION (EVID N9: wage + employer contribution)", 0.0, 5000.0)
+    wage_nok_per_week_fte: float = param(9000.0, "NOK/week", "ASSUMPTION", 0.0, 100000.0)
+    wage_subsidy_rate: float = param(0.5, "share of wage", "SEED 001:1519 ('halve lønna')", 0.0, 1.0)
+
+
+# --------------------------------------------------------------------------------------------
+# Follow-up modes: what an adviser does with a case (the policies choose who gets which mode)
+# --------------------------------------------------------------------------------------------
+@dataclass
+class FollowupModeConfig:
+    mapping_weeks: int = param(3, "weeks", "SEED-QUAL 001:428-434, 001:802; SB none 001:834", 0, 26)
+    mapping_hours_per_week: float = param(2.0, "h/week", "SEED 001:738 (two talks at least)", 0.0, 20.0)
+    screening: bool = param(True, "bool", "SEED-QUAL 001:792 (case meeting decides fit)")
+    interest_based_search: bool = param(True, "bool", "SEED-QUAL 001:436, 001:822 (job match from interests)")
+    use_known_firms: float = param(0.2, "share of contacts", "SEED-QUAL 001:832, 001:934", 0.0, 1.0)
+    employer_contacts_per_week: float = param(1.0, "contacts/week", "ASSUMPTION (brief 9.2 SB 0.25/HY 1/JS 2)", 0.0, 20.0)
+    hours_per_employer_contact: float = param(1.0, "h", "ASSUMPTION (brief 9.2)", 0.0, 10.0)
+    field_based: bool = param(False, "bool", "SEED 001:623-625 ('hovedsakelig ute'); travel on every contact")
+    screen_exploitative: float = param(0.5, "prob.", "SEED-QUAL 001:860, 001:1328 ('hva skal til for å få jobb her?')", 0.0, 1.0,
+                                       doc="Chance the adviser spots a firm with no intention to hire and moves on")
+    search_give_up_weeks: int = param(52, "weeks", "ASSUMPTION (T8 not stated)", 1, 520)
+    interview_hours: float = param(2.0, "h", "ASSUMPTION (001:438)", 0.0, 20.0)
+    startup_hours: float = param(4.0, "h", "ASSUMPTION (brief 9.2; content 001:440)", 0.0, 20.0)
+    p_mentor: float = param(1.0, "prob.", "SEED-QUAL 001:1000 (SB: subsidy in a rush), 001:440", 0.0, 1.0,
+                            doc="Chance a mentor is in place at start-up")
+    subsidy_adjustable: bool = param(True, "bool", "SEED-QUAL 001:1004, 003:25")
+    fixed_subsidy_hours: float = param(5.0, "h/week", "SEED 001:1002 (one hour a day)", 0.0, 40.0)
+    early_weeks: int = param(8, "weeks", "SEED-QUAL 001:444 ('tett kontakt ... i starten')", 0, 52)
+    contact_interval_early: int = param(1, "weeks", "SEED-QUAL 001:444", 1, 52,
+                                        doc="Weeks between contacts with candidate and mentor in the first weeks")
+    contact_interval_stable: int = param(2, "weeks", "SEED-QUAL 001:444, 001:870", 1, 52)
+    contact_hours: float = param(1.0, "h", "ASSUMPTION (brief: hybrid 2.0 early / 0.75 stable h/week)", 0.0, 20.0)
+    visit_share: float = param(0.5, "share of contacts", "SEED-QUAL 001:870 (increasingly workplace visits)", 0.0, 1.0,
+                               doc="Share of contacts held at the workplace (adds travel)")
+    proactive: bool = param(True, "bool", "SEED 001:920 ('brannforebyggende')",
+                            doc="Contacts look for emerging problems; a reactive mode learns of problems only as crises")
+    crisis_hours: float = param(4.0, "h/week", "SEED-QUAL 001:912 ('et par ganger i uka')", 0.0, 40.0)
+    crisis_response_lag_weeks: int = param(0, "weeks", "SEED 001:1666 ('kan jo ta en måned') for SB", 0, 26)
+    onsite_support: float = param(0.0, "0-1", "SEED-QUAL 001:680 (JS may do the support work itself)", 0.0, 1.0,
+                                  doc="Share of the candidate's workplace support the adviser gives directly when a contact happens")
+    evaluation_interval_weeks: int = param(4, "weeks", "SEED-QUAL 001:916 (concrete goals); SB 001:960", 1, 52,
+                                           doc="How often readiness for a job is checked")
+    evaluation_hours: float = param(2.0, "h", "ASSUMPTION (001:454)", 0.0, 20.0)
+    sets_job_goal: bool = param(True, "bool", "SEED 001:860, 001:916 (avoid 'evig arbeidstrening')",
+                                doc="Adviser asks 'what does it take to get a job here?' and negotiates a wage subsidy")
+    career_guidance: bool = param(True, "bool", "SEED 001:454 (evaluation meeting)")
+    p_extend: float = param(0.95, "prob./boundary", "ASSUMPTION (brief 9.6: SB 0.7 / HY 0.9 / JS 0.9); SEED-QUAL 001:1897 (most > 3 months)", 0.0, 1.0)
+    encourage_info: float = param(0.6, "prob.", "SEED-QUAL 001:1883, 001:1889", 0.0, 1.0,
+                                  doc="Chance the adviser gets an uninformed firm to inform colleagues at start-up")
+    binding_agreement_share: float = param(0.5, "share", "SEED-QUAL 001:1234-1246", 0.0, 1.0)
+    network: bool = param(True, "bool", "SEED 001:448 (monthly mentor network)")
+    register_mentors: bool = param(True, "bool", "SEED 001:456 (mentor registry)")
+    p_reuse_registered: float = param(0.3, "prob./search", "ASSUMPTION (SEED-QUAL 001:422, 001:832)", 0.0, 1.0)
+    post_followup_weeks: int = param(26, "weeks", "SEED-QUAL 001:452; value ASSUMPTION", 0, 520)
+    post_followup_hours: float = param(0.5, "h/week", "ASSUMPTION", 0.0, 20.0)
+    keep_mentor_after_hire: float = param(0.9, "prob.", "SEED 001:452", 0.0, 1.0)
+    co_creation: bool = param(True, "bool", "SEED 001:680 (room and dependence on co-creation)",
+                              doc="Adviser contacts teach the mentor and the firm (natural support grows)")
+
+
+def _mode_sb() -> FollowupModeConfig:
+    return FollowupModeConfig(
+        mapping_weeks=0, screening=False, interest_based_search=False, use_known_firms=0.7,
+        employer_contacts_per_week=0.25, screen_exploitative=0.0, search_give_up_weeks=26,
+        interview_hours=1.0, startup_hours=1.5, p_mentor=0.7, subsidy_adjustable=False,
+        early_weeks=0, contact_interval_early=4, contact_interval_stable=4, contact_hours=0.25,
+        visit_share=0.0, proactive=False, crisis_hours=2.0, crisis_response_lag_weeks=4,
+        onsite_support=0.0, evaluation_interval_weeks=13, sets_job_goal=False, career_guidance=False,
+        p_extend=0.85, encourage_info=0.0, binding_agreement_share=0.0, network=False,
+        register_mentors=False, p_reuse_registered=0.0, post_followup_weeks=0, post_followup_hours=0.0,
+        keep_mentor_after_hire=0.2, co_creation=False,
+    )
+
+
+def _mode_hybrid() -> FollowupModeConfig:
+    return FollowupModeConfig()
+
+
+def _mode_js() -> FollowupModeConfig:
+    return FollowupModeConfig(
+        mapping_weeks=2, employer_contacts_per_week=2.0, field_based=True, use_known_firms=0.1,
+        screen_exploitative=0.6, search_give_up_weeks=104, p_mentor=0.6, contact_interval_early=1,
+        contact_interval_stable=1, contact_hours=1.2, visit_share=0.8, onsite_support=0.6,
+        evaluation_interval_weeks=4, network=False, register_mentors=False, p_reuse_registered=0.0,
+        post_followup_weeks=52, post_followup_hours=0.75, keep_mentor_after_hire=0.5, co_creation=False,
+        binding_agreement_share=0.0,
+    )
+
+
+@dataclass
+class FollowupConfig:
+    saksbehandler: FollowupModeConfig = field(default_factory=_mode_sb)
+    hybrid: FollowupModeConfig = field(default_factory=_mode_hybrid)
+    jobbspesialist: FollowupModeConfig = field(default_factory=_mode_js)
+
+
+# --------------------------------------------------------------------------------------------
+# Policy: who gets which follow-up mode
+# --------------------------------------------------------------------------------------------
+@dataclass
+class PolicyConfig:
+    name: str = param("hybrid", "-", "SEED 001:646-694",
+                      doc="Follow-up policy: saksbehandler, hybrid, jobbspesialist, brobygger or another registered module")
+    hybrid_slots: int = param(3, "cases/adviser", "SEED 001:712 (2-5), 001:768 ('de fire'), 001:892 (three)", 0, 40)
+    hybrid_volunteer_share: float = param(1.0, "share of advisers", "SEED-QUAL 001:223, 001:1981 (voluntary)", 0.0, 1.0)
+    hybrid_need_levels: list[str] = param(["medium", "large"], "need levels", "SEED 001:426, 001:792",
+                                          doc="Need levels a hybrid adviser takes into close follow-up")
+    hybrid_max_age: int = param(99, "years", "SEED 001:426 (pilots: under 30)", 18, 99,
+                                doc="Oldest candidate a hybrid adviser selects (29 reproduces the pilots)")
+    escalate_to_js: bool = param(True, "bool", "SEED 001:776, 001:792, 001:796",
+                                 doc="Hybrid cases that prove too heavy go to a job specialist (T3)")
+    js_need_levels: list[str] = param(["small", "medium", "large"], "need levels", "SEED-QUAL 001:623 (IPS zero exclusion)",
+                                      doc="Need levels referred to job specialists under the jobbspesialist policy")
+    js_max_queue: int = param(30, "users", "ASSUMPTION", 0, 10000,
+                              doc="Referrals stop while this many users wait for a job specialist")
+    review_interval_weeks: int = param(26, "weeks", "SEED-QUAL 001:834 (aktivitetskrav); value ASSUMPTION", 1, 260,
+                                       doc="Weeks between activity reviews of a user in ordinary follow-up")
+    p_placement_at_review: float = param(0.5, "prob.", "SEED-QUAL 001:834 ('vi bare plasserer dem ut'); ASSUMPTION", 0.0, 1.0,
+                                         doc="Chance an activity review starts an ordinary (SB) placement attempt")
+    theta_thin: float = param(0.3, "h/case/week", "ASSUMPTION (SEED-QUAL 001:684)", 0.0, 10.0,
+                              doc="A close case given fewer hours than this in a week drifts to saksbehandler follow-up")
+    theta_thick: float = param(0.5, "share of week", "ASSUMPTION (SEED-QUAL 001:684, 002:25)", 0.0, 1.0,
+                               doc="An adviser spending more than this share of the week on close cases has a JS-like load")
+    network_interval_weeks: int = param(4, "weeks", "SEED 001:448 (monthly); 001:1186 (bimonthly); 0 = none", 0, 52)
+
+
+# --------------------------------------------------------------------------------------------
+# Top level
+# --------------------------------------------------------------------------------------------
+#: run-control labels that do not change the model (left out of the config hash)
+LABEL_KEYS = ("name", "output_root")
+
+
+@dataclass
+class Config:
+    name: str = param("single", "-", "run control", doc="Label of the run or sweep; a sweep writes to output_root/name")
+    output_root: str = param("outputs", "-", "run control", doc="Folder for all results")
+    seed: int = param(1, "-", "run control", 0, 2**32 - 1, doc="One seed per run; named streams are split from it")
+    horizon_weeks: int = param(156, "weeks", "SEED 001:88 (3-year project)", 1, 1040)
+    record_events: bool = param(True, "bool", "run control", doc="Keep the event table (one row per state change)")
+    office: OfficeConfig = field(default_factory=OfficeConfig)
+    population: PopulationConfig = field(default_factory=PopulationConfig)
+    labour_market: LabourMarketConfig = field(default_factory=LabourMarketConfig)
+    pathway: PathwayConfig = field(default_factory=PathwayConfig)
+    mentor: MentorConfig = field(default_factory=MentorConfig)
+    learning: LearningConfig = field(default_factory=LearningConfig)
+    cost: CostConfig = field(default_factory=CostConfig)
+    followup: FollowupConfig = field(default_factory=FollowupConfig)
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
+
+
+# --------------------------------------------------------------------------------------------
+# Validation, conversion, hashing
+# --------------------------------------------------------------------------------------------
+def iter_params(obj: Any, prefix: str = ""):
+    """Yield (dotted_name, value, field) for every leaf parameter of a config dataclass."""
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        name = f"{prefix}{f.name}"
+        if dataclasses.is_dataclass(value):
+            yield from iter_params(value, name + ".")
+        else:
+            yield name, value, f
+
+
+def _check_leaf(name: str, value: Any, f: dataclasses.Field) -> None:
+    meta = f.metadata
+    lo, hi, choices = meta.get("lo"), meta.get("hi"), meta.get("choices")
+    expected = f.type if isinstance(f.type, type) else None
+    if f.type in ("bool", bool) and not isinstance(value, bool):
+        raise ConfigError(f"{name} = {value!r}: must be true or false")
+    if f.type in ("int", int) and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{name} = {value!r}: must be a whole number")
+    if f.type in ("float", float) and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise ConfigError(f"{name} = {value!r}: must be a number")
+    if choices is not None and value not in choices:
+        raise ConfigError(f"{name} = {value!r}: allowed values are {', '.join(map(str, choices))}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value != value:  # NaN
+            raise ConfigError(f"{name} = {value!r}: must be a number")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            unit = meta.get("unit", "")
+            raise ConfigError(f"{name} = {value!r}: allowed range is {lo} to {hi} ({unit})")
+    del expected
+
+
+def validate(cfg: Config) -> Config:
+    """Check every parameter against its declared type and range, and cross-field rules.
+
+    Raises ConfigError with a message naming the field, the value and what is allowed.
+    """
+    for name, value, f in iter_params(cfg):
+        _check_leaf(name, value, f)
+    pop = cfg.population
+    shares = (pop.need_share_small, pop.need_share_medium, pop.need_share_large)
+    if abs(sum(shares) - 1.0) > 1e-6:
+        raise ConfigError(
+            "population.need_share_small + need_share_medium + need_share_large = "
+            f"{sum(shares):g}: the three shares must add up to 1")
+    weights = cfg.labour_market.sector_weights
+    unknown = sorted(set(weights) - set(SECTORS))
+    if unknown:
+        raise ConfigError(f"labour_market.sector_weights has unknown sector(s) {unknown}: "
+                          f"allowed sectors are {', '.join(SECTORS)}")
+    if any((not isinstance(w, (int, float))) or w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+        raise ConfigError(f"labour_market.sector_weights = {dict(weights)}: weights must be >= 0 and not all 0")
+    for key in ("hybrid_need_levels", "js_need_levels"):
+        levels = list(getattr(cfg.policy, key))
+        bad = [x for x in levels if x not in NEED_LEVELS]
+        if bad:
+            raise ConfigError(f"policy.{key} = {levels}: allowed need levels are {', '.join(NEED_LEVELS)}")
+    from scenarios.policies import registered_policies  # late import: registry lives with the policies
+
+    if cfg.policy.name not in registered_policies():
+        raise ConfigError(f"policy.name = {cfg.policy.name!r}: allowed policies are "
+                          f"{', '.join(sorted(registered_policies()))}")
+    return cfg
+
+
+def to_dict(cfg: Config) -> dict:
+    return dataclasses.asdict(cfg)
+
+
+def merge(base, data: dict | None, prefix: str = ""):
+    """Return a copy of config dataclass ``base`` with the (possibly partial) nested ``data`` applied.
+
+    Unknown keys are an error naming the key and the keys allowed at that level.
+    """
+    known = {f.name for f in dataclasses.fields(base)}
+    changes = {}
+    for key, value in (data or {}).items():
+        if key not in known:
+            raise ConfigError(f"{prefix}{key}: unknown setting; allowed keys here are: {', '.join(sorted(known))}")
+        current = getattr(base, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{prefix}{key} = {value!r}: must be a group of settings")
+            changes[key] = merge(current, value, prefix=f"{prefix}{key}.")
+        else:
+            changes[key] = value
+    return dataclasses.replace(base, **changes)
+
+
+def from_dict(data: dict | None) -> Config:
+    """Build a Config from a partial nested dict on top of the defaults."""
+    return merge(Config(), data)
+
+
+def config_hash(cfg: Config) -> str:
+    """A short stable hash of every parameter value (the seed included)."""
+    data = to_dict(cfg)
+    for key in LABEL_KEYS:
+        data.pop(key, None)
+    blob = json.dumps(data, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def flat_params(cfg: Config) -> dict[str, Any]:
+    """Every leaf parameter as {dotted.name: value}; lists and dicts as JSON strings."""
+    out = {}
+    for name, value, _ in iter_params(cfg):
+        if name in LABEL_KEYS:
+            continue
+        out[name] = json.dumps(value, sort_keys=True) if isinstance(value, (list, dict)) else value
+    return out
+
+
+def register_configs() -> None:
+    """Register the schema with Hydra's ConfigStore (name ``base_config``)."""
+    from hydra.core.config_store import ConfigStore
+
+    cs = ConfigStore.instance()
+    cs.store(name="base_config", node=Config)

@@ -1,0 +1,117 @@
+"""The command line: single runs, sweeps (serial = parallel), resume after a kill, collect, errors."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+INCLUSIM = [sys.executable, "-m", "sim.cli"]
+SMALL = ["horizon_weeks=26", "office.n_advisers=3", "office.caseload_ordinary=30", "labour_market.n_firms=40"]
+TABLES = ("runs", "weekly", "events", "candidates")
+
+
+def cli(*args, cwd=None, check=True):
+    proc = subprocess.run([*INCLUSIM, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+    return proc
+
+
+def sweep(tmp: Path, name: str, jobs: int, extra=()):
+    return cli("-m", f"output_root={tmp}", f"name={name}", "policy=saksbehandler,hybrid", "seed=1,2",
+               f"hydra.launcher.n_jobs={jobs}", *SMALL, *extra)
+
+
+def read(folder: Path) -> dict[str, pd.DataFrame]:
+    return {t: pd.read_parquet(folder / f"{t}.parquet") for t in TABLES}
+
+
+def assert_same(a: dict, b: dict):
+    for t in TABLES:
+        pd.testing.assert_frame_equal(a[t], b[t], check_like=False)
+
+
+@pytest.fixture(scope="module")
+def serial_sweep(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("sweeps")
+    out = sweep(tmp, "serial", jobs=1)
+    return tmp, out
+
+
+def test_sweep_writes_one_row_per_run_and_a_summary(serial_sweep):
+    tmp, out = serial_sweep
+    folder = tmp / "serial"
+    runs = pd.read_parquet(folder / "runs.parquet")
+    assert len(runs) == 4 and runs["config_hash"].is_unique
+    assert set(runs["policy"]) == {"saksbehandler", "hybrid"} and set(runs["seed"]) == {1, 2}
+    assert {"cfg.office.n_advisers", "git_commit", "overrides"} <= set(runs.columns)
+    assert "Summary: mean over replications (90 % bootstrap interval)" in out.stdout
+    assert "[4/4 runs]" in out.stdout
+    assert (folder / "summary.csv").exists()
+
+
+def test_parallel_sweep_equals_serial_sweep(serial_sweep):
+    tmp, _ = serial_sweep
+    sweep(tmp, "parallel", jobs=2)
+    assert_same(read(tmp / "serial"), read(tmp / "parallel"))
+
+
+def test_collect_twice_gives_the_same_tables(serial_sweep):
+    tmp, _ = serial_sweep
+    first = read(tmp / "serial")
+    cli("collect", str(tmp / "serial"))
+    assert_same(first, read(tmp / "serial"))
+
+
+def test_killed_sweep_resumes_to_the_same_result(serial_sweep):
+    tmp, _ = serial_sweep
+    ref = read(tmp / "serial")
+    broken = tmp / "resumed"
+    shutil.copytree(tmp / "serial" / "runs", broken / "runs")
+    victims = sorted((broken / "runs").iterdir())[:2]
+    (victims[0] / "_COMPLETE").unlink()                 # killed while writing
+    (victims[0] / "events.parquet").write_bytes(b"half")
+    shutil.rmtree(victims[1])                            # never started
+    kept = sorted((broken / "runs").iterdir())[-1]
+    before = (kept / "runs.parquet").read_bytes()
+    out = sweep(tmp, "resumed", jobs=2)
+    assert out.stdout.count("  skip ") == 2
+    assert (kept / "runs.parquet").read_bytes() == before   # finished runs are not rewritten
+    assert_same(ref, read(broken))
+
+
+def test_single_run_prints_kpis_and_writes_tables(tmp_path):
+    out = cli(f"output_root={tmp_path}", "policy=jobbspesialist", *SMALL)
+    assert "ever employed" in out.stdout
+    written = list((tmp_path / "single").rglob("runs.parquet"))
+    assert len(written) == 1
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["office.n_advisers=0"], "office.n_advisers = 0: allowed range is 1 to 200"),
+    (["office.n_adviserz=3"], "office.n_adviserz"),
+    (["office.n_advisers=many"], "office.n_advisers"),
+    (["policy=magic"], "Could not find 'policy/magic'"),
+    (["collect", "/no/such/folder"], "sweep folder /no/such/folder does not exist"),
+])
+def test_user_errors_are_one_clear_message_without_traceback(tmp_path, args, fragment):
+    proc = cli(*args, f"output_root={tmp_path}" if args[0] != "collect" else "", check=False) \
+        if args[0] != "collect" else cli(*args, check=False)
+    assert proc.returncode != 0
+    text = proc.stdout + proc.stderr
+    assert fragment in text
+    assert "Traceback" not in text
+
+
+def test_bad_value_in_a_sweep_writes_nothing_and_keeps_earlier_results(serial_sweep):
+    tmp, _ = serial_sweep
+    before = (tmp / "serial" / "runs.parquet").read_bytes()
+    proc = cli("-m", f"output_root={tmp}", "name=serial", "office.n_advisers=0", "seed=1,2",
+               "hydra.launcher.n_jobs=1", *SMALL[:1], check=False)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert (tmp / "serial" / "runs.parquet").read_bytes() == before

@@ -1,0 +1,62 @@
+"""The config schema: defaults valid, bad values rejected with a message naming field, value and range."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.config import Config, ConfigError, config_hash, from_dict, iter_params, merge, validate
+
+
+def test_defaults_are_valid_and_every_parameter_has_unit_and_source():
+    validate(Config())
+    for name, _value, f in iter_params(Config()):
+        assert f.metadata.get("unit"), f"{name} has no unit"
+        assert f.metadata.get("source"), f"{name} has no source"
+
+
+@pytest.mark.parametrize("data, fragment", [
+    ({"office": {"n_advisers": 0}}, "office.n_advisers = 0: allowed range is 1 to 200"),
+    ({"population": {"share_under_30": 1.5}}, "population.share_under_30 = 1.5: allowed range is 0.0 to 1.0"),
+    ({"policy": {"name": "magic"}}, "policy.name = 'magic': allowed policies are"),
+    ({"office": {"region": "suburb"}}, "office.region = 'suburb': allowed values are urban, rural"),
+    ({"policy": {"hybrid_slots": 2.5}}, "policy.hybrid_slots = 2.5: must be a whole number"),
+    ({"pathway": {"long_term_signal": "yes"}}, "pathway.long_term_signal = 'yes': must be true or false"),
+    ({"population": {"need_share_small": 0.5}}, "the three shares must add up to 1"),
+    ({"labour_market": {"sector_weights": {"mining": 1.0}}}, "unknown sector(s) ['mining']"),
+    ({"policy": {"hybrid_need_levels": ["huge"]}}, "allowed need levels are small, medium, large"),
+])
+def test_bad_values_are_rejected_with_a_clear_message(data, fragment):
+    with pytest.raises(ConfigError) as exc:
+        validate(from_dict(data))
+    assert fragment in str(exc.value)
+
+
+def test_unknown_key_is_rejected_naming_the_key_and_the_allowed_keys():
+    with pytest.raises(ConfigError) as exc:
+        from_dict({"office": {"n_adviser": 3}})
+    msg = str(exc.value)
+    assert msg.startswith("office.n_adviser: unknown setting")
+    assert "n_advisers" in msg
+
+
+def test_merge_keeps_mode_specific_defaults():
+    cfg = from_dict({"followup": {"saksbehandler": {"contact_hours": 0.5}}})
+    assert cfg.followup.saksbehandler.contact_hours == 0.5
+    assert cfg.followup.saksbehandler.mapping_weeks == 0        # SB default kept
+    assert cfg.followup.hybrid.mapping_weeks == 3
+
+
+def test_config_hash_depends_on_values_not_on_labels():
+    a = Config()
+    assert config_hash(a) == config_hash(merge(a, {"name": "other", "output_root": "elsewhere"}))
+    assert config_hash(a) != config_hash(merge(a, {"seed": 2}))
+    assert config_hash(a) != config_hash(merge(a, {"office": {"caseload_ordinary": 71}}))
+
+
+def test_parameter_doc_matches_schema():
+    from pathlib import Path
+
+    from sim.paramdoc import parameter_table
+
+    doc = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
+    assert doc.read_text() == parameter_table(), "docs/parameters.md is stale: run `make params`"

@@ -1,0 +1,68 @@
+"""Invariants checked every week: nobody lost or duplicated, one state each, caps, hours >= 0."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from conftest import small_config
+from sim.model import PLACEMENT_STATES, InclusionModel
+from sim.states import ACTIVE_STATES, ALLOWED, State
+
+POLICIES = ["saksbehandler", "hybrid", "jobbspesialist", "brobygger"]
+
+
+def check_invariants(m: InclusionModel) -> None:
+    cands = m.candidates
+    ids = [c.unique_id for c in cands]
+    assert len(ids) == len(set(ids)) == m._serial                      # none lost, none duplicated
+    counts = Counter(c.state for c in cands)
+    for st in State:
+        assert m.state_counts[st] == counts.get(st, 0), st               # stocks match states
+    assert set(m.active) == {c.unique_id for c in cands if c.state in ACTIVE_STATES}
+    for c in cands:
+        if c.state in ACTIVE_STATES:
+            assert c.followup is not None and c.unique_id in c.followup.cases
+        if c.state == State.POOL:
+            assert c.unique_id in c.owner.pool
+    slots = m.cfg.policy.hybrid_slots
+    for adv in m.advisers:
+        assert set(adv.pool) == {c.unique_id for c in cands if c.owner is adv and c.state == State.POOL}
+        assert adv.n_close == sum(1 for c in adv.cases.values() if c.close)
+        assert 0 <= adv.n_close <= adv.hybrid_slots <= slots
+        assert all(c.state in ACTIVE_STATES for c in adv.cases.values())
+    for js in m.job_specialists:
+        assert len(js.cases) <= m.cfg.office.js_caseload_cap                # IPS caseload cap
+    placed = Counter(c.employer.unique_id for c in cands if c.state in PLACEMENT_STATES and c.employer)
+    for f in m.firms:
+        assert f.placements == placed.get(f.unique_id, 0)
+        assert 0 <= f.placements <= f.capacity
+    for mentor in m.mentors:
+        if mentor.candidate is not None:
+            assert mentor.candidate.mentor is mentor
+    led = m.ledger
+    assert (led.hours >= 0).all() and (led.unmet >= 0).all() and (led.mentor_hours >= 0).all()
+    assert np.isfinite(led.hours).all()
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_invariants_hold_every_week(policy):
+    m = InclusionModel(small_config(policy={"name": policy}, horizon_weeks=78,
+                                    population={"inflow_per_week": 0.5}))
+    check_invariants(m)
+    for _ in range(m.cfg.horizon_weeks):
+        m.step()
+        check_invariants(m)
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_event_log_replays_to_the_final_states(policy):
+    m = InclusionModel(small_config(policy={"name": policy}, horizon_weeks=104)).run()
+    state = {c.serial: State.POOL for c in m.candidates}
+    for week, cid, frm, to, cause in m.event_rows:
+        assert State(frm) == state[cid], (week, cid, cause)
+        assert frm == to or State(to) in ALLOWED[State(frm)], (State(frm), State(to), cause)
+        state[cid] = State(to)
+    assert all(state[c.serial] == c.state for c in m.candidates)

@@ -1,0 +1,65 @@
+"""Outcomes arise from the rules the way the seeds describe (default office, paired by seed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.config import Config, merge
+from sim.run import run_model
+
+SEEDS = range(1, 5)
+
+
+def runs(over: dict, seeds=SEEDS):
+    return [run_model(merge(Config(), {**over, "seed": s})).runs.iloc[0] for s in seeds]
+
+
+@pytest.fixture(scope="module")
+def by_policy():
+    return {p: runs({"policy": {"name": p}}) for p in ("saksbehandler", "hybrid", "jobbspesialist")}
+
+
+@pytest.mark.parametrize("policy", ["hybrid", "jobbspesialist"])
+@pytest.mark.parametrize("need", ["medium", "large"])
+def test_close_follow_up_beats_case_work_for_medium_and_large_needs(by_policy, policy, need):
+    diff = [a[f"ever_employed_share_{need}"] - b[f"ever_employed_share_{need}"]
+            for a, b in zip(by_policy[policy], by_policy["saksbehandler"])]
+    assert min(diff) > 0.05, diff           # better in every paired seed
+
+
+@pytest.mark.parametrize("policy", ["hybrid", "jobbspesialist"])
+def test_close_follow_up_costs_more_adviser_hours_per_candidate(by_policy, policy):
+    for a, b in zip(by_policy[policy], by_policy["saksbehandler"]):
+        assert a["hours_per_candidate"] > 1.5 * b["hours_per_candidate"]
+
+
+def test_reasons_are_visible_in_the_tables(by_policy):
+    """Case work loses users to unnoticed problems and poor matches: more crises per placement."""
+    sb, hy = by_policy["saksbehandler"], by_policy["hybrid"]
+    assert np.mean([r["refusal_rate"] for r in sb]) > np.mean([r["refusal_rate"] for r in hy])
+    assert np.mean([r["hours_per_candidate_mentor_followup"] for r in hy]) > \
+        3 * np.mean([r["hours_per_candidate_mentor_followup"] for r in sb])
+
+
+def test_too_many_close_cases_overload_the_adviser_and_worsen_each_case():
+    few = runs({"policy": {"name": "hybrid", "hybrid_slots": 2}}, seeds=range(1, 7))
+    many = runs({"policy": {"name": "hybrid", "hybrid_slots": 12}}, seeds=range(1, 7))
+    mean = lambda rs, k: float(np.mean([r[k] for r in rs]))  # noqa: E731
+    assert mean(many, "adviser_pressure_hybrid") > mean(few, "adviser_pressure_hybrid") + 0.2
+    assert mean(many, "hybrid_case_weeks_drifted_share") > mean(few, "hybrid_case_weeks_drifted_share") + 0.1
+    assert mean(many, "reviews_postponed_share") > mean(few, "reviews_postponed_share") + 0.05
+    assert mean(many, "close_episode_success_share") < mean(few, "close_episode_success_share") - 0.03
+
+
+def test_hybrid_pilot_setting_lands_in_the_range_the_seeds_report():
+    """36/49 employed, 2 apprenticeships, 2 in education [001:407], read as an upper bound."""
+    pilot = {"office": {"leader_support": 0.9, "caseload_ordinary": 60, "n_advisers": 10},
+             "learning": {"adviser_competence0": 0.4},
+             "policy": {"name": "hybrid", "hybrid_max_age": 29, "hybrid_volunteer_share": 0.5}}
+    rs = runs(pilot, seeds=range(1, 9))
+    employed = np.mean([r["close_employed_share_1y"] for r in rs])
+    assert 0.50 <= employed <= 0.80, employed
+    assert 0.0 < np.mean([r["close_apprentice_share_1y"] for r in rs]) <= 0.10
+    assert 0.0 < np.mean([r["close_education_share_1y"] for r in rs]) <= 0.10
+    assert 30 <= np.mean([r["n_close_cases"] for r in rs]) <= 70   # about 49 users over 3 years

@@ -1,0 +1,95 @@
+"""Policies decide who gets which follow-up; they never set outcome rates."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+
+from conftest import small_config
+from scenarios.policies import Policy, register, registered_policies
+from sim.model import InclusionModel
+from sim.states import State
+
+
+def run(policy_name, **over):
+    over.setdefault("policy", {})
+    over["policy"] = {"name": policy_name, **over["policy"]}
+    return InclusionModel(small_config(horizon_weeks=104, **over)).run()
+
+
+def test_the_four_policies_are_registered():
+    assert {"saksbehandler", "hybrid", "jobbspesialist", "brobygger"} <= set(registered_policies())
+
+
+def test_saksbehandler_uses_neither_close_follow_up_nor_job_specialists():
+    m = run("saksbehandler")
+    assert not m.job_specialists
+    assert not any(c.ever_close or c.ever_js for c in m.candidates)
+    assert all(a.role == "saksbehandler" for a in m.advisers)
+    assert any(c.n_placements for c in m.candidates)   # quick placements still happen
+
+
+def test_hybrid_selects_only_the_need_levels_it_is_told_to():
+    m = run("hybrid", policy={"hybrid_need_levels": ["medium"], "hybrid_max_age": 29})
+    close = [c for c in m.candidates if c.ever_close]
+    assert close
+    assert all(c.need_level0 in ("small", "medium") and c.age <= 29 for c in close)
+
+
+def test_jobbspesialist_refers_users_and_respects_the_queue_limit():
+    m = run("jobbspesialist")
+    assert any(c.ever_js for c in m.candidates)
+    assert not any(c.ever_close for c in m.candidates)
+    assert max(r["js_queue"] for r in m.weekly_rows) <= m.cfg.policy.js_max_queue
+
+
+def test_brobygger_allocates_by_need_level():
+    m = run("brobygger")
+    assert all(c.need_level0 != "large" for c in m.candidates if c.ever_close)
+    assert all(c.need_level == "large" for c in m.candidates if c.ever_js)
+    smalls = [c for c in m.candidates if c.need_level == "small" and c.n_placements]
+    assert smalls and not any(c.ever_close or c.ever_js for c in smalls)
+
+
+def test_policies_carry_no_outcome_rates():
+    """A policy module may only decide allocation: no hazard, probability of a job, or dropout rate."""
+    import scenarios.policies.brobygger as b
+    import scenarios.policies.hybrid as h
+    import scenarios.policies.jobbspesialist as j
+    import scenarios.policies.saksbehandler as s
+
+    for mod in (s, h, j, b):
+        names = set()
+        for node in ast.walk(ast.parse(inspect.getsource(mod))):
+            if isinstance(node, ast.Name):
+                names.add(node.id.lower())
+            elif isinstance(node, ast.Attribute):
+                names.add(node.attr.lower())
+        for word in ("hazard", "dropout", "employ", "hire", "p_job", "progress"):
+            assert not [n for n in names if word in n], f"{mod.__name__} uses a name with {word!r}"
+
+
+def test_a_fifth_policy_is_one_module_and_runs_without_edits_elsewhere():
+    @register
+    class YoungHybrid(Policy):
+        name = "young_hybrid_test"
+
+        def adviser_role(self, index):
+            return "hybrid"
+
+        def hybrid_slots(self, role):
+            return 2
+
+        def eligible_for_close(self, model, adviser, cand):
+            return cand.age < 25
+
+    m = InclusionModel(small_config(policy={"name": "young_hybrid_test"}, horizon_weeks=52)).run()
+    close = [c for c in m.candidates if c.ever_close]
+    assert close and all(c.age < 25 for c in close)
+    assert all(a.n_close <= 2 for a in m.advisers)
+
+
+def test_entry_shortcut_users_start_in_training():
+    m = InclusionModel(small_config(population={"entry_in_training_share": 0.5}))
+    started = [c for c in m.candidates if c.state == State.TRAINING]
+    assert len(started) > 0.3 * len(m.candidates)

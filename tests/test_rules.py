@@ -1,0 +1,150 @@
+"""Unit tests of single behaviour rules on tiny hand-built models."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import bare_model, place_in_training
+from sim.states import ALLOWED, State, TransitionError
+
+
+def test_employer_acceptance_rises_with_subsidy_known_firm_and_adviser_confidence():
+    m = bare_model()
+    firm = m.firms[0]
+    firm.willingness = 0.5
+    base = firm.acceptance_probability(subsidy_offered=True, known=False, adviser_competence=0.5, interest_match=True)
+    assert base == pytest.approx(m.cfg.labour_market.p_accept_training)
+    assert firm.acceptance_probability(subsidy_offered=False, known=False, adviser_competence=0.5,
+                                       interest_match=True) < base
+    assert firm.acceptance_probability(subsidy_offered=True, known=True, adviser_competence=0.5,
+                                       interest_match=True) > base
+    assert firm.acceptance_probability(subsidy_offered=True, known=False, adviser_competence=0.9,
+                                       interest_match=True) > base
+    firm.willingness = 1.0
+    assert firm.acceptance_probability(subsidy_offered=True, known=True, adviser_competence=1.0,
+                                       interest_match=True) <= 0.95
+
+
+def test_openings_wage_subsidy_and_exploitative_firms():
+    m = bare_model()
+    firm = next(f for f in m.firms if not f.exploitative)
+    assert firm.opening_probability(13) == pytest.approx(firm.job_prospect)
+    assert firm.opening_probability(4) < firm.opening_probability(26)
+    assert firm.hire_threshold(wage_subsidy=True) < firm.hire_threshold(wage_subsidy=False)
+    bad = next(f for f in m.firms if f.exploitative) if any(f.exploitative for f in m.firms) else None
+    if bad is not None:
+        assert bad.opening_probability(52) == 0.0
+
+
+def test_informing_colleagues_lowers_conflict_risk():
+    m = bare_model()
+    firm = m.firms[0]
+    firm.informs_colleagues = False
+    no_info = firm.conflict_probability()
+    firm.informs_colleagues = True
+    assert firm.conflict_probability() < no_info
+
+
+def test_mentor_support_strain_and_learning():
+    m = bare_model()
+    cand = place_in_training(m, m.candidates[0], mode="hybrid")
+    mentor = cand.mentor
+    assert mentor is not None
+    mentor.subsidised_hours = 2.0
+    delivered, unpaid, effect = mentor.support(10.0)
+    assert delivered == pytest.approx(2.0 + m.cfg.mentor.goodwill_hours)
+    assert unpaid == pytest.approx(m.cfg.mentor.goodwill_hours)
+    assert 0 < effect < 1
+    low = mentor.competence
+    mentor.competence = min(1.0, low + 0.4)
+    assert mentor.support(10.0)[2] > effect
+    mentor.strain = 0.0
+    mentor.update_strain(1.0, adviser_support=0.0)
+    alone = mentor.strain
+    mentor.strain = 0.0
+    mentor.update_strain(1.0, adviser_support=1.0)
+    assert mentor.strain < alone
+    c0 = mentor.competence
+    mentor.learn(co_created=True)
+    c1 = mentor.competence
+    mentor.competence = c0
+    mentor.learn(co_created=False)
+    assert c1 > mentor.competence > c0
+
+
+def test_dropout_hazard_mechanisms():
+    m = bare_model()
+    cand = place_in_training(m, m.candidates[0], mode="hybrid")
+    cand.security, cand.crisis, cand.problem_weeks = 0.8, False, 0
+    base = cand.dropout_hazard()
+    cand.crisis = True
+    assert cand.dropout_hazard() > base
+    cand.crisis = False
+    cand.security = 0.2
+    assert cand.dropout_hazard() > base
+    cand.security = 0.8
+    mentor, cand.mentor = cand.mentor, None
+    assert cand.dropout_hazard() == pytest.approx(base * m.cfg.pathway.m_no_mentor)
+    cand.mentor = mentor
+    cand.match = 0.2
+    assert cand.dropout_hazard() > base
+
+
+def test_illegal_transition_is_refused():
+    m = bare_model()
+    cand = m.candidates[0]
+    assert State.EMPLOYED in ALLOWED[State.POOL]
+    with pytest.raises(TransitionError):
+        cand.move_to(State.POST_FOLLOWUP, "not allowed from POOL")
+
+
+def _problem_resolved_share(mode: str, n: int = 300) -> float:
+    """Share of users whose small problem is gone after one week with an adviser contact."""
+    m = bare_model(office={"n_advisers": 2, "caseload_ordinary": 200, "target_share": 1.0},
+                   labour_market={"n_firms": 800, "share_exploitative": 0.0})
+    resolved = 0
+    for cand in m.candidates[:n]:
+        place_in_training(m, cand, mode=mode)
+        if cand.mentor is not None:
+            cand.mentor.competence = 0.0   # isolate the adviser's part
+        cand.problem_weeks = 1
+        cand.contact_this_week = True
+        cand.training_week(m.week)
+        resolved += cand.problem_weeks == 0 and not cand.crisis
+    return resolved / n
+
+
+def test_proactive_contact_defuses_small_problems_reactive_contact_does_not():
+    proactive = _problem_resolved_share("hybrid")
+    reactive = _problem_resolved_share("saksbehandler")
+    assert reactive == 0.0
+    assert proactive > 0.25
+
+
+@pytest.mark.parametrize("p_extend, expected", [(1.0, State.TRAINING), (0.0, State.NOT_SUCCESSFUL)])
+def test_period_boundary_extends_or_ends(p_extend, expected):
+    m = bare_model(followup={"hybrid": {"p_extend": p_extend}})
+    cand = place_in_training(m, m.candidates[0], mode="hybrid")
+    cand.capability_at_period_start = cand.capability - 0.1   # progress was made
+    m._period_boundary(cand, m.modes["hybrid"], weeks_in=13)
+    assert cand.state == expected
+
+
+def test_hidden_need_raises_need_and_sends_heavy_hybrid_case_to_job_specialist():
+    m = bare_model(policy={"name": "hybrid", "hybrid_need_levels": ["medium"]})
+    cand = next(c for c in m.candidates if c.need_level == "medium")
+    place_in_training(m, cand, mode="hybrid")
+    cand.hidden_need = True
+    cand.reveal_hidden_need(m.week)
+    assert cand.need_level == "large"
+    assert cand.mode_name == "jobbspesialist" and cand.state == State.TRAINING
+    assert cand.followup in m.job_specialists
+
+
+def test_time_squeeze_lowers_contact_quality():
+    m = bare_model()
+    adv = m.advisers[0]
+    adv.pressure = 1.0
+    assert adv.followup_quality == 1.0
+    adv.pressure = 1.5
+    assert adv.followup_quality == pytest.approx(1 / 1.5)
