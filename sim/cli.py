@@ -6,6 +6,7 @@
     inclusim -m +experiment=NAME           a ready sweep from conf/experiment/
     inclusim collect SWEEP_DIR             (re)build the tidy tables of a sweep folder
     inclusim summary SWEEP_DIR             print the summary table of a collected sweep
+    inclusim progress SWEEP_DIR            runs done / total, elapsed, time left (e.g. on a cluster)
     inclusim params [--out FILE]           write the parameter table (docs/parameters.md)
 
 User errors (unknown keys, wrong types, values out of range, missing folders) print one line
@@ -19,7 +20,7 @@ import sys
 from pathlib import Path
 
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
-SUBCOMMANDS = ("collect", "summary", "params", "report")
+SUBCOMMANDS = ("collect", "summary", "progress", "params", "report")
 MAIN_JOB = ["-m", "+experiment=policy_compare"]
 
 
@@ -34,9 +35,12 @@ def to_config(dcfg):
 
     from sim.config import Config, from_dict, validate
 
-    data = OmegaConf.to_container(dcfg, resolve=True)
-    data.pop("hydra", None)
-    data.pop("experiment", None)
+    data = {}
+    for key in dcfg:
+        if key in ("hydra", "experiment", "scenario"):
+            continue
+        value = dcfg[key]
+        data[key] = OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else value
     cfg = from_dict(data) if not isinstance(data, Config) else data
     return validate(cfg)
 
@@ -64,6 +68,8 @@ def task(dcfg) -> None:
     result = run_model(cfg)
     model_overrides = [o for o in hc.overrides.task if not _is_label_override(o)]
     result.runs["overrides"] = " ".join(model_overrides)
+    # what distinguishes this run from its replications: the overrides minus the seed
+    result.runs["variant"] = " ".join(o for o in model_overrides if o.split("=", 1)[0] != "seed") or cfg.policy.name
     result.meta["overrides"] = list(hc.overrides.task)
     write_run(result, out)
     if multirun:
@@ -75,7 +81,7 @@ def task(dcfg) -> None:
 def _is_label_override(override: str) -> bool:
     """Overrides that name or place a run but do not change the model (kept out of result tables)."""
     key = override.lstrip("+~").split("=", 1)[0]
-    return key in ("name", "output_root") or key.startswith("hydra.")
+    return key in ("name", "output_root", "experiment") or key.startswith("hydra.") or key.startswith("hydra/")
 
 
 def print_single(result, out: Path) -> None:
@@ -100,9 +106,12 @@ def after_sweep(sweep_dir: Path, config=None) -> None:
     """Collect a finished sweep, print and save its summary."""
     from sim.sweep import collect, write_summary
 
+    import pandas as pd
+
     collect(sweep_dir)
-    runs_by = "policy"
-    table = write_summary(sweep_dir, by=runs_by)
+    runs = pd.read_parquet(sweep_dir / "runs.parquet", columns=["policy", "variant"])
+    by = "policy" if runs.groupby("policy")["variant"].nunique().max() <= 1 else "variant"
+    table = write_summary(sweep_dir, by=by)
     print("\nSummary: mean over replications (90 % bootstrap interval)")
     print(table.to_string())
     print(f"\nresults: {sweep_dir}")
@@ -129,7 +138,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def subcommand(name: str, args: list[str]) -> None:
-    if name in ("collect", "summary", "report"):
+    if name in ("collect", "summary", "progress", "report"):
         if len(args) != 1:
             _err(f"usage: inclusim {name} SWEEP_DIR")
         sweep_dir = Path(args[0])
@@ -140,6 +149,10 @@ def subcommand(name: str, args: list[str]) -> None:
                 after_sweep(sweep_dir)
             except FileNotFoundError as exc:
                 _err(str(exc))
+        elif name == "progress":
+            from sim.sweep import progress_line
+
+            print(progress_line(sweep_dir))
         elif name == "summary":
             from sim.sweep import summary_table
 

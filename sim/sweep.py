@@ -34,6 +34,7 @@ HEADLINE_KPIS = [
     "ever_employed_share", "employed_share_w52", "employed_share_w156",
     "ever_employed_share_medium", "ever_employed_share_large", "dropout_share",
     "apprentice_share", "education_share", "median_weeks_to_first_job_if_employed", "retention_52",
+    "n_close_cases", "close_employed_share_1y", "n_js_cases", "js_employed_share",
     "hours_per_candidate", "hours_per_employment", "adviser_weeks_over_budget_share",
     "subsidy_cost_per_employment",
 ]
@@ -157,10 +158,11 @@ def write_summary(sweep_dir: Path, by: str = "policy") -> pd.DataFrame:
     runs = pd.read_parquet(Path(sweep_dir) / "runs.parquet")
     from analysis.stats import summarise
 
-    long = summarise(runs, [k for k in HEADLINE_KPIS if k in runs], by=by if by in runs else "policy")
+    by = by if by in runs else "policy"
+    long = summarise(runs, [k for k in HEADLINE_KPIS if k in runs], by=by)
     atomic_write_parquet(long, Path(sweep_dir) / "summary.parquet")
     atomic_write_bytes(Path(sweep_dir) / "summary.csv", long.to_csv(index=False).encode())
-    return summary_table(runs, by=by if by in runs else "policy")
+    return summary_table(runs, by=by)
 
 
 class SweepCallback(Callback):
