@@ -25,7 +25,10 @@ from __future__ import annotations
 
 import mesa
 
-from sim.ledger import A, R
+from sim.ledger import A, ACTIVITIES, R
+
+ADMIN = A["admin"]
+N_ACT = len(ACTIVITIES)
 from sim.states import State
 
 # demand item tiers
@@ -145,6 +148,7 @@ class Adviser(mesa.Agent):
         self.network_attended = False
         self.pressure = 1.0      # moving average of weekly demand / budget
         self.admin_done = 1.0    # moving average of the share of ordinary admin done
+        self.ordinary_intensity = 1.0  # moving average of ordinary follow-up hours per user / the norm
         self.admin_backlog = 0.0  # admin hours not done in earlier weeks, still to do
 
     @property
@@ -185,6 +189,8 @@ class Adviser(mesa.Agent):
         new_admin = self.admin_demand()
         admin = new_admin + self.admin_backlog   # undone casework does not go away
         floor = admin if self.is_js else office.admin_floor_share * admin
+        # urgent case work (crises, meetings already set) can always get some of the week
+        floor = min(floor, office.admin_floor_cap_share * self.hours_week)
         admin_rest = admin - floor
         if admin_rest > 0:
             ord_items.append((None, "admin", A["admin"], admin_rest, ADMIN_REST))
@@ -195,44 +201,52 @@ class Adviser(mesa.Agent):
         granted_close = allocate_by_tier(close_items, g_close)
         granted_ord = allocate_by_tier(ord_items, g_ord)
 
-        # book hours and unmet demand
+        # book hours and unmet demand: accumulate per activity, then one ledger write per activity
         role = R[self.role]
         ledger = model.ledger
-        ledger.book(week, role, A["admin"], g_floor)
+        booked = [0.0] * N_ACT
+        unmet = [0.0] * N_ACT
+        booked[ADMIN] = g_floor
+        admin_granted = g_floor
         close_hours = 0.0
-        for items, granted in ((close_items, granted_close), (ord_items, granted_ord)):
-            for it, g in zip(items, granted, strict=True):
+        for items, granted, is_close in ((close_items, granted_close, True), (ord_items, granted_ord, False)):
+            for it, g in zip(items, granted):
                 cand, kind, act, hours, _tier = it
-                ledger.book(week, role, act, g)
-                if hours > g and kind != "admin":
-                    ledger.book_unmet(week, role, act, hours - g)
+                booked[act] += g
+                if kind == "admin":
+                    admin_granted += g
+                    continue
+                if hours > g:
+                    unmet[act] += hours - g
+                if is_close:
+                    close_hours += g
                 if cand is not None and hours > 0:
                     cand.hours[act] += g
-                    frac = g / hours if hours > 0 else 1.0
                     # an item and its travel share one tier, hence one fraction
-                    cand.grant[kind] = frac
+                    cand.grant[kind] = g / hours
                     if cand.close:
                         cand.close_hours_week += g
-            if items is close_items:
-                close_hours = sum(granted)
-        demand = admin + close_demand + ord_demand
+        demand = floor + close_demand + ord_demand   # ord_demand holds the casework above the floor
         self.last_demand = demand
         self.last_close_hours = close_hours
-        ledger.adviser_weeks[week, role] += 1
-        ledger.pressure_sum[week, role] += demand / self.hours_week
-        if demand > self.hours_week + 1e-9:
-            ledger.adviser_weeks_over[week, role] += 1
-        if not self.is_js and close_hours > model.cfg.policy.theta_thick * self.hours_week:
-            ledger.adviser_weeks_js_like[week] += 1
         self.over_budget = demand > self.hours_week + 1e-9
-        self.pressure = 0.8 * self.pressure + 0.2 * (demand / self.hours_week)
-        admin_granted = g_floor + sum(g for it, g in zip(ord_items, granted_ord, strict=True) if it[1] == "admin")
-        self.admin_done = 0.8 * self.admin_done + 0.2 * (admin_granted / admin if admin > 0 else 1.0)
+        mem = office.load_memory
+        self.pressure = mem * self.pressure + (1.0 - mem) * (demand / self.hours_week)
+        self.admin_done = mem * self.admin_done + (1.0 - mem) * (admin_granted / admin if admin > 0 else 1.0)
         old_backlog = self.admin_backlog
         self.admin_backlog = max(0.0, admin - admin_granted) * office.admin_backlog_carry
         if self.admin_backlog > old_backlog:
-            ledger.book_unmet(week, role, A["admin"], self.admin_backlog - old_backlog)
-        ledger.admin_backlog[week, role] += self.admin_backlog
+            unmet[ADMIN] += self.admin_backlog - old_backlog
+        # hours nothing asked for go to ordinary follow-up of the caseload (more talks per user)
+        spare = max(0.0, self.hours_week - sum(booked))
+        if not self.is_js and admin > 0:
+            booked[ADMIN] += spare
+            norm = new_admin if new_admin > 0 else admin
+            self.ordinary_intensity = mem * self.ordinary_intensity + (1.0 - mem) * min(
+                office.ordinary_intensity_cap, (admin_granted + spare) / norm)
+        ledger.book_adviser_week(week, role, booked, unmet, demand / self.hours_week, self.over_budget,
+                                 js_like=not self.is_js and close_hours > model.cfg.policy.theta_thick * self.hours_week,
+                                 backlog=self.admin_backlog)
         self.network_attended = network_week and self.n_close > 0 and any(
             it[1] == "network" and g > 0.5 * it[3] for it, g in zip(close_items, granted_close, strict=True))
 

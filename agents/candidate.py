@@ -22,9 +22,9 @@ from __future__ import annotations
 import math
 
 import mesa
-import numpy as np
 
 from sim.ledger import ACTIVITIES
+from sim.rng import LIFE, PROCESS
 from sim.states import ALLOWED, EMPLOYED_STATES, State, TransitionError
 
 NEED_ORDER = ("small", "medium", "large")
@@ -32,15 +32,20 @@ NEED_ORDER = ("small", "medium", "large")
 
 class Candidate(mesa.Agent):
     def __init__(self, model, *, serial: int, need_level: str, age: int, barriers: int, mental_health: bool,
-                 hidden_need: bool, capability: float, interest: str, entry_week: int, owner):
+                 hidden_need: bool, capability: float, interest: str, entry_week: int, owner,
+                 registered_need: str | None = None):
         super().__init__(model)
         self.serial = serial
-        self._rng = model.streams.candidate(serial)
+        self._rng = model.streams.candidate(serial, PROCESS)
         self._buf: list[float] = []
         self._pos = 0
+        self._life_rng = model.streams.candidate(serial, LIFE)
+        self._life_buf: list[float] = []
+        self._life_pos = 0
         # attributes
         self.need_level = need_level
         self.need_level0 = need_level
+        self.registered_need = registered_need or need_level   # what NAV's records say
         self.age = age
         self.barriers = barriers
         self.mental_health = mental_health
@@ -64,7 +69,7 @@ class Candidate(mesa.Agent):
         self.ever_js = False
         self.sched_version = 0
         self.grant: dict[str, float] = {}
-        self.hours = np.zeros(len(ACTIVITIES))
+        self.hours = [0.0] * len(ACTIVITIES)   # adviser hours booked to this user, by activity
         self.close_hours_week = 0.0
         self.close_hours_avg = 1.0
         self.drifted = False
@@ -80,18 +85,28 @@ class Candidate(mesa.Agent):
         self.n_contacts = 0
         self.n_refusals = 0
         self.n_transfers = 0
+        self.start_week: int | None = None   # first week in a workplace pathway (programme start)
         self.lockin_week: int | None = None
         self.queue_since: int | None = None
         self.wait_weeks = 0
 
     # -- randomness ---------------------------------------------------------------------------
     def draw(self) -> float:
-        """Next uniform(0,1) from this candidate's private stream."""
+        """Next uniform(0,1) from this candidate's process stream (what the follow-up decides)."""
         if self._pos >= len(self._buf):
             self._buf = self._rng.random(64).tolist()
             self._pos = 0
         u = self._buf[self._pos]
         self._pos += 1
+        return u
+
+    def life(self) -> float:
+        """Next uniform(0,1) from this candidate's life stream (the user's own events)."""
+        if self._life_pos >= len(self._life_buf):
+            self._life_buf = self._life_rng.random(64).tolist()
+            self._life_pos = 0
+        u = self._life_buf[self._life_pos]
+        self._life_pos += 1
         return u
 
     def weeks_until(self, weekly_p: float) -> int | None:
@@ -100,7 +115,7 @@ class Candidate(mesa.Agent):
             return None
         if weekly_p >= 1.0:
             return 1
-        u = max(self.draw(), 1e-300)
+        u = max(self.life(), 1e-300)
         return max(1, int(math.ceil(math.log(u) / math.log1p(-weekly_p))))
 
     # -- state machine ------------------------------------------------------------------------
@@ -133,10 +148,28 @@ class Candidate(mesa.Agent):
         self.security = self.model.cfg.pathway.security0
         self.strain_weeks = 0
         self.ready_since: int | None = None
+        self.direct_hire = False
         self.post_start = -1
         self.mentor_kept = False
-        self.wage_subsidy = False
+        self.wage_subsidy: bool | None = None
+        self.career_choice_made = False
         self.contact_this_week = False
+
+    def reset_workplace(self) -> None:
+        """Leave a workplace without ending the pathway (declined, or moving on to find a post)."""
+        self.employer = None
+        self.mentor = None
+        self.match = 0.0
+        self.search_weeks = 0
+        self.search_credit = 0.0
+        self.ready_since = None
+        self.strain_weeks = 0
+        self.problem_weeks = 0
+        self.crisis = False
+        self.crisis_known_week = None
+        self.wage_subsidy = None
+        self.career_choice_made = False
+        self.direct_hire = False
 
     @property
     def employed(self) -> bool:
@@ -157,7 +190,7 @@ class Candidate(mesa.Agent):
         mc = mode.cfg
         # hidden needs show after start [001:1034]
         if self.hidden_need and not self.hidden_revealed:
-            if self.draw() < 1.0 / cfg.population.hidden_need_reveal_weeks:
+            if self.life() < 1.0 / cfg.population.hidden_need_reveal_weeks:
                 self.reveal_hidden_need(week)
                 if self.state != State.TRAINING:
                     return
@@ -186,7 +219,8 @@ class Candidate(mesa.Agent):
             if self.problem_weeks > 0:
                 handled = False
                 if proactive:
-                    p_det = cfg.learning.p_detect_proactive * (0.6 + 0.4 * self.followup.competence) * quality
+                    w = cfg.learning.detect_competence_weight
+                    p_det = cfg.learning.p_detect_proactive * (1.0 - w + w * self.followup.competence) * quality
                     handled = self.draw() < p_det
                 if not handled and self.mentor is not None:
                     p_m = cfg.mentor.handle_problem_weight * self.mentor.competence * self.mentor.authority
@@ -198,21 +232,23 @@ class Candidate(mesa.Agent):
                     if self.problem_weeks > pw.escalation_weeks:
                         self.start_crisis(week, proactive_contact=contact and mc.proactive)
             else:
-                p = pw.p_problem_week * (1.0 + pw.problem_barrier_mult * self.barriers) * (1.5 - 0.5 * self.match)
-                if self.draw() < p or self.draw() < self.employer.conflict_probability():
+                p = pw.p_problem_week * (1.0 + pw.problem_barrier_mult * self.barriers) \
+                    * (1.0 + pw.problem_poor_match * (1.0 - self.match))
+                if self.life() < p or self.life() < self.employer.conflict_probability():
                     self.problem_weeks = 1
             if not self.crisis:
-                p_c = pw.p_crisis_week * (2.0 if self.mental_health else 1.0)
-                if self.draw() < p_c:
+                p_c = pw.p_crisis_week * (pw.crisis_mental_health_mult if self.mental_health else 1.0)
+                if self.life() < p_c:
                     self.start_crisis(week, proactive_contact=contact and mc.proactive)
         # progress [001:1412], [001:1903]
-        if not self.crisis and self.draw() >= pw.p_stall_week:
+        if not self.crisis and self.life() >= pw.p_stall_week:
             match_mult = pw.progress_mult_poor_match + (1.0 - pw.progress_mult_poor_match) * self.match
             support_mult = pw.progress_mult_no_support + (1.0 - pw.progress_mult_no_support) * support
             self.capability += pw.progress_rate * match_mult * support_mult * (1.0 - self.capability)
         # security ("trygghetsperson" [001:808])
-        recent = 1.0 if week - self.last_contact_week <= 4 else 0.0
-        target = 0.2 + 0.5 * max(mentor_effect, onsite) + 0.3 * recent
+        recent = 1.0 if week - self.last_contact_week <= pw.contact_window_weeks else 0.0
+        target = pw.security_base + pw.security_support_weight * max(mentor_effect, onsite) \
+            + pw.security_contact_weight * recent
         if not pw.long_term_signal and pw.period_end_weeks > 0:
             into_period = (week - self.period_start) % pw.training_period_weeks
             if into_period >= pw.training_period_weeks - pw.period_end_weeks:
@@ -221,17 +257,20 @@ class Candidate(mesa.Agent):
         self.security = min(1.0, max(0.0, self.security))
         # mentor strain and learning
         if self.mentor is not None:
-            hard = (1.0 if self.crisis else 0.0) + (0.5 if self.problem_weeks > 0 else 0.0)
+            mcfg = cfg.mentor
+            hard = (1.0 if self.crisis else 0.0) + (mcfg.strain_weight_problem if self.problem_weeks > 0 else 0.0)
             if unpaid > 0:
-                hard += 0.5 * unpaid / max(cfg.mentor.goodwill_hours, 1e-9)
+                hard += mcfg.strain_weight_unpaid * unpaid / max(mcfg.goodwill_hours, 1e-9)
             self.mentor.update_strain(hard, quality if contact else 0.0)
             self.mentor.learn(co_created=contact and mc.co_creation and not self.drifted)
         # the firm's patience [001:1549]
-        strained = self.crisis or (self.mentor is not None and self.mentor.strain > 0.5) or self.problem_weeks > 1
+        strained = self.crisis or self.problem_weeks > 1 or (
+            self.mentor is not None and self.mentor.strain > cfg.labour_market.firm_strain_mentor_level)
         self.strain_weeks = self.strain_weeks + 1 if strained else max(0, self.strain_weeks - 1)
 
     def start_crisis(self, week: int, proactive_contact: bool) -> None:
         self.crisis = True
+        self.model.log_event(self, "crisis")
         self.problem_weeks = 0
         lag = 0 if proactive_contact else self.model.modes[self.mode_name].cfg.crisis_response_lag_weeks
         self.crisis_known_week = week + lag
@@ -240,7 +279,9 @@ class Candidate(mesa.Agent):
         """A hidden need shows: the case gets heavier and a problem starts (R9)."""
         self.hidden_revealed = True
         self.raise_need()
-        self.capability = max(0.0, self.capability - 0.05)
+        self.registered_need = self.need_level
+        self.model.log_event(self, "hidden_need_revealed")
+        self.capability = max(0.0, self.capability - self.model.cfg.population.hidden_need_capability_loss)
         if self.state == State.TRAINING and not self.crisis:
             self.problem_weeks = max(self.problem_weeks, 1)
         self.model.policy.on_need_revealed(self.model, self)
@@ -248,7 +289,7 @@ class Candidate(mesa.Agent):
     def dropout_hazard(self) -> float:
         pw = self.model.cfg.pathway
         h = {"small": pw.h0_drop_small, "medium": pw.h0_drop_medium, "large": pw.h0_drop_large}[self.need_level]
-        onsite = self.model.modes[self.mode_name].cfg.onsite_support
+        onsite = self.model.modes[self.mode_name].cfg.onsite_support if self.contact_this_week else 0.0
         if self.mentor is None and onsite <= 0.0:
             h *= pw.m_no_mentor
         if self.crisis:
@@ -270,4 +311,19 @@ class Candidate(mesa.Agent):
             h *= pw.post_hire_followup_mult
         if self.employer is not None:
             h *= 1.0 - 0.5 * self.employer.inclusion_competence
+            if self.capability < self.employer.hire_threshold(wage_subsidy=False):
+                h *= pw.post_hire_below_threshold_mult
         return min(1.0, h + pw.quit_wage_hazard)
+
+    def dropout_cause(self) -> str:
+        """The largest single reason in this week's dropout hazard (for the event log)."""
+        pw = self.model.cfg.pathway
+        factors = {
+            "crisis": pw.c_crisis if self.crisis else 0.0,
+            "small_problem": pw.c_problem if (self.problem_weeks > 0 and not self.crisis) else 0.0,
+            "insecurity": pw.c_insecure * (1.0 - self.security),
+            "poor_match": pw.c_poor_match * (1.0 - self.match),
+            "no_mentor": pw.m_no_mentor - 1.0 if self.mentor is None else 0.0,
+        }
+        cause, weight = max(factors.items(), key=lambda kv: kv[1])
+        return f"dropout_{cause}" if weight > 0 else "dropout"

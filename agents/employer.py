@@ -51,7 +51,7 @@ class Employer(mesa.Agent):
             p *= lm.known_firm_mult
         p *= 1.0 + self.model.cfg.learning.confidence_acceptance_weight * (adviser_competence - 0.5)
         if not interest_match:
-            p *= 0.8  # the seeker "shows interest" is an employer condition [004:19-23]
+            p *= lm.no_interest_acceptance_mult  # the seeker "shows interest" [004:19-23]
         return min(max(p, 0.0), 0.95)
 
     # -- hiring -------------------------------------------------------------------------------
@@ -88,5 +88,5 @@ class Employer(mesa.Agent):
             self.willingness = max(0.0, self.willingness - cfg.labour_market.post_failure_penalty)
             self.inclusion_competence += 0.5 * alpha * (1.0 - self.inclusion_competence)
         # routines such as telling colleagues at each arrival develop with competence [001:1887]
-        if not self.informs_colleagues and self.inclusion_competence > 0.5:
+        if not self.informs_colleagues and self.inclusion_competence > cfg.labour_market.routine_info_competence:
             self.informs_colleagues = True

@@ -46,7 +46,8 @@ class Mentor(mesa.Agent):
         available = self.subsidised_hours + self.model.cfg.mentor.goodwill_hours
         delivered = min(needed, available)
         unpaid = max(0.0, delivered - self.subsidised_hours)
-        effect = (delivered / needed) * (0.5 + 0.5 * self.competence) * self.authority
+        w = self.model.cfg.mentor.competence_effect_weight
+        effect = (delivered / needed) * (1.0 - w + w * self.competence) * self.authority
         return delivered, unpaid, min(1.0, effect)
 
     def update_strain(self, hard: float, adviser_support: float) -> None:

@@ -47,61 +47,113 @@ def build_labour_market(model) -> list[Employer]:
     return firms
 
 
+def n_ordinary_advisers(cfg, uses_job_specialists: bool) -> int:
+    """Ordinary advisers in the office. With ``fte_neutral``, a policy that uses no job specialists
+    gets their positions as ordinary advisers, so every policy works with the same staff [001:632]."""
+    office = cfg.office
+    if office.fte_neutral and not uses_job_specialists:
+        return office.n_advisers + office.n_job_specialists
+    return office.n_advisers
+
+
 def build_office(model) -> tuple[list[Adviser], list[Adviser]]:
-    """Ordinary advisers (role set by the policy) and job specialists (only if the policy uses them)."""
+    """Ordinary advisers (role set by the policy) and job specialists (only if the policy uses them).
+
+    Attributes are drawn for every position in a fixed order whatever the policy, so the same seed
+    gives the same staff under every policy.
+    """
     cfg = model.cfg
     office = cfg.office
     rng = model.streams["office"]
     lc = cfg.learning
+    n_positions = office.n_advisers + office.n_job_specialists
+    k = min(office.known_firms_per_adviser, len(model.firms))
+    ordinary_draws = []
+    for _ in range(n_positions):
+        competence = min(1.0, max(0.0, lc.adviser_competence0 + 0.05 * float(rng.standard_normal())))
+        picks = rng.choice(len(model.firms), size=k, replace=False).tolist() if k else []
+        ordinary_draws.append((competence, picks))
+    js_draws = [min(1.0, max(0.0, lc.js_competence0 + 0.05 * float(rng.standard_normal())))
+                for _ in range(office.n_job_specialists)]
     advisers = []
-    for i in range(office.n_advisers):
+    for i in range(n_ordinary_advisers(cfg, model.policy.uses_job_specialists)):
         role = model.policy.adviser_role(i)
-        competence = float(np.clip(rng.normal(lc.adviser_competence0, 0.05), 0.0, 1.0))
+        competence, picks = ordinary_draws[i]
         a = Adviser(model, role=role, competence=competence, hours_week=office.adviser_hours_week,
                     hybrid_slots=model.policy.hybrid_slots(role))
-        k = min(office.known_firms_per_adviser, len(model.firms))
-        picks = rng.choice(len(model.firms), size=k, replace=False) if k else []
         a.known_firms = [model.firms[j] for j in picks]
         advisers.append(a)
     specialists = []
-    n_js = office.n_job_specialists if model.policy.uses_job_specialists else 0
-    for _ in range(n_js):
-        competence = float(np.clip(rng.normal(lc.js_competence0, 0.05), 0.0, 1.0))
-        specialists.append(Adviser(model, role="jobbspesialist", competence=competence,
-                                   hours_week=office.adviser_hours_week))
+    if model.policy.uses_job_specialists:
+        for competence in js_draws:
+            specialists.append(Adviser(model, role="jobbspesialist", competence=competence,
+                                       hours_week=office.adviser_hours_week))
     return advisers, specialists
 
 
+def _pick(u: float, cumulative: list[float]) -> int:
+    """Index of the category a uniform draw falls in, given cumulative probabilities."""
+    for i, c in enumerate(cumulative):
+        if u < c:
+            return i
+    return len(cumulative) - 1
+
+
+def _cumulative(probs) -> list[float]:
+    out, total = [], 0.0
+    for p in probs:
+        total += float(p)
+        out.append(total)
+    return out
+
+
 def draw_user(model, rng: np.random.Generator, owner: Adviser, entry_week: int) -> Candidate:
-    """One target-group user with need level, age, barriers, hidden needs, capability and interest."""
+    """One target-group user with need level, age, barriers, hidden needs, capability and interest.
+
+    Uses one block of 11 uniforms and one normal per user from ``rng`` (same count whatever the
+    values), so the n-th user of a stream is the same under every policy.
+    """
     cfg = model.cfg
     pop = cfg.population
-    need = str(NEED_LEVELS[rng.choice(3, p=[pop.need_share_small, pop.need_share_medium, pop.need_share_large])])
+    u = rng.random(11).tolist()
+    z = float(rng.standard_normal())
+    need = NEED_LEVELS[_pick(u[0], _cumulative([pop.need_share_small, pop.need_share_medium,
+                                                  pop.need_share_large]))]
     mult = {"small": pop.barrier_need_mult_small, "medium": 1.0, "large": pop.barrier_need_mult_large}[need]
     p_barrier = min(1.0, pop.barrier_prevalence * mult)
-    barrier_draws = rng.random(5) < p_barrier   # language, social, mental health, work-life, daily rhythm
-    under_30 = rng.random() < pop.share_under_30
-    age = int(rng.integers(18, 30)) if under_30 else int(rng.integers(30, 56))
+    barriers = [x < p_barrier for x in u[1:6]]   # language, social, mental health, work-life, daily rhythm
+    age = 18 + int(u[7] * 12) if u[6] < pop.share_under_30 else 30 + int(u[7] * 26)
     cap0 = {"small": pop.capability0_small, "medium": pop.capability0_medium, "large": pop.capability0_large}[need]
-    capability = float(np.clip(rng.normal(cap0, pop.capability_sd), 0.02, 0.95))
-    hidden = bool(rng.random() < pop.p_hidden_need)
+    capability = min(0.95, max(0.02, cap0 + pop.capability_sd * z))
+    hidden = u[8] < pop.p_hidden_need
     sectors, probs = model.sector_probs
-    interest = str(sectors[rng.choice(len(sectors), p=probs)])
+    interest = str(sectors[_pick(u[9], _cumulative(probs))])
+    # NAV's registered need category can be off by one level (misclassification, brief 8.2 Q3)
+    level = NEED_LEVELS.index(need)
+    if u[10] >= pop.p_need_registered_correctly:
+        down = (u[10] - pop.p_need_registered_correctly) < 0.5 * (1.0 - pop.p_need_registered_correctly)
+        level = max(0, level - 1) if down else min(2, level + 1)
     serial = model.next_serial()
-    return Candidate(model, serial=serial, need_level=need, age=age, barriers=int(barrier_draws.sum()),
-                     mental_health=bool(barrier_draws[2]), hidden_need=hidden, capability=capability,
-                     interest=interest, entry_week=entry_week, owner=owner)
+    return Candidate(model, serial=serial, need_level=need, age=age, barriers=sum(barriers),
+                     mental_health=barriers[2], hidden_need=hidden, capability=capability,
+                     interest=interest, entry_week=entry_week, owner=owner, registered_need=NEED_LEVELS[level])
 
 
 def build_population(model) -> list[Candidate]:
-    """The target-group users on the ordinary advisers' caseloads at week 0."""
+    """The target-group users on the ordinary advisers' caseloads at week 0.
+
+    The office serves ``n_advisers x caseload_ordinary`` users, a share ``target_share`` of them in
+    the target group. They are drawn in the same order under every policy and dealt out in turn
+    to the ordinary advisers (more advisers, smaller caseloads, under ``fte_neutral``).
+    """
     cfg = model.cfg
     office = cfg.office
     rng = model.streams["population"]
-    users = []
-    n_target = int(round(office.caseload_ordinary * office.target_share))
-    for adviser in model.advisers:
-        adviser.other_users = office.caseload_ordinary - n_target
-        for _ in range(n_target):
-            users.append(draw_user(model, rng, adviser, entry_week=0))
-    return users
+    advisers = model.advisers
+    n_target_each = int(round(office.caseload_ordinary * office.target_share))
+    n_target = n_target_each * office.n_advisers
+    n_other = (office.caseload_ordinary - n_target_each) * office.n_advisers
+    base, extra = divmod(n_other, len(advisers))
+    for i, adviser in enumerate(advisers):
+        adviser.other_users = base + (1 if i < extra else 0)
+    return [draw_user(model, rng, advisers[i % len(advisers)], entry_week=0) for i in range(n_target)]

@@ -65,6 +65,8 @@ class OfficeConfig:
                                 0.0, 1.0, doc="Share of a caseload in the target group (complex needs, fit for a workplace pathway)")
     n_job_specialists: int = param(3, "FTE", "ASSUMPTION (brief 9.1 default 2)", 0, 100,
                                    doc="Job specialists (jobbspesialister) in the office")
+    fte_neutral: bool = param(True, "bool", "SEED 001:632 (more job specialists, or more room for advisers); brief 10",
+                              doc="A policy that uses no job specialists gets their positions as ordinary advisers (same staff, smaller caseloads)")
     js_caseload_cap: int = param(20, "users", "SEED 001:623; EVID F1", 1, 40,
                                  doc="Most users a job specialist follows at once (job seekers and workers)")
     adviser_hours_week: float = param(37.5, "h/week", "ASSUMPTION (Norwegian standard week)", 10.0, 45.0)
@@ -72,8 +74,10 @@ class OfficeConfig:
                                         0.0, 2.0, doc="Casework per user on an ordinary caseload: decisions, plans, ordinary follow-up talks")
     admin_floor_share: float = param(0.7, "share", "ASSUMPTION (vedtak and plans cannot be skipped)", 0.0, 1.0,
                                      doc="Share of ordinary admin that is done before anything else")
-    admin_backlog_carry: float = param(1.0, "share", "SEED-QUAL 001:780, 001:734 (undone casework piles up); ASSUMPTION", 0.0, 1.0,
-                                       doc="Share of undone admin carried into next week's demand")
+    admin_backlog_carry: float = param(0.5, "share", "SEED-QUAL 001:780, 001:734 (undone casework piles up); ASSUMPTION", 0.0, 0.95,
+                                       doc="Share of undone casework carried into next week's demand (the rest is follow-up users never get)")
+    admin_floor_cap_share: float = param(0.85, "share of week", "ASSUMPTION", 0.1, 1.0,
+                                         doc="Most of the week casework takes before urgent case work (crises, meetings set) is served")
     admin_hours_per_js_case: float = param(0.15, "h/week/user", "ASSUMPTION (brief 9.2; field role 001:625)", 0.0, 2.0)
     leader_support: float = param(0.7, "index 0-1", "SEED-QUAL 001:225, 001:760, 003:23; value ASSUMPTION", 0.0, 1.0,
                                   doc="How far the leader protects close-follow-up hours from ordinary work (001:774)")
@@ -82,6 +86,12 @@ class OfficeConfig:
                                           1.0, 10.0, doc="Turnover hazard multiplier in a week an adviser is over budget")
     squeeze_exponent: float = param(1.0, "-", "SEED-QUAL 001:740, 001:748, 001:920 (time squeeze makes follow-up reactive); ASSUMPTION",
                                     0.0, 5.0, doc="How steeply contact quality falls when an adviser's demand exceeds the budget")
+    turnover_security_loss: float = param(0.2, "security", "SEED-QUAL 001:732 (frequent replacement); ASSUMPTION", 0.0, 1.0,
+                                          doc="Drop in a followed user's security when the adviser leaves")
+    load_memory: float = param(0.8, "weight", "ASSUMPTION", 0.0, 0.99,
+                               doc="Weight of the past in the moving averages of adviser pressure and casework done")
+    ordinary_intensity_cap: float = param(1.5, "x norm", "EVID C2-C4 (lower caseloads, more meetings: faster re-employment); ASSUMPTION",
+                                          1.0, 5.0, doc="Most ordinary follow-up per user, relative to admin_hours_per_case, that spare hours can buy")
     review_postpone_weeks: int = param(4, "weeks", "SEED-QUAL 001:780 ('20 stykker uten aktivitetsplan'); ASSUMPTION", 1, 52,
                                        doc="Delay of an activity review the adviser had no admin time for")
     travel_hours_per_visit: float = param(0.5, "h", "ASSUMPTION (urban office)", 0.0, 5.0)
@@ -108,6 +118,8 @@ class PopulationConfig:
     barrier_need_mult_large: float = param(1.6, "x", "ASSUMPTION", 0.0, 3.0)
     p_hidden_need: float = param(0.4, "prob.", "SEED-QUAL 001:792, 001:1034 ('ofte')", 0.0, 1.0,
                                  doc="Chance a candidate has needs that show only after start")
+    hidden_need_capability_loss: float = param(0.05, "capability", "SEED-QUAL 001:1034, 001:1549; ASSUMPTION", 0.0, 1.0,
+                                               doc="Drop in work capability when a hidden need shows")
     hidden_need_reveal_weeks: float = param(6.0, "weeks", "ASSUMPTION (brief 9.3)", 1.0, 52.0,
                                             doc="Mean weeks in work training until a hidden need shows")
     capability0_small: float = param(0.45, "0-1", "ASSUMPTION (brief 9.3: 0.5)", 0.0, 1.0)
@@ -116,11 +128,15 @@ class PopulationConfig:
     capability_sd: float = param(0.08, "0-1", "ASSUMPTION", 0.0, 0.5)
     max_fte_large: float = param(0.7, "FTE", "SEED 001:1468 (70-80 %), 001:1535, 001:1558 (60 %)", 0.1, 1.0)
     inflow_per_week: float = param(0.8, "users/week", "ASSUMPTION (~42 target-group users a year per office)", 0.0, 50.0)
-    own_job_hazard: float = param(0.001, "per week", "ASSUMPTION (ordinary follow-up also ends in jobs; EVID C2-C6)", 0.0, 0.1,
-                                  doc="Weekly chance a user in ordinary follow-up finds a job without a workplace pathway, at capability 0.5 (scales with capability squared)")
+    own_job_hazard: float = param(0.0015, "per week", "ASSUMPTION (ordinary follow-up also ends in jobs); EVID C2-C4 (caseload and "
+                                  "meetings matter)", 0.0, 0.1,
+                                  doc="Weekly chance a user in ordinary follow-up finds a job without a workplace pathway, at capability 0.5 "
+                                      "with all casework done (scales with capability squared and with the adviser's share of casework done)")
     pool_exit_hazard: float = param(0.004, "per week", "ASSUMPTION (AAP max 3 years, EVID N3; 73.6 % of new disability from AAP, N5)",
                                     0.0, 0.2, doc="Weekly chance a user in ordinary follow-up leaves NAV follow-up for other reasons")
     entry_in_training_share: float = param(0.15, "share", "SEED-QUAL 001:407, 001:816 (some already in work training)", 0.0, 0.6)
+    p_need_registered_correctly: float = param(0.75, "prob.", "SEED-QUAL 001:792 (too light / too heavy found only in case meetings); ASSUMPTION",
+                                               0.0, 1.0, doc="Chance NAV's registered need level is the true one (else one level off)")
     p_refuse_mentor: float = param(0.05, "prob.", "SEED-QUAL 001:840", 0.0, 1.0)
     p_interest_clear: float = param(0.8, "prob.", "SEED-QUAL 001:428-432, 001:802 (mapping finds interests)", 0.0, 1.0,
                                     doc="Chance that mapping identifies the candidate's interest area")
@@ -149,6 +165,14 @@ class LabourMarketConfig:
                                            doc="How much the mentor subsidy raises acceptance (acceptance without it is divided by this)")
     known_firm_mult: float = param(1.6, "x", "SEED-QUAL 001:832, 001:934", 1.0, 5.0,
                                    doc="Acceptance multiplier when the adviser already knows the firm")
+    no_interest_acceptance_mult: float = param(0.8, "x", "SEED-QUAL 004:19-23 (the seeker shows interest)", 0.0, 1.0,
+                                               doc="Acceptance when the user's interest lies elsewhere, relative")
+    p_firm_ends_week: float = param(0.3, "prob./week", "SEED-QUAL 001:1549 (ultimatum after 4-5 months); ASSUMPTION", 0.0, 1.0,
+                                    doc="Weekly chance a firm ends a placement once strained beyond its patience")
+    firm_strain_mentor_level: float = param(0.5, "strain", "ASSUMPTION", 0.0, 1.0,
+                                            doc="Mentor strain above which the firm counts the week as strained")
+    routine_info_competence: float = param(0.5, "competence", "SEED-QUAL 001:1887 (routine information at each arrival); ASSUMPTION",
+                                           0.0, 1.0, doc="Inclusion competence at which a firm starts informing colleagues routinely")
     p_interview_success: float = param(0.8, "prob.", "ASSUMPTION (T10 implicit)", 0.0, 1.0)
     job_prospect_mean: float = param(0.65, "prob.", "SEED-QUAL 001:798, 001:804 ('jobb' scarce); ASSUMPTION value", 0.0, 1.0,
                                      doc="Mean chance that a non-exploitative firm has a post when a trainee is ready")
@@ -177,6 +201,28 @@ class LabourMarketConfig:
 class PathwayConfig:
     progress_rate: float = param(0.011, "capability/week", "ASSUMPTION (~1 year to readiness, SEED-QUAL 001:1903); calibrated",
                                  0.0, 0.2)
+    match_interest: float = param(0.8, "0-1", "SEED-QUAL 001:834, 004:19-21 (job match from interests); ASSUMPTION", 0.0, 1.0,
+                                  doc="Match quality at a workplace in the user's interest area")
+    match_other: float = param(0.35, "0-1", "SEED-QUAL 001:834 ('interesseområdet ble feil'); ASSUMPTION", 0.0, 1.0,
+                               doc="Match quality at a workplace outside the user's interest area")
+    match_noise: float = param(0.1, "0-1", "ASSUMPTION", 0.0, 0.5, doc="Half-width of the uniform noise on match quality")
+    p_reveal_at_mapping: float = param(0.5, "prob.", "SEED-QUAL 001:924 (thorough mapping), P3; ASSUMPTION", 0.0, 1.0,
+                                       doc="Chance a full mapping brings a hidden need out before the start")
+    mapping_full_depth_weeks: float = param(3.0, "weeks", "SEED-QUAL 001:428-434; ASSUMPTION", 0.5, 26.0,
+                                            doc="Mapping weeks that count as a full mapping")
+    problem_poor_match: float = param(0.5, "+ rel. per unit of poor match", "SEED-QUAL 001:834, 001:1674", 0.0, 5.0)
+    crisis_mental_health_mult: float = param(2.0, "x", "SEED-QUAL 001:900, 001:1684", 1.0, 10.0,
+                                             doc="Crisis chance with a mental-health barrier, relative")
+    stall_gain: float = param(0.02, "capability/period", "ASSUMPTION", 0.0, 0.5,
+                              doc="Capability gain in a period below which the case counts as stalled (R25)")
+    stalled_extend_mult: float = param(0.6, "x", "SEED 001:1602 (extension uncertain); ASSUMPTION", 0.0, 1.0,
+                                       doc="Extension chance of a stalled case, relative")
+    security_base: float = param(0.2, "0-1", "ASSUMPTION", 0.0, 1.0, doc="Security with neither support nor contact")
+    security_support_weight: float = param(0.5, "0-1", "SEED-QUAL 001:808 ('trygghetsperson')", 0.0, 1.0)
+    security_contact_weight: float = param(0.3, "0-1", "SEED-QUAL 001:444, 001:1612-1614", 0.0, 1.0)
+    contact_window_weeks: int = param(4, "weeks", "SEED-QUAL 000:72 (monthly phone call)", 1, 26,
+                                      doc="A contact this recent counts as 'in contact' (security, post-hire follow-up)")
+    apprentice_max_age: int = param(24, "years", "ASSUMPTION (upper-secondary apprenticeships; 001:1525-1541)", 16, 99)
     progress_mult_no_support: float = param(0.35, "x", "SEED-QUAL 001:808, 001:1501", 0.0, 1.0,
                                             doc="Progress with no mentor or on-site support, relative to full support")
     progress_mult_poor_match: float = param(0.5, "x", "SEED-QUAL 001:834", 0.0, 1.0)
@@ -216,7 +262,15 @@ class PathwayConfig:
     lockin_after_weeks: int = param(52, "weeks", "SEED-QUAL 001:1499, 001:1521", 13, 520,
                                     doc="Weeks in training after which a plateaued candidate may be kept on permanent subsidy")
     p_lockin: float = param(0.3, "prob. per boundary", "SEED-QUAL 001:1519-1521; value ASSUMPTION", 0.0, 1.0)
-    post_hire_hazard: float = param(0.006, "per week", "ASSUMPTION (brief 0.004; EVID D1, J1-J3 jobs end often)", 0.0, 0.2)
+    goal_lockin_mult: float = param(0.3, "x", "SEED-QUAL 001:860, 001:916 (concrete demands avoid 'evig arbeidstrening'); ASSUMPTION",
+                                    0.0, 1.0, doc="Lock-in chance when the adviser sets job goals, relative to when not")
+    stuck_weeks: int = param(26, "weeks", "ASSUMPTION", 4, 520,
+                             doc="A case that got no adviser hours for screening, mapping, interview, start-up or evaluation this long goes back")
+    post_hire_hazard: float = param(0.012, "per week", "EVID J1-J3, D1 (jobs end often: ~10-15 %/month in US IPS samples); brief 0.004; "
+                                    "value ASSUMPTION for Norway's stronger job protection", 0.0, 0.2,
+                                    doc="Weekly job-loss hazard with neither mentor nor follow-up nor firm competence")
+    post_hire_below_threshold_mult: float = param(1.5, "x", "SEED-QUAL 001:1907 (firms cannot carry low output); ASSUMPTION",
+                                                  1.0, 10.0, doc="Job-loss hazard while capability is below what the firm needs without support")
     post_hire_mentor_kept_mult: float = param(0.5, "x", "SEED-QUAL 001:452; value ASSUMPTION", 0.0, 1.0)
     post_hire_followup_mult: float = param(0.7, "x", "SEED-QUAL 001:452, 001:1509; value ASSUMPTION", 0.0, 1.0)
     post_hire_need_mult_large: float = param(1.5, "x", "ASSUMPTION (EVID D2 structure)", 1.0, 5.0)
@@ -224,7 +278,6 @@ class PathwayConfig:
     reentry_cooldown_weeks: int = param(13, "weeks", "ASSUMPTION", 0, 104,
                                         doc="Weeks after a dropout, firm-ended placement or job loss before a new attempt")
     wage_subsidy_weeks: int = param(52, "weeks", "ASSUMPTION (time-limited lønnstilskudd)", 0, 520)
-    p_wage_subsidy_at_hire: float = param(0.5, "prob.", "SEED-QUAL 001:454 ('lønnstilskudd'); value ASSUMPTION", 0.0, 1.0)
     security0: float = param(0.5, "0-1", "ASSUMPTION", 0.0, 1.0)
     security_adjust: float = param(0.3, "per week", "ASSUMPTION", 0.0, 1.0)
 
@@ -259,6 +312,22 @@ class MentorConfig:
     handle_problem_weight: float = param(0.5, "x competence", "SEED-QUAL 001:906 ('selvgående'); ASSUMPTION", 0.0, 1.0,
                                          doc="Chance per week a mentor defuses a small problem = weight x competence")
     p_register_after_success: float = param(0.8, "prob.", "SEED-QUAL 001:456", 0.0, 1.0)
+    registry_acceptance_mult: float = param(1.5, "x", "SEED-QUAL 001:422, 001:456 (proven mentors); ASSUMPTION", 1.0, 5.0,
+                                            doc="Acceptance at a registered mentor's firm, relative")
+    burnout_rest_weeks: int = param(52, "weeks", "SEED-QUAL 001:1604 ('da måtte jeg bare si nei'); ASSUMPTION", 0, 520)
+    p_firm_ends_on_burnout: float = param(0.5, "prob.", "SEED-QUAL 001:1549; ASSUMPTION", 0.0, 1.0,
+                                          doc="Chance the firm ends the placement when its mentor gives up and no new one is found")
+    binding_withdrawal_mult: float = param(0.5, "x", "SEED-QUAL 001:1238 (R20: without a binding agreement the firm may pull out)",
+                                           0.0, 1.0, doc="Withdrawal chance with a binding agreement, relative")
+    p_assign_later: float = param(0.15, "prob./contact", "SEED-QUAL 001:826-828, 001:844 (mentor chosen after start); ASSUMPTION",
+                                  0.0, 1.0, doc="Chance per adviser contact that a placement without a mentor gets one")
+    competence_effect_weight: float = param(0.5, "share", "ASSUMPTION", 0.0, 1.0,
+                                            doc="Mentor support effect = delivered share x (1 - w + w x competence) x authority")
+    authority_min: float = param(0.6, "0-1", "SEED-QUAL 003:23 (mentors often lack authority)", 0.0, 1.0,
+                                 doc="Lowest authority of a colleague mentor (leaders have 1)")
+    strain_weight_problem: float = param(0.5, "x", "ASSUMPTION", 0.0, 5.0, doc="Weight of a small-problem week in mentor strain (crisis = 1)")
+    strain_weight_unpaid: float = param(0.5, "x", "SEED-QUAL 001:1004; ASSUMPTION", 0.0, 5.0,
+                                        doc="Weight of unpaid hours (per goodwill budget) in mentor strain")
     registry_pause_weeks: int = param(13, "weeks", "SEED-QUAL 001:1604 (capacity limits a new candidate)", 0, 104)
 
 
@@ -275,6 +344,8 @@ class LearningConfig:
     kappa_mentor: float = param(0.3, "share of hours saved", "SEED-QUAL 001:990", 0.0, 0.9)
     office_spillover: float = param(0.01, "per week", "SEED-QUAL 001:982-986", 0.0, 0.2)
     alpha_firm_per_inclusion: float = param(0.1, "per pathway", "ASSUMPTION (SEED-QUAL 001:1753, 001:1773)", 0.0, 1.0)
+    detect_competence_weight: float = param(0.4, "share", "ASSUMPTION", 0.0, 1.0,
+                                            doc="Detection = p_detect x (1 - w + w x adviser competence) x contact quality")
     p_detect_proactive: float = param(0.7, "prob./contact", "ASSUMPTION (brief 0.5; SEED-QUAL 001:922, 004:31)", 0.0, 1.0)
     confidence_acceptance_weight: float = param(0.5, "x", "SEED-QUAL 001:946, 001:1138", 0.0, 2.0,
                                                 doc="Acceptance multiplier is 1 + weight x (competence - 0.5)")
@@ -316,7 +387,7 @@ class FollowupModeConfig:
     contact_interval_early: int = param(1, "weeks", "SEED-QUAL 001:444", 1, 52,
                                         doc="Weeks between contacts with candidate and mentor in the first weeks")
     contact_interval_stable: int = param(2, "weeks", "SEED-QUAL 001:444, 001:870", 1, 52)
-    contact_hours: float = param(1.0, "h", "ASSUMPTION (brief: hybrid 2.0 early / 0.75 stable h/week)", 0.0, 20.0)
+    contact_hours: float = param(1.25, "h", "ASSUMPTION (brief 9.2: hybrid 2.0 h/week early, 0.75 stable; EVID A1)", 0.0, 20.0)
     visit_share: float = param(0.5, "share of contacts", "SEED-QUAL 001:870 (increasingly workplace visits)", 0.0, 1.0,
                                doc="Share of contacts held at the workplace (adds travel)")
     proactive: bool = param(True, "bool", "SEED 001:920 ('brannforebyggende')",
@@ -329,7 +400,9 @@ class FollowupModeConfig:
                                            doc="How often readiness for a job is checked")
     evaluation_hours: float = param(2.0, "h", "ASSUMPTION (001:454)", 0.0, 20.0)
     sets_job_goal: bool = param(True, "bool", "SEED 001:860, 001:916 (avoid 'evig arbeidstrening')",
-                                doc="Adviser asks 'what does it take to get a job here?' and negotiates a wage subsidy")
+                                doc="Adviser asks 'what does it take to get a job here?' and moves on when no post comes")
+    p_wage_subsidy: float = param(0.9, "prob.", "SEED-QUAL 001:454, 001:1002-1004 (conscious, need-tested subsidy use); ASSUMPTION",
+                                  0.0, 1.0, doc="Chance the adviser arranges a wage subsidy with the workplace (once per workplace)")
     career_guidance: bool = param(True, "bool", "SEED 001:454 (evaluation meeting)")
     p_extend: float = param(0.95, "prob./boundary", "ASSUMPTION (brief 9.6: SB 0.7 / HY 0.9 / JS 0.9); SEED-QUAL 001:1897 (most > 3 months)", 0.0, 1.0)
     encourage_info: float = param(0.6, "prob.", "SEED-QUAL 001:1883, 001:1889", 0.0, 1.0,
@@ -343,17 +416,21 @@ class FollowupModeConfig:
     keep_mentor_after_hire: float = param(0.9, "prob.", "SEED 001:452", 0.0, 1.0)
     co_creation: bool = param(True, "bool", "SEED 001:680 (room and dependence on co-creation)",
                               doc="Adviser contacts teach the mentor and the firm (natural support grows)")
+    place_then_train: bool = param(False, "bool", "SEED 001:593, 002:9-21 (place then train); EVID T2, F9 (IPS)",
+                                   doc="Search also asks employers for a paid job with follow-along support when the user is near ready")
+    job_support_credit: float = param(0.0, "capability", "EVID E1-E3, F9 (IPS follow-along); value ASSUMPTION", 0.0, 0.5,
+                                      doc="How far the adviser's follow-along support lowers the capability a firm needs for a direct hire")
 
 
 def _mode_sb() -> FollowupModeConfig:
     return FollowupModeConfig(
         mapping_weeks=0, screening=False, interest_based_search=False, use_known_firms=0.7,
-        employer_contacts_per_week=0.25, screen_exploitative=0.0, search_give_up_weeks=26,
+        employer_contacts_per_week=0.5, screen_exploitative=0.0, search_give_up_weeks=26,
         interview_hours=1.0, startup_hours=1.5, p_mentor=0.7, subsidy_adjustable=False,
         early_weeks=0, contact_interval_early=4, contact_interval_stable=4, contact_hours=0.25,
         visit_share=0.0, proactive=False, crisis_hours=2.0, crisis_response_lag_weeks=4,
         onsite_support=0.0, evaluation_interval_weeks=13, sets_job_goal=False, career_guidance=False,
-        p_extend=0.85, encourage_info=0.0, binding_agreement_share=0.0, network=False,
+        p_wage_subsidy=0.5, p_extend=0.85, encourage_info=0.0, binding_agreement_share=0.0, network=False,
         register_mentors=False, p_reuse_registered=0.0, post_followup_weeks=0, post_followup_hours=0.0,
         keep_mentor_after_hire=0.2, co_creation=False,
     )
@@ -365,9 +442,10 @@ def _mode_hybrid() -> FollowupModeConfig:
 
 def _mode_js() -> FollowupModeConfig:
     return FollowupModeConfig(
-        mapping_weeks=2, employer_contacts_per_week=2.0, field_based=True, use_known_firms=0.1,
-        screen_exploitative=0.6, search_give_up_weeks=104, p_mentor=0.6, contact_interval_early=1,
-        contact_interval_stable=1, contact_hours=1.2, visit_share=0.8, onsite_support=0.6,
+        mapping_weeks=2, employer_contacts_per_week=2.0, field_based=True, use_known_firms=0.2,
+        screen_exploitative=0.6, search_give_up_weeks=104, p_mentor=0.6, early_weeks=13, contact_interval_early=1,
+        contact_interval_stable=2, contact_hours=1.2, visit_share=0.8, onsite_support=0.6,
+        place_then_train=True, job_support_credit=0.1,
         evaluation_interval_weeks=4, network=False, register_mentors=False, p_reuse_registered=0.0,
         post_followup_weeks=52, post_followup_hours=0.75, keep_mentor_after_hire=0.5, co_creation=False,
         binding_agreement_share=0.0,
@@ -396,6 +474,8 @@ class PolicyConfig:
                                 doc="Oldest candidate a hybrid adviser selects (29 reproduces the pilots)")
     escalate_to_js: bool = param(True, "bool", "SEED 001:776, 001:792, 001:796",
                                  doc="Hybrid cases that prove too heavy go to a job specialist (T3)")
+    too_heavy_barriers: int = param(3, "barriers", "SEED-QUAL 001:792, 001:1568 ('for omfattende for hybridmodellen'); ASSUMPTION", 0, 5,
+                                    doc="A large-need user with at least this many barriers is too heavy for a hybrid adviser")
     js_need_levels: list[str] = param(["small", "medium", "large"], "need levels", "SEED-QUAL 001:623 (IPS zero exclusion)",
                                       doc="Need levels referred to job specialists under the jobbspesialist policy")
     js_max_queue: int = param(30, "users", "ASSUMPTION", 0, 10000,

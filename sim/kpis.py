@@ -85,6 +85,16 @@ def compute_kpis(model) -> dict:
     obs = np.array(ever, bool)
     k["median_weeks_to_first_job"] = km_median(dur, obs)
     k["median_weeks_to_first_job_if_employed"] = float(np.median(dur[obs])) if obs.any() else math.nan
+    # from programme start (first week in a workplace pathway), comparable with trial figures (EVID T1, T2)
+    started = [c for c in cands if c.start_week is not None]
+    after = [c.first_job_week - c.start_week for c in started
+             if c.first_job_week is not None and c.first_job_week >= c.start_week]
+    k["median_weeks_start_to_first_job"] = float(np.median(after)) if after else math.nan
+    for w in (26, 52, 78):
+        grp = [c for c in started if c.start_week <= H - w]
+        k[f"employed_within_{w}w_of_start_share"] = _share(
+            c.first_job_week is not None and c.start_week <= c.first_job_week <= c.start_week + w for c in grp)
+    k["started_share"] = _share(c.start_week is not None for c in cands)
     for horizon in (26, 52):
         firsts = [c.job_spells[0] for c in cands if c.job_spells and c.job_spells[0][0] <= H - horizon]
         k[f"retention_{horizon}"] = _share((end is None or end - start >= horizon) for start, end, _, _ in firsts)
@@ -109,7 +119,7 @@ def compute_kpis(model) -> dict:
         k[f"ever_employed_share_{lvl}"] = _share(c.first_job_week is not None for c in grp)
         k[f"employed_share_end_{lvl}"] = _share(employed_at(c, H) for c in grp)
         k[f"dropout_share_{lvl}"] = _share(c.n_dropouts > 0 for c in grp)
-        k[f"adviser_hours_per_candidate_{lvl}"] = _share(c.hours.sum() for c in grp)
+        k[f"adviser_hours_per_candidate_{lvl}"] = _share(sum(c.hours) for c in grp)
     for tag, attr in (("close", "ever_close"), ("js", "ever_js")):
         grp = [c for c in cands if getattr(c, attr)]
         k[f"n_{tag}_cases"] = len(grp)
@@ -117,7 +127,7 @@ def compute_kpis(model) -> dict:
         k[f"{tag}_apprentice_share"] = _share(c.state == State.APPRENTICE for c in grp)
         k[f"{tag}_education_share"] = _share(c.state == State.EDUCATION for c in grp)
         k[f"{tag}_dropout_share"] = _share(c.n_dropouts > 0 for c in grp)
-        k[f"{tag}_hours_per_case"] = _share(c.hours.sum() for c in grp)
+        k[f"{tag}_hours_per_case"] = _share(sum(c.hours) for c in grp)
 
     # close cases with at least a year to finish (comparable with the pilots' reported outcomes)
     early = [c for c in cands if c.first_close_week is not None and c.first_close_week <= H - 52]
@@ -134,7 +144,7 @@ def compute_kpis(model) -> dict:
     # adviser time
     hours = model.ledger.hours[1:H + 1]
     unmet = model.ledger.unmet[1:H + 1]
-    cand_hours = np.sum([c.hours for c in cands], axis=0) if cands else np.zeros(len(ACTIVITIES))
+    cand_hours = np.array([c.hours for c in cands], dtype=float).sum(axis=0) if cands else np.zeros(len(ACTIVITIES))
     n_emp = max(k["n_ever_employed"], 0)
     for i, act in enumerate(ACTIVITIES):
         k[f"hours_per_candidate_{act}"] = float(cand_hours[i] / n) if n else math.nan

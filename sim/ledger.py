@@ -36,6 +36,21 @@ class TimeLedger:
             raise ValueError(f"negative hours booked: {hours}")
         self.hours[week, role, activity] += hours
 
+    def book_adviser_week(self, week: int, role: int, booked: list[float], unmet: list[float], pressure: float,
+                          over_budget: bool, js_like: bool, backlog: float) -> None:
+        """One adviser's week: hours and unmet hours by activity, load indicators."""
+        if min(booked) < 0 or min(unmet) < 0:
+            raise ValueError(f"negative hours booked: {booked} / unmet {unmet}")
+        self.hours[week, role] += booked
+        self.unmet[week, role] += unmet
+        self.adviser_weeks[week, role] += 1
+        self.pressure_sum[week, role] += pressure
+        if over_budget:
+            self.adviser_weeks_over[week, role] += 1
+        if js_like:
+            self.adviser_weeks_js_like[week] += 1
+        self.admin_backlog[week, role] += backlog
+
     def book_unmet(self, week: int, role: int, activity: int, hours: float) -> None:
         if hours < 0:
             raise ValueError(f"negative unmet hours booked: {hours}")

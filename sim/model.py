@@ -43,6 +43,8 @@ from sim.states import ACTIVE_STATES, EMPLOYED_STATES, State
 
 S = State
 PLACEMENT_STATES = frozenset({S.INTERVIEW, S.STARTUP, S.TRAINING, S.EVALUATION})
+WAITING_FOR_ADVISER = frozenset({S.SCREEN, S.MAPPING, S.INTERVIEW, S.STARTUP, S.EVALUATION})
+BEFORE_WORKPLACE = frozenset({S.SCREEN, S.MAPPING, S.SEARCH})
 OFF_CASELOAD = frozenset({S.EMPLOYED, S.RETAINED, S.POST_FOLLOWUP, S.APPRENTICE, S.EDUCATION, S.EXITED, S.LOCKIN})
 RESTING = frozenset({S.DROPOUT, S.NOT_SUCCESSFUL, S.JOB_LOST})
 SUCCESS = frozenset({S.EMPLOYED, S.POST_FOLLOWUP, S.APPRENTICE, S.EDUCATION})
@@ -119,7 +121,7 @@ class InclusionModel(mesa.Model):
         exit_in = cand.weeks_until(self.cfg.population.pool_exit_hazard)
         if exit_in is not None:
             self.schedule(cand, self.week + exit_in, "exit")
-        own = self.cfg.population.own_job_hazard * (cand.capability / 0.5) ** 2
+        own = self.cfg.population.own_job_hazard * (cand.capability / 0.5) ** 2 * cand.owner.ordinary_intensity
         job_in = cand.weeks_until(own)
         if job_in is not None:
             self.schedule(cand, self.week + job_in, "own_job")
@@ -249,6 +251,7 @@ class InclusionModel(mesa.Model):
         mentor.available_from_week = self.week + self.cfg.mentor.registry_pause_weeks
         mentor.strain = 0.0
         cand.mentor = None
+        cand.mentor_kept = False   # natural support lives on only as the firm's inclusion competence
 
     # ---------------------------------------------------------------------------------------
     # pathway actions used by several phases
@@ -270,8 +273,9 @@ class InclusionModel(mesa.Model):
                 self._setup_training(cand, self.modes["saksbehandler"], elapsed=int(rng.integers(0, 26)))
 
     def _match_quality(self, cand: Candidate, firm) -> float:
-        base = 0.8 if firm.sector == cand.interest else 0.35
-        return float(min(1.0, max(0.05, base + 0.1 * (cand.draw() - 0.5) * 2)))
+        pw = self.cfg.pathway
+        base = pw.match_interest if firm.sector == cand.interest else pw.match_other
+        return float(min(1.0, max(0.05, base + pw.match_noise * (2.0 * cand.draw() - 1.0))))
 
     def start_ordinary_placement(self, cand: Candidate) -> None:
         """Activity requirement: a quick placement without mapping [001:834]."""
@@ -321,19 +325,10 @@ class InclusionModel(mesa.Model):
         """Start-up meeting outcome: mentor, subsidy, information to colleagues, plan [001:440]."""
         mc = mode.cfg
         cfg = self.cfg
-        rng = self.streams["mentors"]
         firm = cand.employer
         want_mentor = cand.draw() < mc.p_mentor and cand.draw() >= cfg.population.p_refuse_mentor
-        if want_mentor and cand.mentor is None:
-            cand.mentor = self._new_mentor(firm, rng)
-        if cand.mentor is not None:
-            cand.mentor.candidate = cand
-            cand.mentor.candidates_mentored += 1
-            if mc.subsidy_adjustable:
-                cand.mentor.subsidised_hours = cand.mentor.hours_needed(cand.need_level, cand.hidden_revealed)
-            else:
-                cand.mentor.subsidised_hours = mc.fixed_subsidy_hours
-            cand.mentor.binding_agreement = cand.draw() < mc.binding_agreement_share
+        if want_mentor or cand.mentor is not None:
+            self._assign_mentor(cand, mode)
         if not firm.informs_colleagues and cand.draw() < mc.encourage_info:
             firm.informs_colleagues = True
         start = self.week - elapsed
@@ -346,11 +341,25 @@ class InclusionModel(mesa.Model):
         cand.security = cfg.pathway.security0
         cand.n_placements += 1
 
+    def _assign_mentor(self, cand: Candidate, mode: FollowupMode) -> None:
+        """Give the placement a mentor (new, or the registry mentor already attached) and its subsidy."""
+        mc = mode.cfg
+        if cand.mentor is None:
+            cand.mentor = self._new_mentor(cand.employer, self.streams["mentors"])
+        mentor = cand.mentor
+        mentor.candidate = cand
+        mentor.candidates_mentored += 1
+        if mc.subsidy_adjustable:
+            mentor.subsidised_hours = mentor.hours_needed(cand.need_level, cand.hidden_revealed)
+        else:
+            mentor.subsidised_hours = mc.fixed_subsidy_hours
+        mentor.binding_agreement = cand.draw() < mc.binding_agreement_share
+
     def _new_mentor(self, firm, rng) -> Mentor:
         mcfg = self.cfg.mentor
         is_leader = bool(rng.random() < mcfg.share_leader_is_mentor)
         competence = float(np.clip(rng.normal(mcfg.competence0, mcfg.competence0_sd), 0.0, 1.0))
-        authority = 1.0 if is_leader else float(rng.uniform(0.6, 1.0))
+        authority = 1.0 if is_leader else float(rng.uniform(mcfg.authority_min, 1.0))
         mentor = Mentor(self, employer=firm, is_leader=is_leader, competence=competence, authority=authority)
         self.mentors.append(mentor)
         return mentor
@@ -423,7 +432,8 @@ class InclusionModel(mesa.Model):
         The review is ordinary admin work: an adviser who has not been getting through the admin
         postpones it ("20 stykker uten aktivitetsplan" [001:780]).
         """
-        if cand.draw() >= cand.owner.admin_done:
+        intensity = cand.owner.ordinary_intensity
+        if cand.draw() >= intensity:
             self.counters["reviews_postponed"] += 1
             self.schedule(cand, self.week + self.cfg.office.review_postpone_weeks, "review")
             return
@@ -434,7 +444,9 @@ class InclusionModel(mesa.Model):
         elif action == "js":
             self.refer_to_js(cand, "referred_to_job_specialist")
         else:
-            self.schedule(cand, self.week + self.cfg.policy.review_interval_weeks, "review")
+            # more time per user means more frequent reviews (up to ordinary_intensity_cap)
+            interval = self.cfg.policy.review_interval_weeks / max(1.0, intensity)
+            self.schedule(cand, self.week + max(1, round(interval)), "review")
 
     # 2 -------------------------------------------------------------------------------------
     def phase_plan_week(self, week: int) -> None:
@@ -460,8 +472,14 @@ class InclusionModel(mesa.Model):
 
     # 3 -------------------------------------------------------------------------------------
     def phase_job_development(self, week: int) -> None:
+        stuck = self.cfg.pathway.stuck_weeks
         for cand in list(self.active.values()):
             st = cand.state
+            if st in WAITING_FOR_ADVISER and week - cand.state_since > stuck:
+                self._give_up_waiting(cand)
+                continue
+            if cand.start_week is None:
+                cand.start_week = week
             if st == S.SCREEN:
                 self._screen(cand)
             elif st == S.MAPPING:
@@ -471,22 +489,59 @@ class InclusionModel(mesa.Model):
             elif st == S.INTERVIEW:
                 if cand.draw() < cand.grant.get("interview", 0.0):
                     if cand.draw() < self.cfg.labour_market.p_interview_success:
-                        cand.move_to(S.STARTUP, "interview_ok")
+                        if cand.direct_hire:
+                            self._hire_directly(cand)
+                        else:
+                            cand.move_to(S.STARTUP, "interview_ok")
                     else:
                         cand.move_to(S.SEARCH, "declined_after_interview")
-                        cand.employer = None
                         if cand.mentor is not None:
                             cand.mentor.candidate = None
-                            cand.mentor = None
+                        cand.reset_workplace()
             elif st == S.STARTUP:
                 if cand.draw() < cand.grant.get("startup", 0.0):
                     cand.move_to(S.TRAINING, "startup_meeting")
                     self._setup_training(cand, self.modes[cand.mode_name])
 
+    def _hire_directly(self, cand: Candidate) -> None:
+        """Place then train: a paid job at once, with the adviser's follow-along support [001:593]."""
+        mode = self.modes[cand.mode_name]
+        mc = mode.cfg
+        firm = cand.employer
+        if cand.mentor is None and cand.draw() < mc.p_mentor:
+            cand.mentor = self._new_mentor(firm, self.streams["mentors"])
+            cand.mentor.candidate = cand
+            cand.mentor.candidates_mentored += 1
+            cand.mentor.subsidised_hours = (cand.mentor.hours_needed(cand.need_level, cand.hidden_revealed)
+                                            if mc.subsidy_adjustable else mc.fixed_subsidy_hours)
+        cand.mentor_kept = cand.mentor is not None
+        firm.learn(True)
+        if mc.post_followup_weeks > 0:
+            cand.move_to(S.POST_FOLLOWUP, "hired_directly")
+            cand.post_start = self.week
+            cand.last_contact_week = self.week
+        else:
+            cand.move_to(S.EMPLOYED, "hired_directly")
+            self._end_mentoring(cand, success=True, keep=False)
+
+    def _give_up_waiting(self, cand: Candidate) -> None:
+        """A step nobody had time for in ``stuck_weeks`` weeks is dropped (the adviser's time squeeze)."""
+        if cand.state in (S.SCREEN, S.MAPPING):
+            cand.move_to(S.POOL, "no_adviser_time")
+        elif cand.state in (S.INTERVIEW, S.STARTUP):
+            cand.move_to(S.SEARCH, "firm_withdrew_no_adviser_time")
+            if cand.mentor is not None:
+                cand.mentor.candidate = None
+            cand.reset_workplace()
+        elif cand.state == S.EVALUATION:
+            cand.move_to(S.TRAINING, "evaluation_not_held")
+            cand.next_eval_week = self.week + self.modes[cand.mode_name].cfg.evaluation_interval_weeks
+
     def _screen(self, cand: Candidate) -> None:
         if cand.draw() >= cand.grant.get("screen", 0.0):
             return
         decision = self.policy.screen(self, cand)
+        cand.registered_need = cand.need_level   # the case meeting corrects the record
         if decision == "too_light":
             cand.move_to(S.POOL, "too_light")
         elif decision == "too_heavy":
@@ -506,8 +561,9 @@ class InclusionModel(mesa.Model):
             return
         cand.interest_known = cand.draw() < self.cfg.population.p_interest_clear
         # thorough mapping brings some hidden needs out before the start [P3]
-        depth = min(1.0, mode.cfg.mapping_weeks / 3.0)
-        if cand.hidden_need and not cand.hidden_revealed and cand.draw() < 0.5 * depth:
+        pw = self.cfg.pathway
+        depth = min(1.0, mode.cfg.mapping_weeks / pw.mapping_full_depth_weeks)
+        if cand.hidden_need and not cand.hidden_revealed and cand.draw() < pw.p_reveal_at_mapping * depth:
             cand.reveal_hidden_need(self.week)
             if cand.state != S.MAPPING:
                 return
@@ -547,21 +603,30 @@ class InclusionModel(mesa.Model):
             if firm.exploitative and rng.random() < mc.screen_exploitative:
                 continue   # "hva skal til for å få jobb her?" reveals no intention to hire
             p = 0.0
+            direct = False
             if firm.has_room():
                 p = firm.acceptance_probability(subsidy_offered=subsidy, known=known,
                                                 adviser_competence=cand.followup.competence,
                                                 interest_match=firm.sector == cand.interest)
                 if reg_mentor is not None:
-                    p = min(0.95, p * 1.5)
+                    p = min(0.95, p * self.cfg.mentor.registry_acceptance_mult)
+                if mc.place_then_train:
+                    ws = cand.draw() < mc.p_wage_subsidy
+                    if cand.capability + mc.job_support_credit >= firm.hire_threshold(ws):
+                        # ask for a paid job with follow-along support: the firm needs a post
+                        direct = True
+                        p *= firm.opening_probability(self.cfg.pathway.training_period_weeks)
+                        cand.wage_subsidy = ws
             if rng.random() < p:
                 cand.employer = firm
+                cand.direct_hire = direct
                 firm.placements += 1
                 cand.match = self._match_quality(cand, firm)
                 if reg_mentor is not None:
                     cand.mentor = reg_mentor
                     reg_mentor.candidate = cand
-                if known and reg_mentor is None and firm not in cand.followup.known_firms:
-                    cand.followup.known_firms.append(firm)
+                if not known and firm not in cand.followup.known_firms:
+                    cand.followup.known_firms.append(firm)   # the adviser's employer network grows [001:832]
                 cand.move_to(S.INTERVIEW, "employer_accepts")
                 return
             firm.n_refusals += 1
@@ -585,14 +650,17 @@ class InclusionModel(mesa.Model):
                 cand.contact_is_visit = None
                 if cand.close and not cand.drifted:
                     cand.followup.cocreative_weeks += 1
+                if cand.mentor is None and cand.draw() < mc.p_mentor * self.cfg.mentor.p_assign_later:
+                    self._assign_mentor(cand, mode)   # a mentor chosen after the start [001:826-828]
+                    self.log_event(cand, "mentor_assigned")
             cand.training_week(week)
             if cand.state != S.TRAINING:
                 continue
             # readiness check: "hva skal til for å få jobb her?" [001:860], [001:916]
             if week >= cand.next_eval_week:
                 cand.next_eval_week = week + mc.evaluation_interval_weeks
-                p_ws = 0.9 if mc.sets_job_goal else pw.p_wage_subsidy_at_hire
-                cand.wage_subsidy = cand.draw() < p_ws
+                if cand.wage_subsidy is None:   # negotiated once per workplace [001:454], [001:1002]
+                    cand.wage_subsidy = cand.draw() < mc.p_wage_subsidy
                 if cand.capability >= cand.employer.hire_threshold(cand.wage_subsidy):
                     cand.move_to(S.EVALUATION, "goal_reached")
                     continue
@@ -605,7 +673,7 @@ class InclusionModel(mesa.Model):
         pw = self.cfg.pathway
         mc = mode.cfg
         gained = cand.capability - cand.capability_at_period_start
-        stalled = gained < 0.02
+        stalled = gained < pw.stall_gain
         if weeks_in >= pw.max_training_weeks:
             if not mc.sets_job_goal and not cand.employer.exploitative and cand.draw() < pw.p_lockin:
                 cand.move_to(S.LOCKIN, "permanent_wage_subsidy")
@@ -613,11 +681,11 @@ class InclusionModel(mesa.Model):
                 cand.move_to(S.NOT_SUCCESSFUL, "max_training_reached")
             return
         if weeks_in >= pw.lockin_after_weeks and stalled and not cand.employer.exploitative:
-            p = pw.p_lockin * (0.3 if mc.sets_job_goal else 1.0)
+            p = pw.p_lockin * (pw.goal_lockin_mult if mc.sets_job_goal else 1.0)
             if cand.draw() < p:
                 cand.move_to(S.LOCKIN, "permanent_wage_subsidy")
                 return
-        p_extend = mc.p_extend * (0.6 if stalled else 1.0)
+        p_extend = mc.p_extend * (pw.stalled_extend_mult if stalled else 1.0)
         if cand.draw() < p_extend:
             cand.period_start = self.week
             cand.capability_at_period_start = cand.capability
@@ -635,18 +703,23 @@ class InclusionModel(mesa.Model):
 
     def _evaluation(self, cand: Candidate) -> None:
         """Evaluation meeting [001:454]: wage subsidy, career guidance, apprenticeship, placement."""
+        if self.week - cand.state_since > self.cfg.pathway.stuck_weeks:
+            self._give_up_waiting(cand)
+            return
         if cand.draw() >= cand.grant.get("evaluation", 0.0):
             return
         pw = self.cfg.pathway
         mode = self.modes[cand.mode_name]
         mc = mode.cfg
-        guidance = 1.0 if mc.career_guidance else pw.choice_without_guidance_mult
-        if cand.age < 25 and cand.draw() < pw.p_apprentice_at_eval * guidance:
-            cand.move_to(S.APPRENTICE, "apprenticeship")
-            return
-        if cand.draw() < pw.p_education_at_eval * guidance:
-            cand.move_to(S.EDUCATION, "education")
-            return
+        if not cand.career_choice_made:   # one career conversation per workplace [001:454]
+            cand.career_choice_made = True
+            guidance = 1.0 if mc.career_guidance else pw.choice_without_guidance_mult
+            if cand.age <= pw.apprentice_max_age and cand.draw() < pw.p_apprentice_at_eval * guidance:
+                cand.move_to(S.APPRENTICE, "apprenticeship")
+                return
+            if cand.draw() < pw.p_education_at_eval * guidance:
+                cand.move_to(S.EDUCATION, "education")
+                return
         weeks = max(1, self.week - max(cand.last_eval_week, cand.training_start))
         cand.last_eval_week = self.week
         if cand.draw() < cand.employer.opening_probability(weeks):
@@ -667,9 +740,7 @@ class InclusionModel(mesa.Model):
         if mc.sets_job_goal and self.week - cand.ready_since >= self.cfg.pathway.move_on_after_weeks:
             # no post here: look for a workplace with a real chance of a job [001:798]
             cand.move_to(S.SEARCH, "no_opening_move_on")
-            cand.employer = None
-            cand.search_weeks = 0
-            cand.search_credit = 0.0
+            cand.reset_workplace()
             return
         cand.move_to(S.TRAINING, "no_opening_yet")
         cand.next_eval_week = self.week + mc.evaluation_interval_weeks
@@ -682,8 +753,8 @@ class InclusionModel(mesa.Model):
         if cand.mentor is not None:
             hours = 0.5 * cand.mentor.hours_needed(cand.need_level, cand.hidden_revealed)
             self.ledger.book_mentor(self.week, 0, hours, 0.5 * cand.mentor.subsidised_hours)
-        followed = self.week - cand.last_contact_week <= 4
-        if cand.draw() < cand.job_loss_hazard(followed_up=followed):
+        followed = self.week - cand.last_contact_week <= self.cfg.pathway.contact_window_weeks
+        if cand.life() < cand.job_loss_hazard(followed_up=followed):
             cand.move_to(S.JOB_LOST, "job_ended")
         elif self.week - cand.post_start >= mc.post_followup_weeks:
             cand.move_to(S.RETAINED, "followup_ended")
@@ -705,16 +776,30 @@ class InclusionModel(mesa.Model):
                 h *= cfg.office.overload_turnover_mult
             if u < h:
                 self._adviser_turnover(adv)
+        exit_p = cfg.population.pool_exit_hazard
         for cand in list(self.active.values()):
+            if cand.state in BEFORE_WORKPLACE:
+                # benefits end, disability benefit, moving away: not only while waiting in ordinary follow-up
+                if cand.life() < exit_p:
+                    cand.move_to(S.EXITED, "left_nav_followup")
+                continue
+            if cand.state == S.POST_FOLLOWUP and cand.employer is not None \
+                    and cand.employer.unique_id in changed_firms:
+                # T24: "hvis det hadde kommet en ny sjef ... tilbake på NAV" [001:1519]
+                self.log_event(cand, "new_leader_at_firm")
+                if cand.draw() < cfg.labour_market.p_end_on_leader_change:
+                    cand.move_to(S.JOB_LOST, "new_leader")
+                continue
             if cand.state != S.TRAINING:
                 continue
-            if cand.draw() < cand.dropout_hazard():
-                cand.move_to(S.DROPOUT, "crisis" if cand.crisis else "dropout")
+            if cand.life() < cand.dropout_hazard():
+                cand.move_to(S.DROPOUT, cand.dropout_cause())
                 continue
-            if cand.strain_weeks > cfg.labour_market.firm_patience_weeks and cand.draw() < 0.3:
+            if cand.strain_weeks > cfg.labour_market.firm_patience_weeks and cand.draw() < cfg.labour_market.p_firm_ends_week:
                 cand.move_to(S.NOT_SUCCESSFUL, "firm_ended")
                 continue
             if cand.employer.unique_id in changed_firms:
+                self.log_event(cand, "new_leader_at_firm")
                 if cand.draw() < cfg.labour_market.p_end_on_leader_change:
                     cand.move_to(S.NOT_SUCCESSFUL, "new_leader")
                     continue
@@ -729,9 +814,10 @@ class InclusionModel(mesa.Model):
         old_subsidy = mentor.subsidised_hours
         mentor.candidate = None
         mentor.subsidised_hours = 0.0
-        mentor.available_from_week = self.week + 52
+        mentor.available_from_week = self.week + self.cfg.mentor.burnout_rest_weeks
         cand.mentor = None
         self.counters["mentor_burnouts"] += 1
+        binding = mentor.binding_agreement
         if cand.contact_this_week and cand.draw() < self.cfg.mentor.p_replace_mentor:
             new = self._new_mentor(cand.employer, self.streams["mentors"])
             new.candidate = cand
@@ -741,7 +827,8 @@ class InclusionModel(mesa.Model):
                 new.subsidised_hours = new.hours_needed(cand.need_level, cand.hidden_revealed)
             cand.mentor = new
             self.log_event(cand, "mentor_replaced")
-        elif cand.draw() < 0.5:
+        elif cand.draw() < self.cfg.mentor.p_firm_ends_on_burnout * (
+                self.cfg.mentor.binding_withdrawal_mult if binding else 1.0):
             cand.move_to(S.NOT_SUCCESSFUL, "mentor_burnout")
         else:
             self.log_event(cand, "mentor_withdrew")
@@ -753,7 +840,8 @@ class InclusionModel(mesa.Model):
         self.counters["adviser_turnovers"] += 1
         adv.competence = lc.js_competence0 if adv.is_js else lc.adviser_competence0
         for cand in adv.cases.values():
-            cand.security = max(0.0, cand.security - 0.2)
+            cand.security = max(0.0, cand.security - self.cfg.office.turnover_security_loss)
+            self.log_event(cand, "adviser_replaced")
 
     # 7 -------------------------------------------------------------------------------------
     def phase_learning(self, week: int) -> None:
@@ -772,7 +860,7 @@ class InclusionModel(mesa.Model):
     def _network_session(self, week: int) -> None:
         """Mentor network gathering [001:448]: mentors of networked cases and registry mentors."""
         m = self.cfg.mentor
-        rng = self.streams["mentors"]
+        rng = self.streams["network"]
         attendees = []
         for cand in self.active.values():
             mentor = cand.mentor

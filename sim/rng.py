@@ -11,15 +11,22 @@ personal shocks under every policy, and policy differences can be paired by seed
 * ``search``      employer contacts and acceptance
 * ``mentors``     mentor draws at start-up
 * ``staff``       adviser turnover, firm leader changes
-* per candidate   a private stream for that candidate's own weekly events (problems, stalls,
-                  crises, hazards, hidden needs), indexed by the candidate's serial number
+* per candidate   two private streams, indexed by the candidate's serial number:
+                  ``life`` for the user's own events (hidden needs showing, small problems,
+                  conflicts, crises, stalls, dropout, exits, own job, job loss) and ``process`` for
+                  everything the follow-up decides (whether a granted contact happens, match,
+                  mentor at start-up, evaluation choices). The n-th life draw of a user is the same
+                  under every policy; it may fall in another week, because a policy changes how
+                  long a user spends in each state.
+* ``network``     attendance at mentor network sessions (kept apart so it does not shift mentors)
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-STREAM_NAMES = ("population", "office", "labour", "arrivals", "search", "mentors", "staff", "candidates")
+STREAM_NAMES = ("population", "office", "labour", "arrivals", "search", "mentors", "staff", "candidates", "network")
+LIFE, PROCESS = 0, 1
 
 
 class Streams:
@@ -34,8 +41,8 @@ class Streams:
     def __getitem__(self, name: str) -> np.random.Generator:
         return self.gens[name]
 
-    def candidate(self, serial: int) -> np.random.Generator:
-        """Private stream of the candidate with this serial number (0, 1, 2, ... in creation order)."""
+    def candidate(self, serial: int, purpose: int = PROCESS) -> np.random.Generator:
+        """Private stream (LIFE or PROCESS) of the candidate with this serial number (creation order)."""
         seq = np.random.SeedSequence(self._seqs["candidates"].entropy,
-                                     spawn_key=self._seqs["candidates"].spawn_key + (int(serial),))
+                                     spawn_key=self._seqs["candidates"].spawn_key + (int(serial), int(purpose)))
         return np.random.Generator(np.random.PCG64(seq))

@@ -129,7 +129,7 @@ def run_model(cfg: Config) -> RunResult:
         "ever_close": c.ever_close, "ever_js": c.ever_js, "n_placements": c.n_placements,
         "n_dropouts": c.n_dropouts, "n_not_successful": c.n_not_successful, "n_job_lost": c.n_job_lost,
         "n_contacts": c.n_contacts, "n_refusals": c.n_refusals, "capability_end": round(c.capability, 6),
-        "adviser_hours": float(c.hours.sum()),
+        "adviser_hours": float(sum(c.hours)),
     } for c in model.candidates])
     candidates["first_job_week"] = candidates["first_job_week"].astype("Int64")
 

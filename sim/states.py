@@ -49,10 +49,12 @@ ALLOWED: dict[State, frozenset[State]] = {
                        S.TRAINING,         # entry shortcut: already in work training [001:407]
                        S.EMPLOYED,         # job found in ordinary follow-up, without a pathway (ASSUMPTION)
                        S.EXITED}),
-    S.SCREEN: frozenset({S.POOL, S.MAPPING, S.TRANSFER_JS}),               # T2, T4, T3
-    S.MAPPING: frozenset({S.SEARCH, S.TRANSFER_JS, S.POOL}),               # T5, T3, adviser leaves
-    S.SEARCH: frozenset({S.INTERVIEW, S.POOL, S.TRANSFER_JS}),             # T6, T8, T3
-    S.INTERVIEW: frozenset({S.STARTUP, S.SEARCH}),                         # T9, T10
+    S.SCREEN: frozenset({S.POOL, S.MAPPING, S.SEARCH, S.TRANSFER_JS,      # T2, T4, T3
+                         S.EXITED}),
+    S.MAPPING: frozenset({S.SEARCH, S.TRANSFER_JS, S.POOL, S.EXITED}),     # T5, T3, no adviser time
+    S.SEARCH: frozenset({S.INTERVIEW, S.POOL, S.TRANSFER_JS, S.EXITED}),   # T6, T8, T3
+    S.INTERVIEW: frozenset({S.STARTUP, S.SEARCH,                           # T9, T10
+                            S.EMPLOYED, S.POST_FOLLOWUP}),                 # direct hire, place then train [001:593]
     S.STARTUP: frozenset({S.TRAINING, S.SEARCH}),                          # T11, firm withdraws
     S.TRAINING: frozenset({S.EVALUATION, S.DROPOUT, S.NOT_SUCCESSFUL,      # T14, T18, T19
                            S.TRANSFER_JS, S.LOCKIN, S.APPRENTICE,          # T3, T20, T16

@@ -14,7 +14,7 @@ class Jobbspesialist(Policy):
     uses_job_specialists = True
 
     def on_review(self, model, cand) -> str | None:
-        if cand.need_level in self.pc.js_need_levels and self.js_available(model) \
+        if cand.registered_need in self.pc.js_need_levels and self.js_available(model) \
                 and len(model.js_queue) < self.pc.js_max_queue:
             return "js"
         return super().on_review(model, cand)
