@@ -32,7 +32,7 @@ N_ACT = len(ACTIVITIES)
 from sim.states import State
 
 # demand item tiers
-URGENT, REGULAR, ADMIN_REST, SEARCH = 1, 2, 3, 4
+URGENT, REGULAR, ADMIN_REST, SEARCH = 1, 2, 3, 3   # remaining casework and employer search share the last tier
 
 
 class FollowupMode:
@@ -43,9 +43,24 @@ class FollowupMode:
         self.cfg = cfg          # FollowupModeConfig
         self.close = close      # counts as close follow-up (protected by leader support)
 
-    def contact_interval(self, weeks_in_training: int) -> int:
+    def tempo(self, cand) -> float:
+        """1, or for a mode that scales with time, the adviser's ordinary follow-up intensity."""
+        if self.cfg.scales_with_time and cand.followup is not None:
+            return max(0.25, cand.followup.ordinary_intensity)
+        return 1.0
+
+    def contact_interval(self, weeks_in_training: int, cand=None) -> int:
         c = self.cfg
-        return c.contact_interval_early if weeks_in_training < c.early_weeks else c.contact_interval_stable
+        base = c.contact_interval_early if weeks_in_training < c.early_weeks else c.contact_interval_stable
+        if cand is not None and c.scales_with_time:
+            return max(1, round(base / self.tempo(cand)))
+        return base
+
+    def contacts_per_week(self, cand) -> float:
+        return self.cfg.employer_contacts_per_week * self.tempo(cand)
+
+    def crisis_lag(self, cand) -> int:
+        return round(self.cfg.crisis_response_lag_weeks / self.tempo(cand))
 
     def add_demands(self, cand, week: int, travel: float, items: list) -> None:
         """Append (candidate, kind, activity, hours, tier) items for this week."""
@@ -57,7 +72,7 @@ class FollowupMode:
         elif st == State.MAPPING:
             items.append((cand, "mapping", A["candidate_meetings"], c.mapping_hours_per_week, REGULAR))
         elif st == State.SEARCH:
-            n = c.employer_contacts_per_week
+            n = self.contacts_per_week(cand)
             if n > 0:
                 items.append((cand, "search", A["employer_contact"], n * c.hours_per_employer_contact, SEARCH))
                 if c.field_based and travel > 0:

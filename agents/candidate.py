@@ -272,7 +272,7 @@ class Candidate(mesa.Agent):
         self.crisis = True
         self.model.log_event(self, "crisis")
         self.problem_weeks = 0
-        lag = 0 if proactive_contact else self.model.modes[self.mode_name].cfg.crisis_response_lag_weeks
+        lag = 0 if proactive_contact else self.model.modes[self.mode_name].crisis_lag(self)
         self.crisis_known_week = week + lag
 
     def reveal_hidden_need(self, week: int) -> None:

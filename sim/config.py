@@ -90,7 +90,7 @@ class OfficeConfig:
                                           doc="Drop in a followed user's security when the adviser leaves")
     load_memory: float = param(0.8, "weight", "ASSUMPTION", 0.0, 0.99,
                                doc="Weight of the past in the moving averages of adviser pressure and casework done")
-    ordinary_intensity_cap: float = param(1.5, "x norm", "EVID C2-C4 (lower caseloads, more meetings: faster re-employment); ASSUMPTION",
+    ordinary_intensity_cap: float = param(2.0, "x norm", "EVID C2-C4 (lower caseloads, more meetings: faster re-employment); ASSUMPTION",
                                           1.0, 5.0, doc="Most ordinary follow-up per user, relative to admin_hours_per_case, that spare hours can buy")
     review_postpone_weeks: int = param(4, "weeks", "SEED-QUAL 001:780 ('20 stykker uten aktivitetsplan'); ASSUMPTION", 1, 52,
                                        doc="Delay of an activity review the adviser had no admin time for")
@@ -416,6 +416,8 @@ class FollowupModeConfig:
     keep_mentor_after_hire: float = param(0.9, "prob.", "SEED 001:452", 0.0, 1.0)
     co_creation: bool = param(True, "bool", "SEED 001:680 (room and dependence on co-creation)",
                               doc="Adviser contacts teach the mentor and the firm (natural support grows)")
+    scales_with_time: bool = param(False, "bool", "SEED 001:744 (KVP adviser with 18 users can work more closely); EVID C2-C4",
+                                   doc="Contact rhythm, search rate and crisis response follow the adviser's ordinary follow-up intensity")
     place_then_train: bool = param(False, "bool", "SEED 001:593, 002:9-21 (place then train); EVID T2, F9 (IPS)",
                                    doc="Search also asks employers for a paid job with follow-along support when the user is near ready")
     job_support_credit: float = param(0.0, "capability", "EVID E1-E3, F9 (IPS follow-along); value ASSUMPTION", 0.0, 0.5,
@@ -432,7 +434,7 @@ def _mode_sb() -> FollowupModeConfig:
         onsite_support=0.0, evaluation_interval_weeks=13, sets_job_goal=False, career_guidance=False,
         p_wage_subsidy=0.5, p_extend=0.85, encourage_info=0.0, binding_agreement_share=0.0, network=False,
         register_mentors=False, p_reuse_registered=0.0, post_followup_weeks=0, post_followup_hours=0.0,
-        keep_mentor_after_hire=0.2, co_creation=False,
+        keep_mentor_after_hire=0.2, co_creation=False, scales_with_time=True,
     )
 
 

@@ -592,7 +592,7 @@ class InclusionModel(mesa.Model):
         mc = mode.cfg
         rng = self.streams["search"]
         cand.search_weeks += 1
-        cand.search_credit += cand.grant.get("search", 0.0) * mc.employer_contacts_per_week
+        cand.search_credit += cand.grant.get("search", 0.0) * mode.contacts_per_week(cand)
         subsidy = mc.subsidy_adjustable or mc.fixed_subsidy_hours > 0
         while cand.search_credit >= 1.0:
             cand.search_credit -= 1.0
@@ -646,7 +646,7 @@ class InclusionModel(mesa.Model):
             if "contact" in cand.grant and cand.draw() < cand.grant["contact"]:
                 cand.contact_this_week = True
                 cand.last_contact_week = week
-                cand.next_contact_week = week + mode.contact_interval(week - cand.training_start)
+                cand.next_contact_week = week + mode.contact_interval(week - cand.training_start, cand)
                 cand.contact_is_visit = None
                 if cand.close and not cand.drifted:
                     cand.followup.cocreative_weeks += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim.config import Config, merge
@@ -34,12 +35,24 @@ def test_close_follow_up_costs_more_adviser_hours_per_candidate(by_policy, polic
         assert a["hours_per_candidate"] > 1.5 * b["hours_per_candidate"]
 
 
-def test_reasons_are_visible_in_the_tables(by_policy):
-    """Case work loses users to unnoticed problems and poor matches: more crises per placement."""
+def test_reasons_are_visible_in_the_tables():
+    """Case work notices problems late: more crises per placement and more crisis-driven dropouts."""
+    def crisis_profile(policy):
+        ev = pd.concat([run_model(merge(Config(), {"seed": s, "policy": {"name": policy}})).events for s in SEEDS])
+        starts = (ev["to_state"] == "TRAINING").sum()
+        drops = ev[ev["to_state"] == "DROPOUT"]
+        return (ev["cause"] == "crisis").sum() / starts, (drops["cause"] == "dropout_crisis").mean()
+    sb_crises, sb_crisis_drop = crisis_profile("saksbehandler")
+    hy_crises, hy_crisis_drop = crisis_profile("hybrid")
+    assert sb_crises > 1.2 * hy_crises
+    assert sb_crisis_drop > hy_crisis_drop
+
+
+def test_close_follow_up_spends_its_hours_on_the_workplace(by_policy):
     sb, hy = by_policy["saksbehandler"], by_policy["hybrid"]
-    assert np.mean([r["refusal_rate"] for r in sb]) > np.mean([r["refusal_rate"] for r in hy])
     assert np.mean([r["hours_per_candidate_mentor_followup"] for r in hy]) > \
-        3 * np.mean([r["hours_per_candidate_mentor_followup"] for r in sb])
+        2 * np.mean([r["hours_per_candidate_mentor_followup"] for r in sb])
+    assert np.mean([r["refusal_rate"] for r in sb]) > np.mean([r["refusal_rate"] for r in hy])
 
 
 def _slots(slots: int, leader_support: float):
@@ -57,7 +70,7 @@ def test_too_many_close_cases_overload_the_adviser_and_ordinary_users_pay_when_t
     assert _mean(many, "adviser_pressure_hybrid") > _mean(few, "adviser_pressure_hybrid") + 0.08
     assert _mean(many, "adviser_weeks_over_budget_share_hybrid") > _mean(few, "adviser_weeks_over_budget_share_hybrid") + 0.2
     assert _mean(many, "reviews_postponed_share") > _mean(few, "reviews_postponed_share") + 0.02   # [001:780]
-    assert _mean(many, "unmet_hours_admin") > 2 * _mean(few, "unmet_hours_admin")
+    assert _mean(many, "unmet_hours_admin") > 1.3 * _mean(few, "unmet_hours_admin")
 
 
 def test_too_many_close_cases_worsen_each_case_when_the_leader_does_not_protect_close_work():
