@@ -281,6 +281,11 @@ class Candidate(mesa.Agent):
         self.raise_need()
         self.registered_need = self.need_level
         self.model.log_event(self, "hidden_need_revealed")
+        mode = self.model.modes[self.mode_name] if self.mode_name else None
+        if self.mentor is not None and mode is not None and mode.cfg.subsidy_adjustable:
+            # an adjustable subsidy is raised when the mentor reports it is too little [001:1004]
+            self.mentor.subsidised_hours = max(self.mentor.subsidised_hours,
+                                               self.mentor.hours_needed(self.need_level, True))
         self.capability = max(0.0, self.capability - self.model.cfg.population.hidden_need_capability_loss)
         if self.state == State.TRAINING and not self.crisis:
             self.problem_weeks = max(self.problem_weeks, 1)

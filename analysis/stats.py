@@ -71,3 +71,82 @@ def format_interval(m: float, lo: float, hi: float, pct: bool = False, digits: i
     if pct:
         return f"{100 * m:.{digits}f} % ({100 * lo:.{digits}f} to {100 * hi:.{digits}f})"
     return f"{m:.{digits}f} ({lo:.{digits}f} to {hi:.{digits}f})"
+
+
+# --- tables over several KPIs and policies, and the sweep's design -------------------------------
+
+#: Policies in the order users know them; a policy not listed here sorts after these, by name.
+POLICY_ORDER = ("saksbehandler", "hybrid", "jobbspesialist", "brobygger")
+
+#: Config columns that are bookkeeping, never a lever: the replication seed and the policy itself.
+NOT_LEVERS = ("cfg.seed", "cfg.name", "cfg.output_root", "cfg.policy.name")
+
+
+def order_policies(policies) -> list[str]:
+    """Distinct policy names, the four known ones first in their usual order, any others after."""
+    names = list(dict.fromkeys(str(p) for p in policies))
+    known = [p for p in POLICY_ORDER if p in names]
+    return known + sorted(p for p in names if p not in POLICY_ORDER)
+
+
+def paired_differences(runs: pd.DataFrame, kpis: list[str], baseline: str = "saksbehandler",
+                       by: str = "policy", pair_on: str = "seed", level: float = LEVEL,
+                       within: list[str] | None = None) -> pd.DataFrame:
+    """Every policy against ``baseline``, for each KPI: one ``paired_difference`` row per pair.
+
+    Columns: policy, baseline, kpi, difference, low, high, pairs. A KPI missing from ``runs`` is
+    skipped; a policy with no run sharing a seed with the baseline gets ``pairs`` = 0 and NaNs.
+    """
+    cols = ["policy", "baseline", "kpi", "difference", "low", "high", "pairs"]
+    present = set(runs[by].astype(str)) if by in runs else set()
+    if baseline not in present:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for policy in order_policies(present):
+        if policy == baseline:
+            continue
+        for kpi in kpis:
+            if kpi not in runs:
+                continue
+            d = paired_difference(runs, kpi, policy, baseline, by=by, pair_on=pair_on, level=level, within=within)
+            rows.append({"policy": policy, "baseline": baseline, "kpi": kpi, "difference": d["difference"],
+                         "low": d["low"], "high": d["high"], "pairs": d["pairs"]})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def swept_levers(runs: pd.DataFrame, by: str = "policy") -> list[str]:
+    """The ``cfg.*`` columns a sweep varied on purpose, besides the policy and the seed.
+
+    A column counts when it takes more than one value among the runs of one policy (so settings that
+    a policy's own config fixes, and that merely differ between policies, are not levers). Columns
+    that split the runs in exactly the same way (e.g. every value of one office preset) count once,
+    the first in column order, a ``*.name`` column preferred.
+    """
+    cands = [c for c in runs.columns if c.startswith("cfg.") and c not in NOT_LEVERS]
+    groups = runs[by] if by in runs else pd.Series(0, index=runs.index)
+    found: list[str] = []
+    seen: dict[tuple, int] = {}
+    for col in sorted(cands, key=lambda c: (not c.endswith(".name"), list(runs.columns).index(c))):
+        values = runs[col].map(lambda v: v if isinstance(v, (str, int, float, bool, type(None))) else repr(v))
+        if not (values.groupby(groups).nunique(dropna=False) > 1).any():
+            continue
+        codes = tuple(pd.factorize(values, use_na_sentinel=False)[0])
+        canon = tuple(pd.factorize(pd.Series(codes))[0])
+        if canon in seen:
+            continue
+        seen[canon] = len(found)
+        found.append(col)
+    return sorted(found, key=list(runs.columns).index)
+
+
+def reference_setting(runs: pd.DataFrame, levers: list[str]) -> dict:
+    """One value per lever to hold it at while looking at something else: the middle of its values.
+
+    With an even number of values the lower of the two middle ones is taken.
+    """
+    ref = {}
+    for lever in levers:
+        values = sorted(runs[lever].dropna().unique().tolist())
+        if values:
+            ref[lever] = values[(len(values) - 1) // 2]
+    return ref

@@ -5,6 +5,7 @@
     inclusim -m [key=a,b ...]              a sweep (Hydra multirun, all cores), collected at the end
     inclusim -m +experiment=NAME           a ready sweep from conf/experiment/
     inclusim collect SWEEP_DIR             (re)build the tidy tables of a sweep folder
+    inclusim report SWEEP_DIR              write the HTML report (figures, tables, readings) of a sweep
     inclusim summary SWEEP_DIR             print the summary table of a collected sweep
     inclusim progress SWEEP_DIR            runs done / total, elapsed, time left (e.g. on a cluster)
     inclusim params [--out FILE]           write the parameter table (docs/parameters.md)
@@ -102,8 +103,8 @@ def print_single(result, out: Path) -> None:
     print("\n".join(lines))
 
 
-def after_sweep(sweep_dir: Path, config=None) -> None:
-    """Collect a finished sweep, print and save its summary."""
+def after_sweep(sweep_dir: Path, config=None, report: bool = True) -> None:
+    """Collect a finished sweep, print and save its summary, and write its HTML report."""
     from sim.sweep import collect, write_summary
 
     import pandas as pd
@@ -112,9 +113,14 @@ def after_sweep(sweep_dir: Path, config=None) -> None:
     runs = pd.read_parquet(sweep_dir / "runs.parquet", columns=["policy", "variant"])
     by = "policy" if runs.groupby("policy")["variant"].nunique().max() <= 1 else "variant"
     table = write_summary(sweep_dir, by=by)
-    print("\nSummary: mean over replications (90 % bootstrap interval)")
+    print("\nSummary: mean over replications (90 % bootstrap interval); shares in %, NOK in thousands")
     print(table.to_string())
     print(f"\nresults: {sweep_dir}")
+    if report:
+        from analysis.report import build_report
+
+        path = build_report(sweep_dir)
+        print(f"report:  {path.resolve()}")
 
 
 def _hydra_main() -> None:
@@ -146,7 +152,7 @@ def subcommand(name: str, args: list[str]) -> None:
             _err(f"sweep folder {sweep_dir} does not exist")
         if name == "collect":
             try:
-                after_sweep(sweep_dir)
+                after_sweep(sweep_dir, report=False)
             except FileNotFoundError as exc:
                 _err(str(exc))
         elif name == "progress":
@@ -163,7 +169,14 @@ def subcommand(name: str, args: list[str]) -> None:
 
             print(summary_table(pd.read_parquet(runs_file)).to_string())
         else:
-            _err("the report command is not available yet")
+            from analysis.report import build_report
+
+            if not (sweep_dir / "runs.parquet").exists():
+                try:
+                    after_sweep(sweep_dir, report=False)
+                except FileNotFoundError as exc:
+                    _err(str(exc))
+            print(f"report: {build_report(sweep_dir).resolve()}")
     elif name == "params":
         from sim.paramdoc import write_parameter_table
 

@@ -290,9 +290,9 @@ class MentorConfig:
     share_leader_is_mentor: float = param(0.5, "share", "SEED-QUAL 001:1747 ('nokså utbredt'), 000:36", 0.0, 1.0)
     competence0: float = param(0.2, "0-1", "SEED-QUAL 001:866 (little knowledge at start)", 0.0, 1.0)
     competence0_sd: float = param(0.1, "0-1", "ASSUMPTION", 0.0, 0.5)
-    hours_needed_small: float = param(2.0, "h/week", "ASSUMPTION (EVID A3: 1-1.5 h/week contact)", 0.0, 40.0)
-    hours_needed_medium: float = param(4.0, "h/week", "ASSUMPTION", 0.0, 40.0)
-    hours_needed_large: float = param(6.0, "h/week", "SEED-QUAL 001:1004 (1 h/day can be too little)", 0.0, 40.0)
+    hours_needed_small: float = param(3.0, "h/week", "ASSUMPTION (EVID A3: 1-1.5 h/week of contact alone)", 0.0, 40.0)
+    hours_needed_medium: float = param(5.0, "h/week", "SEED 001:1002 (one hour a day is the usual start)", 0.0, 40.0)
+    hours_needed_large: float = param(7.5, "h/week", "SEED-QUAL 001:1004 (1 h/day can be too little for a heavy user)", 0.0, 40.0)
     hidden_need_hours_mult: float = param(1.5, "x", "SEED-QUAL 001:792, 001:1034", 1.0, 5.0)
     goodwill_hours: float = param(1.5, "h/week", "SEED-QUAL 001:1004 (work takes more than paid)", 0.0, 20.0,
                                   doc="Unpaid hours a mentor will add beyond the subsidised hours")
@@ -497,7 +497,7 @@ class PolicyConfig:
 # Top level
 # --------------------------------------------------------------------------------------------
 #: run-control labels that do not change the model (left out of the config hash)
-LABEL_KEYS = ("name", "output_root")
+LABEL_KEYS = ("name", "output_root", "report")
 
 
 @dataclass
@@ -507,6 +507,7 @@ class Config:
     seed: int = param(1, "-", "run control", 0, 2**32 - 1, doc="One seed per run; named streams are split from it")
     horizon_weeks: int = param(156, "weeks", "SEED 001:88 (3-year project)", 1, 1040)
     record_events: bool = param(True, "bool", "run control", doc="Keep the event table (one row per state change)")
+    report: bool = param(True, "bool", "run control", doc="Write the HTML report at the end of a sweep")
     office: OfficeConfig = field(default_factory=OfficeConfig)
     population: PopulationConfig = field(default_factory=PopulationConfig)
     labour_market: LabourMarketConfig = field(default_factory=LabourMarketConfig)

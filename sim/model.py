@@ -337,6 +337,9 @@ class InclusionModel(mesa.Model):
         cand.capability_at_period_start = cand.capability
         cand.next_contact_week = self.week + 1
         cand.next_eval_week = self.week + mc.evaluation_interval_weeks
+        if elapsed > 0:   # users already in training at the start are mid-rhythm, not all in step
+            cand.next_contact_week = self.week + 1 + int(cand.draw() * mode.contact_interval(elapsed))
+            cand.next_eval_week = self.week + 1 + int(cand.draw() * mc.evaluation_interval_weeks)
         cand.last_eval_week = self.week
         cand.security = cfg.pathway.security0
         cand.n_placements += 1

@@ -137,16 +137,33 @@ def _fmt_seconds(s: float) -> str:
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
 
+def _compact(kpi: str, m: float, lo: float, hi: float) -> str:
+    """'43.7 (42.6-44.9)': shares in %, money in thousands, other values as they are."""
+    if m != m:
+        return "n/a"
+    if _is_share(kpi):
+        return f"{100 * m:.1f} ({100 * lo:.1f}-{100 * hi:.1f})"
+    if abs(m) >= 10_000:
+        return f"{m / 1000:.0f}k ({lo / 1000:.0f}k-{hi / 1000:.0f}k)"
+    return f"{m:.1f} ({lo:.1f}-{hi:.1f})"
+
+
 def summary_table(runs: pd.DataFrame, kpis: list[str] | None = None, by: str = "policy") -> pd.DataFrame:
-    """Wide summary: one row per KPI, one column per group, 'mean (90 % interval)'."""
-    from analysis.stats import format_interval, summarise
+    """Wide summary: one row per KPI, one column per group, 'mean (90 % interval)'.
+
+    Shares (KPIs named *share*, retention) are in per cent; NOK amounts in thousands.
+    """
+    from analysis.stats import order_policies, summarise
 
     kpis = [k for k in (kpis or HEADLINE_KPIS) if k in runs]
     long = summarise(runs, kpis, by=by)
-    long["text"] = [format_interval(m, lo, hi, pct=_is_share(k), digits=1)
+    long["text"] = [_compact(k, m, lo, hi)
                     for k, m, lo, hi in zip(long["kpi"], long["mean"], long["low"], long["high"], strict=True)]
     wide = long.pivot(index="kpi", columns=by, values="text").reindex(kpis)
+    if by == "policy":
+        wide = wide[order_policies(list(wide.columns))]
     wide.columns.name = None
+    wide.index.name = None
     return wide
 
 
@@ -184,4 +201,4 @@ class SweepCallback(Callback):
     def on_multirun_end(self, config, **kwargs) -> None:
         from sim.cli import after_sweep
 
-        after_sweep(Path(config.hydra.sweep.dir), config)
+        after_sweep(Path(config.hydra.sweep.dir), config, report=bool(config.get("report", True)))

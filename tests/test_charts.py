@@ -1,0 +1,416 @@
+"""Charts on small fabricated results tables: axes, labels, one series per policy, intervals drawn,
+files written. The fabricated tables follow the schemas a sweep writes (runs, weekly, candidates);
+``fake_sweep`` writes them as a sweep folder for the report tests."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.container import BarContainer, ErrorbarContainer
+from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+
+from analysis import charts as C
+from analysis.stats import paired_differences, summarise
+
+POLICIES = ("saksbehandler", "hybrid", "brobygger")
+STATES = ("pool", "screen", "mapping", "search", "interview", "startup", "training", "evaluation", "employed",
+          "post_followup", "retained", "apprentice", "education", "job_lost", "lockin", "dropout", "not_successful",
+          "transfer_js", "exited")
+ACTS = ("admin", "candidate_meetings", "employer_contact", "mentor_followup", "network", "travel")
+ROLES = ("saksbehandler", "hybrid", "jobbspesialist")
+EFFECT = {"saksbehandler": 0.0, "hybrid": 0.06, "jobbspesialist": 0.09, "brobygger": 0.12}
+CASEHOLDER = {"saksbehandler": "saksbehandler", "hybrid": "hybrid", "jobbspesialist": "saksbehandler",
+              "brobygger": "hybrid"}
+
+
+# --- fabricated tables -----------------------------------------------------------------------------
+
+def fake_runs(policies=POLICIES, seeds=(1, 2, 3, 4), caseloads=(70,), slots=(3,), horizon=52) -> pd.DataFrame:
+    """One row per run, with the KPI, config and bookkeeping columns the charts and report read."""
+    rows = []
+    for pol in policies:
+        for seed in seeds:
+            for cl in caseloads:
+                for sl in slots:
+                    rng = np.random.default_rng([seed, cl, sl, len(pol)])
+                    noise = rng.normal(0, 0.01, 8)
+                    seed_effect = 0.01 * seed   # common to every policy: pairing by seed removes it
+                    load = (cl / 70) * (1 + 0.03 * sl)
+                    eff = EFFECT.get(pol, 0.03) - 0.1 * (load - 1)
+                    n_emp = 40 + int(100 * eff) + seed
+                    r = {"run_id": f"{pol[:3]}{seed}c{cl}s{sl}", "config_hash": f"h{pol[:3]}{seed}c{cl}s{sl}",
+                         "seed": seed, "policy": pol, "office": "default", "population": "default",
+                         "labour_market": "urban", "n_candidates": 300, "n_ever_employed": n_emp,
+                         "ever_employed_share": 0.2 + eff + seed_effect + noise[0],
+                         "employed_share_w26": 0.05 + eff / 3 + seed_effect + noise[1],
+                         "employed_share_w52": 0.08 + eff / 2 + seed_effect + noise[2],
+                         "employed_share_w104": 0.12 + eff + seed_effect + noise[3] if horizon >= 104 else math.nan,
+                         "employed_share_w156": 0.14 + eff + seed_effect + noise[3] if horizon >= 156 else math.nan,
+                         "dropout_share": 0.18 - eff / 3 + noise[4], "apprentice_share": 0.01 + eff / 10,
+                         "education_share": 0.02 + eff / 8, "lockin_share": 0.004, "retention_52": 0.7 + noise[5],
+                         "median_weeks_to_first_job_if_employed": 40 + 10 * noise[6],
+                         "adviser_weeks_over_budget_share": min(1.0, 0.5 * load + noise[7]),
+                         "git_commit": "abc123", "mesa_version": "3.5.1", "overrides": f"policy={pol} seed={seed}",
+                         "cfg.seed": seed, "cfg.horizon_weeks": horizon, "cfg.policy.name": pol,
+                         "cfg.office.caseload_ordinary": cl, "cfg.policy.hybrid_slots": sl,
+                         "cfg.office.adviser_hours_week": 37.5, "cfg.office.n_advisers": 12}
+                    tot_c = tot_e = 0.0
+                    for i, a in enumerate(ACTS):
+                        h = (1 + i) * (1 + 4 * EFFECT.get(pol, 0.03)) * (1 + 0.02 * seed)
+                        r[f"hours_per_candidate_{a}"] = h
+                        r[f"hours_per_employment_{a}"] = h * 300 / n_emp
+                        tot_c += h
+                        tot_e += h * 300 / n_emp
+                    r["hours_per_candidate"], r["hours_per_employment"] = tot_c, tot_e
+                    for role in ROLES:
+                        active = role == CASEHOLDER.get(pol, "saksbehandler")
+                        r[f"adviser_pressure_{role}"] = load * (0.9 + 0.02 * seed) if active else math.nan
+                        r[f"adviser_hours_{role}"] = 50000.0 if active else 0.0
+                    mh_s, mh_n = 10000.0 + 20000 * EFFECT.get(pol, 0.03) + 100 * seed, 500.0 * (pol != "saksbehandler")
+                    r.update({"mentor_hours_support": mh_s, "mentor_hours_network": mh_n,
+                              "mentor_hours_subsidised": 1.1 * mh_s,
+                              "mentor_hours_per_employment": (mh_s + mh_n) / n_emp,
+                              "mentor_subsidy_nok": 400 * 1.1 * mh_s, "wage_subsidy_nok": 5e6 + 1e5 * seed})
+                    r["subsidy_cost_per_employment"] = (r["mentor_subsidy_nok"] + r["wage_subsidy_nok"]) / n_emp
+                    rows.append(r)
+    return pd.DataFrame(rows)
+
+
+def fake_weekly(runs: pd.DataFrame) -> pd.DataFrame:
+    """run_id x week: state counts that grow employment faster under better policies, and hours."""
+    rows = []
+    for r in runs.itertuples():
+        h = int(runs.loc[r.Index, "cfg.horizon_weeks"])
+        eff = EFFECT.get(r.policy, 0.03)
+        for w in range(1, h + 1):
+            present = 100 + w
+            emp = int(present * min(0.9, (0.1 + eff) * w / h + 0.002 * r.seed))
+            counts = dict.fromkeys(STATES, 0)
+            counts["employed"], counts["post_followup"] = emp // 2, emp // 4
+            counts["retained"] = emp - emp // 2 - emp // 4
+            counts["training"] = 10 + w // 5
+            counts["exited"] = w // 3
+            counts["dropout"] = 2
+            counts["pool"] = present - sum(counts.values())
+            row = {"run_id": r.run_id, "week": w, **{f"n_{s}": c for s, c in counts.items()}}
+            holder = CASEHOLDER.get(r.policy, "saksbehandler")
+            for role in ROLES:
+                staffed = role == holder or role == "jobbspesialist"
+                row[f"adviser_weeks_{role}"] = (12 if role != "jobbspesialist" else 3) if staffed else 0
+                for i, a in enumerate(ACTS):
+                    row[f"hours_{role}_{a}"] = (300.0 if a == "admin" else 5.0 * (i + 1)) if staffed else 0.0
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def fake_candidates(runs: pd.DataFrame, per_run: int = 40) -> pd.DataFrame:
+    """run_id x candidate: entry week and (nullable) first-job week."""
+    rows = []
+    for r in runs.itertuples():
+        h = int(runs.loc[r.Index, "cfg.horizon_weeks"])
+        rng = np.random.default_rng([r.seed, len(r.policy)])
+        p = 0.02 + EFFECT.get(r.policy, 0.03) / 4
+        for c in range(per_run):
+            entry = int(rng.integers(0, h // 2)) if c % 3 else 0
+            wait = int(rng.geometric(p))
+            first = entry + wait if entry + wait <= h else None
+            rows.append({"run_id": r.run_id, "candidate_id": c, "entry_week": entry, "first_job_week": first,
+                         "need_level": "medium", "final_state": "EMPLOYED" if first is not None else "POOL"})
+    out = pd.DataFrame(rows)
+    out["first_job_week"] = out["first_job_week"].astype("Int64")
+    return out
+
+
+def fake_sweep(root: Path, **kw) -> Path:
+    """A sweep folder as the collector leaves it: the tables, meta.json per run, multirun.yaml."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    runs = fake_runs(**kw)
+    runs.to_parquet(root / "runs.parquet")
+    fake_weekly(runs).to_parquet(root / "weekly.parquet")
+    fake_candidates(runs).to_parquet(root / "candidates.parquet")
+    for r in runs.itertuples():
+        d = root / "runs" / r.config_hash
+        d.mkdir(parents=True, exist_ok=True)
+        meta = {"run_id": r.run_id, "config_hash": r.config_hash, "seed": r.seed, "git_commit": "abc123",
+                "versions": {"python": "3.12.1", "mesa": "3.5.1"}, "wall_seconds": 0.5,
+                "config": {"seed": r.seed, "horizon_weeks": int(runs.loc[r.Index, "cfg.horizon_weeks"]),
+                           "office": {"caseload_ordinary": int(runs.loc[r.Index, "cfg.office.caseload_ordinary"])},
+                           "policy": {"name": r.policy,
+                                      "hybrid_slots": int(runs.loc[r.Index, "cfg.policy.hybrid_slots"])}},
+                "overrides": [f"policy={r.policy}", f"seed={r.seed}"]}
+        (d / "meta.json").write_text(json.dumps(meta))
+        (d / "_COMPLETE").write_text("")
+    (root / "multirun.yaml").write_text("hydra:\n  overrides:\n    task:\n    - policy=a,b\n  sweeper:\n"
+                                        "    params:\n      seed: range(1,5)\n")
+    return root
+
+
+# --- fixtures ----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def runs():
+    return fake_runs()
+
+
+@pytest.fixture(scope="module")
+def weekly(runs):
+    return fake_weekly(runs)
+
+
+@pytest.fixture(scope="module")
+def candidates(runs):
+    return fake_candidates(runs)
+
+
+@pytest.fixture(scope="module")
+def lever_runs():
+    return fake_runs(policies=("hybrid", "brobygger"), seeds=(1, 2, 3), caseloads=(50, 70, 90), slots=(1, 3))
+
+
+def _errorbars(ax) -> list[ErrorbarContainer]:
+    return [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+
+
+def _bands(ax) -> list[PolyCollection]:
+    return [c for c in ax.collections if isinstance(c, PolyCollection)]
+
+
+def _drawn_colours(ax) -> list[str]:
+    from matplotlib.colors import to_hex
+    return [to_hex(line.get_color()) for line in ax.get_lines() if not line.get_label().startswith("_")]
+
+
+def _assert_saves(fig: Figure, tmp_path: Path, name: str) -> None:
+    png, svg = C.save_figure(fig, tmp_path / name, dpi=50)
+    assert png.exists() and svg.exists()
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 2000
+    assert svg.read_text().lstrip().startswith("<?xml") and "<svg" in svg.read_text()[:2000]
+
+
+# --- palette and saving ------------------------------------------------------------------------------
+
+def test_palette_one_distinct_colour_per_policy():
+    colours = [C.policy_colour(p) for p in ("saksbehandler", "hybrid", "jobbspesialist", "brobygger")]
+    assert len(set(colours)) == 4
+    assert C.policy_colour("hybrid") == C.POLICY_COLOURS["hybrid"]
+    assert C.policy_colour("something_new") == C.policy_colour("something_new")   # stable for unknown names
+    assert not set(C.ACTIVITY_COLOURS.values()) & set(C.POLICY_COLOURS.values())
+
+
+def test_save_figure_writes_png_and_svg_whatever_the_suffix(tmp_path):
+    fig = Figure()
+    fig.subplots().plot([0, 1], [0, 1])
+    png, svg = C.save_figure(fig, tmp_path / "sub" / "chart.png", dpi=30)
+    assert (png.name, svg.name) == ("chart.png", "chart.svg")
+    assert png.exists() and svg.exists()
+
+
+# --- 1 -------------------------------------------------------------------------------------------
+
+def test_policy_comparison(runs, tmp_path):
+    fig = C.policy_comparison(runs)
+    ax, ax_diff = fig.axes
+    kpis = C.headline_outcomes(runs)
+    assert "employed_share_w104" not in kpis and "employed_share_w52" in kpis   # horizon 52: w104 has no data
+    assert [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()] == [C.kpi_label(k) for k in kpis]
+    assert "%" in ax.get_ylabel() and "percentage points" in ax_diff.get_ylabel()
+    assert len(_errorbars(ax)) == len(POLICIES)             # one series per policy, with whiskers
+    assert len(_errorbars(ax_diff)) == len(POLICIES) - 1    # every policy but the baseline
+    for eb in _errorbars(ax):
+        segs = eb.lines[2][0].get_segments()
+        assert len(segs) == len(kpis) and any(abs(s[1][1] - s[0][1]) > 0 for s in segs)
+    from matplotlib.colors import to_hex
+    assert [to_hex(eb.lines[0].get_color()) for eb in _errorbars(ax)] == [C.policy_colour(p).lower() for p in POLICIES]
+    pd.testing.assert_frame_equal(fig.inclusim_data["summary"], summarise(runs, kpis, by="policy"))
+    pd.testing.assert_frame_equal(fig.inclusim_data["differences"],
+                                  paired_differences(runs, kpis, baseline="saksbehandler"))
+    _assert_saves(fig, tmp_path, "outcomes")
+
+
+def test_policy_comparison_without_baseline_draws_one_panel():
+    fig = C.policy_comparison(fake_runs(policies=("hybrid", "brobygger"), seeds=(1, 2)))
+    assert len(fig.axes) == 1 and len(_errorbars(fig.axes[0])) == 2
+
+
+# --- 2 -------------------------------------------------------------------------------------------
+
+def test_employment_share_counts_every_state_present():
+    weekly = pd.DataFrame([{"run_id": "r", "week": 1, **{f"n_{s}": 1 for s in STATES}}])
+    runs = pd.DataFrame({"run_id": ["r"], "policy": ["hybrid"], "seed": [1]})
+    share = C.employment_by_week(weekly, runs)["employed_share"].iloc[0]
+    assert share == pytest.approx(3 / len(STATES))   # employed + post_followup + retained over all states
+
+
+def test_employment_over_time(runs, weekly, tmp_path):
+    fig = C.employment_over_time(weekly, runs)
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == "Week of the simulation" and "%" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(POLICIES)
+    assert _drawn_colours(ax) == [C.policy_colour(p).lower() for p in POLICIES]   # the palette, in every chart
+    assert len(_bands(ax)) == len(POLICIES)
+    band = fig.inclusim_data["band"]
+    assert (band["high"] >= band["low"]).all() and (band["high"] > band["low"]).any()
+    assert len(band) == len(POLICIES) * int(runs["cfg.horizon_weeks"].iloc[0])
+    pd.testing.assert_frame_equal(band, summarise(fig.inclusim_data["per_run"], ["employed_share"],
+                                                  by=["policy", "week"]))
+    _assert_saves(fig, tmp_path, "employment")
+
+
+# --- 3 -------------------------------------------------------------------------------------------
+
+def test_km_curve_by_hand():
+    # durations 1, 2, 2 (censored), 3: S(1) = 3/4, S(2) = 3/4 * (1 - 1/3) = 1/2, S(3) = 0
+    s = C.km_curve([1, 2, 2, 3], [True, True, False, True], [0, 1, 2, 3, 4])
+    assert s == pytest.approx([1.0, 0.75, 0.5, 0.0, 0.0])
+
+
+def test_first_job_curves_censor_at_the_horizon():
+    runs = pd.DataFrame({"run_id": ["r"], "policy": ["hybrid"], "seed": [1], "cfg.horizon_weeks": [10]})
+    cands = pd.DataFrame({"run_id": ["r"] * 3, "entry_week": [0, 4, 8],
+                          "first_job_week": pd.array([2, None, None], dtype="Int64")})
+    curve = C.first_job_curves(cands, runs).set_index("weeks")["without_job"]
+    assert curve.loc[1] == 1.0 and curve.loc[2] == pytest.approx(2 / 3) and curve.loc[10] == pytest.approx(2 / 3)
+
+
+def test_time_to_first_job(runs, candidates, tmp_path):
+    fig = C.time_to_first_job(candidates, runs)
+    (ax,) = fig.axes
+    assert "first job" in ax.get_ylabel() and "Weeks" in ax.get_xlabel()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(POLICIES)
+    assert len(_bands(ax)) == len(POLICIES)
+    band = fig.inclusim_data["band"]
+    assert band["mean"].between(0, 1).all()
+    first = band.sort_values("weeks").groupby("policy")["mean"]
+    assert (first.apply(lambda s: (np.diff(s.to_numpy()) <= 1e-12).all())).all()   # curves never rise
+    _assert_saves(fig, tmp_path, "first_job")
+
+
+# --- 4 -------------------------------------------------------------------------------------------
+
+def test_adviser_hours(runs, weekly, tmp_path):
+    fig = C.adviser_hours(runs, weekly)
+    a, b, c = fig.axes
+    for ax in (a, b):
+        assert [t.get_text() for t in ax.get_xticklabels()] == list(POLICIES)
+        assert len([x for x in ax.containers if isinstance(x, BarContainer)]) == len(ACTS)   # one stack per activity
+        assert len(_errorbars(ax)) == 1                                                     # the totals' intervals
+    assert "per user" in a.get_title() and "employed" in b.get_title()
+    assert "hours" in a.get_ylabel().lower()
+    by_role = fig.inclusim_data["by_role"]
+    # saksbehandler office: saksbehandler + job specialists; hybrid offices: hybrid + job specialists
+    assert len(c.get_xticks()) == 2 * len(POLICIES)
+    assert len(_errorbars(c)) == 1
+    assert any(abs(line.get_ydata()[0] - 37.5) < 1e-9 for line in c.get_lines())           # the weekly hours
+    tot = by_role[(by_role["kpi"] == "total") & (by_role["role"] == "saksbehandler")]["mean"].iloc[0]
+    assert tot == pytest.approx((300 + 5 * (2 + 3 + 4 + 5 + 6)) / 12)
+    per_cand = fig.inclusim_data["per_candidate"]
+    assert set(per_cand["kpi"]) == {f"hours_per_candidate_{x}" for x in ACTS} | {"hours_per_candidate"}
+    _assert_saves(fig, tmp_path, "hours")
+
+
+def test_adviser_hours_without_weekly_has_two_panels(runs):
+    assert len(C.adviser_hours(runs).axes) == 2
+
+
+# --- 5 -------------------------------------------------------------------------------------------
+
+def test_caseload_tradeoff(lever_runs, tmp_path):
+    fixed = {"cfg.policy.hybrid_slots": 1}
+    fig = C.caseload_tradeoff(lever_runs, "cfg.office.caseload_ordinary", fixed=fixed)
+    out_ax, load_ax = fig.axes
+    for ax in fig.axes:
+        assert ax.get_xlabel() == C.lever_label("cfg.office.caseload_ordinary")
+        assert list(ax.get_xticks()) == [50, 70, 90]
+        assert len(_errorbars(ax)) == 2 and len(_bands(ax)) >= 2
+    assert "week 52" in out_ax.get_title() and "%" in out_ax.get_ylabel()   # horizon 52: last checkpoint w52
+    assert "workload" in load_ax.get_ylabel().lower()
+    over = fig.inclusim_data["over_budget"].set_index("policy")["cfg.office.caseload_ordinary"]
+    # pressure = caseload / 70 * 1.03 * (0.9 + 0.02 seed): about 0.69, 0.97, 1.24 -> over budget first at 90
+    assert over.to_dict() == {"hybrid": 90, "brobygger": 90}
+    load = fig.inclusim_data["load"]
+    assert set(load["cfg.office.caseload_ordinary"]) == {50, 70, 90} and (load["n"] == 3).all()
+    assert any(line.get_ydata()[0] == 1.0 for line in load_ax.get_lines())   # the budget line
+    _assert_saves(fig, tmp_path, "tradeoff")
+
+
+def test_over_budget_points_none_when_never_over():
+    tab = pd.DataFrame({"policy": ["a", "a"], "x": [1, 2], "mean": [0.5, 0.9]})
+    assert C.over_budget_points(tab, "x") == {"a": None}
+
+
+def test_caseholder_pressure_picks_the_role_with_the_caseloads():
+    runs = pd.DataFrame({"adviser_pressure_saksbehandler": [1.2, math.nan], "adviser_pressure_hybrid": [math.nan, 0.8],
+                         "adviser_hours_saksbehandler": [100.0, 0.0], "adviser_hours_hybrid": [0.0, 90.0]})
+    assert C.caseholder_pressure(runs).tolist() == [1.2, 0.8]
+
+
+# --- 6 -------------------------------------------------------------------------------------------
+
+def test_pathway_occupancy(runs, weekly, tmp_path):
+    fig = C.pathway_occupancy(weekly, runs, band_every=6)
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in panels] == list(POLICIES)
+    groups = len(C.STATE_GROUPS)
+    for ax in panels:
+        # the stacked areas (one per group) plus a band along each inner boundary
+        assert len(_bands(ax)) == groups + groups - 1
+    assert "Users" in panels[0].get_ylabel() and panels[-1].get_xlabel() == "Week of the simulation"
+    mean = fig.inclusim_data["mean"]
+    top = mean[[n for n, _s, _c in C.STATE_GROUPS]].sum(axis=1)
+    assert top.to_numpy() == pytest.approx(100 + mean["week"].to_numpy())   # every user is somewhere
+    _assert_saves(fig, tmp_path, "pathway")
+
+
+# --- 7 -------------------------------------------------------------------------------------------
+
+def test_lever_heatmap(lever_runs, tmp_path):
+    fig = C.lever_heatmap(lever_runs, "employed_share_w52", "cfg.office.caseload_ordinary", "cfg.policy.hybrid_slots")
+    panels = [ax for ax in fig.axes if ax.get_images()]
+    assert [ax.get_title() for ax in panels] == ["hybrid", "brobygger"]
+    for ax in panels:
+        (img,) = ax.get_images()
+        assert isinstance(img, AxesImage) and img.get_array().shape == (2, 3)
+        labels = [t.get_text() for t in ax.texts]
+        assert len(labels) == 6 and all("±" in t and "%" in t for t in labels)   # mean and interval width
+        assert ax.get_xlabel() == C.lever_label("cfg.office.caseload_ordinary")
+        assert ax.get_ylabel() == C.lever_label("cfg.policy.hybrid_slots")
+    cells = fig.inclusim_data["cells"]
+    assert len(cells) == 12 and (cells["half_width"] >= 0).all()
+    first = cells.iloc[0]
+    txt = panels[0].texts[0].get_text()   # cell (row 0, col 0) = slots 1, caseload 50
+    row = cells[(cells["policy"] == "hybrid") & (cells["cfg.office.caseload_ordinary"] == 50)
+                & (cells["cfg.policy.hybrid_slots"] == 1)].iloc[0]
+    assert txt.startswith(f"{100 * row['mean']:.1f} %") and first["n"] == 3
+    assert len(fig.axes) == len(panels) + 1   # and a colour bar
+    _assert_saves(fig, tmp_path, "heatmap")
+
+
+# --- 8 -------------------------------------------------------------------------------------------
+
+def test_mentor_and_subsidy(runs, tmp_path):
+    fig = C.mentor_and_subsidy(runs)
+    axes = fig.axes
+    assert len(axes) == 3
+    assert "NOK" in axes[2].get_ylabel() and "Mentor hours" in axes[0].get_ylabel()
+    for ax in axes:
+        assert [t.get_text() for t in ax.get_xticklabels()] == list(POLICIES)
+        assert len(_errorbars(ax)) >= 1
+    assert len(_errorbars(axes[0])) == 2   # total hours and the subsidised hours
+    s = fig.inclusim_data["summary"]
+    per_emp = s[(s["kpi"] == "subsidy_cost_per_employment") & (s["policy"] == "hybrid")]["mean"].iloc[0]
+    assert per_emp == pytest.approx(runs[runs["policy"] == "hybrid"]["subsidy_cost_per_employment"].mean())
+    parts = s[s["kpi"].isin(["mentor_subsidy_per_employment", "wage_subsidy_per_employment"])
+              & (s["policy"] == "hybrid")]["mean"].sum()
+    assert parts == pytest.approx(per_emp)
+    bar_colours = {tuple(np.round(p.get_facecolor()[:3], 3)) for p in axes[1].patches}
+    from matplotlib.colors import to_rgb
+    assert tuple(np.round(to_rgb(C.policy_colour("brobygger")), 3)) in bar_colours
+    _assert_saves(fig, tmp_path, "mentors")

@@ -1,0 +1,260 @@
+"""The HTML report of a sweep: its tables hold exactly what the statistics functions return, the
+charts that a sweep's design allows are drawn (the others are skipped with a note), and the
+figures and CSV tables are written beside a self-contained HTML file."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import charts as C
+from analysis import report as R
+from analysis.stats import paired_differences, summarise
+
+
+def _fabricate():
+    """The fabricated-sweep helpers of test_charts.py, loaded by path (no package needed)."""
+    spec = importlib.util.spec_from_file_location("_inclusim_fabricate", Path(__file__).with_name("test_charts.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+FAB = _fabricate()
+
+
+def _quick_save(fig, path, dpi=150):
+    """Stand-in for ``charts.save_figure`` where the pixels do not matter (tables, file layout):
+    drawing is most of a report's build time, and the charts' own tests draw every chart."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    png, svg = path.with_name(path.name + ".png"), path.with_name(path.name + ".svg")
+    png.write_bytes(TINY_PNG)
+    svg.write_text("<?xml version='1.0'?><svg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/>")
+    return png, svg
+
+
+TINY_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                         "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4b00000000049454e44ae426082")
+
+
+_SHARED: dict = {}
+
+
+def main_report(tmp_path_factory) -> tuple[Path, R.Report, Path]:
+    """A policies x seeds sweep (no lever) and its report, in memory and written to ``sweep/report``.
+
+    Built once per test session: test_report_browser.py opens the same report in Chromium."""
+    if "main" not in _SHARED:
+        sweep = FAB.fake_sweep(tmp_path_factory.mktemp("sweep") / "policy_compare")
+        rep = R.make_report(sweep)
+        _SHARED["main"] = (sweep, rep, R.write_report(rep, sweep / "report", dpi=60))
+    return _SHARED["main"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return main_report(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def built_levers(tmp_path_factory):
+    """A sweep over two levers, without the usual baseline."""
+    sweep = FAB.fake_sweep(tmp_path_factory.mktemp("sweep") / "levers", policies=("hybrid", "brobygger"),
+                           seeds=(1, 2, 3), caseloads=(50, 90), slots=(1, 4))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(C, "save_figure", _quick_save)
+        return sweep, R.write_report(R.make_report(sweep), sweep / "report")
+
+
+def _runs(sweep: Path) -> pd.DataFrame:
+    runs = pd.read_parquet(sweep / "runs.parquet")
+    return runs.assign(caseholder_pressure=C.caseholder_pressure(runs))
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+# --- the numbers ---------------------------------------------------------------------------------
+
+def test_summary_table_is_what_summarise_returns(built):
+    sweep, rep, _ = built
+    runs = _runs(sweep)
+    kpis = [k for k in R.SUMMARY_KPIS if k in runs and runs[k].notna().any()]
+    expected = summarise(runs, kpis, by=["policy"])
+    pd.testing.assert_frame_equal(rep.tables["summary"], expected, check_exact=True)
+
+
+def test_differences_table_is_what_paired_differences_returns(built):
+    sweep, rep, _ = built
+    runs = _runs(sweep)
+    kpis = [k for k in R.DIFFERENCE_KPIS if k in runs and runs[k].notna().any()]
+    expected = paired_differences(runs, kpis, baseline="saksbehandler")
+    pd.testing.assert_frame_equal(rep.tables["differences"], expected, check_exact=True)
+    # the seed effect is shared by every policy, so pairing by seed removes it: hybrid's lead is exact
+    row = expected[(expected["policy"] == "hybrid") & (expected["kpi"] == "dropout_share")].iloc[0]
+    assert row["pairs"] == 4 and row["low"] <= row["difference"] <= row["high"]
+
+
+def test_every_rendered_cell_is_in_the_html_and_comes_from_the_numbers(built):
+    _, rep, html_path = built
+    page = _text(html_path)
+    s = rep.tables["summary"]
+    for r in s.itertuples():
+        cell = R.format_kpi(r.kpi, r.mean, r.low, r.high)
+        assert cell in rep.rendered["summary"][r.policy].tolist()
+        assert cell in page
+    d = rep.tables["differences"]
+    shown = rep.rendered["differences"]["Difference (90 % interval)"].tolist()
+    assert shown == [R.format_difference(r.kpi, r.difference, r.low, r.high) for r in d.itertuples()]
+    for cell in shown:
+        assert cell in page
+
+
+def test_csv_tables_hold_the_numbers_at_full_precision(built):
+    sweep, rep, _ = built
+    for name in ("summary", "differences"):
+        back = pd.read_csv(sweep / "report" / "tables" / f"{name}.csv")
+        pd.testing.assert_frame_equal(back, rep.tables[name], check_exact=True, check_dtype=False)
+
+
+def test_readings_are_generated_from_the_same_numbers(built):
+    _, rep, _ = built
+    s = rep.tables["summary"]
+    d = rep.tables["differences"]
+    outcomes = next(e for e in rep.charts if e.key == "outcomes")
+    hyb = s[(s["policy"] == "hybrid") & (s["kpi"] == "employed_share_w52")].iloc[0]
+    diff = d[(d["policy"] == "hybrid") & (d["kpi"] == "employed_share_w52")].iloc[0]
+    text = " ".join(outcomes.reading)
+    assert f"hybrid reaches {100 * hyb['mean']:.1f} % ({100 * hyb['low']:.1f} to {100 * hyb['high']:.1f})" in text
+    assert f"{abs(100 * diff['difference']):.1f} points" in text and "paired over 4 seeds" in text
+    for e in rep.charts:
+        if e.figure is not None:
+            assert e.reading, f"chart {e.key} has no reading"
+
+
+def test_chart_data_tables_are_the_figures_own(built):
+    _, rep, _ = built
+    outcomes = next(e for e in rep.charts if e.key == "outcomes")
+    assert rep.tables["chart_outcomes_summary"] is outcomes.figure.inclusim_data["summary"]
+
+
+# --- the page and the files -----------------------------------------------------------------------
+
+def test_report_is_written_beside_its_figures_and_tables(built):
+    sweep, rep, html_path = built
+    assert html_path == sweep / "report" / "report.html"
+    drawn = [e for e in rep.charts if e.figure is not None]
+    assert {e.key for e in drawn} == {"outcomes", "employment", "first_job", "adviser_hours", "pathway",
+                                      "mentors_subsidies"}
+    for e in drawn:
+        for ext in ("png", "svg"):
+            assert (sweep / "report" / "figures" / f"{e.key}.{ext}").stat().st_size > 1000
+    assert (sweep / "report" / "tables" / "runs_index.csv").exists()
+
+
+def test_html_is_self_contained(built):
+    _, rep, html_path = built
+    page = _text(html_path)
+    drawn = [e for e in rep.charts if e.figure is not None]
+    images = re.findall(r"<img src='([^']*)'", page)
+    assert len(images) == len(drawn) and all(src.startswith("data:image/png;base64,") for src in images)
+    assert not re.search(r"""(src|href)=['"]https?://""", page)
+    assert "<script" not in page
+
+
+def test_sweep_without_levers_skips_charts_5_and_7_with_a_note(built):
+    _, rep, html_path = built
+    skipped = {e.key: e.skipped for e in rep.charts if e.skipped}
+    assert set(skipped) == {"tradeoff", "heatmap"}
+    page = _text(html_path)
+    for note in skipped.values():
+        assert R.html.escape(note) in page
+
+
+def test_provenance_and_config_are_reported(built):
+    sweep, rep, html_path = built
+    page = _text(html_path)
+    prov = rep.provenance
+    assert prov["n_runs"] == 12 and prov["n_config_hashes"] == 12 and prov["n_meta"] == 12
+    assert prov["run_commits"] == {"abc123": 12}
+    assert "abc123 (12 runs)" in page and "mesa 3.5.1" in page
+    assert rep.design["replications"] == 4 and rep.design["policies"] == ["saksbehandler", "hybrid", "brobygger"]
+    assert rep.config["varying"]["policy.name"] == ["brobygger", "hybrid", "saksbehandler"]
+    for h in pd.read_parquet(sweep / "runs.parquet")["config_hash"]:
+        assert h in page
+    assert "policy=a,b" in page   # the sweep command from multirun.yaml
+
+
+# --- sweeps with levers ---------------------------------------------------------------------------
+
+def test_lever_sweep_draws_tradeoffs_and_heatmaps(built_levers):
+    sweep, html_path = built_levers
+    keys = {p.stem for p in (sweep / "report" / "figures").glob("*.png")}
+    assert {"tradeoff_caseload_ordinary", "tradeoff_hybrid_slots", "heatmap", "heatmap_load"} <= keys
+    assert keys >= {"outcomes", "employment", "first_job", "adviser_hours", "pathway", "mentors_subsidies"}
+    page = _text(html_path)
+    assert page.count("data:image/png;base64,") == len(keys)
+    assert "class='skipped'" not in page
+    # charts 1-4, 6, 8 are shown at the reference setting: each lever at its middle (lower-middle) value
+    assert "Shown at users per ordinary adviser (caseload) = 50, close-follow-up places per hybrid adviser = 1." in page
+
+
+def test_lever_sweep_tables_split_by_setting(built_levers):
+    sweep, _ = built_levers
+    runs = _runs(sweep)
+    levers = ["cfg.office.caseload_ordinary", "cfg.policy.hybrid_slots"]
+    kpis = [k for k in R.SUMMARY_KPIS if k in runs and runs[k].notna().any()]
+    summary = pd.read_csv(sweep / "report" / "tables" / "summary.csv")
+    pd.testing.assert_frame_equal(summary, summarise(runs, kpis, by=["policy"] + levers), check_exact=True,
+                                  check_dtype=False)
+    diffs = pd.read_csv(sweep / "report" / "tables" / "differences.csv")
+    dk = [k for k in R.DIFFERENCE_KPIS if k in runs and runs[k].notna().any()]
+    sub = runs[(runs[levers[0]] == 90) & (runs[levers[1]] == 4)]
+    expected = paired_differences(sub, dk, baseline="hybrid").reset_index(drop=True)
+    got = diffs[(diffs[levers[0]] == 90) & (diffs[levers[1]] == 4)].drop(columns=levers).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True, check_dtype=False)
+    assert len(diffs) == 4 * len(dk)   # one block per lever setting
+
+
+def test_missing_baseline_falls_back_with_a_note(built_levers):
+    sweep, html_path = built_levers
+    assert "no &#x27;saksbehandler&#x27; runs; differences are taken from &#x27;hybrid&#x27;" in _text(html_path)
+    diffs = pd.read_csv(sweep / "report" / "tables" / "differences.csv")
+    assert set(diffs["policy"]) == {"brobygger"} and set(diffs["baseline"]) == {"hybrid"}
+
+
+def test_build_report_from_runs_alone_at_one_lever_setting(tmp_path, monkeypatch):
+    monkeypatch.setattr(C, "save_figure", _quick_save)
+    runs = FAB.fake_runs(policies=("saksbehandler", "hybrid"), seeds=(1, 2), caseloads=(50, 70, 90))
+    sweep = tmp_path / "s"
+    sweep.mkdir()
+    runs.to_parquet(sweep / "runs.parquet")   # runs only: the weekly and candidate charts are skipped
+    path = R.build_report(sweep)
+    assert path == sweep / "report" / "report.html" and path.exists()   # the default folder
+    page = _text(path)
+    for title in ("2. Employment week by week", "3. Time to first job", "6. Where users are on the pathway"):
+        assert f"<li><a href='#chart-" in page and f"{title}</a> (not drawn)" in page
+    # with one lever swept, charts 1-4 show its middle value: 2 seeds at caseload 70, not all 6 runs
+    shown = pd.read_csv(sweep / "report" / "tables" / "chart_outcomes_summary.csv")
+    assert (shown["n"] == 2).all()
+    assert (sweep / "report" / "figures" / "tradeoff_caseload_ordinary.png").exists()
+    assert "cfg.* columns of runs.parquet" in page
+
+
+def test_build_report_needs_a_collected_sweep(tmp_path):
+    with pytest.raises(FileNotFoundError, match="collect"):
+        R.build_report(tmp_path / "nothing_here")
+
+
+def test_formatting():
+    assert R.format_kpi("employed_share_w52", 0.1234, 0.1, 0.15) == "12.3 % (10.0 to 15.0)"
+    assert R.format_kpi("subsidy_cost_per_employment", 240911.4, 231939.2, 250281.0) == "240 911 (231 939 to 250 281)"
+    assert R.format_kpi("caseholder_pressure", 1.084, 1.07, 1.09) == "1.08 (1.07 to 1.09)"
+    assert R.format_difference("dropout_share", -0.004, -0.012, 0.003) == "-0.4 points (-1.2 to +0.3)"
+    assert R.format_difference("hours_per_candidate", 14.5, 13.9, 15.0) == "+14.5 (+13.9 to +15.0)"
