@@ -90,3 +90,15 @@ def test_hybrid_pilot_setting_lands_in_the_range_the_seeds_report():
     assert 0.0 < np.mean([r["close_apprentice_share_1y"] for r in rs]) <= 0.10
     assert 0.0 < np.mean([r["close_education_share_1y"] for r in rs]) <= 0.10
     assert 30 <= np.mean([r["n_close_cases"] for r in rs]) <= 70   # about 49 users over 3 years
+
+
+@pytest.mark.slow
+def test_pattern_validation_against_the_seeds_and_the_evidence():
+    """The validation table (docs/calibration.md): seed patterns and the JS/SB gap in range."""
+    from analysis.validation import validate
+
+    table = validate(seeds=6).set_index("pattern")
+    known_deviation = {"Hybrid vs saksbehandler: ratio ever employed"}   # documented in docs/calibration.md
+    for name, row in table.iterrows():
+        if name not in known_deviation:
+            assert row["in_range"], (name, row["model_mean"], row["target_low"], row["target_high"])
