@@ -24,7 +24,7 @@ import math
 import mesa
 
 from sim.ledger import ACTIVITIES
-from sim.rng import LIFE, PROCESS
+from sim.rng import LIFE, PROCESS, Uniforms
 from sim.states import ALLOWED, EMPLOYED_STATES, State, TransitionError
 
 NEED_ORDER = ("small", "medium", "large")
@@ -36,12 +36,10 @@ class Candidate(mesa.Agent):
                  registered_need: str | None = None):
         super().__init__(model)
         self.serial = serial
-        self._rng = model.streams.candidate(serial, PROCESS)
-        self._buf: list[float] = []
-        self._pos = 0
-        self._life_rng = model.streams.candidate(serial, LIFE)
-        self._life_buf: list[float] = []
-        self._life_pos = 0
+        #: next uniform(0,1) of this user's process stream (what the follow-up decides)
+        self.draw = Uniforms(model.streams.candidate(serial, PROCESS))
+        #: next uniform(0,1) of this user's life stream (the user's own events)
+        self.life = Uniforms(model.streams.candidate(serial, LIFE))
         # attributes
         self.need_level = need_level
         self.need_level0 = need_level
@@ -91,24 +89,6 @@ class Candidate(mesa.Agent):
         self.wait_weeks = 0
 
     # -- randomness ---------------------------------------------------------------------------
-    def draw(self) -> float:
-        """Next uniform(0,1) from this candidate's process stream (what the follow-up decides)."""
-        if self._pos >= len(self._buf):
-            self._buf = self._rng.random(64).tolist()
-            self._pos = 0
-        u = self._buf[self._pos]
-        self._pos += 1
-        return u
-
-    def life(self) -> float:
-        """Next uniform(0,1) from this candidate's life stream (the user's own events)."""
-        if self._life_pos >= len(self._life_buf):
-            self._life_buf = self._life_rng.random(64).tolist()
-            self._life_pos = 0
-        u = self._life_buf[self._life_pos]
-        self._life_pos += 1
-        return u
-
     def weeks_until(self, weekly_p: float) -> int | None:
         """Weeks until an event with constant weekly chance ``weekly_p`` (None if it never happens)."""
         if weekly_p <= 0.0:

@@ -30,7 +30,7 @@ class Employer(mesa.Agent):
         self.informs_colleagues = informs_colleagues
         self.capacity = capacity
         self.hire_threshold_base = hire_threshold
-        self.placements = 0          # candidates currently in training or post-hire follow-up here
+        self.placements = 0          # candidates interviewing, starting or in work training here
         self.n_success = 0
         self.n_failure = 0
         self.n_refusals = 0

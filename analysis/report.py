@@ -449,6 +449,12 @@ def _diff_phrase(d, baseline: str, short: bool = False) -> str:
     return f"{pts} {word} than {baseline}"
 
 
+def _first_week_below_half(curve: pd.DataFrame, col: str) -> int | None:
+    """First week at which the survival curve column is at or below one half (None if never)."""
+    hit = curve.loc[curve[col] <= 0.5, "weeks"]
+    return int(hit.iloc[0]) if len(hit) else None
+
+
 def _read_employment(fig, baseline: str) -> list[str]:
     band = fig.inclusim_data["band"]
     if band.empty:
@@ -485,12 +491,7 @@ def _read_first_job(fig) -> list[str]:
     meds = []
     for pol in order_policies(band["policy"].unique()):
         b = band[band["policy"] == pol].sort_values("weeks")
-
-        def first(col):
-            hit = b.loc[b[col] <= 0.5, "weeks"]
-            return int(hit.iloc[0]) if len(hit) else None
-
-        m, lo, hi = first("mean"), first("low"), first("high")
+        m, lo, hi = (_first_week_below_half(b, col) for col in ("mean", "low", "high"))
         if m is None:
             meds.append(f"{pol} not within {h} weeks")
         else:

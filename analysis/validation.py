@@ -10,8 +10,8 @@ lands in the target range. Nothing here changes a parameter: it measures.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd

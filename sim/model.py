@@ -105,13 +105,13 @@ class InclusionModel(mesa.Model):
         self.candidates.append(cand)
         self.state_counts[S.POOL] += 1
         cand.owner.on_caseload[cand.unique_id] = cand
-        self._enter_pool(cand, first=True)
+        self._enter_pool(cand)
 
     def schedule(self, cand: Candidate, week: int, kind: str) -> None:
         if week <= self.cfg.horizon_weeks:
             self.calendar[week].append((cand, cand.sched_version, kind))
 
-    def _enter_pool(self, cand: Candidate, first: bool = False) -> None:
+    def _enter_pool(self, cand: Candidate) -> None:
         cand.owner.pool[cand.unique_id] = cand
         pc = self.cfg.policy
         cand.mode_name = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -59,4 +58,4 @@ def write_parameter_table(path: Path) -> None:
     path.write_text(parameter_table())
 
 
-__all__ = ["parameter_table", "write_parameter_table", "dataclasses"]
+__all__ = ["parameter_table", "write_parameter_table"]

@@ -29,6 +29,25 @@ STREAM_NAMES = ("population", "office", "labour", "arrivals", "search", "mentors
 LIFE, PROCESS = 0, 1
 
 
+class Uniforms:
+    """Uniform(0,1) draws from a generator, fetched in blocks of 64 (call the instance for the next)."""
+
+    __slots__ = ("_rng", "_buf", "_pos")
+
+    def __init__(self, rng: np.random.Generator):
+        self._rng = rng
+        self._buf: list[float] = []
+        self._pos = 0
+
+    def __call__(self) -> float:
+        if self._pos >= len(self._buf):
+            self._buf = self._rng.random(64).tolist()
+            self._pos = 0
+        u = self._buf[self._pos]
+        self._pos += 1
+        return u
+
+
 class Streams:
     def __init__(self, seed: int):
         self.seed = int(seed)

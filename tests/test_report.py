@@ -239,7 +239,7 @@ def test_build_report_from_runs_alone_at_one_lever_setting(tmp_path, monkeypatch
     assert path == sweep / "report" / "report.html" and path.exists()   # the default folder
     page = _text(path)
     for title in ("2. Employment week by week", "3. Time to first job", "6. Where users are on the pathway"):
-        assert f"<li><a href='#chart-" in page and f"{title}</a> (not drawn)" in page
+        assert "<li><a href='#chart-" in page and f"{title}</a> (not drawn)" in page
     # with one lever swept, charts 1-4 show its middle value: 2 seeds at caseload 70, not all 6 runs
     shown = pd.read_csv(sweep / "report" / "tables" / "chart_outcomes_summary.csv")
     assert (shown["n"] == 2).all()
