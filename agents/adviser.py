@@ -175,6 +175,10 @@ class Adviser(mesa.Agent):
             return self.model.cfg.office.js_caseload_cap - len(self.cases)
         return self.hybrid_slots - self.n_close
 
+    def caseload(self) -> int:
+        """Users on this ordinary adviser's caseload (target-group agents and the other users)."""
+        return self.other_users + len(self.on_caseload)
+
     def admin_demand(self) -> float:
         o = self.model.cfg.office
         if self.is_js:

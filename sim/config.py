@@ -61,6 +61,8 @@ class OfficeConfig:
                             doc="Ordinary NAV advisers (veiledere) with a caseload")
     caseload_ordinary: int = param(70, "users", "SEED 001:736 (60-70), 001:746 (>70, ~100)", 5, 250,
                                    doc="Users on each ordinary adviser's caseload, all kinds")
+    caseload_cap: int = param(110, "users", "SEED 001:746 ('i overkant av hundre'); ASSUMPTION", 5, 400,
+                              doc="New users go to an adviser below this caseload (the least loaded if the drawn one is full)")
     target_share: float = param(0.25, "share", "SEED-QUAL 001:736 (not all 60-70 'skal ut'); ASSUMPTION value",
                                 0.0, 1.0, doc="Share of a caseload in the target group (complex needs, fit for a workplace pathway)")
     n_job_specialists: int = param(3, "FTE", "ASSUMPTION (brief 9.1 default 2)", 0, 100,

@@ -201,5 +201,6 @@ def compute_kpis(model) -> dict:
     k["employer_refusals"] = int(model.counters["employer_refusals"])
     k["refusal_rate"] = (k["employer_refusals"] / k["employer_contacts"]) if k["employer_contacts"] else math.nan
     k["adviser_turnovers"] = int(model.counters["adviser_turnovers"])
+    k["arrivals_above_caseload_cap"] = int(model.counters["arrivals_above_cap"])
     k["firms_used"] = sum(1 for f in model.firms if f.n_success + f.n_failure > 0)
     return k

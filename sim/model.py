@@ -389,6 +389,11 @@ class InclusionModel(mesa.Model):
         rng = self.streams["arrivals"]
         for _ in range(int(rng.poisson(self.cfg.population.inflow_per_week))):
             owner = self.advisers[int(rng.integers(len(self.advisers)))]
+            if owner.caseload() >= self.cfg.office.caseload_cap:
+                # the office gives a new user to the adviser with most room; nobody can refuse users
+                owner = min(self.advisers, key=lambda a: a.caseload())
+                if owner.caseload() >= self.cfg.office.caseload_cap:
+                    self.counters["arrivals_above_cap"] += 1
             self._register(draw_user(self, rng, owner, entry_week=week))
         for cand, version, kind in self.calendar.pop(week, ()):
             if version != cand.sched_version:

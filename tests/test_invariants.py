@@ -28,6 +28,10 @@ def check_invariants(m: InclusionModel) -> None:
         if c.state == State.POOL:
             assert c.unique_id in c.owner.pool
     slots = m.cfg.policy.hybrid_slots
+    cap = m.cfg.office.caseload_cap
+    start = max(m.cfg.office.caseload_ordinary, 0)
+    if min(a.caseload() for a in m.advisers) < cap:       # while anyone has room, arrivals go there
+        assert all(a.caseload() <= max(cap, start + 1) for a in m.advisers)
     for adv in m.advisers:
         assert set(adv.pool) == {c.unique_id for c in cands if c.owner is adv and c.state == State.POOL}
         assert adv.n_close == sum(1 for c in adv.cases.values() if c.close)
@@ -55,6 +59,25 @@ def test_invariants_hold_every_week(policy):
     for _ in range(m.cfg.horizon_weeks):
         m.step()
         check_invariants(m)
+
+
+def test_ordinary_caseload_cap_sends_new_users_to_advisers_with_room():
+    m = InclusionModel(small_config(office={"caseload_cap": 41}, population={"inflow_per_week": 3.0,
+                                                                             "pool_exit_hazard": 0.0}))
+    for _ in range(30):
+        m.step()
+        loads = [a.caseload() for a in m.advisers]
+        assert max(loads) <= 41 or min(loads) >= 41
+    assert m.counters["arrivals_above_cap"] > 0          # the office filled up and said so
+
+
+def test_default_model_needs_no_arguments():
+    m = InclusionModel()
+    assert m.cfg.office.n_advisers == 12 and m.cfg.horizon_weeks == 156
+    for _ in range(4):
+        m.step()
+    assert m.week == 4 and len(m.candidates) >= 12 * round(70 * 0.25)
+    check_invariants(m)
 
 
 @pytest.mark.parametrize("policy", POLICIES)
