@@ -160,14 +160,16 @@ def subcommand(name: str, args: list[str]) -> None:
 
             print(progress_line(sweep_dir))
         elif name == "summary":
-            from sim.sweep import summary_table
+            from sim.sweep import terminal_summary
 
             runs_file = sweep_dir / "runs.parquet"
             if not runs_file.exists():
                 _err(f"{runs_file} not found: run 'inclusim collect {sweep_dir}' first")
             import pandas as pd
 
-            print(summary_table(pd.read_parquet(runs_file)).to_string())
+            runs = pd.read_parquet(runs_file)
+            by = "policy" if runs.groupby("policy")["variant"].nunique().max() <= 1 else "variant"
+            print(terminal_summary(runs, by).to_string())
         else:
             from analysis.report import build_report
 

@@ -16,6 +16,7 @@ not depend on where in the sweep it ran.
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -167,6 +168,39 @@ def summary_table(runs: pd.DataFrame, kpis: list[str] | None = None, by: str = "
     return wide
 
 
+#: the columns of the per-setting summary printed for sweeps with many settings
+KEY_KPIS = ["ever_employed_share", "employed_share_w156", "dropout_share", "hours_per_candidate",
+            "adviser_weeks_over_budget_share"]
+WIDE_LIMIT = 6
+
+
+def settings_table(runs: pd.DataFrame, by: str = "variant", kpis: list[str] | None = None) -> pd.DataFrame:
+    """One row per setting (group), a few KPIs as columns, 'mean (90 % interval)'."""
+    from analysis.stats import summarise
+
+    kpis = [k for k in (kpis or KEY_KPIS) if k in runs]
+    long = summarise(runs, kpis, by=by)
+    long["text"] = [_compact(k, m, lo, hi)
+                    for k, m, lo, hi in zip(long["kpi"], long["mean"], long["low"], long["high"], strict=True)]
+    table = long.pivot(index=by, columns="kpi", values="text")[kpis]
+    table = table.loc[sorted(table.index, key=_natural_key)]
+    table.columns.name = None
+    table.index.name = None
+    return table
+
+
+def _natural_key(text) -> list:
+    """Sort 'caseload=40' before 'caseload=100'."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(text))]
+
+
+def terminal_summary(runs: pd.DataFrame, by: str) -> pd.DataFrame:
+    """KPIs x groups when there are few groups; one row per group when there are many."""
+    if runs[by].nunique() <= WIDE_LIMIT:
+        return summary_table(runs, by=by)
+    return settings_table(runs, by=by)
+
+
 def _is_share(kpi: str) -> bool:
     return "share" in kpi or kpi.startswith("retention")
 
@@ -179,7 +213,7 @@ def write_summary(sweep_dir: Path, by: str = "policy") -> pd.DataFrame:
     long = summarise(runs, [k for k in HEADLINE_KPIS if k in runs], by=by)
     atomic_write_parquet(long, Path(sweep_dir) / "summary.parquet")
     atomic_write_bytes(Path(sweep_dir) / "summary.csv", long.to_csv(index=False).encode())
-    return summary_table(runs, by=by)
+    return terminal_summary(runs, by=by)
 
 
 class SweepCallback(Callback):

@@ -115,3 +115,12 @@ def test_bad_value_in_a_sweep_writes_nothing_and_keeps_earlier_results(serial_sw
                "hydra.launcher.n_jobs=1", *SMALL[:1], check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert (tmp / "serial" / "runs.parquet").read_bytes() == before
+
+
+def test_summary_of_a_sweep_with_many_settings_has_one_row_per_setting(tmp_path):
+    out = cli("-m", f"output_root={tmp_path}", "name=many", "policy=hybrid", "policy.hybrid_slots=1,2,3,4,5,6,10",
+              "seed=1", "hydra.launcher.n_jobs=2", "report=false", *SMALL)
+    lines = out.stdout.split("Summary:")[1].strip().splitlines()
+    rows = [ln for ln in lines if ln.startswith("policy=hybrid policy.hybrid_slots=")]
+    assert [r.split()[1] for r in rows] == [f"policy.hybrid_slots={n}" for n in (1, 2, 3, 4, 5, 6, 10)]
+    assert "ever_employed_share" in lines[1]
