@@ -108,31 +108,20 @@ class Candidate(mesa.Agent):
         self.state_since = self.model.week
 
     def reset_pathway(self) -> None:
-        self.employer = None
-        self.mentor = None
-        self.match = 0.0
+        """Forget everything about the current pathway (back in ordinary follow-up, or resting)."""
+        self.reset_workplace()
         self.mapping_done = 0.0
-        self.search_weeks = 0
-        self.search_credit = 0.0
         self.training_start = -1
         self.period_start = -1
-        self.capability_at_period_start = self.capability if hasattr(self, "capability") else 0.0
+        self.capability_at_period_start = self.capability
         self.next_contact_week = 0
         self.last_contact_week = -10_000
         self.contact_is_visit = None
         self.next_eval_week = 0
         self.last_eval_week = -1
-        self.problem_weeks = 0
-        self.crisis = False
-        self.crisis_known_week = None
         self.security = self.model.cfg.pathway.security0
-        self.strain_weeks = 0
-        self.ready_since: int | None = None
-        self.direct_hire = False
         self.post_start = -1
         self.mentor_kept = False
-        self.wage_subsidy: bool | None = None
-        self.career_choice_made = False
         self.contact_this_week = False
 
     def reset_workplace(self) -> None:
@@ -142,12 +131,12 @@ class Candidate(mesa.Agent):
         self.match = 0.0
         self.search_weeks = 0
         self.search_credit = 0.0
-        self.ready_since = None
+        self.ready_since: int | None = None
         self.strain_weeks = 0
         self.problem_weeks = 0
         self.crisis = False
         self.crisis_known_week = None
-        self.wage_subsidy = None
+        self.wage_subsidy: bool | None = None
         self.career_choice_made = False
         self.direct_hire = False
 
