@@ -19,12 +19,14 @@ $(STAMP): pyproject.toml scripts/ensure-browser.sh
 run: setup
 	$(VENV)/bin/inclusim
 
-## test: the fast test suite
+## test: the import contracts between the floors (import-linter), then the fast test suite
 test: setup
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
 ## test-all: every test, the slow ones included
 test-all: setup
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -m "slow or not slow"
 
 ## bench: speed benchmark (writes docs/performance.md figures to stdout)

@@ -14,36 +14,57 @@ State and the weekly rules of work training (brief 1.5, 6, 7):
 * the weekly dropout hazard combines need level, mentor presence, problems, crises, insecurity
   and match (brief 6.3).
 
-Only candidates in an active pathway state are stepped; the rest wait for a scheduled week.
+The candidate owns these rules and its state; the simulation moves it between pathway states
+(``sim.pathway``) and records what happened.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import mesa
 
-from sim.ledger import ACTIVITIES
-from sim.rng import LIFE, PROCESS, Uniforms
-from sim.states import ALLOWED, EMPLOYED_STATES, State, TransitionError
+from domain.states import EMPLOYED_STATES, State
+from domain.terms import ACTIVITIES, NEED_LEVELS
 
-NEED_ORDER = ("small", "medium", "large")
+
+@dataclass(frozen=True)
+class CandidateRules:
+    """The settings a candidate's own rules read, handed in at creation (shared by all candidates)."""
+
+    pathway: object        # PathwayConfig
+    population: object     # PopulationConfig
+    mentor: object         # MentorConfig
+    learning: object       # LearningConfig
+    labour_market: object  # LabourMarketConfig
+
+
+@dataclass(slots=True)
+class TrainingWeek:
+    """What one week of work training produced that the simulation records."""
+
+    mentor_hours: float = 0.0        # mentor hours delivered
+    mentor_subsidised: float = 0.0   # subsidised hours the mentor holds this week
+    has_mentor: bool = False
+    crisis_started: bool = False
 
 
 class Candidate(mesa.Agent):
-    def __init__(self, model, *, serial: int, need_level: str, age: int, barriers: int, mental_health: bool,
-                 hidden_need: bool, capability: float, interest: str, entry_week: int, owner,
-                 registered_need: str | None = None):
+    def __init__(self, model, *, serial: int, draw, life, need_level: str, age: int, barriers: int,
+                 mental_health: bool, hidden_need: bool, capability: float, interest: str, entry_week: int,
+                 caseload_adviser, registered_need: str, max_fte: float, rules: CandidateRules):
         super().__init__(model)
         self.serial = serial
         #: next uniform(0,1) of this user's process stream (what the follow-up decides)
-        self.draw = Uniforms(model.streams.candidate(serial, PROCESS))
+        self.draw = draw
         #: next uniform(0,1) of this user's life stream (the user's own events)
-        self.life = Uniforms(model.streams.candidate(serial, LIFE))
+        self.life = life
+        self.rules = rules
         # attributes
         self.need_level = need_level
         self.need_level0 = need_level
-        self.registered_need = registered_need or need_level   # what NAV's records say
+        self.registered_need = registered_need   # what NAV's records say
         self.age = age
         self.barriers = barriers
         self.mental_health = mental_health
@@ -52,20 +73,19 @@ class Candidate(mesa.Agent):
         self.capability = capability
         self.interest = interest
         self.interest_known = False
-        pop = model.cfg.population
-        self.max_fte = {"small": 1.0, "medium": 0.5 * (1.0 + pop.max_fte_large), "large": pop.max_fte_large}[need_level]
+        self.max_fte = max_fte
         self.entry_week = entry_week
-        self.owner = owner
+        self.caseload_adviser = caseload_adviser   # the ordinary adviser whose caseload the user is on
         # pathway state
         self.state = State.POOL
         self.state_since = entry_week
-        self.mode_name: str | None = None
-        self.followup = None
-        self.close = False
+        self.mode = None                 # FollowupMode of the current pathway (None in ordinary follow-up)
+        self.pathway_adviser = None      # the adviser following up the current pathway
+        self.close = False               # holds a close-follow-up place (hybrid slot or job specialist)
         self.ever_close = False
         self.first_close_week: int | None = None
         self.ever_js = False
-        self.sched_version = 0
+        self.schedule_version = 0        # calendar entries made before the last state change are void
         self.grant: dict[str, float] = {}
         self.hours = [0.0] * len(ACTIVITIES)   # adviser hours booked to this user, by activity
         self.close_hours_week = 0.0
@@ -74,8 +94,7 @@ class Candidate(mesa.Agent):
         self.reset_pathway()
         # outcomes
         self.first_job_week: int | None = None
-        self.job_start: int | None = None
-        self.job_spells: list[list] = []      # [start, end or None, wage_subsidy_weeks_granted, fte]
+        self.job_spells: list[JobSpell] = []
         self.n_dropouts = 0
         self.n_not_successful = 0
         self.n_job_lost = 0
@@ -99,13 +118,10 @@ class Candidate(mesa.Agent):
         return max(1, int(math.ceil(math.log(u) / math.log1p(-weekly_p))))
 
     # -- state machine ------------------------------------------------------------------------
-    def move_to(self, new: State, cause: str) -> None:
-        old = self.state
-        if new not in ALLOWED[old]:
-            raise TransitionError(f"candidate {self.unique_id}: {old.name} -> {new.name} ({cause}) is not allowed")
-        self.model.on_transition(self, old, new, cause)
+    def set_state(self, new: State, week: int) -> None:
+        """Enter ``new`` (``sim.pathway.move`` checks the transition and does the bookkeeping first)."""
         self.state = new
-        self.state_since = self.model.week
+        self.state_since = week
 
     def reset_pathway(self) -> None:
         """Forget everything about the current pathway (back in ordinary follow-up, or resting)."""
@@ -119,7 +135,7 @@ class Candidate(mesa.Agent):
         self.contact_is_visit = None
         self.next_eval_week = 0
         self.last_eval_week = -1
-        self.security = self.model.cfg.pathway.security0
+        self.security = self.rules.pathway.security0
         self.post_start = -1
         self.mentor_kept = False
         self.contact_this_week = False
@@ -144,43 +160,61 @@ class Candidate(mesa.Agent):
     def employed(self) -> bool:
         return self.state in EMPLOYED_STATES
 
-    def raise_need(self) -> None:
-        i = NEED_ORDER.index(self.need_level)
-        if i < 2:
-            self.need_level = NEED_ORDER[i + 1]
+    def employed_at(self, week: int) -> bool:
+        return any(spell.covers(week) for spell in self.job_spells)
+
+    # -- hidden needs -------------------------------------------------------------------------
+    def hidden_need_shows(self) -> bool:
+        """This week's chance that a hidden need shows at the workplace [001:1034]."""
+        return (self.hidden_need and not self.hidden_revealed
+                and self.life() < 1.0 / self.rules.population.hidden_need_reveal_weeks)
+
+    def reveal_hidden_need(self) -> None:
+        """A hidden need shows: the case gets heavier and a problem starts (R9)."""
+        self.hidden_revealed = True
+        i = NEED_LEVELS.index(self.need_level)
+        if i < len(NEED_LEVELS) - 1:
+            self.need_level = NEED_LEVELS[i + 1]
+        self.registered_need = self.need_level
+        if self.mentor is not None and self.mode is not None and self.mode.cfg.subsidy_adjustable:
+            # an adjustable subsidy is raised when the mentor reports it is too little [001:1004]
+            self.mentor.subsidised_hours = max(self.mentor.subsidised_hours,
+                                               self.mentor.hours_needed(self.need_level, True))
+        self.capability = max(0.0, self.capability - self.rules.population.hidden_need_capability_loss)
+        if self.state == State.TRAINING and not self.crisis:
+            self.problem_weeks = max(self.problem_weeks, 1)
 
     # -- work training: one week --------------------------------------------------------------
-    def training_week(self, week: int) -> None:
-        """Phase 4 for a candidate in TRAINING: hidden needs, support, problems, progress, security."""
-        model = self.model
-        cfg = model.cfg
-        pw = cfg.pathway
-        mode = model.modes[self.mode_name]
-        mc = mode.cfg
-        # hidden needs show after start [001:1034]
-        if self.hidden_need and not self.hidden_revealed:
-            if self.life() < 1.0 / cfg.population.hidden_need_reveal_weeks:
-                self.reveal_hidden_need(week)
-                if self.state != State.TRAINING:
-                    return
-        # adviser contact this week (delivered in phase 2-3)
+    def training_week(self, week: int, mode) -> TrainingWeek:
+        """Phase 4 for a candidate in TRAINING: support, problems, crises, progress, security.
+
+        ``mode`` is the way of working the week started with (a case handed to a job specialist
+        this week is worked the new way from next week).
+        """
+        pathway = self.rules.pathway
+        mentor_rules = self.rules.mentor
+        settings = mode.cfg
+        result = TrainingWeek()
+        # adviser contact this week (delivered in phases 2-3)
         contact = self.contact_this_week
-        proactive = contact and mc.proactive and not self.drifted
-        quality = self.followup.followup_quality if self.followup is not None else 1.0
+        proactive = contact and settings.proactive and not self.drifted
+        quality = self.pathway_adviser.followup_quality if self.pathway_adviser is not None else 1.0
         # mentor support
         mentor_effect = 0.0
         unpaid = 0.0
         if self.mentor is not None:
             needed = self.mentor.hours_needed(self.need_level, self.hidden_revealed)
             delivered, unpaid, mentor_effect = self.mentor.support(needed)
-            model.ledger.book_mentor(week, 0, delivered, self.mentor.subsidised_hours)
-        onsite = mc.onsite_support * quality if contact else 0.0
+            result.has_mentor = True
+            result.mentor_hours = delivered
+            result.mentor_subsidised = self.mentor.subsidised_hours
+        onsite = settings.onsite_support * quality if contact else 0.0
         support = 1.0 - (1.0 - mentor_effect) * (1.0 - onsite)
         # problems and crises
         if self.crisis:
-            resolved_p = pw.p_crisis_resolve_unaided
+            resolved_p = pathway.p_crisis_resolve_unaided
             if "crisis" in self.grant:
-                resolved_p += (pw.p_crisis_resolve - resolved_p) * self.grant["crisis"]
+                resolved_p += (pathway.p_crisis_resolve - resolved_p) * self.grant["crisis"]
             if self.draw() < resolved_p:
                 self.crisis = False
                 self.crisis_known_week = None
@@ -188,116 +222,119 @@ class Candidate(mesa.Agent):
             if self.problem_weeks > 0:
                 handled = False
                 if proactive:
-                    w = cfg.learning.detect_competence_weight
-                    p_det = cfg.learning.p_detect_proactive * (1.0 - w + w * self.followup.competence) * quality
-                    handled = self.draw() < p_det
+                    w = self.rules.learning.detect_competence_weight
+                    p_detect = (self.rules.learning.p_detect_proactive
+                                * (1.0 - w + w * self.pathway_adviser.competence) * quality)
+                    handled = self.draw() < p_detect
                 if not handled and self.mentor is not None:
-                    p_m = cfg.mentor.handle_problem_weight * self.mentor.competence * self.mentor.authority
-                    handled = self.draw() < p_m
+                    p_mentor = mentor_rules.handle_problem_weight * self.mentor.competence * self.mentor.authority
+                    handled = self.draw() < p_mentor
                 if handled:
                     self.problem_weeks = 0
                 else:
                     self.problem_weeks += 1
-                    if self.problem_weeks > pw.escalation_weeks:
-                        self.start_crisis(week, proactive_contact=contact and mc.proactive)
+                    if self.problem_weeks > pathway.escalation_weeks:
+                        self._start_crisis(week, proactive_contact=contact and settings.proactive)
+                        result.crisis_started = True
             else:
-                p = pw.p_problem_week * (1.0 + pw.problem_barrier_mult * self.barriers) \
-                    * (1.0 + pw.problem_poor_match * (1.0 - self.match))
+                p = pathway.p_problem_week * (1.0 + pathway.problem_barrier_mult * self.barriers) \
+                    * (1.0 + pathway.problem_poor_match * (1.0 - self.match))
                 if self.life() < p or self.life() < self.employer.conflict_probability():
                     self.problem_weeks = 1
             if not self.crisis:
-                p_c = pw.p_crisis_week * (pw.crisis_mental_health_mult if self.mental_health else 1.0)
-                if self.life() < p_c:
-                    self.start_crisis(week, proactive_contact=contact and mc.proactive)
+                p_crisis = pathway.p_crisis_week * (pathway.crisis_mental_health_mult if self.mental_health else 1.0)
+                if self.life() < p_crisis:
+                    self._start_crisis(week, proactive_contact=contact and settings.proactive)
+                    result.crisis_started = True
         # progress [001:1412], [001:1903]
-        if not self.crisis and self.life() >= pw.p_stall_week:
-            match_mult = pw.progress_mult_poor_match + (1.0 - pw.progress_mult_poor_match) * self.match
-            support_mult = pw.progress_mult_no_support + (1.0 - pw.progress_mult_no_support) * support
-            self.capability += pw.progress_rate * match_mult * support_mult * (1.0 - self.capability)
+        if not self.crisis and self.life() >= pathway.p_stall_week:
+            match_mult = pathway.progress_mult_poor_match + (1.0 - pathway.progress_mult_poor_match) * self.match
+            support_mult = pathway.progress_mult_no_support + (1.0 - pathway.progress_mult_no_support) * support
+            self.capability += pathway.progress_rate * match_mult * support_mult * (1.0 - self.capability)
         # security ("trygghetsperson" [001:808])
-        recent = 1.0 if week - self.last_contact_week <= pw.contact_window_weeks else 0.0
-        target = pw.security_base + pw.security_support_weight * max(mentor_effect, onsite) \
-            + pw.security_contact_weight * recent
-        if not pw.long_term_signal and pw.period_end_weeks > 0:
-            into_period = (week - self.period_start) % pw.training_period_weeks
-            if into_period >= pw.training_period_weeks - pw.period_end_weeks:
-                target -= pw.period_end_insecurity
-        self.security += pw.security_adjust * (target - self.security)
+        recent = 1.0 if week - self.last_contact_week <= pathway.contact_window_weeks else 0.0
+        target = pathway.security_base + pathway.security_support_weight * max(mentor_effect, onsite) \
+            + pathway.security_contact_weight * recent
+        if not pathway.long_term_signal and pathway.period_end_weeks > 0:
+            into_period = (week - self.period_start) % pathway.training_period_weeks
+            if into_period >= pathway.training_period_weeks - pathway.period_end_weeks:
+                target -= pathway.period_end_insecurity
+        self.security += pathway.security_adjust * (target - self.security)
         self.security = min(1.0, max(0.0, self.security))
         # mentor strain and learning
         if self.mentor is not None:
-            mcfg = cfg.mentor
-            hard = (1.0 if self.crisis else 0.0) + (mcfg.strain_weight_problem if self.problem_weeks > 0 else 0.0)
+            hard = ((1.0 if self.crisis else 0.0)
+                    + (mentor_rules.strain_weight_problem if self.problem_weeks > 0 else 0.0))
             if unpaid > 0:
-                hard += mcfg.strain_weight_unpaid * unpaid / max(mcfg.goodwill_hours, 1e-9)
+                hard += mentor_rules.strain_weight_unpaid * unpaid / max(mentor_rules.goodwill_hours, 1e-9)
             self.mentor.update_strain(hard, quality if contact else 0.0)
-            self.mentor.learn(co_created=contact and mc.co_creation and not self.drifted)
+            self.mentor.learn(co_created=contact and settings.co_creation and not self.drifted)
         # the firm's patience [001:1549]
         strained = self.crisis or self.problem_weeks > 1 or (
-            self.mentor is not None and self.mentor.strain > cfg.labour_market.firm_strain_mentor_level)
+            self.mentor is not None and self.mentor.strain > self.rules.labour_market.firm_strain_mentor_level)
         self.strain_weeks = self.strain_weeks + 1 if strained else max(0, self.strain_weeks - 1)
+        return result
 
-    def start_crisis(self, week: int, proactive_contact: bool) -> None:
+    def _start_crisis(self, week: int, proactive_contact: bool) -> None:
+        """A crisis: a proactive contact knows at once, otherwise the adviser learns of it after a lag."""
         self.crisis = True
-        self.model.log_event(self, "crisis")
         self.problem_weeks = 0
-        lag = 0 if proactive_contact else self.model.modes[self.mode_name].crisis_lag(self)
+        lag = 0 if proactive_contact else self.mode.crisis_lag(self)
         self.crisis_known_week = week + lag
 
-    def reveal_hidden_need(self, week: int) -> None:
-        """A hidden need shows: the case gets heavier and a problem starts (R9)."""
-        self.hidden_revealed = True
-        self.raise_need()
-        self.registered_need = self.need_level
-        self.model.log_event(self, "hidden_need_revealed")
-        mode = self.model.modes[self.mode_name] if self.mode_name else None
-        if self.mentor is not None and mode is not None and mode.cfg.subsidy_adjustable:
-            # an adjustable subsidy is raised when the mentor reports it is too little [001:1004]
-            self.mentor.subsidised_hours = max(self.mentor.subsidised_hours,
-                                               self.mentor.hours_needed(self.need_level, True))
-        self.capability = max(0.0, self.capability - self.model.cfg.population.hidden_need_capability_loss)
-        if self.state == State.TRAINING and not self.crisis:
-            self.problem_weeks = max(self.problem_weeks, 1)
-        self.model.policy.on_need_revealed(self.model, self)
-
+    # -- hazards ------------------------------------------------------------------------------
     def dropout_hazard(self) -> float:
-        pw = self.model.cfg.pathway
-        h = {"small": pw.h0_drop_small, "medium": pw.h0_drop_medium, "large": pw.h0_drop_large}[self.need_level]
-        onsite = self.model.modes[self.mode_name].cfg.onsite_support if self.contact_this_week else 0.0
+        pathway = self.rules.pathway
+        h = {"small": pathway.h0_drop_small, "medium": pathway.h0_drop_medium,
+             "large": pathway.h0_drop_large}[self.need_level]
+        onsite = self.mode.cfg.onsite_support if self.contact_this_week else 0.0
         if self.mentor is None and onsite <= 0.0:
-            h *= pw.m_no_mentor
+            h *= pathway.m_no_mentor
         if self.crisis:
-            h *= 1.0 + pw.c_crisis
+            h *= 1.0 + pathway.c_crisis
         elif self.problem_weeks > 0:
-            h *= 1.0 + pw.c_problem
-        h *= 1.0 + pw.c_insecure * (1.0 - self.security)
-        h *= 1.0 + pw.c_poor_match * (1.0 - self.match)
+            h *= 1.0 + pathway.c_problem
+        h *= 1.0 + pathway.c_insecure * (1.0 - self.security)
+        h *= 1.0 + pathway.c_poor_match * (1.0 - self.match)
         return min(h, 1.0)
-
-    def job_loss_hazard(self, followed_up: bool) -> float:
-        pw = self.model.cfg.pathway
-        h = pw.post_hire_hazard
-        if self.need_level == "large":
-            h *= pw.post_hire_need_mult_large
-        if self.mentor_kept:
-            h *= pw.post_hire_mentor_kept_mult
-        if followed_up:
-            h *= pw.post_hire_followup_mult
-        if self.employer is not None:
-            h *= 1.0 - 0.5 * self.employer.inclusion_competence
-            if self.capability < self.employer.hire_threshold(wage_subsidy=False):
-                h *= pw.post_hire_below_threshold_mult
-        return min(1.0, h + pw.quit_wage_hazard)
 
     def dropout_cause(self) -> str:
         """The largest single reason in this week's dropout hazard (for the event log)."""
-        pw = self.model.cfg.pathway
+        pathway = self.rules.pathway
         factors = {
-            "crisis": pw.c_crisis if self.crisis else 0.0,
-            "small_problem": pw.c_problem if (self.problem_weeks > 0 and not self.crisis) else 0.0,
-            "insecurity": pw.c_insecure * (1.0 - self.security),
-            "poor_match": pw.c_poor_match * (1.0 - self.match),
-            "no_mentor": pw.m_no_mentor - 1.0 if self.mentor is None else 0.0,
+            "crisis": pathway.c_crisis if self.crisis else 0.0,
+            "small_problem": pathway.c_problem if (self.problem_weeks > 0 and not self.crisis) else 0.0,
+            "insecurity": pathway.c_insecure * (1.0 - self.security),
+            "poor_match": pathway.c_poor_match * (1.0 - self.match),
+            "no_mentor": pathway.m_no_mentor - 1.0 if self.mentor is None else 0.0,
         }
         cause, weight = max(factors.items(), key=lambda kv: kv[1])
         return f"dropout_{cause}" if weight > 0 else "dropout"
+
+    def job_loss_hazard(self, followed_up: bool) -> float:
+        pathway = self.rules.pathway
+        h = pathway.post_hire_hazard
+        if self.need_level == "large":
+            h *= pathway.post_hire_need_mult_large
+        if self.mentor_kept:
+            h *= pathway.post_hire_mentor_kept_mult
+        if followed_up:
+            h *= pathway.post_hire_followup_mult
+        if self.employer is not None:
+            h *= 1.0 - 0.5 * self.employer.inclusion_competence
+            if self.capability < self.employer.hire_threshold(wage_subsidy=False):
+                h *= pathway.post_hire_below_threshold_mult
+        return min(1.0, h + pathway.quit_wage_hazard)
+
+
+@dataclass(slots=True)
+class JobSpell:
+    """One job: start week, end week (None while it lasts), wage-subsidy weeks granted, FTE."""
+
+    start: int
+    end: int | None
+    wage_subsidy_weeks: int
+    fte: float
+
+    def covers(self, week: int) -> bool:
+        return self.start <= week and (self.end is None or self.end > week)

@@ -17,8 +17,11 @@ import mesa
 
 
 class Mentor(mesa.Agent):
-    def __init__(self, model, *, employer, is_leader: bool, competence: float, authority: float):
+    def __init__(self, model, *, employer, is_leader: bool, competence: float, authority: float, rules,
+                 kappa_mentor: float):
         super().__init__(model)
+        self.rules = rules                # MentorConfig
+        self.kappa_mentor = kappa_mentor  # share of needed hours a fully competent mentor saves
         self.employer = employer
         self.is_leader = is_leader
         self.competence = competence
@@ -33,41 +36,47 @@ class Mentor(mesa.Agent):
         self.candidates_mentored = 0
 
     def hours_needed(self, need_level: str, hidden_revealed: bool) -> float:
-        m = self.model.cfg.mentor
-        base = {"small": m.hours_needed_small, "medium": m.hours_needed_medium, "large": m.hours_needed_large}[need_level]
+        rules = self.rules
+        base = {"small": rules.hours_needed_small, "medium": rules.hours_needed_medium,
+                "large": rules.hours_needed_large}[need_level]
         if hidden_revealed:
-            base *= m.hidden_need_hours_mult
-        return base * (1.0 - self.model.cfg.learning.kappa_mentor * self.competence)
+            base *= rules.hidden_need_hours_mult
+        return base * (1.0 - self.kappa_mentor * self.competence)
 
     def support(self, needed: float) -> tuple[float, float, float]:
         """Hours delivered this week, unpaid hours among them, and the support effect (0-1)."""
         if needed <= 0:
             return 0.0, 0.0, 1.0
-        available = self.subsidised_hours + self.model.cfg.mentor.goodwill_hours
+        available = self.subsidised_hours + self.rules.goodwill_hours
         delivered = min(needed, available)
         unpaid = max(0.0, delivered - self.subsidised_hours)
-        w = self.model.cfg.mentor.competence_effect_weight
+        w = self.rules.competence_effect_weight
         effect = (delivered / needed) * (1.0 - w + w * self.competence) * self.authority
         return delivered, unpaid, min(1.0, effect)
 
     def update_strain(self, hard: float, adviser_support: float) -> None:
         """``adviser_support``: 0 without adviser contact this week, else the contact's quality (0-1)."""
-        m = self.model.cfg.mentor
+        rules = self.rules
         if hard > 0:
-            relief = m.strain_relief_adviser * adviser_support
-            self.strain = min(1.0, self.strain + m.strain_gain * hard * (1.0 - relief))
+            relief = rules.strain_relief_adviser * adviser_support
+            self.strain = min(1.0, self.strain + rules.strain_gain * hard * (1.0 - relief))
         else:
-            self.strain = max(0.0, self.strain - m.strain_recovery)
+            self.strain = max(0.0, self.strain - rules.strain_recovery)
+
+    def release(self, pause_weeks: int, week: int) -> None:
+        """The pathway this mentor supported ended: free for a new candidate after a pause."""
+        self.candidate = None
+        self.subsidised_hours = 0.0
+        self.available_from_week = week + pause_weeks
 
     def burned_out(self) -> bool:
-        return self.strain > self.model.cfg.mentor.burnout_threshold
+        return self.strain > self.rules.burnout_threshold
 
     def learn(self, co_created: bool) -> None:
-        a = self.model.cfg.mentor.alpha_practice * (1.0 if co_created else 0.3)
+        a = self.rules.alpha_practice * (1.0 if co_created else 0.3)
         self.competence += a * (1.0 - self.competence)
 
     def attend_network(self) -> None:
-        m = self.model.cfg.mentor
         self.sessions_attended += 1
-        self.competence += m.network_competence_gain * (1.0 - self.competence)
-        self.strain = max(0.0, self.strain - m.network_strain_relief)
+        self.competence += self.rules.network_competence_gain * (1.0 - self.competence)
+        self.strain = max(0.0, self.strain - self.rules.network_strain_relief)

@@ -1,4 +1,5 @@
-"""Statistics over replications: means with bootstrap intervals, and paired policy differences.
+"""Statistics over replications: means with bootstrap intervals, paired policy differences, and
+Kaplan-Meier curves.
 
 Every figure the tool prints or draws comes with an interval. Intervals are percentile bootstrap
 intervals (``scipy.stats.bootstrap``) over replications, with a fixed resampling seed so that the
@@ -10,29 +11,40 @@ taken seed by seed before the interval is computed.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from analysis.labels import order_policies
+from domain.schema import CONFIG_PREFIX
 
 LEVEL = 0.90
 N_RESAMPLES = 2000
 BOOT_SEED = 20161
 
 
-def mean_ci(values, level: float = LEVEL) -> tuple[float, float, float, int]:
-    """Mean of the finite values and a percentile bootstrap interval: (mean, low, high, n)."""
+class Estimate(NamedTuple):
+    mean: float
+    low: float
+    high: float
+    n: int
+
+
+def mean_ci(values, level: float = LEVEL) -> Estimate:
+    """Mean of the finite values with a percentile bootstrap interval, and how many values there were."""
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     n = len(x)
     if n == 0:
-        return math.nan, math.nan, math.nan, 0
+        return Estimate(math.nan, math.nan, math.nan, 0)
     m = float(x.mean())
     if n == 1 or np.all(x == x[0]):
-        return m, m, m, n
+        return Estimate(m, m, m, n)
     res = stats.bootstrap((x,), np.mean, n_resamples=N_RESAMPLES, confidence_level=level, method="percentile",
                           vectorized=True, rng=np.random.default_rng(BOOT_SEED))
-    return m, float(res.confidence_interval.low), float(res.confidence_interval.high), n
+    return Estimate(m, float(res.confidence_interval.low), float(res.confidence_interval.high), n)
 
 
 def summarise(runs: pd.DataFrame, kpis: list[str], by: str | list[str] = "policy",
@@ -45,8 +57,8 @@ def summarise(runs: pd.DataFrame, kpis: list[str], by: str | list[str] = "policy
         for kpi in kpis:
             if kpi not in grp:
                 continue
-            m, lo, hi, n = mean_ci(grp[kpi].to_numpy(), level)
-            rows.append({**dict(zip(by, key, strict=True)), "kpi": kpi, "mean": m, "low": lo, "high": hi, "n": n})
+            est = mean_ci(grp[kpi].to_numpy(), level)
+            rows.append({**dict(zip(by, key, strict=True)), "kpi": kpi, **est._asdict()})
     return pd.DataFrame(rows)
 
 
@@ -61,32 +73,15 @@ def paired_difference(runs: pd.DataFrame, kpi: str, policy: str, baseline: str, 
     b = runs[runs[by] == baseline].set_index(keys)[kpi]
     joined = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="inner").dropna()
     diff = (joined["a"] - joined["b"]).to_numpy(dtype=float)
-    m, lo, hi, n = mean_ci(diff, level)
-    return {"kpi": kpi, "policy": policy, "baseline": baseline, "difference": m, "low": lo, "high": hi, "pairs": n}
-
-
-def format_interval(m: float, lo: float, hi: float, pct: bool = False, digits: int = 1) -> str:
-    if not math.isfinite(m):
-        return "n/a"
-    if pct:
-        return f"{100 * m:.{digits}f} % ({100 * lo:.{digits}f} to {100 * hi:.{digits}f})"
-    return f"{m:.{digits}f} ({lo:.{digits}f} to {hi:.{digits}f})"
+    est = mean_ci(diff, level)
+    return {"kpi": kpi, "policy": policy, "baseline": baseline, "difference": est.mean, "low": est.low,
+            "high": est.high, "pairs": est.n}
 
 
 # --- tables over several KPIs and policies, and the sweep's design -------------------------------
 
-#: Policies in the order users know them; a policy not listed here sorts after these, by name.
-POLICY_ORDER = ("saksbehandler", "hybrid", "jobbspesialist", "brobygger")
-
 #: Config columns that are bookkeeping, never a lever: the replication seed and the policy itself.
-NOT_LEVERS = ("cfg.seed", "cfg.name", "cfg.output_root", "cfg.policy.name")
-
-
-def order_policies(policies) -> list[str]:
-    """Distinct policy names, the four known ones first in their usual order, any others after."""
-    names = list(dict.fromkeys(str(p) for p in policies))
-    known = [p for p in POLICY_ORDER if p in names]
-    return known + sorted(p for p in names if p not in POLICY_ORDER)
+NOT_LEVERS = tuple(f"{CONFIG_PREFIX}{name}" for name in ("seed", "name", "output_root", "policy.name"))
 
 
 def paired_differences(runs: pd.DataFrame, kpis: list[str], baseline: str = "saksbehandler",
@@ -122,7 +117,7 @@ def swept_levers(runs: pd.DataFrame, by: str = "policy") -> list[str]:
     that split the runs in exactly the same way (e.g. every value of one office preset) count once,
     the first in column order, a ``*.name`` column preferred.
     """
-    cands = [c for c in runs.columns if c.startswith("cfg.") and c not in NOT_LEVERS]
+    cands = [c for c in runs.columns if c.startswith(CONFIG_PREFIX) and c not in NOT_LEVERS]
     groups = runs[by] if by in runs else pd.Series(0, index=runs.index)
     found: list[str] = []
     seen: dict[tuple, int] = {}
@@ -150,3 +145,27 @@ def reference_setting(runs: pd.DataFrame, levers: list[str]) -> dict:
         if values:
             ref[lever] = values[(len(values) - 1) // 2]
     return ref
+
+
+# --- time to an event: Kaplan-Meier ---------------------------------------------------------------
+
+def km_survival(durations, observed, grid) -> np.ndarray:
+    """Kaplan-Meier estimate of P(T > t) at each t of ``grid`` (``scipy.stats.ecdf`` on right-censored
+    durations; ``observed`` is False where a duration is censored). Beyond the last duration the curve
+    stays at its last value; with no durations it is NaN."""
+    durations = np.asarray(durations, dtype=float)
+    grid = np.asarray(grid, dtype=float)
+    if len(durations) == 0:
+        return np.full(len(grid), math.nan)
+    censored = ~np.asarray(observed, dtype=bool)
+    fit = stats.ecdf(stats.CensoredData.right_censored(durations, censored))
+    return np.asarray(fit.sf.evaluate(grid), dtype=float)
+
+
+def first_time_at_or_below(times, values, level: float = 0.5) -> float:
+    """The first of ``times`` at which ``values`` (a curve falling from 1) is at or below ``level``,
+    NaN when it never is: at the default level, the median of a survival curve."""
+    times = np.asarray(times, dtype=float)
+    hit = np.flatnonzero(np.asarray(values, dtype=float) <= level)
+    return float(times[hit[0]]) if len(hit) else math.nan
+

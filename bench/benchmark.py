@@ -23,7 +23,8 @@ import time
 import mesa
 import numpy as np
 
-from sim.config import Config, merge
+from domain.config import Config
+from domain.params import merge
 from sim.model import InclusionModel
 
 

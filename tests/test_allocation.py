@@ -6,11 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agents.adviser import allocate_by_tier, split_budget
+from agents.time_budget import Demand, allocate_by_tier, split_budget
+from domain.terms import Activity
 
 
 def item(hours, tier):
-    return (None, "x", 0, hours, tier)
+    return Demand(None, "x", Activity.ADMIN, hours, tier)
 
 
 def test_tiers_are_served_in_order_and_a_tier_that_does_not_fit_is_shared():
@@ -26,23 +27,24 @@ def test_tiers_are_served_in_order_and_a_tier_that_does_not_fit_is_shared():
 def test_allocation_never_negative_never_above_demand_or_budget(spec, budget):
     items = [item(h, t) for h, t in spec]
     granted = allocate_by_tier(items, budget)
-    assert all(0.0 <= g <= it[3] + 1e-9 for g, it in zip(granted, items))
+    assert all(0.0 <= g <= it.hours + 1e-9 for g, it in zip(granted, items))
     assert sum(granted) <= budget + 1e-6
-    if sum(it[3] for it in items) <= budget:
-        assert sum(granted) == pytest.approx(sum(it[3] for it in items))
+    if sum(it.hours for it in items) <= budget:
+        assert sum(granted) == pytest.approx(sum(it.hours for it in items))
 
 
 def test_leader_support_protects_close_cases():
     # 37.5 h, admin floor 20, close cases want 10, ordinary work wants 15: 17.5 h to share
-    _, close_full, ord_full = split_budget(37.5, 20.0, 10.0, 15.0, leader_support=1.0)
-    _, close_none, ord_none = split_budget(37.5, 20.0, 10.0, 15.0, leader_support=0.0)
-    assert close_full == pytest.approx(10.0) and ord_full == pytest.approx(7.5)
-    assert close_none == pytest.approx(2.5) and ord_none == pytest.approx(15.0)
+    full = split_budget(37.5, 20.0, 10.0, 15.0, leader_support=1.0)
+    none = split_budget(37.5, 20.0, 10.0, 15.0, leader_support=0.0)
+    assert full.close == pytest.approx(10.0) and full.ordinary == pytest.approx(7.5)
+    assert none.close == pytest.approx(2.5) and none.ordinary == pytest.approx(15.0)
 
 
 @given(st.floats(0, 60), st.floats(0, 60), st.floats(0, 40), st.floats(0, 40), st.floats(0, 1))
 def test_split_budget_is_feasible(budget, floor, close, ordinary, ls):
-    g_floor, g_close, g_ord = split_budget(budget, floor, close, ordinary, ls)
+    split = split_budget(budget, floor, close, ordinary, ls)
+    g_floor, g_close, g_ord = split.admin_floor, split.close, split.ordinary
     assert min(g_floor, g_close, g_ord) >= 0
     assert g_floor + g_close + g_ord <= budget + 1e-9
     assert g_close <= close + 1e-9 and g_ord <= ordinary + 1e-9

@@ -17,14 +17,15 @@ from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
 from analysis import charts as C
-from analysis.stats import paired_differences, summarise
+from analysis.kpis import caseholder_pressure, headline_outcomes
+from analysis.labels import lever_label
+from analysis.stats import first_time_at_or_below, km_survival, paired_differences, summarise
+from domain.schema import adviser_weeks_column, hours_column, kpi
+from domain.states import EMPLOYED_STATES, STATE_GROUPS, State
+from domain.terms import ACTIVITIES, ROLES, Activity
 
 POLICIES = ("saksbehandler", "hybrid", "brobygger")
-STATES = ("pool", "screen", "mapping", "search", "interview", "startup", "training", "evaluation", "employed",
-          "post_followup", "retained", "apprentice", "education", "job_lost", "lockin", "dropout", "not_successful",
-          "transfer_js", "exited")
-ACTS = ("admin", "candidate_meetings", "employer_contact", "mentor_followup", "network", "travel")
-ROLES = ("saksbehandler", "hybrid", "jobbspesialist")
+ACTS = tuple(a.key for a in ACTIVITIES)
 EFFECT = {"saksbehandler": 0.0, "hybrid": 0.06, "jobbspesialist": 0.09, "brobygger": 0.12}
 CASEHOLDER = {"saksbehandler": "saksbehandler", "hybrid": "hybrid", "jobbspesialist": "saksbehandler",
               "brobygger": "hybrid"}
@@ -59,7 +60,7 @@ def fake_runs(policies=POLICIES, seeds=(1, 2, 3, 4), caseloads=(70,), slots=(3,)
                          "adviser_weeks_over_budget_share": min(1.0, 0.5 * load + noise[7]),
                          "git_commit": "abc123", "mesa_version": "3.5.1", "overrides": f"policy={pol} seed={seed}",
                          "cfg.seed": seed, "cfg.horizon_weeks": horizon, "cfg.policy.name": pol,
-                         "cfg.office.caseload_ordinary": cl, "cfg.policy.hybrid_slots": sl,
+                         "cfg.office.caseload_ordinary": cl, "cfg.office.hybrid_slots": sl,
                          "cfg.office.adviser_hours_week": 37.5, "cfg.office.n_advisers": 12}
                     tot_c = tot_e = 0.0
                     for i, a in enumerate(ACTS):
@@ -69,7 +70,7 @@ def fake_runs(policies=POLICIES, seeds=(1, 2, 3, 4), caseloads=(70,), slots=(3,)
                         tot_c += h
                         tot_e += h * 300 / n_emp
                     r["hours_per_candidate"], r["hours_per_employment"] = tot_c, tot_e
-                    for role in ROLES:
+                    for role in map(str, ROLES):
                         active = role == CASEHOLDER.get(pol, "saksbehandler")
                         r[f"adviser_pressure_{role}"] = load * (0.9 + 0.02 * seed) if active else math.nan
                         r[f"adviser_hours_{role}"] = 50000.0 if active else 0.0
@@ -92,20 +93,20 @@ def fake_weekly(runs: pd.DataFrame) -> pd.DataFrame:
         for w in range(1, h + 1):
             present = 100 + w
             emp = int(present * min(0.9, (0.1 + eff) * w / h + 0.002 * r.seed))
-            counts = dict.fromkeys(STATES, 0)
-            counts["employed"], counts["post_followup"] = emp // 2, emp // 4
-            counts["retained"] = emp - emp // 2 - emp // 4
-            counts["training"] = 10 + w // 5
-            counts["exited"] = w // 3
-            counts["dropout"] = 2
-            counts["pool"] = present - sum(counts.values())
-            row = {"run_id": r.run_id, "week": w, **{f"n_{s}": c for s, c in counts.items()}}
+            counts = dict.fromkeys(State, 0)
+            counts[State.EMPLOYED], counts[State.POST_FOLLOWUP] = emp // 2, emp // 4
+            counts[State.RETAINED] = emp - emp // 2 - emp // 4
+            counts[State.TRAINING] = 10 + w // 5
+            counts[State.EXITED] = w // 3
+            counts[State.DROPOUT] = 2
+            counts[State.POOL] = present - sum(counts.values())
+            row = {"run_id": r.run_id, "week": w, **{s.column: c for s, c in counts.items()}}
             holder = CASEHOLDER.get(r.policy, "saksbehandler")
             for role in ROLES:
-                staffed = role == holder or role == "jobbspesialist"
-                row[f"adviser_weeks_{role}"] = (12 if role != "jobbspesialist" else 3) if staffed else 0
-                for i, a in enumerate(ACTS):
-                    row[f"hours_{role}_{a}"] = (300.0 if a == "admin" else 5.0 * (i + 1)) if staffed else 0.0
+                staffed = role == holder or role.is_specialist
+                row[adviser_weeks_column(role)] = (3 if role.is_specialist else 12) if staffed else 0
+                for i, a in enumerate(ACTIVITIES):
+                    row[hours_column(role, a)] = (300.0 if a is Activity.ADMIN else 5.0 * (i + 1)) if staffed else 0.0
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -142,9 +143,9 @@ def fake_sweep(root: Path, **kw) -> Path:
         meta = {"run_id": r.run_id, "config_hash": r.config_hash, "seed": r.seed, "git_commit": "abc123",
                 "versions": {"python": "3.12.1", "mesa": "3.5.1"}, "wall_seconds": 0.5,
                 "config": {"seed": r.seed, "horizon_weeks": int(runs.loc[r.Index, "cfg.horizon_weeks"]),
-                           "office": {"caseload_ordinary": int(runs.loc[r.Index, "cfg.office.caseload_ordinary"])},
-                           "policy": {"name": r.policy,
-                                      "hybrid_slots": int(runs.loc[r.Index, "cfg.policy.hybrid_slots"])}},
+                           "office": {"caseload_ordinary": int(runs.loc[r.Index, "cfg.office.caseload_ordinary"]),
+                                      "hybrid_slots": int(runs.loc[r.Index, "cfg.office.hybrid_slots"])},
+                           "policy": {"name": r.policy}},
                 "overrides": [f"policy={r.policy}", f"seed={r.seed}"]}
         (d / "meta.json").write_text(json.dumps(meta))
         (d / "_COMPLETE").write_text("")
@@ -218,9 +219,9 @@ def test_save_figure_writes_png_and_svg_whatever_the_suffix(tmp_path):
 def test_policy_comparison(runs, tmp_path):
     fig = C.policy_comparison(runs)
     ax, ax_diff = fig.axes
-    kpis = C.headline_outcomes(runs)
+    kpis = headline_outcomes(runs)
     assert "employed_share_w104" not in kpis and "employed_share_w52" in kpis   # horizon 52: w104 has no data
-    assert [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()] == [C.kpi_label(k) for k in kpis]
+    assert [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()] == [kpi(k).label for k in kpis]
     assert "%" in ax.get_ylabel() and "percentage points" in ax_diff.get_ylabel()
     assert len(_errorbars(ax)) == len(POLICIES)             # one series per policy, with whiskers
     assert len(_errorbars(ax_diff)) == len(POLICIES) - 1    # every policy but the baseline
@@ -243,10 +244,10 @@ def test_policy_comparison_without_baseline_draws_one_panel():
 # --- 2 -------------------------------------------------------------------------------------------
 
 def test_employment_share_counts_every_state_present():
-    weekly = pd.DataFrame([{"run_id": "r", "week": 1, **{f"n_{s}": 1 for s in STATES}}])
+    weekly = pd.DataFrame([{"run_id": "r", "week": 1, **{s.column: 1 for s in State}}])
     runs = pd.DataFrame({"run_id": ["r"], "policy": ["hybrid"], "seed": [1]})
     share = C.employment_by_week(weekly, runs)["employed_share"].iloc[0]
-    assert share == pytest.approx(3 / len(STATES))   # employed + post_followup + retained over all states
+    assert share == pytest.approx(len(EMPLOYED_STATES) / len(State))   # employed, post-hire, retained of all
 
 
 def test_employment_over_time(runs, weekly, tmp_path):
@@ -266,10 +267,38 @@ def test_employment_over_time(runs, weekly, tmp_path):
 
 # --- 3 -------------------------------------------------------------------------------------------
 
-def test_km_curve_by_hand():
+def _km_by_steps(durations, observed, grid):
+    """The Kaplan-Meier curve step by step, as the charts computed it before scipy did."""
+    d, e = np.asarray(durations, dtype=float), np.asarray(observed, dtype=bool)
+    times = np.unique(d[e])
+    surv, s = np.ones(len(times)), 1.0
+    for i, t in enumerate(times):
+        s *= 1.0 - np.count_nonzero((d == t) & e) / np.count_nonzero(d >= t)
+        surv[i] = s
+    idx = np.searchsorted(times, grid, side="right") - 1
+    return np.where(idx >= 0, surv[np.clip(idx, 0, None)], 1.0)
+
+
+def test_km_survival_and_its_median_by_hand():
     # durations 1, 2, 2 (censored), 3: S(1) = 3/4, S(2) = 3/4 * (1 - 1/3) = 1/2, S(3) = 0
-    s = C.km_curve([1, 2, 2, 3], [True, True, False, True], [0, 1, 2, 3, 4])
-    assert s == pytest.approx([1.0, 0.75, 0.5, 0.0, 0.0])
+    grid = [0, 1, 2, 3, 4]
+    curve = km_survival([1, 2, 2, 3], [True, True, False, True], grid)
+    assert curve == pytest.approx([1.0, 0.75, 0.5, 0.0, 0.0])
+    assert first_time_at_or_below(grid, curve) == 2.0   # the median
+    # 4 users, 1 hired at week 5, the others censored at 8, 9, 9: the curve stays at 3/4, no median
+    curve = km_survival([5, 8, 9, 9], [True, False, False, False], [4, 5, 20])
+    assert curve == pytest.approx([1.0, 0.75, 0.75]) and math.isnan(first_time_at_or_below([4, 5, 20], curve))
+    assert np.isnan(km_survival([], [], [0, 1])).all()
+
+
+def test_km_survival_agrees_with_the_step_by_step_estimate():
+    rng = np.random.default_rng(7)
+    grid = np.arange(0, 60)
+    for _ in range(20):
+        durations = rng.integers(0, 50, size=int(rng.integers(1, 80)))
+        observed = rng.random(len(durations)) < 0.6
+        assert km_survival(durations, observed, grid) == pytest.approx(_km_by_steps(durations, observed, grid),
+                                                                      abs=1e-12)
 
 
 def test_first_job_curves_censor_at_the_horizon():
@@ -323,11 +352,11 @@ def test_adviser_hours_without_weekly_has_two_panels(runs):
 # --- 5 -------------------------------------------------------------------------------------------
 
 def test_caseload_tradeoff(lever_runs, tmp_path):
-    fixed = {"cfg.policy.hybrid_slots": 1}
+    fixed = {"cfg.office.hybrid_slots": 1}
     fig = C.caseload_tradeoff(lever_runs, "cfg.office.caseload_ordinary", fixed=fixed)
     out_ax, load_ax = fig.axes
     for ax in fig.axes:
-        assert ax.get_xlabel() == C.lever_label("cfg.office.caseload_ordinary")
+        assert ax.get_xlabel() == lever_label("cfg.office.caseload_ordinary")
         assert list(ax.get_xticks()) == [50, 70, 90]
         assert len(_errorbars(ax)) == 2 and len(_bands(ax)) >= 2
     assert "week 52" in out_ax.get_title() and "%" in out_ax.get_ylabel()   # horizon 52: last checkpoint w52
@@ -349,7 +378,7 @@ def test_over_budget_points_none_when_never_over():
 def test_caseholder_pressure_picks_the_role_with_the_caseloads():
     runs = pd.DataFrame({"adviser_pressure_saksbehandler": [1.2, math.nan], "adviser_pressure_hybrid": [math.nan, 0.8],
                          "adviser_hours_saksbehandler": [100.0, 0.0], "adviser_hours_hybrid": [0.0, 90.0]})
-    assert C.caseholder_pressure(runs).tolist() == [1.2, 0.8]
+    assert caseholder_pressure(runs).tolist() == [1.2, 0.8]
 
 
 # --- 6 -------------------------------------------------------------------------------------------
@@ -358,13 +387,13 @@ def test_pathway_occupancy(runs, weekly, tmp_path):
     fig = C.pathway_occupancy(weekly, runs, band_every=6)
     panels = [ax for ax in fig.axes if ax.get_visible()]
     assert [ax.get_title() for ax in panels] == list(POLICIES)
-    groups = len(C.STATE_GROUPS)
+    groups = len(STATE_GROUPS)
     for ax in panels:
         # the stacked areas (one per group) plus a band along each inner boundary
         assert len(_bands(ax)) == groups + groups - 1
     assert "Users" in panels[0].get_ylabel() and panels[-1].get_xlabel() == "Week of the simulation"
     mean = fig.inclusim_data["mean"]
-    top = mean[[n for n, _s, _c in C.STATE_GROUPS]].sum(axis=1)
+    top = mean[[key for key, _states in STATE_GROUPS]].sum(axis=1)
     assert top.to_numpy() == pytest.approx(100 + mean["week"].to_numpy())   # every user is somewhere
     _assert_saves(fig, tmp_path, "pathway")
 
@@ -372,7 +401,7 @@ def test_pathway_occupancy(runs, weekly, tmp_path):
 # --- 7 -------------------------------------------------------------------------------------------
 
 def test_lever_heatmap(lever_runs, tmp_path):
-    fig = C.lever_heatmap(lever_runs, "employed_share_w52", "cfg.office.caseload_ordinary", "cfg.policy.hybrid_slots")
+    fig = C.lever_heatmap(lever_runs, "employed_share_w52", "cfg.office.caseload_ordinary", "cfg.office.hybrid_slots")
     panels = [ax for ax in fig.axes if ax.get_images()]
     assert [ax.get_title() for ax in panels] == ["hybrid", "brobygger"]
     for ax in panels:
@@ -380,14 +409,14 @@ def test_lever_heatmap(lever_runs, tmp_path):
         assert isinstance(img, AxesImage) and img.get_array().shape == (2, 3)
         labels = [t.get_text() for t in ax.texts]
         assert len(labels) == 6 and all("±" in t and "%" in t for t in labels)   # mean and interval width
-        assert ax.get_xlabel() == C.lever_label("cfg.office.caseload_ordinary")
-        assert ax.get_ylabel() == C.lever_label("cfg.policy.hybrid_slots")
+        assert ax.get_xlabel() == lever_label("cfg.office.caseload_ordinary")
+        assert ax.get_ylabel() == lever_label("cfg.office.hybrid_slots")
     cells = fig.inclusim_data["cells"]
     assert len(cells) == 12 and (cells["half_width"] >= 0).all()
     first = cells.iloc[0]
     txt = panels[0].texts[0].get_text()   # cell (row 0, col 0) = slots 1, caseload 50
     row = cells[(cells["policy"] == "hybrid") & (cells["cfg.office.caseload_ordinary"] == 50)
-                & (cells["cfg.policy.hybrid_slots"] == 1)].iloc[0]
+                & (cells["cfg.office.hybrid_slots"] == 1)].iloc[0]
     assert txt.startswith(f"{100 * row['mean']:.1f} %") and first["n"] == 3
     assert len(fig.axes) == len(panels) + 1   # and a colour bar
     _assert_saves(fig, tmp_path, "heatmap")

@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-INCLUSIM = [sys.executable, "-m", "sim.cli"]
+from domain.schema import TABLES
+
+INCLUSIM = [sys.executable, "-m", "inclusim.cli"]
 SMALL = ["horizon_weeks=26", "office.n_advisers=3", "office.caseload_ordinary=30", "labour_market.n_firms=40"]
-TABLES = ("runs", "weekly", "events", "candidates")
 
 
 def cli(*args, cwd=None, check=True):
@@ -98,10 +99,13 @@ def test_single_run_prints_kpis_and_writes_tables(tmp_path):
     (["office.n_advisers=many"], "office.n_advisers"),
     (["policy=magic"], "Could not find 'policy/magic'"),
     (["collect", "/no/such/folder"], "sweep folder /no/such/folder does not exist"),
+    (["policy=saksbehandler", "policy.max_age=29"], "max_age"),
+    (["policy=hybrid", "policy.max_age=12"], "policy.max_age = 12: allowed range is 18 to 99"),
+    (["params", "--outt", "x.md"], "unrecognized arguments: --outt"),
 ])
 def test_user_errors_are_one_clear_message_without_traceback(tmp_path, args, fragment):
-    proc = cli(*args, f"output_root={tmp_path}" if args[0] != "collect" else "", check=False) \
-        if args[0] != "collect" else cli(*args, check=False)
+    subcommand = args[0] in ("collect", "params")
+    proc = cli(*args, check=False, cwd=tmp_path) if subcommand else cli(*args, f"output_root={tmp_path}", check=False)
     assert proc.returncode != 0
     text = proc.stdout + proc.stderr
     assert fragment in text
@@ -118,9 +122,9 @@ def test_bad_value_in_a_sweep_writes_nothing_and_keeps_earlier_results(serial_sw
 
 
 def test_summary_of_a_sweep_with_many_settings_has_one_row_per_setting(tmp_path):
-    out = cli("-m", f"output_root={tmp_path}", "name=many", "policy=hybrid", "policy.hybrid_slots=1,2,3,4,5,6,10",
+    out = cli("-m", f"output_root={tmp_path}", "name=many", "policy=hybrid", "office.hybrid_slots=1,2,3,4,5,6,10",
               "seed=1", "hydra.launcher.n_jobs=2", "report=false", *SMALL)
     lines = out.stdout.split("Summary:")[1].strip().splitlines()
-    rows = [ln for ln in lines if ln.startswith("policy=hybrid policy.hybrid_slots=")]
-    assert [r.split()[1] for r in rows] == [f"policy.hybrid_slots={n}" for n in (1, 2, 3, 4, 5, 6, 10)]
+    rows = [ln for ln in lines if ln.startswith("policy=hybrid office.hybrid_slots=")]
+    assert [r.split()[1] for r in rows] == [f"office.hybrid_slots={n}" for n in (1, 2, 3, 4, 5, 6, 10)]
     assert "ever_employed_share" in lines[1]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.config import Config, ConfigError, config_hash, from_dict, iter_params, merge, validate
+import scenarios.policies  # noqa: F401  (registers the policies and their settings)
+from domain.config import Config, ConfigError, config_hash, from_dict, validate
+from domain.params import iter_params, merge
 
 
 def test_defaults_are_valid_and_every_parameter_has_unit_and_source():
@@ -19,11 +21,14 @@ def test_defaults_are_valid_and_every_parameter_has_unit_and_source():
     ({"population": {"share_under_30": 1.5}}, "population.share_under_30 = 1.5: allowed range is 0.0 to 1.0"),
     ({"policy": {"name": "magic"}}, "policy.name = 'magic': allowed policies are"),
     ({"office": {"region": "suburb"}}, "office.region = 'suburb': allowed values are urban, rural"),
-    ({"policy": {"hybrid_slots": 2.5}}, "policy.hybrid_slots = 2.5: must be a whole number"),
+    ({"office": {"hybrid_slots": 2.5}}, "office.hybrid_slots = 2.5: must be a whole number"),
+    ({"policy": {"name": "hybrid", "max_age": 12}}, "policy.max_age = 12: allowed range is 18 to 99"),
     ({"pathway": {"long_term_signal": "yes"}}, "pathway.long_term_signal = 'yes': must be true or false"),
     ({"population": {"need_share_small": 0.5}}, "the three shares must add up to 1"),
     ({"labour_market": {"sector_weights": {"mining": 1.0}}}, "unknown sector(s) ['mining']"),
-    ({"policy": {"hybrid_need_levels": ["huge"]}}, "allowed need levels are small, medium, large"),
+    ({"policy": {"name": "hybrid", "need_levels": ["huge"]}}, "policy.need_levels = ['huge']: allowed values are small, medium, large"),
+    ({"policy": {"name": "saksbehandler", "max_age": 29}}, "policy.max_age: unknown setting"),
+    ({"policy": {"name": "hybrid", "modes": {"hybird": {}}}}, "policy.modes.hybird: unknown setting"),
 ])
 def test_bad_values_are_rejected_with_a_clear_message(data, fragment):
     with pytest.raises(ConfigError) as exc:
@@ -40,10 +45,20 @@ def test_unknown_key_is_rejected_naming_the_key_and_the_allowed_keys():
 
 
 def test_merge_keeps_mode_specific_defaults():
-    cfg = from_dict({"followup": {"saksbehandler": {"contact_hours": 0.5}}})
-    assert cfg.followup.saksbehandler.contact_hours == 0.5
-    assert cfg.followup.saksbehandler.mapping_weeks == 0        # SB default kept
-    assert cfg.followup.hybrid.mapping_weeks == 3
+    cfg = from_dict({"policy": {"name": "hybrid", "modes": {"saksbehandler": {"contact_hours": 0.5}}}})
+    assert cfg.policy.modes.saksbehandler.contact_hours == 0.5
+    assert cfg.policy.modes.saksbehandler.mapping_weeks == 0        # SB default kept
+    assert cfg.policy.modes.hybrid.mapping_weeks == 3
+
+
+def test_a_policy_name_gives_that_policy_its_own_settings_and_shared_ones_carry_over():
+    base = from_dict({"policy": {"review_interval_weeks": 13, "modes": {"saksbehandler": {"contact_hours": 0.5}}}})
+    assert type(base.policy).__name__ == "PolicyConfig" and base.policy.name == "saksbehandler"
+    hybrid = merge(base, {"policy": {"name": "hybrid"}})
+    assert type(hybrid.policy).__name__ == "HybridConfig" and hybrid.policy.max_age == 99
+    assert hybrid.policy.review_interval_weeks == 13
+    assert hybrid.policy.modes.saksbehandler.contact_hours == 0.5
+    assert hybrid.policy.modes.jobbspesialist.place_then_train
 
 
 def test_config_hash_depends_on_values_not_on_labels():
@@ -56,7 +71,7 @@ def test_config_hash_depends_on_values_not_on_labels():
 def test_parameter_doc_matches_schema():
     from pathlib import Path
 
-    from sim.paramdoc import parameter_table
+    from inclusim.paramdoc import parameter_table
 
     doc = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
     assert doc.read_text() == parameter_table(), "docs/parameters.md is stale: run `make params`"

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.config import Config, merge
-from sim.run import run_model
+from domain.config import Config
+from domain.params import merge
+from sim.tables import run_model
 
 SEEDS = range(1, 5)
 
@@ -57,8 +58,8 @@ def test_close_follow_up_spends_its_hours_on_the_workplace(by_policy):
 
 def _slots(slots: int, leader_support: float):
     # half the caseload in the target group, so that every slot can be filled
-    return runs({"office": {"leader_support": leader_support, "target_share": 0.5},
-                 "policy": {"name": "hybrid", "hybrid_slots": slots}}, seeds=range(1, 6))
+    return runs({"office": {"leader_support": leader_support, "target_share": 0.5, "hybrid_slots": slots},
+                 "policy": {"name": "hybrid"}}, seeds=range(1, 6))
 
 
 def _mean(rs, k):
@@ -81,10 +82,9 @@ def test_too_many_close_cases_worsen_each_case_when_the_leader_does_not_protect_
 
 def test_hybrid_pilot_setting_lands_in_the_range_the_seeds_report():
     """36/49 employed, 2 apprenticeships, 2 in education [001:407], read as an upper bound."""
-    pilot = {"office": {"leader_support": 0.9, "caseload_ordinary": 60, "n_advisers": 10},
-             "learning": {"adviser_competence0": 0.4},
-             "policy": {"name": "hybrid", "hybrid_max_age": 29, "hybrid_volunteer_share": 0.5}}
-    rs = runs(pilot, seeds=range(1, 9))
+    from inclusim.validation import PILOT
+
+    rs = runs(PILOT, seeds=range(1, 9))
     employed = np.mean([r["close_employed_share_1y"] for r in rs])
     assert 0.50 <= employed <= 0.80, employed
     assert 0.0 < np.mean([r["close_apprentice_share_1y"] for r in rs]) <= 0.10
@@ -95,7 +95,7 @@ def test_hybrid_pilot_setting_lands_in_the_range_the_seeds_report():
 @pytest.mark.slow
 def test_pattern_validation_against_the_seeds_and_the_evidence():
     """The validation table (docs/calibration.md): seed patterns and the JS/SB gap in range."""
-    from analysis.validation import validate
+    from inclusim.validation import validate
 
     table = validate(seeds=6).set_index("pattern")
     known_deviation = {"Hybrid vs saksbehandler: ratio ever employed"}   # documented in docs/calibration.md

@@ -4,16 +4,21 @@ figures and CSV tables are written beside a self-contained HTML file."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from analysis import charts as C
 from analysis import report as R
+from analysis.formatting import format_kpi, format_kpi_difference
+from analysis.kpis import with_derived_kpis
 from analysis.stats import paired_differences, summarise
+from domain.schema import DIFFERENCE_KPIS, SUMMARY_KPIS
 
 
 def _fabricate():
@@ -72,8 +77,7 @@ def built_levers(tmp_path_factory):
 
 
 def _runs(sweep: Path) -> pd.DataFrame:
-    runs = pd.read_parquet(sweep / "runs.parquet")
-    return runs.assign(caseholder_pressure=C.caseholder_pressure(runs))
+    return with_derived_kpis(pd.read_parquet(sweep / "runs.parquet"))
 
 
 def _text(path: Path) -> str:
@@ -85,7 +89,7 @@ def _text(path: Path) -> str:
 def test_summary_table_is_what_summarise_returns(built):
     sweep, rep, _ = built
     runs = _runs(sweep)
-    kpis = [k for k in R.SUMMARY_KPIS if k in runs and runs[k].notna().any()]
+    kpis = [k for k in SUMMARY_KPIS if k in runs and runs[k].notna().any()]
     expected = summarise(runs, kpis, by=["policy"])
     pd.testing.assert_frame_equal(rep.tables["summary"], expected, check_exact=True)
 
@@ -93,7 +97,7 @@ def test_summary_table_is_what_summarise_returns(built):
 def test_differences_table_is_what_paired_differences_returns(built):
     sweep, rep, _ = built
     runs = _runs(sweep)
-    kpis = [k for k in R.DIFFERENCE_KPIS if k in runs and runs[k].notna().any()]
+    kpis = [k for k in DIFFERENCE_KPIS if k in runs and runs[k].notna().any()]
     expected = paired_differences(runs, kpis, baseline="saksbehandler")
     pd.testing.assert_frame_equal(rep.tables["differences"], expected, check_exact=True)
     # the seed effect is shared by every policy, so pairing by seed removes it: hybrid's lead is exact
@@ -106,12 +110,12 @@ def test_every_rendered_cell_is_in_the_html_and_comes_from_the_numbers(built):
     page = _text(html_path)
     s = rep.tables["summary"]
     for r in s.itertuples():
-        cell = R.format_kpi(r.kpi, r.mean, r.low, r.high)
+        cell = format_kpi(r.kpi, r.mean, r.low, r.high)
         assert cell in rep.rendered["summary"][r.policy].tolist()
         assert cell in page
     d = rep.tables["differences"]
     shown = rep.rendered["differences"]["Difference (90 % interval)"].tolist()
-    assert shown == [R.format_difference(r.kpi, r.difference, r.low, r.high) for r in d.itertuples()]
+    assert shown == [format_kpi_difference(r.kpi, r.difference, r.low, r.high) for r in d.itertuples()]
     for cell in shown:
         assert cell in page
 
@@ -158,6 +162,12 @@ def test_report_is_written_beside_its_figures_and_tables(built):
     assert (sweep / "report" / "tables" / "runs_index.csv").exists()
 
 
+def test_page_text_is_escaped(built):
+    _, rep, html_path = built
+    page = R.render_html(dataclasses.replace(rep, notes=["<script>alert('x')</script> & more"]), html_path.parent)
+    assert "<script" not in page and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more" in page
+
+
 def test_html_is_self_contained(built):
     _, rep, html_path = built
     page = _text(html_path)
@@ -174,7 +184,7 @@ def test_sweep_without_levers_skips_charts_5_and_7_with_a_note(built):
     assert set(skipped) == {"tradeoff", "heatmap"}
     page = _text(html_path)
     for note in skipped.values():
-        assert R.html.escape(note) in page
+        assert str(escape(note)) in page
 
 
 def test_provenance_and_config_are_reported(built):
@@ -208,13 +218,13 @@ def test_lever_sweep_draws_tradeoffs_and_heatmaps(built_levers):
 def test_lever_sweep_tables_split_by_setting(built_levers):
     sweep, _ = built_levers
     runs = _runs(sweep)
-    levers = ["cfg.office.caseload_ordinary", "cfg.policy.hybrid_slots"]
-    kpis = [k for k in R.SUMMARY_KPIS if k in runs and runs[k].notna().any()]
+    levers = ["cfg.office.caseload_ordinary", "cfg.office.hybrid_slots"]
+    kpis = [k for k in SUMMARY_KPIS if k in runs and runs[k].notna().any()]
     summary = pd.read_csv(sweep / "report" / "tables" / "summary.csv")
     pd.testing.assert_frame_equal(summary, summarise(runs, kpis, by=["policy"] + levers), check_exact=True,
                                   check_dtype=False)
     diffs = pd.read_csv(sweep / "report" / "tables" / "differences.csv")
-    dk = [k for k in R.DIFFERENCE_KPIS if k in runs and runs[k].notna().any()]
+    dk = [k for k in DIFFERENCE_KPIS if k in runs and runs[k].notna().any()]
     sub = runs[(runs[levers[0]] == 90) & (runs[levers[1]] == 4)]
     expected = paired_differences(sub, dk, baseline="hybrid").reset_index(drop=True)
     got = diffs[(diffs[levers[0]] == 90) & (diffs[levers[1]] == 4)].drop(columns=levers).reset_index(drop=True)
@@ -224,7 +234,7 @@ def test_lever_sweep_tables_split_by_setting(built_levers):
 
 def test_missing_baseline_falls_back_with_a_note(built_levers):
     sweep, html_path = built_levers
-    assert "no &#x27;saksbehandler&#x27; runs; differences are taken from &#x27;hybrid&#x27;" in _text(html_path)
+    assert str(escape("no 'saksbehandler' runs; differences are taken from 'hybrid'")) in _text(html_path)
     diffs = pd.read_csv(sweep / "report" / "tables" / "differences.csv")
     assert set(diffs["policy"]) == {"brobygger"} and set(diffs["baseline"]) == {"hybrid"}
 
@@ -250,11 +260,3 @@ def test_build_report_from_runs_alone_at_one_lever_setting(tmp_path, monkeypatch
 def test_build_report_needs_a_collected_sweep(tmp_path):
     with pytest.raises(FileNotFoundError, match="collect"):
         R.build_report(tmp_path / "nothing_here")
-
-
-def test_formatting():
-    assert R.format_kpi("employed_share_w52", 0.1234, 0.1, 0.15) == "12.3 % (10.0 to 15.0)"
-    assert R.format_kpi("subsidy_cost_per_employment", 240911.4, 231939.2, 250281.0) == "240 911 (231 939 to 250 281)"
-    assert R.format_kpi("caseholder_pressure", 1.084, 1.07, 1.09) == "1.08 (1.07 to 1.09)"
-    assert R.format_difference("dropout_share", -0.004, -0.012, 0.003) == "-0.4 points (-1.2 to +0.3)"
-    assert R.format_difference("hours_per_candidate", 14.5, 13.9, 15.0) == "+14.5 (+13.9 to +15.0)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from conftest import small_config
-from sim.run import run_model
+from sim.tables import run_model
 
 
 def test_same_seed_gives_identical_tables():

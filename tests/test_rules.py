@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import bare_model, place_in_training
-from sim.states import ALLOWED, State, TransitionError
+from domain.states import ALLOWED, State, TransitionError
+from sim import pathway, specialists
+from sim.phases.training import period_boundary
 
 
 def test_employer_acceptance_rises_with_subsidy_known_firm_and_adviser_confidence():
@@ -95,7 +97,8 @@ def test_illegal_transition_is_refused():
     cand = m.candidates[0]
     assert State.EMPLOYED in ALLOWED[State.POOL]
     with pytest.raises(TransitionError):
-        cand.move_to(State.POST_FOLLOWUP, "not allowed from POOL")
+        pathway.move(m, cand, State.POST_FOLLOWUP, "not allowed from POOL")
+    assert cand.state == State.POOL
 
 
 def _problem_resolved_share(mode: str, n: int = 300) -> float:
@@ -109,7 +112,7 @@ def _problem_resolved_share(mode: str, n: int = 300) -> float:
             cand.mentor.competence = 0.0   # isolate the adviser's part
         cand.problem_weeks = 1
         cand.contact_this_week = True
-        cand.training_week(m.week)
+        cand.training_week(m.week, cand.mode)
         resolved += cand.problem_weeks == 0 and not cand.crisis
     return resolved / n
 
@@ -123,27 +126,29 @@ def test_proactive_contact_defuses_small_problems_reactive_contact_does_not():
 
 @pytest.mark.parametrize("p_extend, expected", [(1.0, State.TRAINING), (0.0, State.NOT_SUCCESSFUL)])
 def test_period_boundary_extends_or_ends(p_extend, expected):
-    m = bare_model(followup={"hybrid": {"p_extend": p_extend}})
+    m = bare_model(policy={"name": "hybrid", "modes": {"hybrid": {"p_extend": p_extend}}})
     cand = place_in_training(m, m.candidates[0], mode="hybrid")
     cand.capability_at_period_start = cand.capability - 0.1   # progress was made
-    m._period_boundary(cand, m.modes["hybrid"], weeks_in=13)
+    period_boundary(m, cand, cand.mode.cfg, weeks_in=13)
     assert cand.state == expected
 
 
 def test_hidden_need_raises_need_and_sends_heavy_hybrid_case_to_job_specialist():
-    m = bare_model(policy={"name": "hybrid", "hybrid_need_levels": ["medium"]})
+    m = bare_model(policy={"name": "hybrid", "need_levels": ["medium"]})
     cand = next(c for c in m.candidates if c.need_level == "medium")
     place_in_training(m, cand, mode="hybrid")
     cand.hidden_need = True
-    cand.reveal_hidden_need(m.week)
+    specialists.hidden_need_revealed(m, cand)
     assert cand.need_level == "large"
-    assert cand.mode_name == "jobbspesialist" and cand.state == State.TRAINING
-    assert cand.followup in m.job_specialists
+    assert cand.mode.name == "jobbspesialist" and cand.state == State.TRAINING
+    assert cand.pathway_adviser in m.office.specialists
+    causes = [row.cause for row in m.events.rows if row.candidate == cand.serial]
+    assert causes[-3:] == ["hidden_need_revealed", "need_too_large", "job_specialist_takes_over"]
 
 
 def test_time_squeeze_lowers_contact_quality():
     m = bare_model()
-    adv = m.advisers[0]
+    adv = m.office.advisers[0]
     adv.pressure = 1.0
     assert adv.followup_quality == 1.0
     adv.pressure = 1.5

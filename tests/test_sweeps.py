@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 from hydra import compose, initialize_config_dir
 
-from sim.cli import CONF_DIR, to_config
-from sim.config import register_configs
-from sim.sweep import complete_run_dirs, count_jobs
+from domain.schema import TABLES
+from domain.store import complete_run_dirs
+from inclusim.compose import CONF_DIR, register_configs, to_config
+from inclusim.sweep import count_jobs
 
 SMALL = ["horizon_weeks=26", "office.n_advisers=3", "office.caseload_ordinary=30", "labour_market.n_firms=40"]
-TABLES = ("runs", "weekly", "events", "candidates")
 
 
 def compose_cfg(overrides):
@@ -44,11 +44,11 @@ def test_scenario_presets_compose_into_valid_configs(scenario):
     assert cfg.policy.name in ("saksbehandler", "hybrid", "jobbspesialist", "brobygger")
     if scenario == "namdal_pilot":
         assert cfg.office.region == "rural" and cfg.labour_market.n_firms < 200
-        assert cfg.policy.hybrid_max_age == 29
+        assert cfg.policy.max_age == 29 and cfg.office.hybrid_slots == 3
 
 
 def run_cli(args, **kw):
-    return subprocess.run([sys.executable, "-m", "sim.cli", *args], capture_output=True, text=True, timeout=600, **kw)
+    return subprocess.run([sys.executable, "-m", "inclusim.cli", *args], capture_output=True, text=True, timeout=600, **kw)
 
 
 def sweep_args(tmp, name, jobs, seeds="1,2,3"):
@@ -72,7 +72,7 @@ def test_a_sweep_killed_half_way_finishes_on_rerun_identical_to_an_uninterrupted
     ref = run_cli(sweep_args(tmp_path, "clean", jobs=1))
     assert ref.returncode == 0, ref.stderr
     target = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", *sweep_args(tmp_path, "killed", jobs=1)],
+    proc = subprocess.Popen([sys.executable, "-m", "inclusim.cli", *sweep_args(tmp_path, "killed", jobs=1)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 120
     while time.time() < deadline and len(complete_run_dirs(target)) < 3:

@@ -1,17 +1,21 @@
-"""Follow-up policies as plug-ins.
+"""Follow-up policies as plug-ins: one module each, found by name.
 
-A policy decides *who gets which follow-up mode*: which users an ordinary activity review sends
-into a quick placement, which users a hybrid adviser takes into close follow-up, who is referred
-to a job specialist, and what happens when a case proves too light or too heavy. It never sets an
-outcome rate: employment, dropout and time load follow from what the advisers and mentors then do.
-
-Adding a policy: write one module here with a ``Policy`` subclass decorated with ``@register``,
-import it below, and add ``conf/policy/<name>.yaml``.
+Adding a policy: write one module in this folder with a ``Policy`` subclass decorated with
+``@register`` (and, if it has settings of its own, a ``PolicyConfig`` subclass as its
+``settings_class``, whose ``modes`` name the ways of working it uses, new ones included), and add
+``conf/policy/<name>.yaml`` starting with ``defaults: [<name>_schema, _self_]``. Every module in
+this folder is imported here, so nothing else needs an edit.
 """
 
-from scenarios.policies.base import Policy, make_policy, register, registered_policies
+from __future__ import annotations
 
-# importing the modules registers the policies
-from scenarios.policies import saksbehandler, hybrid, jobbspesialist, brobygger  # noqa: E402,F401
+import importlib
+import pkgutil
 
-__all__ = ["Policy", "make_policy", "register", "registered_policies"]
+from scenarios.policies.base import OfficeView, Policy, make_policy, register, registered_policies
+
+for _module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    if _module.name != "base":
+        importlib.import_module(f"{__name__}.{_module.name}")
+
+__all__ = ["OfficeView", "Policy", "make_policy", "register", "registered_policies"]

@@ -1,16 +1,62 @@
-"""Policy base class and registry."""
+"""The policy plug-in: a base class with the decisions a policy takes, and the registry.
+
+A policy decides *who gets which way of working*: what an activity review of a user in ordinary
+follow-up starts, which users a hybrid adviser takes into a close-follow-up slot, what the case
+meeting decides about a selected user, and whether a case whose hidden need shows is handed to a
+job specialist. It never sets an outcome rate: employment, dropout and time load follow from what
+the advisers and mentors then do. It also names the ways of working it uses (its settings'
+``modes``) for its three channels:
+
+* ``ordinary_mode``: quick placements at activity reviews and users already in work training at
+  the start (every policy has one);
+* ``close_mode``: the cases hybrid advisers follow in their close-follow-up slots (None: the
+  policy has no hybrid advisers);
+* ``specialist_mode``: the cases of job specialists (None: the office has no job specialists
+  under this policy).
+
+The simulation calls the decision methods at fixed places in the week, handing in the user and a
+read-only view of the office (``office.has_specialists``, ``office.queue_length``).
+"""
 
 from __future__ import annotations
 
-from sim.states import State
+import dataclasses
+from typing import Protocol
+
+from domain.modes import PolicyConfig, register_policy_config
+from domain.params import ConfigError
+from domain.terms import ReviewAction, ScreenDecision
 
 _REGISTRY: dict[str, type[Policy]] = {}
 
 
+class OfficeView(Protocol):
+    """What a policy may know about the office when it decides."""
+
+    @property
+    def has_specialists(self) -> bool: ...
+
+    @property
+    def queue_length(self) -> int: ...
+
+
 def register(cls: type[Policy]) -> type[Policy]:
+    """Class decorator: make a policy available by its ``name`` (and its settings class to the config)."""
     if not getattr(cls, "name", None):
         raise TypeError(f"{cls.__name__} needs a class attribute 'name'")
+    settings = cls.settings_class
+    if not (dataclasses.is_dataclass(settings) and issubclass(settings, PolicyConfig)):
+        raise TypeError(f"{cls.__name__}.settings_class must be a dataclass subclassing PolicyConfig")
+    if settings().name != cls.name:
+        raise TypeError(f"{cls.__name__}: the default of {settings.__name__}.name must be {cls.name!r}")
+    modes = {f.name for f in dataclasses.fields(settings().modes)}
+    used = [m for m in (cls.ordinary_mode, cls.close_mode, cls.specialist_mode) if m is not None]
+    missing = [m for m in used if m not in modes]
+    if missing or len(set(used)) != len(used):
+        raise TypeError(f"{cls.__name__}: each channel needs its own way of working among its settings' "
+                        f"modes {sorted(modes)}; got {used}")
     _REGISTRY[cls.name] = cls
+    register_policy_config(cls.name, settings)
     return cls
 
 
@@ -18,57 +64,58 @@ def registered_policies() -> dict[str, type[Policy]]:
     return dict(_REGISTRY)
 
 
-def make_policy(cfg) -> Policy:
-    return _REGISTRY[cfg.policy.name](cfg)
+def make_policy(settings: PolicyConfig) -> Policy:
+    cls = _REGISTRY.get(settings.name)
+    if cls is None:
+        raise ConfigError(f"policy.name = {settings.name!r}: allowed policies are {', '.join(sorted(_REGISTRY))}")
+    if not isinstance(settings, cls.settings_class):
+        raise ConfigError(f"policy: settings of type {type(settings).__name__} do not fit the policy {cls.name!r}")
+    return cls(settings)
 
 
 class Policy:
-    """Default behaviour: ordinary (saksbehandler) follow-up for everyone.
-
-    Hooks, called by the model:
-      * ``adviser_role(index)``: role of ordinary adviser number ``index`` (saksbehandler | hybrid)
-      * ``on_review(model, cand)``: an activity review of a user in ordinary follow-up;
-        return "sb" (quick placement), "js" (refer to a job specialist) or None (nothing now)
-      * ``eligible_for_close(model, adviser, cand)``: may this adviser take this user into a
-        close-follow-up (hybrid) slot?
-      * ``screen(model, cand)``: case-meeting decision for a selected user:
-        "accept", "too_light" (back to ordinary follow-up, T2) or "too_heavy" (to a job specialist, T3)
-      * ``on_need_revealed(model, cand)``: a hidden need showed during a pathway
-    """
+    """Default decisions: ordinary (saksbehandler) follow-up for everyone."""
 
     name = ""
-    uses_job_specialists = False
+    settings_class: type[PolicyConfig] = PolicyConfig
+    ordinary_mode: str = "saksbehandler"
+    close_mode: str | None = None
+    specialist_mode: str | None = None
 
-    def __init__(self, cfg):
-        self.cfg = cfg
-        self.pc = cfg.policy
+    def __init__(self, settings: PolicyConfig):
+        self.settings = settings
 
-    def adviser_role(self, index: int) -> str:
-        return "saksbehandler"
+    @property
+    def uses_job_specialists(self) -> bool:
+        return self.specialist_mode is not None
 
-    def hybrid_slots(self, role: str) -> int:
-        return self.pc.hybrid_slots if role == "hybrid" else 0
+    @property
+    def uses_close_followup(self) -> bool:
+        return self.close_mode is not None
 
-    def on_review(self, model, cand) -> str | None:
-        if cand.draw() < self.pc.p_placement_at_review:
-            return "sb"
-        return None
+    def mode_channels(self) -> dict[str, bool]:
+        """The ways of working this policy uses, each with whether it is close follow-up."""
+        channels = {self.ordinary_mode: False}
+        for mode in (self.close_mode, self.specialist_mode):
+            if mode is not None:
+                channels[mode] = True
+        return channels
 
-    def eligible_for_close(self, model, adviser, cand) -> bool:
+    # -- decisions -------------------------------------------------------------------------------
+    def review(self, cand, office: OfficeView) -> ReviewAction:
+        """An activity review of a user in ordinary follow-up (aktivitetskrav [001:834])."""
+        if cand.draw() < self.settings.p_placement_at_review:
+            return ReviewAction.ORDINARY_PLACEMENT
+        return ReviewAction.NOTHING
+
+    def eligible_for_close(self, adviser, cand) -> bool:
+        """May this hybrid adviser take this user into a close-follow-up slot?"""
         return False
 
-    def screen(self, model, cand) -> str:
-        return "accept"
+    def screen(self, cand, office: OfficeView) -> ScreenDecision:
+        """The case meeting's decision about a user selected for close follow-up."""
+        return ScreenDecision.ACCEPT
 
-    def on_need_revealed(self, model, cand) -> None:
-        return None
-
-    # helpers shared by policies ------------------------------------------------------------
-    def js_available(self, model) -> bool:
-        return bool(model.job_specialists)
-
-    def refer_heavy_case(self, model, cand) -> None:
-        """T3: a case that proves too heavy goes to a job specialist when the office has one."""
-        if self.pc.escalate_to_js and self.js_available(model) and cand.mode_name == "hybrid":
-            if cand.state in (State.TRAINING, State.SEARCH, State.MAPPING):
-                model.request_transfer(cand, cause="need_too_large")
+    def refer_when_need_revealed(self, cand, office: OfficeView) -> bool:
+        """A hidden need showed during a pathway: hand the case to a job specialist?"""
+        return False

@@ -1,4 +1,4 @@
-"""Brobygger: an office using all three models, allocating by support need [001:688-694].
+"""Brobygger: an office using all three ways of working, allocating by support need [001:688-694].
 
 Registered small needs get ordinary follow-up, medium needs a hybrid adviser's close follow-up,
 large needs a job specialist [001:694]. The hybrid case meeting corrects a wrong registration:
@@ -6,36 +6,48 @@ a too-light case goes back to ordinary follow-up, a too-heavy one to a job speci
 need that lifts a hybrid case to large moves it to a job specialist.
 """
 
-from scenarios.policies.base import Policy, register
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.modes import PolicyConfig
+from domain.params import param
+from domain.terms import ReviewAction, ScreenDecision, Role
+from scenarios.policies.base import register
+from scenarios.policies.hybrid import Hybrid, HybridModes
+
+
+@dataclass
+class BrobyggerConfig(PolicyConfig):
+    name: str = param("brobygger", "-", "SEED 001:688-694")
+    max_age: int = param(99, "years", "SEED 001:426 (pilots: under 30)", 18, 99,
+                         doc="Oldest user a hybrid adviser selects")
+    escalate_to_js: bool = param(True, "bool", "SEED 001:776, 001:792, 001:796",
+                                 doc="Hybrid cases that prove too heavy go to a job specialist (T3)")
+    max_queue: int = param(30, "users", "ASSUMPTION", 0, 10000,
+                           doc="Referrals stop while this many users wait for a job specialist")
+    modes: HybridModes = field(default_factory=HybridModes)
 
 
 @register
-class Brobygger(Policy):
+class Brobygger(Hybrid):
     name = "brobygger"
-    uses_job_specialists = True
+    settings_class = BrobyggerConfig
 
-    def adviser_role(self, index: int) -> str:
-        n_volunteers = round(self.pc.hybrid_volunteer_share * self.cfg.office.n_advisers)
-        return "hybrid" if index < n_volunteers else "saksbehandler"
+    def review(self, cand, office) -> ReviewAction:
+        if cand.registered_need == "large" and office.has_specialists \
+                and office.queue_length < self.settings.max_queue:
+            return ReviewAction.REFER_TO_SPECIALIST
+        if cand.registered_need == "medium" and cand.caseload_adviser.role == Role.HYBRID:
+            return ReviewAction.NOTHING   # waits for a hybrid slot with its own adviser
+        return super().review(cand, office)
 
-    def on_review(self, model, cand) -> str | None:
-        if cand.registered_need == "large" and self.js_available(model) \
-                and len(model.js_queue) < self.pc.js_max_queue:
-            return "js"
-        if cand.registered_need == "medium" and cand.owner.role == "hybrid":
-            return None  # waits for a hybrid slot with its own adviser
-        return super().on_review(model, cand)
+    def eligible_for_close(self, adviser, cand) -> bool:
+        return cand.registered_need == "medium" and cand.age <= self.settings.max_age
 
-    def eligible_for_close(self, model, adviser, cand) -> bool:
-        return cand.registered_need == "medium" and cand.age <= self.pc.hybrid_max_age
-
-    def screen(self, model, cand) -> str:
+    def screen(self, cand, office) -> ScreenDecision:
         if cand.need_level == "small":
-            return "too_light"
-        if cand.need_level == "large" and self.js_available(model):
-            return "too_heavy"
-        return "accept"
-
-    def on_need_revealed(self, model, cand) -> None:
-        if cand.need_level == "large":
-            self.refer_heavy_case(model, cand)
+            return ScreenDecision.TOO_LIGHT
+        if cand.need_level == "large" and office.has_specialists:
+            return ScreenDecision.TOO_HEAVY
+        return ScreenDecision.ACCEPT

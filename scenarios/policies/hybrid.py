@@ -1,36 +1,75 @@
 """Hybridmodellen: ordinary advisers who follow a few users closely with a mentor [001:660-664].
 
-Each volunteering adviser keeps the ordinary caseload and takes ``hybrid_slots`` users into close
-follow-up [001:712]. Selection uses NAV's registered need level (which can be wrong) and favours
-extensive needs (and, in the pilots, under 30) [001:426]; the case meeting, which sees the real
-need, turns away cases that are too light and refers cases that are too heavy (large need with
+Each volunteering adviser keeps the ordinary caseload and takes ``office.hybrid_slots`` users into
+close follow-up [001:712]. Selection uses NAV's registered need level (which can be wrong) and
+favours extensive needs (and, in the pilots, under 30) [001:426]; the case meeting, which sees the
+real need, turns away cases that are too light and refers cases that are too heavy (large need with
 many barriers) to a job specialist [001:792]. A hidden need that makes a case large also leads to
 a transfer [001:776], [001:796]. Everyone else gets ordinary follow-up.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.modes import FollowupModeConfig, OrdinaryModes, PolicyConfig, hybrid_mode, jobbspesialist_mode
+from domain.params import check_choices, param
+from domain.states import State
+from domain.terms import NEED_LEVELS, ScreenDecision
 from scenarios.policies.base import Policy, register
+
+#: States in which a case can still be handed to a job specialist (T3).
+TRANSFERABLE = (State.TRAINING, State.SEARCH, State.MAPPING)
+
+
+@dataclass
+class HybridModes(OrdinaryModes):
+    """Ordinary case work, the hybrid advisers' close follow-up, and job specialists for heavy cases."""
+
+    hybrid: FollowupModeConfig = field(default_factory=hybrid_mode)
+    jobbspesialist: FollowupModeConfig = field(default_factory=jobbspesialist_mode)
+
+
+@dataclass
+class HybridConfig(PolicyConfig):
+    name: str = param("hybrid", "-", "SEED 001:660-664")
+    need_levels: list[str] = param(["medium", "large"], "need levels", "SEED 001:426, 001:792",
+                                   doc="Registered need levels a hybrid adviser takes into close follow-up")
+    max_age: int = param(99, "years", "SEED 001:426 (pilots: under 30)", 18, 99,
+                         doc="Oldest user a hybrid adviser selects (29 reproduces the pilots)")
+    escalate_to_js: bool = param(True, "bool", "SEED 001:776, 001:792, 001:796",
+                                 doc="Hybrid cases that prove too heavy go to a job specialist (T3)")
+    too_heavy_barriers: int = param(3, "barriers", "SEED-QUAL 001:792, 001:1568 ('for omfattende for hybridmodellen'); "
+                                    "ASSUMPTION", 0, 5,
+                                    doc="A large-need user with at least this many barriers is too heavy for a hybrid adviser")
+    modes: HybridModes = field(default_factory=HybridModes)
+
+    def check(self, prefix: str) -> None:
+        check_choices(f"{prefix}need_levels", self.need_levels, NEED_LEVELS)
 
 
 @register
 class Hybrid(Policy):
     name = "hybrid"
-    uses_job_specialists = True  # for escalation only
+    settings_class = HybridConfig
+    close_mode = "hybrid"
+    specialist_mode = "jobbspesialist"   # for cases that prove too heavy
 
-    def adviser_role(self, index: int) -> str:
-        n_volunteers = round(self.pc.hybrid_volunteer_share * self.cfg.office.n_advisers)
-        return "hybrid" if index < n_volunteers else "saksbehandler"
+    def eligible_for_close(self, adviser, cand) -> bool:
+        return cand.registered_need in self.settings.need_levels and cand.age <= self.settings.max_age
 
-    def eligible_for_close(self, model, adviser, cand) -> bool:
-        return cand.registered_need in self.pc.hybrid_need_levels and cand.age <= self.pc.hybrid_max_age
-
-    def screen(self, model, cand) -> str:
+    def screen(self, cand, office) -> ScreenDecision:
         if cand.need_level == "small":
-            return "too_light"
-        if cand.need_level == "large" and cand.barriers >= self.pc.too_heavy_barriers \
-                and self.pc.escalate_to_js and self.js_available(model):
-            return "too_heavy"
-        return "accept"
+            return ScreenDecision.TOO_LIGHT
+        if cand.need_level == "large" and cand.barriers >= self.settings.too_heavy_barriers \
+                and self.settings.escalate_to_js and office.has_specialists:
+            return ScreenDecision.TOO_HEAVY
+        return ScreenDecision.ACCEPT
 
-    def on_need_revealed(self, model, cand) -> None:
-        if cand.need_level == "large":
-            self.refer_heavy_case(model, cand)
+    def refer_when_need_revealed(self, cand, office) -> bool:
+        return cand.need_level == "large" and self.heavy_case_goes_to_specialist(cand, office)
+
+    def heavy_case_goes_to_specialist(self, cand, office) -> bool:
+        """T3: a close case that proves too heavy goes to a job specialist when the office has one."""
+        return (self.settings.escalate_to_js and office.has_specialists and cand.mode is not None
+                and cand.mode.name == self.close_mode and cand.state in TRANSFERABLE)

@@ -5,16 +5,44 @@ referral queue is short; job specialists take users from the queue when they hav
 caseload cap of 20 (EVID F1). Users waiting in the queue stay in ordinary follow-up.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.modes import FollowupModeConfig, OrdinaryModes, PolicyConfig, jobbspesialist_mode
+from domain.params import check_choices, param
+from domain.terms import NEED_LEVELS, ReviewAction
 from scenarios.policies.base import Policy, register
+
+
+@dataclass
+class SpecialistModes(OrdinaryModes):
+    """Ordinary case work and the job specialists' way of working."""
+
+    jobbspesialist: FollowupModeConfig = field(default_factory=jobbspesialist_mode)
+
+
+@dataclass
+class JobbspesialistConfig(PolicyConfig):
+    name: str = param("jobbspesialist", "-", "SEED 001:623-625, 001:654-658")
+    need_levels: list[str] = param(["small", "medium", "large"], "need levels", "SEED-QUAL 001:623 (IPS zero exclusion)",
+                                   doc="Registered need levels an activity review refers to the job specialists")
+    max_queue: int = param(30, "users", "ASSUMPTION", 0, 10000,
+                           doc="Referrals stop while this many users wait for a job specialist")
+    modes: SpecialistModes = field(default_factory=SpecialistModes)
+
+    def check(self, prefix: str) -> None:
+        check_choices(f"{prefix}need_levels", self.need_levels, NEED_LEVELS)
 
 
 @register
 class Jobbspesialist(Policy):
     name = "jobbspesialist"
-    uses_job_specialists = True
+    settings_class = JobbspesialistConfig
+    specialist_mode = "jobbspesialist"
 
-    def on_review(self, model, cand) -> str | None:
-        if cand.registered_need in self.pc.js_need_levels and self.js_available(model) \
-                and len(model.js_queue) < self.pc.js_max_queue:
-            return "js"
-        return super().on_review(model, cand)
+    def review(self, cand, office) -> ReviewAction:
+        if cand.registered_need in self.settings.need_levels and office.has_specialists \
+                and office.queue_length < self.settings.max_queue:
+            return ReviewAction.REFER_TO_SPECIALIST
+        return super().review(cand, office)

@@ -4,25 +4,27 @@ Each pattern names its source, the target (a value or range) and how the model's
 computed; the table gives the model's mean over replications with a 90 % interval and whether it
 lands in the target range. Nothing here changes a parameter: it measures.
 
-    python -m analysis.validation [--seeds N] [--out FILE.csv]
+    inclusim validate [--seeds N] [--out FILE.csv]
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis.stats import mean_ci
-from sim.config import Config, merge
-from sim.run import run_model
+from domain.config import Config
+from domain.params import merge
+from inclusim.compose import compose_config
+from sim.tables import run_model
 
-PILOT = {"office": {"leader_support": 0.9, "caseload_ordinary": 60, "n_advisers": 10},
+PILOT = {"office": {"leader_support": 0.9, "caseload_ordinary": 60, "n_advisers": 10, "hybrid_volunteer_share": 0.5},
          "learning": {"adviser_competence0": 0.4},
-         "policy": {"name": "hybrid", "hybrid_max_age": 29, "hybrid_volunteer_share": 0.5}}
+         "policy": {"name": "hybrid", "max_age": 29}}
 
 
 @dataclass
@@ -125,15 +127,7 @@ def _tables(setting: dict, seed: int) -> dict:
 
 
 def _scenario_tables(scenario: str, seed: int) -> dict:
-    from hydra import compose, initialize_config_dir
-
-    from sim.cli import CONF_DIR, to_config
-    from sim.config import register_configs
-
-    register_configs()
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        cfg = to_config(compose(config_name="config", overrides=[f"+scenario={scenario}", f"seed={seed}"]))
-    res = run_model(cfg)
+    res = run_model(compose_config([f"+scenario={scenario}", f"seed={seed}"]))
     return {"runs": res.runs, "events": res.events, "weekly": res.weekly}
 
 
@@ -161,19 +155,11 @@ def validate(seeds: int = 10) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=10)
-    ap.add_argument("--out", default=None)
-    args = ap.parse_args(argv)
-    table = validate(args.seeds)
+def main(seeds: int = 10, out: Path | None = None) -> int:
+    table = validate(seeds)
     with pd.option_context("display.width", 200, "display.max_colwidth", 60):
         print(table[["pattern", "target_low", "target_high", "model_mean", "model_low", "model_high",
                      "in_range"]].round(3).to_string(index=False))
-    if args.out:
-        table.to_csv(args.out, index=False)
+    if out is not None:
+        table.to_csv(out, index=False)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

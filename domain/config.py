@@ -1,52 +1,20 @@
-"""Typed configuration schema for inclusim.
+"""The config schema: one readable parameter sheet per part of the world.
 
-Every parameter is a dataclass field created with :func:`param`, which records its unit, its
-provenance (a seed line such as ``SEED 001:736``, an evidence ID such as ``EVID A1``, or
-``ASSUMPTION``) and the range a user may set. The same metadata drives three things:
+``Config`` is the root: run control, the office, the population, the labour market, pathway
+dynamics, mentors, learning, costs and the policy (whose settings include its ways of working,
+``domain.modes``). Every leaf is a :func:`domain.params.param` with unit, source and range.
 
-* validation (:func:`validate`): a value outside its range is rejected with a message naming the
-  field, the value and what is allowed;
-* the parameter table in ``docs/parameters.md`` (``inclusim params`` regenerates it);
-* Hydra's ConfigStore schema (:func:`register_configs`), so an unknown key or a wrong type in a
-  YAML file or on the command line is rejected before a model is built.
-
-Sources: ``seed`` = ``../shared/domain/seed-model.md`` (which cites the seed reports as
+Sources: ``SEED`` = ``../shared/domain/seed-model.md`` (which cites the seed reports as
 ``file:line``), ``EVID`` = ``../shared/domain/evidence.md``.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
 from dataclasses import dataclass, field
-from typing import Any
 
-NEED_LEVELS = ("small", "medium", "large")
-MODES = ("saksbehandler", "hybrid", "jobbspesialist")
-SECTORS = (
-    "kindergarten",
-    "retail",
-    "hotel_restaurant",
-    "health_care",
-    "construction_crafts",
-    "industry",
-    "warehouse",
-    "school",
-    "other",
-)
-
-
-class ConfigError(ValueError):
-    """A user error in the configuration: names the field, the value and what is allowed."""
-
-
-def param(default, unit: str, source: str, lo=None, hi=None, choices=None, doc: str = ""):
-    """A config field with unit, provenance and allowed range recorded as metadata."""
-    meta = {"unit": unit, "source": source, "lo": lo, "hi": hi, "choices": choices, "doc": doc}
-    if isinstance(default, (list, dict)):
-        return field(default_factory=lambda d=default: type(d)(d), metadata=meta)
-    return field(default=default, metadata=meta)
+from domain.modes import PolicyConfig
+from domain.params import ConfigError, check_leaf, iter_params, merge, param, stable_hash, to_dict
+from domain.terms import NEED_LEVELS, SECTORS
 
 
 # --------------------------------------------------------------------------------------------
@@ -69,6 +37,11 @@ class OfficeConfig:
                                    doc="Job specialists (jobbspesialister) in the office")
     fte_neutral: bool = param(True, "bool", "SEED 001:632 (more job specialists, or more room for advisers); brief 10",
                               doc="A policy that uses no job specialists gets their positions as ordinary advisers (same staff, smaller caseloads)")
+    hybrid_volunteer_share: float = param(1.0, "share of advisers", "SEED-QUAL 001:223, 001:1981 (voluntary)", 0.0, 1.0,
+                                          doc="Share of ordinary advisers who also follow users closely (hybrid advisers), "
+                                              "under a policy that uses close follow-up")
+    hybrid_slots: int = param(3, "cases/adviser", "SEED 001:712 (2-5), 001:768 ('de fire'), 001:892 (three)", 0, 40,
+                              doc="Close-follow-up places per hybrid adviser")
     js_caseload_cap: int = param(20, "users", "SEED 001:623; EVID F1", 1, 40,
                                  doc="Most users a job specialist follows at once (job seekers and workers)")
     adviser_hours_week: float = param(37.5, "h/week", "ASSUMPTION (Norwegian standard week)", 10.0, 45.0)
@@ -100,6 +73,9 @@ class OfficeConfig:
     travel_hours_per_visit_rural: float = param(1.5, "h", "ASSUMPTION (SEED-QUAL 001:432 dispersed firms)", 0.0, 5.0)
     known_firms_per_adviser: int = param(4, "firms", "SEED-QUAL 001:832, 001:934 (adviser 'har kontakt med en bedrift')",
                                          0, 50, doc="Firms an adviser already knows and reuses")
+    js_like_load_share: float = param(0.5, "share of week", "ASSUMPTION (SEED-QUAL 001:684, 002:25)", 0.0, 1.0,
+                                      doc="An ordinary adviser spending more than this share of the week on close cases has a "
+                                          "job-specialist-like load (an indicator, not a rule)")
     case_meeting_hours: float = param(1.0, "h/week", "SEED-QUAL 001:1072, 001:1078; hours ASSUMPTION", 0.0, 5.0,
                                       doc="Weekly case meeting for advisers with close-follow-up cases")
 
@@ -306,6 +282,8 @@ class MentorConfig:
     p_replace_mentor: float = param(0.5, "prob.", "SEED-QUAL 001:836 (P15); value ASSUMPTION", 0.0, 1.0,
                                     doc="Chance an adviser in contact finds a replacement mentor when one withdraws")
     network_session_hours: float = param(2.0, "h", "SEED 001:1252 ('På to timer')", 0.0, 8.0)
+    network_interval_weeks: int = param(4, "weeks", "SEED 001:448 (monthly); 001:1186 (bimonthly); 0 = none", 0, 52,
+                                        doc="Weeks between mentor network sessions, held where a way of working has a network")
     p_attend_binding: float = param(0.7, "prob.", "SEED-QUAL 001:1240-1246", 0.0, 1.0)
     p_attend_voluntary: float = param(0.3, "prob.", "SEED-QUAL 001:2021", 0.0, 1.0)
     network_competence_gain: float = param(0.03, "per session", "ASSUMPTION (SEED-QUAL 001:1192, 001:1640)", 0.0, 1.0)
@@ -364,138 +342,6 @@ class CostConfig:
 
 
 # --------------------------------------------------------------------------------------------
-# Follow-up modes: what an adviser does with a case (the policies choose who gets which mode)
-# --------------------------------------------------------------------------------------------
-@dataclass
-class FollowupModeConfig:
-    mapping_weeks: int = param(3, "weeks", "SEED-QUAL 001:428-434, 001:802; SB none 001:834", 0, 26)
-    mapping_hours_per_week: float = param(2.0, "h/week", "SEED 001:738 (two talks at least)", 0.0, 20.0)
-    screening: bool = param(True, "bool", "SEED-QUAL 001:792 (case meeting decides fit)")
-    interest_based_search: bool = param(True, "bool", "SEED-QUAL 001:436, 001:822 (job match from interests)")
-    use_known_firms: float = param(0.2, "share of contacts", "SEED-QUAL 001:832, 001:934", 0.0, 1.0)
-    employer_contacts_per_week: float = param(1.0, "contacts/week", "ASSUMPTION (brief 9.2 SB 0.25/HY 1/JS 2)", 0.0, 20.0)
-    hours_per_employer_contact: float = param(1.0, "h", "ASSUMPTION (brief 9.2)", 0.0, 10.0)
-    field_based: bool = param(False, "bool", "SEED 001:623-625 ('hovedsakelig ute'); travel on every contact")
-    screen_exploitative: float = param(0.5, "prob.", "SEED-QUAL 001:860, 001:1328 ('hva skal til for å få jobb her?')", 0.0, 1.0,
-                                       doc="Chance the adviser spots a firm with no intention to hire and moves on")
-    search_give_up_weeks: int = param(52, "weeks", "ASSUMPTION (T8 not stated)", 1, 520)
-    interview_hours: float = param(2.0, "h", "ASSUMPTION (001:438)", 0.0, 20.0)
-    startup_hours: float = param(4.0, "h", "ASSUMPTION (brief 9.2; content 001:440)", 0.0, 20.0)
-    p_mentor: float = param(1.0, "prob.", "SEED-QUAL 001:1000 (SB: subsidy in a rush), 001:440", 0.0, 1.0,
-                            doc="Chance a mentor is in place at start-up")
-    subsidy_adjustable: bool = param(True, "bool", "SEED-QUAL 001:1004, 003:25")
-    fixed_subsidy_hours: float = param(5.0, "h/week", "SEED 001:1002 (one hour a day)", 0.0, 40.0)
-    early_weeks: int = param(8, "weeks", "SEED-QUAL 001:444 ('tett kontakt ... i starten')", 0, 52)
-    contact_interval_early: int = param(1, "weeks", "SEED-QUAL 001:444", 1, 52,
-                                        doc="Weeks between contacts with candidate and mentor in the first weeks")
-    contact_interval_stable: int = param(2, "weeks", "SEED-QUAL 001:444, 001:870", 1, 52)
-    contact_hours: float = param(1.25, "h", "ASSUMPTION (brief 9.2: hybrid 2.0 h/week early, 0.75 stable; EVID A1)", 0.0, 20.0)
-    visit_share: float = param(0.5, "share of contacts", "SEED-QUAL 001:870 (increasingly workplace visits)", 0.0, 1.0,
-                               doc="Share of contacts held at the workplace (adds travel)")
-    proactive: bool = param(True, "bool", "SEED 001:920 ('brannforebyggende')",
-                            doc="Contacts look for emerging problems; a reactive mode learns of problems only as crises")
-    crisis_hours: float = param(4.0, "h/week", "SEED-QUAL 001:912 ('et par ganger i uka')", 0.0, 40.0)
-    crisis_response_lag_weeks: int = param(0, "weeks", "SEED 001:1666 ('kan jo ta en måned') for SB", 0, 26)
-    onsite_support: float = param(0.0, "0-1", "SEED-QUAL 001:680 (JS may do the support work itself)", 0.0, 1.0,
-                                  doc="Share of the candidate's workplace support the adviser gives directly when a contact happens")
-    evaluation_interval_weeks: int = param(4, "weeks", "SEED-QUAL 001:916 (concrete goals); SB 001:960", 1, 52,
-                                           doc="How often readiness for a job is checked")
-    evaluation_hours: float = param(2.0, "h", "ASSUMPTION (001:454)", 0.0, 20.0)
-    sets_job_goal: bool = param(True, "bool", "SEED 001:860, 001:916 (avoid 'evig arbeidstrening')",
-                                doc="Adviser asks 'what does it take to get a job here?' and moves on when no post comes")
-    p_wage_subsidy: float = param(0.9, "prob.", "SEED-QUAL 001:454, 001:1002-1004 (conscious, need-tested subsidy use); ASSUMPTION",
-                                  0.0, 1.0, doc="Chance the adviser arranges a wage subsidy with the workplace (once per workplace)")
-    career_guidance: bool = param(True, "bool", "SEED 001:454 (evaluation meeting)")
-    p_extend: float = param(0.95, "prob./boundary", "ASSUMPTION (brief 9.6: SB 0.7 / HY 0.9 / JS 0.9); SEED-QUAL 001:1897 (most > 3 months)", 0.0, 1.0)
-    encourage_info: float = param(0.6, "prob.", "SEED-QUAL 001:1883, 001:1889", 0.0, 1.0,
-                                  doc="Chance the adviser gets an uninformed firm to inform colleagues at start-up")
-    binding_agreement_share: float = param(0.5, "share", "SEED-QUAL 001:1234-1246", 0.0, 1.0)
-    network: bool = param(True, "bool", "SEED 001:448 (monthly mentor network)")
-    register_mentors: bool = param(True, "bool", "SEED 001:456 (mentor registry)")
-    p_reuse_registered: float = param(0.3, "prob./search", "ASSUMPTION (SEED-QUAL 001:422, 001:832)", 0.0, 1.0)
-    post_followup_weeks: int = param(26, "weeks", "SEED-QUAL 001:452; value ASSUMPTION", 0, 520)
-    post_followup_hours: float = param(0.5, "h/week", "ASSUMPTION", 0.0, 20.0)
-    keep_mentor_after_hire: float = param(0.9, "prob.", "SEED 001:452", 0.0, 1.0)
-    co_creation: bool = param(True, "bool", "SEED 001:680 (room and dependence on co-creation)",
-                              doc="Adviser contacts teach the mentor and the firm (natural support grows)")
-    scales_with_time: bool = param(False, "bool", "SEED 001:744 (KVP adviser with 18 users can work more closely); EVID C2-C4",
-                                   doc="Contact rhythm, search rate and crisis response follow the adviser's ordinary follow-up intensity")
-    place_then_train: bool = param(False, "bool", "SEED 001:593, 002:9-21 (place then train); EVID T2, F9 (IPS)",
-                                   doc="Search also asks employers for a paid job with follow-along support when the user is near ready")
-    job_support_credit: float = param(0.0, "capability", "EVID E1-E3, F9 (IPS follow-along); value ASSUMPTION", 0.0, 0.5,
-                                      doc="How far the adviser's follow-along support lowers the capability a firm needs for a direct hire")
-
-
-def _mode_sb() -> FollowupModeConfig:
-    return FollowupModeConfig(
-        mapping_weeks=0, screening=False, interest_based_search=False, use_known_firms=0.7,
-        employer_contacts_per_week=0.5, screen_exploitative=0.0, search_give_up_weeks=26,
-        interview_hours=1.0, startup_hours=1.5, p_mentor=0.7, subsidy_adjustable=False,
-        early_weeks=0, contact_interval_early=4, contact_interval_stable=4, contact_hours=0.25,
-        visit_share=0.0, proactive=False, crisis_hours=2.0, crisis_response_lag_weeks=4,
-        onsite_support=0.0, evaluation_interval_weeks=13, sets_job_goal=False, career_guidance=False,
-        p_wage_subsidy=0.5, p_extend=0.85, encourage_info=0.0, binding_agreement_share=0.0, network=False,
-        register_mentors=False, p_reuse_registered=0.0, post_followup_weeks=0, post_followup_hours=0.0,
-        keep_mentor_after_hire=0.2, co_creation=False, scales_with_time=True,
-    )
-
-
-def _mode_hybrid() -> FollowupModeConfig:
-    return FollowupModeConfig()
-
-
-def _mode_js() -> FollowupModeConfig:
-    return FollowupModeConfig(
-        mapping_weeks=2, employer_contacts_per_week=2.0, field_based=True, use_known_firms=0.2,
-        screen_exploitative=0.6, search_give_up_weeks=104, p_mentor=0.6, early_weeks=13, contact_interval_early=1,
-        contact_interval_stable=2, contact_hours=1.2, visit_share=0.8, onsite_support=0.6,
-        place_then_train=True, job_support_credit=0.1,
-        evaluation_interval_weeks=4, network=False, register_mentors=False, p_reuse_registered=0.0,
-        post_followup_weeks=52, post_followup_hours=0.75, keep_mentor_after_hire=0.5, co_creation=False,
-        binding_agreement_share=0.0,
-    )
-
-
-@dataclass
-class FollowupConfig:
-    saksbehandler: FollowupModeConfig = field(default_factory=_mode_sb)
-    hybrid: FollowupModeConfig = field(default_factory=_mode_hybrid)
-    jobbspesialist: FollowupModeConfig = field(default_factory=_mode_js)
-
-
-# --------------------------------------------------------------------------------------------
-# Policy: who gets which follow-up mode
-# --------------------------------------------------------------------------------------------
-@dataclass
-class PolicyConfig:
-    name: str = param("hybrid", "-", "SEED 001:646-694",
-                      doc="Follow-up policy: saksbehandler, hybrid, jobbspesialist, brobygger or another registered module")
-    hybrid_slots: int = param(3, "cases/adviser", "SEED 001:712 (2-5), 001:768 ('de fire'), 001:892 (three)", 0, 40)
-    hybrid_volunteer_share: float = param(1.0, "share of advisers", "SEED-QUAL 001:223, 001:1981 (voluntary)", 0.0, 1.0)
-    hybrid_need_levels: list[str] = param(["medium", "large"], "need levels", "SEED 001:426, 001:792",
-                                          doc="Need levels a hybrid adviser takes into close follow-up")
-    hybrid_max_age: int = param(99, "years", "SEED 001:426 (pilots: under 30)", 18, 99,
-                                doc="Oldest candidate a hybrid adviser selects (29 reproduces the pilots)")
-    escalate_to_js: bool = param(True, "bool", "SEED 001:776, 001:792, 001:796",
-                                 doc="Hybrid cases that prove too heavy go to a job specialist (T3)")
-    too_heavy_barriers: int = param(3, "barriers", "SEED-QUAL 001:792, 001:1568 ('for omfattende for hybridmodellen'); ASSUMPTION", 0, 5,
-                                    doc="A large-need user with at least this many barriers is too heavy for a hybrid adviser")
-    js_need_levels: list[str] = param(["small", "medium", "large"], "need levels", "SEED-QUAL 001:623 (IPS zero exclusion)",
-                                      doc="Need levels referred to job specialists under the jobbspesialist policy")
-    js_max_queue: int = param(30, "users", "ASSUMPTION", 0, 10000,
-                              doc="Referrals stop while this many users wait for a job specialist")
-    review_interval_weeks: int = param(26, "weeks", "SEED-QUAL 001:834 (aktivitetskrav); value ASSUMPTION", 1, 260,
-                                       doc="Weeks between activity reviews of a user in ordinary follow-up")
-    p_placement_at_review: float = param(0.5, "prob.", "SEED-QUAL 001:834 ('vi bare plasserer dem ut'); ASSUMPTION", 0.0, 1.0,
-                                         doc="Chance an activity review starts an ordinary (SB) placement attempt")
-    theta_thin: float = param(0.3, "h/case/week", "ASSUMPTION (SEED-QUAL 001:684)", 0.0, 10.0,
-                              doc="A close case given fewer hours than this in a week drifts to saksbehandler follow-up")
-    theta_thick: float = param(0.5, "share of week", "ASSUMPTION (SEED-QUAL 001:684, 002:25)", 0.0, 1.0,
-                               doc="An adviser spending more than this share of the week on close cases has a JS-like load")
-    network_interval_weeks: int = param(4, "weeks", "SEED 001:448 (monthly); 001:1186 (bimonthly); 0 = none", 0, 52)
-
-
-# --------------------------------------------------------------------------------------------
 # Top level
 # --------------------------------------------------------------------------------------------
 #: run-control labels that do not change the model (left out of the config hash)
@@ -517,52 +363,16 @@ class Config:
     mentor: MentorConfig = field(default_factory=MentorConfig)
     learning: LearningConfig = field(default_factory=LearningConfig)
     cost: CostConfig = field(default_factory=CostConfig)
-    followup: FollowupConfig = field(default_factory=FollowupConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
 
 
-# --------------------------------------------------------------------------------------------
-# Validation, conversion, hashing
-# --------------------------------------------------------------------------------------------
-def iter_params(obj: Any, prefix: str = ""):
-    """Yield (dotted_name, value, field) for every leaf parameter of a config dataclass."""
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
-        name = f"{prefix}{f.name}"
-        if dataclasses.is_dataclass(value):
-            yield from iter_params(value, name + ".")
-        else:
-            yield name, value, f
-
-
-def _check_leaf(name: str, value: Any, f: dataclasses.Field) -> None:
-    meta = f.metadata
-    lo, hi, choices = meta.get("lo"), meta.get("hi"), meta.get("choices")
-    expected = f.type if isinstance(f.type, type) else None
-    if f.type in ("bool", bool) and not isinstance(value, bool):
-        raise ConfigError(f"{name} = {value!r}: must be true or false")
-    if f.type in ("int", int) and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ConfigError(f"{name} = {value!r}: must be a whole number")
-    if f.type in ("float", float) and (isinstance(value, bool) or not isinstance(value, (int, float))):
-        raise ConfigError(f"{name} = {value!r}: must be a number")
-    if choices is not None and value not in choices:
-        raise ConfigError(f"{name} = {value!r}: allowed values are {', '.join(map(str, choices))}")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value != value:  # NaN
-            raise ConfigError(f"{name} = {value!r}: must be a number")
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
-            unit = meta.get("unit", "")
-            raise ConfigError(f"{name} = {value!r}: allowed range is {lo} to {hi} ({unit})")
-    del expected
-
-
 def validate(cfg: Config) -> Config:
-    """Check every parameter against its declared type and range, and cross-field rules.
+    """Check every parameter against its declared type and range, and the cross-field rules.
 
     Raises ConfigError with a message naming the field, the value and what is allowed.
     """
     for name, value, f in iter_params(cfg):
-        _check_leaf(name, value, f)
+        check_leaf(name, value, f)
     pop = cfg.population
     shares = (pop.need_share_small, pop.need_share_medium, pop.need_share_large)
     if abs(sum(shares) - 1.0) > 1e-6:
@@ -576,70 +386,26 @@ def validate(cfg: Config) -> Config:
                           f"allowed sectors are {', '.join(SECTORS)}")
     if any((not isinstance(w, (int, float))) or w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
         raise ConfigError(f"labour_market.sector_weights = {dict(weights)}: weights must be >= 0 and not all 0")
-    for key in ("hybrid_need_levels", "js_need_levels"):
-        levels = list(getattr(cfg.policy, key))
-        bad = [x for x in levels if x not in NEED_LEVELS]
-        if bad:
-            raise ConfigError(f"policy.{key} = {levels}: allowed need levels are {', '.join(NEED_LEVELS)}")
-    from scenarios.policies import registered_policies  # late import: registry lives with the policies
-
-    if cfg.policy.name not in registered_policies():
-        raise ConfigError(f"policy.name = {cfg.policy.name!r}: allowed policies are "
-                          f"{', '.join(sorted(registered_policies()))}")
+    cfg.policy.check("policy.")
     return cfg
 
 
-def to_dict(cfg: Config) -> dict:
-    return dataclasses.asdict(cfg)
-
-
-def merge(base, data: dict | None, prefix: str = ""):
-    """Return a copy of config dataclass ``base`` with the (possibly partial) nested ``data`` applied.
-
-    Unknown keys are an error naming the key and the keys allowed at that level.
-    """
-    known = {f.name for f in dataclasses.fields(base)}
-    changes = {}
-    for key, value in (data or {}).items():
-        if key not in known:
-            raise ConfigError(f"{prefix}{key}: unknown setting; allowed keys here are: {', '.join(sorted(known))}")
-        current = getattr(base, key)
-        if dataclasses.is_dataclass(current):
-            if not isinstance(value, dict):
-                raise ConfigError(f"{prefix}{key} = {value!r}: must be a group of settings")
-            changes[key] = merge(current, value, prefix=f"{prefix}{key}.")
-        else:
-            changes[key] = value
-    return dataclasses.replace(base, **changes)
-
-
 def from_dict(data: dict | None) -> Config:
-    """Build a Config from a partial nested dict on top of the defaults."""
+    """A Config from a partial nested dict on top of the defaults (unknown keys are refused)."""
     return merge(Config(), data)
 
 
+def resolve(cfg: Config) -> Config:
+    """``cfg`` with its policy settings in the settings class of the policy they name."""
+    return merge(cfg, {"policy": {"name": cfg.policy.name}})
+
+
 def config_hash(cfg: Config) -> str:
-    """A short stable hash of every parameter value (the seed included)."""
+    """A short stable hash of every parameter value (the seed included, run-control labels not)."""
     data = to_dict(cfg)
     for key in LABEL_KEYS:
         data.pop(key, None)
-    blob = json.dumps(data, sort_keys=True, default=str).encode()
-    return hashlib.sha256(blob).hexdigest()[:16]
+    return stable_hash(data)
 
 
-def flat_params(cfg: Config) -> dict[str, Any]:
-    """Every leaf parameter as {dotted.name: value}; lists and dicts as JSON strings."""
-    out = {}
-    for name, value, _ in iter_params(cfg):
-        if name in LABEL_KEYS:
-            continue
-        out[name] = json.dumps(value, sort_keys=True) if isinstance(value, (list, dict)) else value
-    return out
-
-
-def register_configs() -> None:
-    """Register the schema with Hydra's ConfigStore (name ``base_config``)."""
-    from hydra.core.config_store import ConfigStore
-
-    cs = ConfigStore.instance()
-    cs.store(name="base_config", node=Config)
+__all__ = ["Config", "ConfigError", "LABEL_KEYS", "NEED_LEVELS", "config_hash", "from_dict", "resolve", "validate"]

@@ -1,0 +1,78 @@
+"""How an adviser divides a week's hours: demand items in tiers, and the budget split.
+
+The weekly plan turns an adviser's cases into :class:`Demand` items. The budget is then split
+(:func:`split_budget`): first a floor share of ordinary casework (decisions and plans cannot be
+skipped); then close-follow-up cases and ordinary work compete for the rest, the close cases
+entitled to at least ``leader_support`` of it ("aksept for at andre brukere kan få litt mindre
+oppfølging" [001:774]). Within each class, tiers are served in order (:func:`allocate_by_tier`):
+urgent items (crises, meetings already set), then regular contacts and mapping, then remaining
+casework and employer search; a tier that does not fit is shared in proportion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.terms import Activity
+
+#: Demand tiers, served in this order.
+URGENT = 1        # crises, meetings already set, screening
+REGULAR = 2       # contacts with candidate and mentor, mapping, case meetings, network sessions
+LAST = 3          # remaining casework and employer search share the last tier
+
+
+@dataclass(slots=True)
+class Demand:
+    """Hours one piece of work asks for this week."""
+
+    candidate: object | None   # the case it is for; None for the adviser's own work (casework, meetings)
+    kind: str                  # what it is: screen, mapping, search, interview, startup, contact, crisis, ...
+    activity: Activity         # where its hours are booked in the ledger
+    hours: float
+    tier: int
+
+
+def allocate_by_tier(items: list[Demand], available: float) -> list[float]:
+    """Grant hours to items in tier order; a tier that does not fit is shared in proportion."""
+    granted = [0.0] * len(items)
+    if not items:
+        return granted
+    order = sorted(range(len(items)), key=lambda i: items[i].tier)
+    pos = 0
+    n = len(order)
+    while pos < n:
+        tier = items[order[pos]].tier
+        end = pos
+        demand = 0.0
+        while end < n and items[order[end]].tier == tier:
+            demand += items[order[end]].hours
+            end += 1
+        if demand <= available:
+            for k in range(pos, end):
+                granted[order[k]] = items[order[k]].hours
+            available -= demand
+        else:
+            share = available / demand if demand > 0 else 0.0
+            for k in range(pos, end):
+                granted[order[k]] = items[order[k]].hours * share
+            available = 0.0
+        pos = end
+    return granted
+
+
+@dataclass(frozen=True)
+class BudgetSplit:
+    admin_floor: float   # hours for the casework that comes first
+    close: float         # hours for close-follow-up cases
+    ordinary: float      # hours for ordinary work (the rest of the casework, ordinary cases)
+
+
+def split_budget(budget: float, admin_floor: float, close_demand: float, ordinary_demand: float,
+                 leader_support: float) -> BudgetSplit:
+    """Hours for the casework floor, close cases and ordinary work from one weekly budget."""
+    g_floor = min(admin_floor, budget)
+    rest = budget - g_floor
+    close_target = min(close_demand, max(leader_support * rest, rest - ordinary_demand))
+    g_ord = min(ordinary_demand, rest - close_target)
+    g_close = min(close_demand, rest - g_ord)
+    return BudgetSplit(g_floor, max(0.0, g_close), max(0.0, g_ord))

@@ -1,0 +1,355 @@
+"""Charts of what the outcomes cost: adviser hours (4), the caseload trade-off (5), a KPI over two
+levers (7) and mentor load and subsidy cost (8)."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from analysis.charts.data import (WEEKLY_HOURS_COLUMN, at_setting, hours_by_role, mentor_subsidy_table,
+                                  over_budget_points, policies_in, replications, single_value)
+from analysis.charts.style import (ACTIVITY_COLOURS, INTERVAL_NOTE, LEVEL_PERCENT, WARNING_COLOUR, add_note,
+                                   cell_digits, colour_policy_ticks, new_figure, percent_axis, policy_colour,
+                                   policy_legend, styled, thousands_axis, wrap, yerr)
+from analysis.formatting import format_value, lever_value, setting_text
+from analysis.kpis import last_checkpoint_kpi, with_derived_kpis
+from analysis.labels import ACTIVITY_NAMES, lever_label, role_name
+from analysis.stats import summarise
+from domain.schema import HOURS, NOK, RATIO, kpi
+from domain.terms import ACTIVITIES, ROLES
+
+
+def _annotate_totals(ax, x, mean, high, text, fontsize: float = 8, offset: int = 4) -> None:
+    """Write each bar's total, ``text(mean)``, above its whisker."""
+    for xi, m, hi in zip(x, mean, high, strict=True):
+        if math.isfinite(m):
+            ax.annotate(text(m), (xi, hi if math.isfinite(hi) else m), xytext=(0, offset),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=fontsize)
+
+
+def _hours(value: float) -> str:
+    return f"{format_value(value, HOURS, digits=0)} h"
+
+
+def _activity_bars(ax, x, heights: dict, width: float, shown: set) -> None:
+    """Bars stacked by activity (``heights``: activity -> bar heights); activities drawn join ``shown``."""
+    bottom = np.zeros(len(x))
+    for act, h in heights.items():
+        h = np.nan_to_num(np.asarray(h, dtype=float))
+        if not (h > 0).any():
+            continue
+        shown.add(act)
+        ax.bar(x, h, bottom=bottom, width=width, color=ACTIVITY_COLOURS[act], edgecolor="white", lw=0.5,
+               label=ACTIVITY_NAMES[act])
+        bottom += h
+
+
+@styled
+def adviser_hours(runs: pd.DataFrame, weekly: pd.DataFrame | None = None) -> Figure:
+    """Adviser hours by activity: stacked bars per policy, per user and per user employed; with
+    ``weekly``, a third panel of hours per adviser per week by role against the weekly hours.
+
+    The segments are means over runs; the whisker on each bar is the 90 % interval of its total.
+    ``fig.inclusim_data``: ``per_candidate``, ``per_employment`` (means by activity and the total's
+    interval) and, with ``weekly``, ``by_role`` and ``by_role_per_run``.
+    """
+    policies = policies_in(runs)
+    panels = {"per_candidate": ("hours_per_candidate", "Adviser hours per user", "Hours per user over the run"),
+              "per_employment": ("hours_per_employment", "Adviser hours per user employed",
+                                 "Hours per user ever employed")}
+    third = weekly is not None and len(weekly) > 0
+    fig = new_figure(11.5, 10 if third else 5.6)
+    if third:
+        mosaic = fig.subplot_mosaic([["a", "b"], ["c", "c"]])
+        axes = [mosaic["a"], mosaic["b"], mosaic["c"]]
+    else:
+        axes = list(fig.subplots(1, 2))
+    shown: set = set()
+    x = np.arange(len(policies))
+    for ax, (key, (prefix, title, ylabel)) in zip(axes, panels.items(), strict=False):
+        acts = [a for a in ACTIVITIES if f"{prefix}_{a.key}" in runs]
+        seg = summarise(runs, [f"{prefix}_{a.key}" for a in acts], by="policy")
+        tot = summarise(runs, [prefix], by="policy") if prefix in runs else pd.DataFrame()
+        fig.inclusim_data[key] = pd.concat([seg, tot], ignore_index=True)
+        heights = {a: seg[seg["kpi"] == f"{prefix}_{a.key}"].set_index("policy").reindex(policies)["mean"]
+                   for a in acts}
+        _activity_bars(ax, x, heights, 0.65, shown)
+        if len(tot):
+            t = tot.set_index("policy").reindex(policies)
+            ax.errorbar(x, t["mean"], yerr=yerr(t["mean"], t["low"], t["high"]), fmt="none", ecolor="black",
+                        elinewidth=1.5, capsize=4, label="_interval")
+            _annotate_totals(ax, x, t["mean"], t["high"], _hours)
+        ax.set_xticks(x, policies)
+        colour_policy_ticks(ax)
+        ax.set_ylabel(f"{ylabel} (hours)")
+        ax.set_title(title)
+        ax.margins(y=0.12)
+    if third:
+        _hours_by_role_panel(fig, axes[2], runs, weekly, policies, shown)
+    handles = [Patch(facecolor=ACTIVITY_COLOURS[a], label=ACTIVITY_NAMES[a]) for a in ACTIVITIES if a in shown]
+    fig.legend(handles=handles, loc="outside upper center", ncols=len(handles))
+    add_note(fig, f"Segments: mean hours by activity. Whiskers: {LEVEL_PERCENT} % bootstrap interval of "
+             "the total over replications.")
+    return fig
+
+
+def _hours_by_role_panel(fig: Figure, ax, runs: pd.DataFrame, weekly: pd.DataFrame, policies: list[str],
+                         shown: set) -> None:
+    """Hours per adviser per week, one stacked bar per policy and role, against the weekly hours."""
+    per_run = hours_by_role(weekly, runs)
+    acts = [a for a in ACTIVITIES if a.key in per_run]
+    by_role = summarise(per_run, [a.key for a in acts] + ["total"], by=["policy", "role"])
+    fig.inclusim_data["by_role"] = by_role
+    fig.inclusim_data["by_role_per_run"] = per_run
+    bars = [(p, r) for p in policies for r in ROLES if ((by_role["policy"] == p) & (by_role["role"] == r)).any()]
+    positions, x, last = [], 0.0, None
+    for policy, _role in bars:
+        if last is not None and policy != last:
+            x += 0.6
+        positions.append(x)
+        x += 1
+        last = policy
+    pos = np.array(positions)
+
+    def values(name: str, column: str) -> np.ndarray:
+        out = []
+        for policy, role in bars:
+            row = by_role[(by_role["policy"] == policy) & (by_role["role"] == role) & (by_role["kpi"] == name)]
+            out.append(float(row[column].iloc[0]) if len(row) else math.nan)
+        return np.array(out)
+
+    _activity_bars(ax, pos, {a: values(a.key, "mean") for a in acts}, 0.75, shown)
+    m, lo, hi = values("total", "mean"), values("total", "low"), values("total", "high")
+    ax.errorbar(pos, m, yerr=yerr(m, lo, hi), fmt="none", ecolor="black", elinewidth=1.5, capsize=4,
+                label="_interval")
+    budget = single_value(runs, WEEKLY_HOURS_COLUMN)
+    if budget is not None:
+        ax.axhline(budget, color=WARNING_COLOUR, lw=1.5, ls="--")
+        ax.text(pos[-1] + 0.45 if len(pos) else 0, budget, f"weekly hours {budget:g} h", ha="right",
+                va="bottom", fontsize=8, color=WARNING_COLOUR)
+    ax.set_xticks(pos, [role_name(role).replace(" ", "\n") for _policy, role in bars])
+    for label, (policy, _role) in zip(ax.get_xticklabels(), bars, strict=True):
+        label.set_color(policy_colour(policy))
+        label.set_fontsize(8.5)
+    _annotate_totals(ax, pos, m, hi, _hours, fontsize=7.5, offset=3)
+    groups: dict[str, list[float]] = {}
+    for (policy, _role), xi in zip(bars, pos, strict=True):
+        groups.setdefault(policy, []).append(xi)
+    for policy, xs in groups.items():
+        ax.annotate(policy, (float(np.mean(xs)), 0), xycoords=("data", "axes fraction"), xytext=(0, -32),
+                    textcoords="offset points", ha="center", va="top", fontsize=9, fontweight="bold",
+                    color=policy_colour(policy))
+    ax.set_ylabel("Hours per adviser per week (booked)")
+    ax.set_title("Adviser hours per week, by role")
+    ax.margins(y=0.1)
+
+
+@styled
+def caseload_tradeoff(runs: pd.DataFrame, lever: str, outcome: str | None = None,
+                      load: str = "caseholder_pressure", fixed: dict | None = None) -> Figure:
+    """An outcome (left) and the advisers' load (right) against a swept lever, one line per policy
+    with its 90 % band. The load is, by default, ``kpis.caseholder_pressure``; each policy's first
+    lever value with a mean load above its limit (1 for a ratio: demand above the advisers' hours;
+    one half for a share) is marked.
+
+    ``fixed``: other levers to hold at one value (e.g. :func:`analysis.stats.reference_setting`).
+    ``fig.inclusim_data``: ``outcome`` and ``load`` (``stats.summarise`` by policy and lever) and
+    ``over_budget`` (one row per policy with the first lever value over budget).
+    """
+    runs = with_derived_kpis(at_setting(runs, fixed))
+    outcome = outcome or last_checkpoint_kpi(runs) or "ever_employed_share"
+    out_tab = summarise(runs, [outcome], by=["policy", lever])
+    load_tab = summarise(runs, [load], by=["policy", lever])
+    threshold = 1.0 if kpi(load).unit == RATIO else 0.5
+    over = over_budget_points(load_tab, lever, threshold)
+    fig = new_figure(12.5, 5.2)
+    fig.inclusim_data = {"outcome": out_tab, "load": load_tab,
+                         "over_budget": pd.DataFrame({"policy": list(over), lever: list(over.values())})}
+    ax1, ax2 = fig.subplots(1, 2)
+    policies = policies_in(out_tab)
+    for ax, tab, name in ((ax1, out_tab, outcome), (ax2, load_tab, load)):
+        for pol in policies:
+            t = tab[tab["policy"] == pol].sort_values(lever)
+            c = policy_colour(pol)
+            ax.fill_between(t[lever], t["low"], t["high"], color=c, alpha=0.22, lw=0, label=f"_{pol} band")
+            ax.errorbar(t[lever], t["mean"], yerr=yerr(t["mean"], t["low"], t["high"]), color=c, lw=2,
+                        marker="o", ms=5, capsize=3, label=pol)
+        ax.set_xlabel(lever_label(lever))
+        ax.set_xticks(sorted(tab[lever].dropna().unique()))
+        if kpi(name).is_share:
+            percent_axis(ax)
+            ax.set_ylabel(f"{kpi(name).label} (% of users)")
+        else:
+            ax.set_ylabel(kpi(name).label)
+    ax1.set_title(kpi(outcome).label)
+    ax2.set_title("Advisers' workload")
+    ax2.axhline(threshold, color=WARNING_COLOUR, lw=1.5, ls="--")
+    ax2.axhspan(threshold, max(threshold * 10, 10), color=WARNING_COLOUR, alpha=0.06, lw=0)
+    top = np.nanmax(load_tab["high"].to_numpy(dtype=float)) if len(load_tab) else threshold
+    ax2.set_ylim(bottom=0, top=max(top, threshold) * 1.12)
+    ax2.text(0.01, threshold, " over budget above this line", transform=ax2.get_yaxis_transform(),
+             va="bottom", ha="left", fontsize=8, color=WARNING_COLOUR)
+    marked = False
+    for pol in policies:
+        first = over.get(pol)
+        if first is None:
+            continue
+        row = load_tab[(load_tab["policy"] == pol) & (load_tab[lever] == first)]
+        ax2.plot([first], [float(row["mean"].iloc[0])], marker="o", ms=13, mfc="none", mec=policy_colour(pol),
+                 mew=2.2, ls="none", label="_first over budget")
+        ax1.axvline(first, color=policy_colour(pol), lw=1.2, ls=":", alpha=0.9)
+        marked = True
+    extra = [Line2D([], [], marker="o", ms=11, mfc="none", mec="#444444", mew=2, ls="none",
+                    label="first value over budget (dotted line on the left)")] if marked else []
+    policy_legend(fig, policies, extra)
+    held = setting_text(fixed or {})
+    n = replications(out_tab)
+    add_note(fig, f"{INTERVAL_NOTE} {n} replications per point."
+             + (f" Other levers held at {held}." if held else "")
+             + " Workload = hours the case-holding advisers' work called for / their weekly hours.")
+    return fig
+
+
+@styled
+def lever_heatmap(runs: pd.DataFrame, name: str, x_lever: str, y_lever: str, fixed: dict | None = None) -> Figure:
+    """Mean of the KPI ``name`` over replications for each pair of values of two levers, one panel per
+    policy, one shared colour scale. Each cell reads "mean" over "± half the width of the 90 % interval".
+
+    ``fig.inclusim_data``: ``cells`` (``stats.summarise`` by policy and the two levers, with a
+    ``half_width`` column).
+    """
+    runs = with_derived_kpis(at_setting(runs, fixed))
+    cells = summarise(runs, [name], by=["policy", x_lever, y_lever])
+    if len(cells):
+        cells["half_width"] = (cells["high"] - cells["low"]) / 2
+    policies = policies_in(cells)
+    xs = sorted(runs[x_lever].dropna().unique())
+    ys = sorted(runs[y_lever].dropna().unique())
+    ncols = min(len(policies), 2) or 1
+    nrows = math.ceil(len(policies) / ncols) or 1
+    w = 1.0 + 1.05 * max(len(xs), 2)
+    fig = new_figure(min(6 + ncols * w, 16), 1.6 + nrows * (0.8 + 0.75 * max(len(ys), 2)))
+    fig.inclusim_data = {"cells": cells}
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    share = kpi(name).is_share
+    scale = 100 if share else 1
+    vals = cells["mean"].to_numpy(dtype=float) * scale if len(cells) else np.array([0.0])
+    vmin, vmax = (np.nanmin(vals), np.nanmax(vals)) if np.isfinite(vals).any() else (0, 1)
+    if vmin == vmax:
+        vmin, vmax = vmin - 1, vmax + 1
+    cmap = mpl.colormaps["cividis"]
+    norm = mpl.colors.Normalize(vmin, vmax)
+    image = None
+    for ax, pol in zip(axes, policies, strict=False):
+        grid = np.full((len(ys), len(xs)), math.nan)
+        half = np.full_like(grid, math.nan)
+        mine = cells[cells["policy"] == pol]
+        for xv, yv, mean, half_width in zip(mine[x_lever], mine[y_lever], mine["mean"], mine["half_width"],
+                                            strict=True):
+            grid[ys.index(yv), xs.index(xv)] = mean * scale
+            half[ys.index(yv), xs.index(xv)] = half_width * scale
+        image = ax.imshow(grid, cmap=cmap, norm=norm, origin="lower", aspect="auto")
+        for iy in range(len(ys)):
+            for ix in range(len(xs)):
+                if not math.isfinite(grid[iy, ix]):
+                    continue
+                dark = norm(grid[iy, ix]) < 0.55
+                digits = cell_digits(grid[iy, ix], share)
+                ax.text(ix, iy, f"{grid[iy, ix]:.{digits}f}{' %' if share else ''}\n±{half[iy, ix]:.{digits}f}",
+                        ha="center", va="center", fontsize=8.5, color="white" if dark else "black")
+        ax.set_xticks(range(len(xs)), [lever_value(v) for v in xs])
+        ax.set_yticks(range(len(ys)), [lever_value(v) for v in ys])
+        ax.set_xlabel(lever_label(x_lever))
+        ax.set_ylabel(lever_label(y_lever))
+        ax.set_title(pol, color=policy_colour(pol))
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+    for ax in axes[len(policies):]:
+        ax.set_visible(False)
+    if image is not None:
+        bar = fig.colorbar(image, ax=list(axes[:len(policies)]), shrink=0.9, pad=0.02)
+        bar.set_label(kpi(name).label + (" (%)" if share else ""))
+    title = f"{kpi(name).label} by {lever_label(x_lever).lower()} and {lever_label(y_lever).lower()}"
+    fig.suptitle(wrap(title, int(fig.get_figwidth() * 9)), fontweight="bold", fontsize=12)
+    n = replications(cells)
+    held = setting_text(fixed or {})
+    add_note(fig, f"Each cell: mean over {n} replications, and ± half the width of its {LEVEL_PERCENT} % "
+             "bootstrap interval." + (f" Other levers held at {held}." if held else ""))
+    return fig
+
+
+@styled
+def mentor_and_subsidy(runs: pd.DataFrame) -> Figure:
+    """Mentor load and subsidy cost by policy, three panels: mentor hours per week in the office
+    (support and network, with the subsidised hours marked), mentor hours per user employed, and
+    subsidy cost per user employed (mentor subsidy and wage subsidy). Whiskers: 90 % interval of
+    each bar's total.
+
+    ``fig.inclusim_data``: ``per_run`` (:func:`mentor_subsidy_table`) and ``summary``
+    (``stats.summarise`` of its columns by policy).
+    """
+    per_run = mentor_subsidy_table(runs)
+    cols = [c for c in per_run.columns if c not in ("run_id", "policy", "seed")]
+    summary = summarise(per_run, cols, by="policy")
+    policies = policies_in(per_run)
+    fig = new_figure(12.5, 5.6)
+    fig.inclusim_data = {"per_run": per_run, "summary": summary}
+    axes = fig.subplots(1, 3)
+    x = np.arange(len(policies))
+
+    def col(name: str, what: str = "mean") -> np.ndarray:
+        return summary[summary["kpi"] == name].set_index("policy").reindex(policies)[what].to_numpy(dtype=float)
+
+    def stacked(ax, parts, total, scale=1.0):
+        bottom = np.zeros(len(policies))
+        for name, style in parts:
+            h = np.nan_to_num(col(name)) * scale
+            ax.bar(x, h, bottom=bottom, width=0.62, color=[policy_colour(p) for p in policies],
+                   edgecolor="white", lw=0.6, **style)
+            bottom += h
+        m, lo, hi = col(total) * scale, col(total, "low") * scale, col(total, "high") * scale
+        ax.errorbar(x, m, yerr=yerr(m, lo, hi), fmt="none", ecolor="black", elinewidth=1.5, capsize=4,
+                    label="_interval")
+        ax.set_xticks(x, policies)
+        colour_policy_ticks(ax)
+        ax.margins(y=0.12)
+
+    solid, light = {"alpha": 1.0}, {"alpha": 0.45, "hatch": "///"}
+    ax = axes[0]
+    stacked(ax, [("mentor_hours_support_per_week", solid), ("mentor_hours_network_per_week", light)],
+            "mentor_hours_per_week")
+    subsidised = "mentor_hours_subsidised_per_week"
+    ms, lo, hi = col(subsidised), col(subsidised, "low"), col(subsidised, "high")
+    ax.errorbar(x + 0.42, ms, yerr=yerr(ms, lo, hi), fmt="D", ms=6, color="#333333", mfc="white", mew=1.5,
+                capsize=3, label="_subsidised")
+    ax.set_ylabel("Mentor hours per week, whole office")
+    ax.set_title("Mentor hours per week")
+    ax = axes[1]
+    stacked(ax, [("mentor_hours_support_per_employment", solid), ("mentor_hours_network_per_employment", light)],
+            "mentor_hours_per_employment")
+    ax.set_ylabel("Mentor hours per user employed")
+    ax.set_title("Mentor hours per user employed")
+    ax = axes[2]
+    total = "subsidy_cost_per_employment"
+    stacked(ax, [("mentor_subsidy_per_employment", solid), ("wage_subsidy_per_employment", light)], total, scale=1e-3)
+    _annotate_totals(ax, x, col(total) * 1e-3, col(total, "high") * 1e-3,
+                     lambda thousands: format_value(thousands * 1e3, NOK, compact=True))
+    thousands_axis(ax)
+    ax.set_ylabel("Subsidy cost per user employed (NOK thousand)")
+    ax.set_title("Subsidy cost per user employed")
+    handles = [Patch(facecolor="#777777", label="Mentor support (panels 1-2) / mentor subsidy (panel 3)"),
+               Patch(facecolor="#777777", alpha=0.45, hatch="///",
+                     label="Mentor network (panels 1-2) / wage subsidy (panel 3)"),
+               Line2D([], [], marker="D", mfc="white", mec="#333333", color="#333333", ls="none",
+                      label="Mentor hours paid by the mentor subsidy")]
+    fig.legend(handles=handles, loc="outside upper center", ncols=3)
+    add_note(fig, f"Bars: mean over replications, stacked; whiskers: {LEVEL_PERCENT} % bootstrap interval of "
+             "the total (and of the subsidised hours).")
+    return fig

@@ -1,0 +1,185 @@
+"""How every chart looks: colours, the matplotlib style, axis formats, legends, notes, saving.
+
+A policy has the same colour in every chart (:data:`POLICY_COLOURS`, Okabe-Ito, safe for the
+common kinds of colour blindness); activities and groups of states have their own colours (Paul
+Tol's schemes), chosen apart from the policy colours.
+"""
+
+from __future__ import annotations
+
+import functools
+import textwrap
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
+
+from analysis.formatting import format_value, percent
+from analysis.stats import LEVEL
+from domain.schema import NOK
+from domain.terms import Activity
+
+#: Okabe-Ito colours, one per policy, the same in every chart.
+POLICY_COLOURS = {
+    "saksbehandler": "#0072B2",   # blue
+    "hybrid": "#E69F00",          # orange
+    "jobbspesialist": "#009E73",  # bluish green
+    "brobygger": "#CC79A7",       # reddish purple
+}
+#: Okabe-Ito colours left for policies not in the table above.
+SPARE_COLOURS = ("#56B4E9", "#D55E00", "#000000", "#F0E442")
+
+#: Paul Tol's muted scheme, one colour per activity.
+ACTIVITY_COLOURS = {
+    Activity.ADMIN: "#BBBBBB",
+    Activity.CANDIDATE_MEETINGS: "#88CCEE",
+    Activity.EMPLOYER_CONTACT: "#DDCC77",
+    Activity.MENTOR_FOLLOWUP: "#44AA99",
+    Activity.NETWORK: "#882255",
+    Activity.TRAVEL: "#332288",
+}
+
+#: One colour per group of ``domain.states.STATE_GROUPS``.
+STATE_GROUP_COLOURS = {
+    "in_job": "#117733",
+    "apprentice_or_education": "#44AA99",
+    "work_training": "#88CCEE",
+    "close_before_training": "#332288",
+    "waiting_for_specialist": "#AA4499",
+    "ordinary_followup": "#DDDDDD",
+    "setback": "#CC6677",
+    "lockin": "#882255",
+    "exited": "#999933",
+}
+
+#: Over budget: the weekly-hours line and the region above the workload threshold.
+WARNING_COLOUR = "#D55E00"
+
+STYLE = {
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": "#E5E5E5",
+    "grid.linewidth": 0.8,
+    "axes.axisbelow": True,
+    "legend.frameon": False,
+    "legend.fontsize": 9,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "svg.fonttype": "none",
+    "figure.dpi": 100,
+}
+
+LEVEL_PERCENT = int(LEVEL * 100)
+INTERVAL_NOTE = f"Whiskers and bands: {LEVEL_PERCENT} % bootstrap interval of the mean over replications."
+
+
+def policy_colour(policy: str) -> str:
+    """The colour of a policy, the same in every chart; unknown policies get spare Okabe-Ito colours."""
+    policy = str(policy)
+    if policy in POLICY_COLOURS:
+        return POLICY_COLOURS[policy]
+    h = sum(ord(ch) * (i + 1) for i, ch in enumerate(policy))
+    return SPARE_COLOURS[h % len(SPARE_COLOURS)]
+
+
+def styled(func):
+    """Draw under :data:`STYLE` without changing matplotlib's global settings."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with mpl.rc_context(STYLE):
+            return func(*args, **kwargs)
+    return wrapper
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A figure on the Agg canvas (pyplot is never touched), with an empty ``inclusim_data``."""
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    fig.inclusim_data = {}
+    return fig
+
+
+def save_figure(fig: Figure, path: str | Path, dpi: int = 150) -> tuple[Path, Path]:
+    """Write ``fig`` as ``<path>.png`` and ``<path>.svg`` (any suffix on ``path`` is replaced)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stem = path.with_suffix("") if path.suffix.lower() in (".png", ".svg") else path
+    png, svg = stem.with_name(stem.name + ".png"), stem.with_name(stem.name + ".svg")
+    fig.savefig(png, dpi=dpi, facecolor="white")
+    # the layout found for the PNG holds for the SVG too: keep it rather than solve it again
+    engine = fig.get_layout_engine()
+    fig.set_layout_engine("none")
+    try:
+        fig.savefig(svg, facecolor="white")
+    finally:
+        fig.set_layout_engine(engine)
+    return png, svg
+
+
+def percent_axis(ax, axis: str = "y", digits: int = 0) -> None:
+    """Tick labels of a 0-1 share axis in per cent."""
+    fmt = FuncFormatter(lambda v, _pos: percent(v, digits))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def thousands_axis(ax, axis: str = "y") -> None:
+    """Tick labels with a space between thousands: '12 500'."""
+    fmt = FuncFormatter(lambda v, _pos: format_value(v, NOK))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def yerr(mean, low, high) -> np.ndarray:
+    """Error-bar lengths below and above each mean (never negative, zero where unknown)."""
+    m, lo, hi = (np.asarray(v, dtype=float) for v in (mean, low, high))
+    below = np.where(np.isfinite(lo), np.clip(m - lo, 0, None), 0.0)
+    above = np.where(np.isfinite(hi), np.clip(hi - m, 0, None), 0.0)
+    return np.vstack([below, above])
+
+
+def policy_legend(fig: Figure, policies: list[str], extra=None, loc: str = "outside upper center",
+                  ncols: int | None = None) -> None:
+    """One legend entry per policy in its colour, and any ``extra`` handles after them."""
+    handles = [Line2D([], [], color=policy_colour(p), marker="o", lw=2.5, label=p) for p in policies]
+    handles += list(extra or [])
+    fig.legend(handles=handles, loc=loc, ncols=ncols or len(handles), title=None)
+
+
+def colour_policy_ticks(ax, axis: str = "x") -> None:
+    """Colour tick labels that name a policy in the policy's colour."""
+    labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    for lab in labels:
+        lab.set_color(policy_colour(lab.get_text()))
+
+
+def add_note(fig: Figure, text: str) -> None:
+    """A caption under the chart saying what the shading or whiskers are; the chart's layout keeps a
+    strip free for it at the bottom."""
+    height, width = fig.get_figheight(), fig.get_figwidth()
+    lines = textwrap.wrap(text, max(int(width / 0.062), 40))
+    strip = (0.1 + 0.15 * len(lines)) / height
+    fig.text(0.005, 0.05 / height, "\n".join(lines), ha="left", va="bottom", fontsize=8, color="#555555",
+             linespacing=1.3)
+    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters (words are never split)."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+def cell_digits(value: float, share: bool) -> int:
+    """Decimals to print in a chart cell: one for percentages, otherwise enough for two significant figures."""
+    if share:
+        return 1
+    v = abs(value)
+    return 2 if v < 10 else 1 if v < 100 else 0

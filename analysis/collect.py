@@ -1,0 +1,65 @@
+"""Collect a sweep: one tidy table per kind (``runs``, ``weekly``, ``events``, ``candidates``) from
+the finished run folders (``sweep_dir/runs/<config_hash>``, see ``domain.store``).
+
+A table is written run by run, so memory holds one run's table at a time. Runs need not have the
+same columns (the ``cfg.policy.*`` settings differ between policies): the sweep's table has every
+column of any run, and a run without a column gets nulls there. Rows are ordered by run folder
+(config hash), so collecting twice, or collecting a serial and a parallel sweep of the same
+configs, gives identical tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from domain.schema import TABLES
+from domain.store import complete_run_dirs
+
+
+def sweep_schema(files: list[Path]) -> pa.Schema:
+    """The union of the files' schemas, types widened where runs differ (e.g. a column that is all
+    null in one run and integer in another is integer)."""
+    try:
+        return pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise ValueError(f"the runs' {files[0].stem} tables do not fit one schema: {exc}") from exc
+
+
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with the columns of ``schema``, in its order and types; columns it lacks are null."""
+    if table.schema.equals(schema):
+        return table
+    columns = [table[field.name].cast(field.type) if field.name in table.column_names
+               else pa.nulls(len(table), type=field.type) for field in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def collect(sweep_dir: Path, quiet: bool = False) -> dict[str, Path]:
+    """Write ``sweep_dir/<table>.parquet`` for each table of the finished runs; returns their paths.
+
+    Raises ``FileNotFoundError`` when the sweep has no finished run.
+    """
+    sweep_dir = Path(sweep_dir)
+    dirs = complete_run_dirs(sweep_dir)
+    if not dirs:
+        raise FileNotFoundError(f"no complete runs under {sweep_dir / 'runs'}")
+    written = {}
+    for name in TABLES:
+        files = [d / f"{name}.parquet" for d in dirs]
+        schema = sweep_schema(files)
+        target = sweep_dir / f"{name}.parquet"
+        tmp = sweep_dir / f".{name}.parquet.collecting"
+        try:
+            with pq.ParquetWriter(tmp, schema) as writer:
+                for f in files:
+                    writer.write_table(conform(pq.read_table(f), schema))
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        written[name] = target
+    if not quiet:
+        print(f"collected {len(dirs)} runs into {sweep_dir}")
+    return written

@@ -1,0 +1,116 @@
+"""How a number is printed, the same in the terminal, the report and the charts.
+
+A KPI's unit (``domain.schema``) decides its form: shares in per cent (differences in percentage
+points), NOK in whole kroner (in thousands, ``241k``, in the compact form of the terminal), ratios
+with two decimals, weeks, hours and counts with one. A mean comes with its interval:
+``12.3 % (10.0 to 15.0)``, or compact ``12.3 (10.0-15.0)``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+from analysis.labels import lever_label
+from domain.schema import NOK, RATIO, SHARE, kpi
+
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
+
+
+def natural_key(text) -> list:
+    """Sort key that reads the numbers in a text: 'caseload=40' before 'caseload=100', '0.25' before '0.5'."""
+    text = str(text)
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if math.isfinite(value):
+        return ["", value, ""]
+    return [float(part) if i % 2 else part for i, part in enumerate(_NUMBER.split(text))]
+
+
+def format_value(value: float, unit: str, digits: int | None = None, sign: bool = False,
+                 compact: bool = False) -> str:
+    """One number in its unit's form, without the unit's name: a share 0.123 as '12.3', NOK 240911.4 as
+    '240 911' (compact: '241k'), a ratio with two decimals, anything else with one; 'n/a' when missing."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    plus = "+" if sign else ""
+    if unit == SHARE:
+        return f"{100 * value:{plus}.{1 if digits is None else digits}f}"
+    if unit == NOK:
+        if compact:
+            return f"{value / 1000:{plus}.{digits or 0}f}k"
+        return f"{value:{plus},.{digits or 0}f}".replace(",", " ")
+    if digits is None:
+        digits = 2 if unit == RATIO else 1
+    return f"{value:{plus}.{digits}f}"
+
+
+def format_range(low: float, high: float, unit: str, digits: int | None = None, sign: bool = False,
+                 compact: bool = False) -> str:
+    """An interval's ends: '10.0 to 15.0', compact '10.0-15.0'."""
+    ends = [format_value(v, unit, digits, sign, compact) for v in (low, high)]
+    return "-".join(ends) if compact else " to ".join(ends)
+
+
+def format_interval(mean: float, low: float, high: float, unit: str, digits: int | None = None,
+                    compact: bool = False) -> str:
+    """A mean and its interval: '12.3 % (10.0 to 15.0)' for a share; compact (the terminal's wide
+    tables) '12.3 (10.0-15.0)', shares in per cent without the sign, NOK in thousands."""
+    if mean is None or not math.isfinite(mean):
+        return "n/a"
+    mark = " %" if unit == SHARE and not compact else ""
+    return (f"{format_value(mean, unit, digits, compact=compact)}{mark} "
+            f"({format_range(low, high, unit, digits, compact=compact)})")
+
+
+def format_difference(diff: float, low: float, high: float, unit: str, digits: int | None = None) -> str:
+    """A difference and its interval, signed: '-0.4 points (-1.2 to +0.3)' for a share."""
+    if diff is None or not math.isfinite(diff):
+        return "n/a"
+    mark = " points" if unit == SHARE else ""
+    return f"{format_value(diff, unit, digits, sign=True)}{mark} ({format_range(low, high, unit, digits, sign=True)})"
+
+
+def format_kpi(name: str, mean: float, low: float, high: float, compact: bool = False) -> str:
+    """A KPI's mean and interval in the form its unit asks for (:func:`format_interval`)."""
+    return format_interval(mean, low, high, kpi(name).unit, compact=compact)
+
+
+def format_kpi_difference(name: str, diff: float, low: float, high: float) -> str:
+    """A paired difference in a KPI in the form its unit asks for (:func:`format_difference`)."""
+    return format_difference(diff, low, high, kpi(name).unit)
+
+
+def percent(share: float, digits: int = 1) -> str:
+    """'12.3 %' for 0.123."""
+    text = format_value(share, SHARE, digits)
+    return text if text == "n/a" else f"{text} %"
+
+
+def lever_value(value) -> str:
+    """A lever's value as a reader writes it: 70 and 70.0 as '70', 0.25 as '0.25', text as it is."""
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_)):
+        return f"{value:g}"
+    return str(value)
+
+
+def setting_text(setting: dict) -> str:
+    """'users per ordinary adviser (caseload) = 70, close-follow-up places per hybrid adviser = 3'."""
+    return ", ".join(f"{lever_label(lever).lower()} = {lever_value(value)}" for lever, value in setting.items())
+
+
+def with_text(long: pd.DataFrame, compact: bool = False) -> pd.DataFrame:
+    """A copy of a ``stats.summarise`` table with a ``text`` column: each row's mean and interval,
+    formatted by :func:`format_kpi`."""
+    out = long.copy()
+    if out.empty:
+        out["text"] = pd.Series(dtype=str)
+        return out
+    out["text"] = [format_kpi(name, m, lo, hi, compact) for name, m, lo, hi in
+                   zip(out["kpi"], out["mean"], out["low"], out["high"], strict=True)]
+    return out

@@ -1,0 +1,81 @@
+"""KPIs the analysis derives from the runs table, and the KPIs a sweep has values for.
+
+The catalogue (``domain.schema.KPIS``) marks a KPI ``derived`` when the analysis computes it from
+other KPIs instead of reading it: :data:`DERIVED` holds one function per such KPI, and
+:func:`with_derived_kpis` adds their columns to a runs table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from domain.schema import CHECKPOINT_WEEKS
+from domain.terms import ROLES
+
+
+def caseholder_pressure(runs: pd.DataFrame) -> pd.Series:
+    """Per run, the workload of the advisers who hold the ordinary caseloads: demand / weekly hours,
+    averaged over adviser-weeks (``adviser_pressure_<role>``), for whichever case-holding role (not a
+    job specialist) booked more hours in the run. Above 1 they are over their hours on average."""
+    roles = [r.value for r in ROLES if not r.is_specialist and f"adviser_pressure_{r}" in runs]
+    if not roles:
+        return pd.Series(math.nan, index=runs.index, name="caseholder_pressure")
+    hours = pd.DataFrame({r: runs.get(f"adviser_hours_{r}", pd.Series(0.0, index=runs.index)).fillna(0)
+                          for r in roles})
+    pressure = pd.DataFrame({r: runs[f"adviser_pressure_{r}"] for r in roles})
+    pressure_ok = pressure.where(pressure.notna(), -np.inf)
+    # the role with more booked hours; if none booked any, the one with a pressure figure
+    choice = hours.where(pressure.notna(), -1).idxmax(axis=1)
+    out = [pressure.at[i, r] if pressure_ok.at[i, r] > -np.inf else math.nan for i, r in choice.items()]
+    return pd.Series(out, index=runs.index, name="caseholder_pressure", dtype=float)
+
+
+def apprentice_education_share(runs: pd.DataFrame) -> pd.Series:
+    """Per run, the share of users who went on to an apprenticeship or to education (both end a user's
+    story, so no user counts twice)."""
+    if "apprentice_share" not in runs or "education_share" not in runs:
+        return pd.Series(math.nan, index=runs.index, name="apprentice_education_share")
+    return (runs["apprentice_share"] + runs["education_share"]).rename("apprentice_education_share")
+
+
+#: One function per derived KPI of the catalogue: runs table -> one value per run.
+DERIVED: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
+    "caseholder_pressure": caseholder_pressure,
+    "apprentice_education_share": apprentice_education_share,
+}
+
+
+def with_derived_kpis(runs: pd.DataFrame) -> pd.DataFrame:
+    """``runs`` with a column for each derived KPI it does not have yet."""
+    missing = {name: func(runs) for name, func in DERIVED.items() if name not in runs}
+    return runs.assign(**missing) if missing else runs
+
+
+def kpis_present(runs: pd.DataFrame, kpis) -> list[str]:
+    """The KPIs of ``kpis`` that ``runs`` has at least one value of, in the same order."""
+    return [k for k in kpis if k in runs and runs[k].notna().any()]
+
+
+def checkpoint_kpi(week: int) -> str:
+    """The KPI 'employed at simulation week ``week``'."""
+    return f"employed_share_w{week}"
+
+
+def last_checkpoint_kpi(runs: pd.DataFrame) -> str | None:
+    """``employed_share_wN`` for the largest checkpoint N with data (156 when the horizon is three years)."""
+    present = kpis_present(runs, [checkpoint_kpi(w) for w in sorted(CHECKPOINT_WEEKS, reverse=True)])
+    return present[0] if present else None
+
+
+def headline_outcomes(runs: pd.DataFrame) -> list[str]:
+    """The headline outcomes present in ``runs``: employed at week 52 and at the last checkpoint
+    the horizon reaches (156 in the main job), ever employed, dropout, apprenticeship, education."""
+    last = last_checkpoint_kpi(runs)
+    first = checkpoint_kpi(52)
+    kpis = [first] + ([last] if last and last != first else [])
+    kpis += ["ever_employed_share", "dropout_share", "apprentice_share", "education_share"]
+    return kpis_present(runs, kpis)

@@ -1,0 +1,25 @@
+"""A self-contained HTML report of a sweep: charts, tables, the config used and where it came from.
+
+``build_report(sweep_dir)`` reads the collected tables of a sweep (``runs.parquet`` and, when there,
+``weekly.parquet``, ``candidates.parquet``, ``runs/<hash>/meta.json``, ``multirun.yaml``) and writes
+``sweep_dir/report/``::
+
+    report.html            one file, figures embedded (base64 PNG), opens anywhere without a network
+    figures/<chart>.png    each chart, also as .svg, to paste elsewhere
+    tables/<name>.csv      every table and every chart's numbers, at full precision
+
+Every number comes from ``analysis.stats`` (means with 90 % bootstrap intervals over replications,
+policy differences paired by seed); the readings under each chart (``readings``) are generated from
+the same numbers. :func:`make_report` (``build``) builds everything in memory and returns a
+:class:`Report` whose ``tables`` are the DataFrames the HTML shows, so a test can check them against
+the statistics; ``render`` writes it, the page from the templates in ``analysis/templates``.
+
+A sweep of policies and seeds alone gets charts 1-4, 6 and 8; a sweep that also varies the caseload
+or the hybrid slots gets chart 5 for each; a sweep varying two levers gets the heatmaps (chart 7).
+With levers, charts 1-4, 6 and 8 show one reference setting (each lever at its middle value).
+"""
+
+from analysis.report.build import ChartEntry, Report, make_report
+from analysis.report.render import build_report, render_html, write_report
+
+__all__ = ["ChartEntry", "Report", "build_report", "make_report", "render_html", "write_report"]

@@ -1,0 +1,359 @@
+"""Everything the report shows, built in memory: the design of the sweep, the tables (numbers and
+the text the page shows), the charts that the design allows with their readings, the config and
+where the results came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import charts
+from analysis.charts.data import at_setting
+from analysis.formatting import format_kpi_difference, lever_value, natural_key, setting_text, with_text
+from analysis.kpis import kpis_present, last_checkpoint_kpi, with_derived_kpis
+from analysis.labels import lever_label, lever_short, order_policies, sort_rows
+from analysis.report import readings
+from analysis.stats import LEVEL, paired_differences, reference_setting, summarise, swept_levers
+from analysis.summary import kpi_by_group
+from domain.provenance import git_commit, versions
+from domain.schema import CONFIG_PREFIX, DIFFERENCE_KPIS, SUMMARY_KPIS, kpi
+from domain.store import complete_run_dirs, read_meta
+
+#: Levers chart 5 is drawn against when a sweep varies them (also the preferred heatmap axes).
+TRADEOFF_LEVERS = ("cfg.office.caseload_ordinary", "cfg.office.hybrid_slots")
+DEFAULT_BASELINE = "saksbehandler"
+#: Headers of the report's tables (the rest of the page's English is in the templates).
+COLUMN_TITLES = {
+    "outcome_interval": f"Outcome (mean and {int(LEVEL * 100)} % interval)",
+    "replications": "Replications",
+    "policy": "Policy",
+    "baseline": "Compared with",
+    "outcome": "Outcome",
+    "difference": f"Difference ({int(LEVEL * 100)} % interval)",
+    "pairs": "Seeds paired",
+    "setting": "Setting",
+    "values": "Values in this sweep",
+    "value": "Value",
+}
+
+
+@dataclass
+class ChartEntry:
+    key: str
+    title: str
+    figure: object | None = None       # matplotlib Figure, None when the chart was skipped
+    reading: list[str] = field(default_factory=list)
+    skipped: str | None = None
+    files: tuple[Path, ...] = ()
+    setting: str = ""                  # which lever setting the chart shows, when the sweep has levers
+
+
+@dataclass
+class Report:
+    sweep_dir: Path
+    title: str
+    design: dict
+    tables: dict[str, pd.DataFrame]       # numbers as the statistics functions returned them
+    rendered: dict[str, pd.DataFrame]     # the same tables as text, exactly as the HTML shows them
+    charts: list[ChartEntry]
+    provenance: dict
+    config: dict
+    notes: list[str] = field(default_factory=list)
+
+
+def _read_optional(path: Path) -> pd.DataFrame | None:
+    return pd.read_parquet(path) if path.exists() else None
+
+
+def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
+    """Everything the report of a collected sweep shows, in memory: figures, tables (numbers and
+    text), readings. Raises ``FileNotFoundError`` when the sweep has not been collected."""
+    sweep_dir = Path(sweep_dir)
+    runs_path = sweep_dir / "runs.parquet"
+    if not runs_path.exists():
+        raise FileNotFoundError(f"{runs_path} not found: collect the sweep first (it is written when a sweep ends)")
+    runs = pd.read_parquet(runs_path)
+    if runs.empty:
+        raise ValueError(f"{runs_path} has no runs")
+    runs["policy"] = runs["policy"].astype(str)
+    runs = with_derived_kpis(runs)
+    weekly = _read_optional(sweep_dir / "weekly.parquet")
+    candidates = _read_optional(sweep_dir / "candidates.parquet")
+    notes: list[str] = []
+
+    policies = order_policies(runs["policy"].unique())
+    if baseline not in policies:
+        notes.append(f"This sweep has no '{baseline}' runs; differences are taken from '{policies[0]}' instead.")
+        baseline = policies[0]
+    levers = swept_levers(runs)
+    ref = reference_setting(runs, levers)
+    if levers:
+        notes.append("Charts 1-4, 6 and 8 show one setting of the swept levers, each at its middle value: "
+                     f"{setting_text(ref)}. Charts 5 and 7 show the levers; the tables show every setting.")
+
+    horizon = f"{CONFIG_PREFIX}horizon_weeks"
+    design = {
+        "policies": policies, "baseline": baseline, "n_runs": len(runs),
+        "runs_per_policy": runs["policy"].value_counts().reindex(policies).astype(int).to_dict(),
+        "seeds": sorted(runs["seed"].unique().tolist()),
+        "levers": {lv: sorted(runs[lv].unique().tolist()) for lv in levers},
+        "reference": ref, "horizon": sorted(runs[horizon].unique().tolist()) if horizon in runs else [],
+        "replications": int(runs.groupby(["policy"] + levers).size().min()),
+    }
+
+    tables, rendered = _tables(runs, levers, baseline)
+    entries = _charts(runs, weekly, candidates, levers, ref, baseline)
+    for entry in entries:
+        if entry.figure is not None:
+            for name, frame in getattr(entry.figure, "inclusim_data", {}).items():
+                tables[f"chart_{entry.key}_{name}"] = frame
+
+    metas = _read_metas(sweep_dir, runs["run_id"])
+    provenance = _provenance(sweep_dir, runs, metas, levers)
+    config = _config(runs, metas, baseline, ref, levers)
+    return Report(sweep_dir=sweep_dir, title=f"inclusim sweep report: {sweep_dir.name}", design=design,
+                  tables=tables, rendered=rendered, charts=entries, provenance=provenance, config=config,
+                  notes=notes)
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+def _differences(runs: pd.DataFrame, kpis: list[str], levers: list[str], baseline: str) -> pd.DataFrame:
+    """``paired_differences`` against the baseline, within each setting of the levers."""
+    if not levers:
+        return paired_differences(runs, kpis, baseline=baseline)
+    parts = []
+    for key, grp in runs.groupby(levers, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        part = paired_differences(grp, kpis, baseline=baseline)
+        for i, (lever, value) in enumerate(zip(levers, key, strict=True)):
+            part.insert(i, lever, value)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _tables(runs: pd.DataFrame, levers: list[str], baseline: str):
+    """The summary (``summarise``) and the paired differences (``paired_differences``, within each
+    setting of the levers), as numbers and as the text the page shows."""
+    kpis = kpis_present(runs, SUMMARY_KPIS)
+    summary = summarise(runs, kpis, by=["policy"] + levers)
+    diffs = _differences(runs, kpis_present(runs, DIFFERENCE_KPIS), levers, baseline)
+    return ({"summary": summary, "differences": diffs},
+            {"summary": _summary_text(summary, kpis, levers), "differences": _differences_text(diffs, levers)})
+
+
+def _summary_text(summary: pd.DataFrame, kpis: list[str], levers: list[str]) -> pd.DataFrame:
+    """Without levers: one row per KPI, one column per policy, and a row of replications. With levers:
+    one row per policy and setting, its replications, and one column per KPI."""
+    text = with_text(summary)
+    labels = [kpi(k).label for k in kpis]
+    if not levers:
+        wide = kpi_by_group(text, kpis, "policy")
+        wide.index = labels
+        wide.index.name = COLUMN_TITLES["outcome_interval"]
+        replications = text.groupby("policy")["n"].max()
+        wide.loc[COLUMN_TITLES["replications"]] = [str(int(replications.get(p, 0))) for p in wide.columns]
+        return wide.reset_index()
+    by = ["policy"] + levers
+    shorts = [lever_short(lv) for lv in levers]
+    wide = text.pivot(index=by, columns="kpi", values="text").reindex(columns=kpis)
+    wide.insert(0, "n", text.groupby(by)["n"].max().astype(int).astype(str))
+    wide = sort_rows(wide.reset_index(), levers + ["policy"])
+    for lv in levers:
+        wide[lv] = wide[lv].map(lever_value)
+    rename = {**dict(zip(kpis, labels, strict=True)), **dict(zip(levers, shorts, strict=True)),
+              "n": COLUMN_TITLES["replications"], "policy": COLUMN_TITLES["policy"]}
+    columns = [COLUMN_TITLES["policy"], *shorts, COLUMN_TITLES["replications"], *labels]
+    return wide.rename(columns=rename)[columns].reset_index(drop=True)
+
+
+def _differences_text(diffs: pd.DataFrame, levers: list[str]) -> pd.DataFrame:
+    """One row per setting, policy and KPI: the difference from the baseline and its interval."""
+    if diffs.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        **{lever_short(lv): diffs[lv].map(lever_value) for lv in levers},
+        COLUMN_TITLES["policy"]: diffs["policy"], COLUMN_TITLES["baseline"]: diffs["baseline"],
+        COLUMN_TITLES["outcome"]: diffs["kpi"].map(lambda name: kpi(name).label),
+        COLUMN_TITLES["difference"]: [format_kpi_difference(name, d, lo, hi) for name, d, lo, hi in
+                                      zip(diffs["kpi"], diffs["difference"], diffs["low"], diffs["high"],
+                                          strict=True)],
+        COLUMN_TITLES["pairs"]: diffs["pairs"].astype(int).astype(str)})
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+def _entry(key: str, title: str, draw, read, setting: str, missing: str | None = None) -> ChartEntry:
+    """The chart ``draw()`` with its reading ``read(fig)``; skipped, saying so, when the table it
+    needs (``missing``) is missing."""
+    if missing:
+        return ChartEntry(key, title, skipped=f"{missing} is missing.")
+    fig = draw()
+    return ChartEntry(key, title, fig, read(fig), setting=setting)
+
+
+def _charts(runs, weekly, candidates, levers, ref, baseline) -> list[ChartEntry]:
+    """The charts the sweep's design allows, each with its reading; the others with why they are not drawn."""
+    sel = at_setting(runs, ref)
+    setting = f"Shown at {setting_text(ref)}." if ref else ""
+    has_weekly = weekly is not None and len(weekly) > 0
+    no_weekly = None if has_weekly else "weekly.parquet"
+    no_candidates = None if candidates is not None and len(candidates) else "candidates.parquet"
+    return [
+        _entry("outcomes", "1. Outcomes by policy",
+               lambda: charts.policy_comparison(sel, baseline=baseline, within=levers or None),
+               lambda fig: readings.outcomes(fig, baseline), setting),
+        _entry("employment", "2. Employment week by week", lambda: charts.employment_over_time(weekly, sel),
+               lambda fig: readings.employment(fig, baseline), setting, no_weekly),
+        _entry("first_job", "3. Time to first job", lambda: charts.time_to_first_job(candidates, sel),
+               readings.first_job, setting, no_candidates),
+        _entry("adviser_hours", "4. Adviser hours by activity and role",
+               lambda: charts.adviser_hours(sel, weekly if has_weekly else None),
+               lambda fig: readings.hours(fig, sel), setting),
+        *_tradeoff_charts(runs, levers, ref),
+        _entry("pathway", "6. Where users are on the pathway", lambda: charts.pathway_occupancy(weekly, sel),
+               lambda _fig: readings.pathway(weekly, sel), setting, no_weekly),
+        *_heatmap_charts(runs, levers, ref),
+        _entry("mentors_subsidies", "8. Mentor load and subsidy cost", lambda: charts.mentor_and_subsidy(sel),
+               readings.mentors, setting),
+    ]
+
+
+def _held_at(fixed: dict) -> str:
+    return f"Other levers held at {setting_text(fixed)}." if fixed else ""
+
+
+def _tradeoff_charts(runs, levers, ref) -> list[ChartEntry]:
+    """Chart 5 for each trade-off lever the sweep varies (5a, 5b when it varies both)."""
+    trade = [lv for lv in TRADEOFF_LEVERS if lv in levers]
+    if not trade:
+        names = [lv.removeprefix(CONFIG_PREFIX) for lv in TRADEOFF_LEVERS]
+        why = ("this sweep varies no lever besides policy and seed" if not levers else
+               "this sweep varies neither " + " nor ".join(f"the {lever_short(lv).lower()} ({name})"
+                                                         for lv, name in zip(TRADEOFF_LEVERS, names, strict=True)))
+        return [ChartEntry("tradeoff", "5. Caseload trade-off",
+                           skipped=f"Not drawn: {why}. A sweep over {' or '.join(names)} draws it.")]
+    entries = []
+    for i, lever in enumerate(trade):
+        fixed = {k: v for k, v in ref.items() if k != lever}
+        fig = charts.caseload_tradeoff(runs, lever, fixed=fixed)
+        number = f"5{'ab'[i]}" if len(trade) > 1 else "5"
+        entries.append(ChartEntry(f"tradeoff_{lever.rsplit('.', 1)[-1]}",
+                                  f"{number}. Trade-off: {lever_label(lever).lower()}", fig,
+                                  readings.tradeoff(fig, lever), setting=_held_at(fixed)))
+    return entries
+
+
+def _heatmap_charts(runs, levers, ref) -> list[ChartEntry]:
+    """Chart 7 (the last employment checkpoint, and the workload) over the first two levers, the
+    trade-off levers preferred."""
+    if len(levers) < 2:
+        return [ChartEntry("heatmap", "7. A KPI over two levers",
+                           skipped=f"Not drawn: it needs two swept levers and this sweep varies "
+                           f"{len(levers) or 'no'} lever{'s' if len(levers) != 1 else ''} besides policy and seed.")]
+    preferred = [lv for lv in TRADEOFF_LEVERS if lv in levers]
+    x_lever, y_lever = (preferred + [lv for lv in levers if lv not in preferred])[:2]
+    fixed = {k: v for k, v in ref.items() if k not in (x_lever, y_lever)}
+    outcome = last_checkpoint_kpi(runs) or "ever_employed_share"
+    entries = []
+    for key, number, name in (("heatmap", "7a", outcome), ("heatmap_load", "7b", "caseholder_pressure")):
+        fig = charts.lever_heatmap(runs, name, x_lever, y_lever, fixed=fixed)
+        entries.append(ChartEntry(key, f"{number}. {kpi(name).label} over two levers", fig,
+                                  readings.heatmap(fig, name, x_lever, y_lever), setting=_held_at(fixed)))
+    return entries
+
+
+# --- provenance and config -----------------------------------------------------------------------
+
+def _read_metas(sweep_dir: Path, run_ids) -> dict[str, dict]:
+    """The ``meta.json`` of each finished run in ``run_ids``, by run id (unreadable ones left out)."""
+    metas = {}
+    wanted = set(map(str, run_ids))
+    for run_dir in complete_run_dirs(sweep_dir):
+        try:
+            meta = read_meta(run_dir)
+        except (OSError, json.JSONDecodeError):
+            continue
+        run_id = str(meta.get("run_id", run_dir.name))
+        if run_id in wanted:
+            metas[run_id] = meta
+    return metas
+
+
+def _sweep_command(sweep_dir: Path) -> dict:
+    """The command-line overrides and the experiment's sweep, from Hydra's ``multirun.yaml``."""
+    path = sweep_dir / "multirun.yaml"
+    if not path.exists():
+        return {}
+    try:
+        import yaml
+        doc = yaml.safe_load(path.read_text()) or {}
+    except Exception:  # noqa: BLE001 - the command is a nicety; a report without it is still whole
+        return {}
+    hydra = doc.get("hydra", {}) or {}
+    overrides = hydra.get("overrides", {}) or {}
+    params = (hydra.get("sweeper", {}) or {}).get("params") or {}
+    return {"task": list(overrides.get("task", []) or []), "sweeper_params": dict(params)}
+
+
+def _provenance(sweep_dir: Path, runs: pd.DataFrame, metas: dict, levers: list[str]) -> dict:
+    commits = runs["git_commit"].astype(str).value_counts().to_dict() if "git_commit" in runs else {}
+    version_sets: dict[str, int] = {}
+    for meta in metas.values():
+        key = json.dumps(meta.get("versions", {}), sort_keys=True)
+        version_sets[key] = version_sets.get(key, 0) + 1
+    index = runs[[c for c in ["run_id", "config_hash", "policy", "seed"] + levers if c in runs]].copy()
+    index = sort_rows(index, ["policy", "seed"] + levers)
+    return {
+        "sweep_dir": str(sweep_dir.resolve()),
+        "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "report_commit": git_commit(),
+        "run_commits": commits,
+        "run_versions": [{"versions": json.loads(key), "runs": n} for key, n in version_sets.items()],
+        "report_versions": versions(),
+        "n_runs": len(runs), "n_config_hashes": int(runs["config_hash"].nunique()) if "config_hash" in runs else 0,
+        "n_meta": len(metas), "wall_seconds": sum(float(m.get("wall_seconds", 0) or 0) for m in metas.values()),
+        "command": _sweep_command(sweep_dir),
+        "run_index": index.reset_index(drop=True),
+    }
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in tree.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict) and v:
+            out.update(_flatten(v, key + "."))
+        else:
+            out[key] = v
+    return out
+
+
+def _config(runs: pd.DataFrame, metas: dict, baseline: str, ref: dict, levers: list[str]) -> dict:
+    """The config of one run (the baseline at the reference setting), flattened, and which settings take
+    more than one value across the runs."""
+    pick = at_setting(runs, ref)
+    pick = pick[pick["policy"] == baseline] if (pick["policy"] == baseline).any() else pick
+    run_id = str(pick.sort_values("seed")["run_id"].iloc[0])
+    meta = metas.get(run_id)
+    config_columns = [c for c in runs.columns if c.startswith(CONFIG_PREFIX)]
+    if meta and isinstance(meta.get("config"), dict):
+        flat = _flatten(meta["config"])
+        source = f"runs/{run_id}/meta.json"
+    else:
+        row = runs[runs["run_id"] == run_id].iloc[0]
+        flat = {c.removeprefix(CONFIG_PREFIX): row[c] for c in config_columns}
+        source = "cfg.* columns of runs.parquet"
+    varying = {}
+    for c in config_columns:
+        # a setting only some policies have is missing in the others' runs: it differs when its values do
+        values = runs[c].dropna().map(lambda v: v if isinstance(v, (str, int, float, bool)) else repr(v)).unique()
+        if len(values) > 1:
+            varying[c.removeprefix(CONFIG_PREFIX)] = sorted(map(str, values), key=natural_key)
+    scenario = {k: str(runs[k].iloc[0]) for k in ("office", "population", "labour_market") if k in runs}
+    return {"run_id": run_id, "source": source, "flat": flat, "varying": varying, "scenario": scenario,
+            "overrides": meta.get("overrides") if meta else None, "levers": levers}

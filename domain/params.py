@@ -1,0 +1,126 @@
+"""Parameters with provenance: the ``param()`` field, checking, merging, flattening and hashing.
+
+Every parameter is a dataclass field created with :func:`param`, which records its unit, its
+provenance (a seed line such as ``SEED 001:736``, an evidence ID such as ``EVID A1``, or
+``ASSUMPTION``) and the range a user may set. The same metadata drives validation (a value outside
+its range is refused with a message naming the field, the value and what is allowed), the
+parameter table (``docs/parameters.md``) and Hydra's schema.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import field
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A user error in the configuration: names the field, the value and what is allowed."""
+
+
+def param(default, unit: str, source: str, lo=None, hi=None, choices=None, doc: str = ""):
+    """A config field with unit, provenance and allowed range recorded as metadata."""
+    meta = {"unit": unit, "source": source, "lo": lo, "hi": hi, "choices": choices, "doc": doc}
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda d=default: type(d)(d), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def iter_params(obj: Any, prefix: str = ""):
+    """Yield (dotted_name, value, field) for every leaf parameter of a config dataclass."""
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        name = f"{prefix}{f.name}"
+        if dataclasses.is_dataclass(value):
+            yield from iter_params(value, name + ".")
+        else:
+            yield name, value, f
+
+
+def check_leaf(name: str, value: Any, f: dataclasses.Field) -> None:
+    """Refuse a value of the wrong type or outside the field's declared range or choices."""
+    meta = f.metadata
+    lo, hi, choices = meta.get("lo"), meta.get("hi"), meta.get("choices")
+    if f.type in ("bool", bool) and not isinstance(value, bool):
+        raise ConfigError(f"{name} = {value!r}: must be true or false")
+    if f.type in ("int", int) and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{name} = {value!r}: must be a whole number")
+    if f.type in ("float", float) and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise ConfigError(f"{name} = {value!r}: must be a number")
+    if choices is not None and value not in choices:
+        raise ConfigError(f"{name} = {value!r}: allowed values are {', '.join(map(str, choices))}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value != value:  # NaN
+            raise ConfigError(f"{name} = {value!r}: must be a number")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            unit = meta.get("unit", "")
+            raise ConfigError(f"{name} = {value!r}: allowed range is {lo} to {hi} ({unit})")
+
+
+def check_choices(name: str, values, allowed) -> None:
+    """Refuse a list setting with an element outside ``allowed``."""
+    bad = [x for x in values if x not in allowed]
+    if bad:
+        raise ConfigError(f"{name} = {list(values)}: allowed values are {', '.join(map(str, allowed))}")
+
+
+def merge(base, data: dict | None, prefix: str = ""):
+    """Return a copy of config dataclass ``base`` with the (possibly partial) nested ``data`` applied.
+
+    Unknown keys are an error naming the key and the keys allowed at that level. A dataclass that
+    defines ``resolve_type(data)`` may change its type with the data (a policy's settings take the
+    class of the policy named in them); settings it shares with the new type are kept.
+    """
+    if hasattr(type(base), "resolve_type"):
+        target = type(base).resolve_type(data or {}, base, prefix)
+        if target is not type(base):
+            base = retyped(base, target)
+    known = {f.name for f in dataclasses.fields(base)}
+    changes = {}
+    for key, value in (data or {}).items():
+        if key not in known:
+            raise ConfigError(f"{prefix}{key}: unknown setting; allowed keys here are: {', '.join(sorted(known))}")
+        current = getattr(base, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{prefix}{key} = {value!r}: must be a group of settings")
+            changes[key] = merge(current, value, prefix=f"{prefix}{key}.")
+        else:
+            changes[key] = value
+    return dataclasses.replace(base, **changes)
+
+
+def retyped(obj, target: type):
+    """A ``target`` instance with its defaults, taking over ``obj``'s values of the fields both share."""
+    fresh = target()
+    shared = {f.name for f in dataclasses.fields(fresh)} & {f.name for f in dataclasses.fields(obj)}
+    changes = {}
+    for name in shared:
+        old, new = getattr(obj, name), getattr(fresh, name)
+        if dataclasses.is_dataclass(old) and dataclasses.is_dataclass(new):
+            changes[name] = retyped(old, type(new)) if type(old) is not type(new) else old
+        elif name != "name":
+            changes[name] = old
+    return dataclasses.replace(fresh, **changes)
+
+
+def to_dict(cfg) -> dict:
+    return dataclasses.asdict(cfg)
+
+
+def flat_params(cfg, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every leaf parameter as {dotted.name: value}; lists and dicts as JSON strings."""
+    out = {}
+    for name, value, _ in iter_params(cfg):
+        if name in skip:
+            continue
+        out[name] = json.dumps(value, sort_keys=True) if isinstance(value, (list, dict)) else value
+    return out
+
+
+def stable_hash(data: dict) -> str:
+    """A short hash of a nested dict of settings, independent of key order."""
+    blob = json.dumps(data, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]

@@ -1,0 +1,231 @@
+"""The run tables and their columns, and the catalogue of KPIs with unit and plain name.
+
+This is the contract between the simulation, which writes the tables, and the analysis, which
+reads them: column names are built here and nowhere else, and every KPI in the ``runs`` table is
+listed here with its unit (which decides how it is printed and drawn) and a plain name.
+
+Tables of a run (one parquet file each in the run folder, see ``domain.store``):
+
+* ``runs``        one row: run id, seed, labels, every KPI, every config value (``cfg.*``)
+* ``weekly``      one row per week: stocks by state, queue, hours and unmet hours by role and
+                  activity, mentor hours
+* ``events``      one row per event: week, candidate, from-state, to-state, cause
+* ``candidates``  one row per user: attributes at entry and outcome history
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.states import State
+from domain.terms import ACTIVITIES, MENTOR_ACTIVITIES, NEED_LEVELS, ROLES, Activity, Role
+
+TABLES = ("runs", "weekly", "events", "candidates")
+
+#: Simulation weeks at which the stock "employed at week N" is reported.
+CHECKPOINT_WEEKS = (26, 52, 104, 156)
+
+#: Weeks after programme start within which a first job counts ("employed within N weeks of start").
+WITHIN_START_WEEKS = (26, 52, 78)
+
+#: Weeks after hire at which a first job counts as retained.
+RETENTION_WEEKS = (26, 52)
+
+#: Columns that identify or place a run rather than describe its results.
+RUN_ID_COLUMNS = ("run_id", "config_hash", "seed", "policy", "office", "population", "labour_market",
+                  "git_commit", "mesa_version", "overrides", "variant")
+
+#: Prefix of the config columns in the runs table (``cfg.office.n_advisers``, ...).
+CONFIG_PREFIX = "cfg."
+
+
+# --- weekly table columns --------------------------------------------------------------------------
+
+def hours_column(role: Role | str, activity: Activity) -> str:
+    return f"hours_{Role(role)}_{activity.key}"
+
+
+def unmet_column(role: Role | str, activity: Activity) -> str:
+    return f"unmet_{Role(role)}_{activity.key}"
+
+
+def adviser_weeks_column(role: Role | str) -> str:
+    return f"adviser_weeks_{Role(role)}"
+
+
+def adviser_weeks_over_column(role: Role | str) -> str:
+    return f"adviser_weeks_over_{Role(role)}"
+
+
+MENTOR_HOURS_COLUMNS = tuple(f"mentor_hours_{a.name.lower()}" for a in MENTOR_ACTIVITIES)
+MENTOR_SUBSIDISED_COLUMN = "mentor_hours_subsidised"
+
+#: Office-level weekly indicators besides the stocks by state.
+WEEKLY_INDICATORS = ("js_queue", "mentors_active", "registry_size", "close_cases", "js_cases",
+                     "adviser_competence_mean")
+
+EVENT_COLUMNS = ("run_id", "week", "candidate_id", "from_state", "to_state", "cause")
+
+CANDIDATE_COLUMNS = ("run_id", "candidate_id", "need_level", "need_level_end", "age", "barriers", "hidden_need",
+                     "entry_week", "first_job_week", "final_state", "ever_close", "ever_js", "n_placements",
+                     "n_dropouts", "n_not_successful", "n_job_lost", "n_contacts", "n_refusals", "capability_end",
+                     "adviser_hours")
+
+
+# --- KPIs ------------------------------------------------------------------------------------------
+
+#: Units of KPIs: how a value is printed and drawn.
+SHARE, WEEKS, HOURS, NOK, COUNT, RATIO = "share", "weeks", "hours", "NOK", "count", "ratio"
+
+
+@dataclass(frozen=True)
+class KPI:
+    name: str
+    unit: str            # one of SHARE, WEEKS, HOURS, NOK, COUNT, RATIO
+    label: str           # plain name for charts and tables
+    derived: bool = False  # computed by the analysis from other KPIs, not stored in the runs table
+
+    @property
+    def is_share(self) -> bool:
+        return self.unit == SHARE
+
+
+_ROLE_NAMES = {Role.SAKSBEHANDLER: "saksbehandler", Role.HYBRID: "hybrid", Role.JOBBSPESIALIST: "job-specialist"}
+_ACTIVITY_NAMES = {
+    Activity.ADMIN: "administration",
+    Activity.CANDIDATE_MEETINGS: "meetings with the user",
+    Activity.EMPLOYER_CONTACT: "employer contact",
+    Activity.MENTOR_FOLLOWUP: "following up mentor and workplace",
+    Activity.NETWORK: "mentor network",
+    Activity.TRAVEL: "travel",
+}
+
+
+def _catalogue() -> tuple[KPI, ...]:
+    k: list[KPI] = []
+
+    def add(name: str, unit: str, label: str, derived: bool = False) -> None:
+        k.append(KPI(name, unit, label, derived))
+
+    add("n_candidates", COUNT, "Target-group users")
+    add("ever_employed_share", SHARE, "Ever employed")
+    add("n_ever_employed", COUNT, "Users ever employed")
+    for w in CHECKPOINT_WEEKS:
+        add(f"employed_share_w{w}", SHARE, f"Employed at week {w}")
+    add("median_weeks_to_first_job", WEEKS, "Median weeks to first job (Kaplan-Meier)")
+    add("median_weeks_to_first_job_if_employed", WEEKS, "Median weeks to first job, among those employed")
+    add("median_weeks_start_to_first_job", WEEKS, "Median weeks from programme start to first job")
+    for w in WITHIN_START_WEEKS:
+        add(f"employed_within_{w}w_of_start_share", SHARE, f"Employed within {w} weeks of programme start")
+    add("started_share", SHARE, "Started a workplace pathway")
+    for w in RETENTION_WEEKS:
+        add(f"retention_{w}", SHARE, f"First job held {w} weeks")
+    add("dropout_share", SHARE, "Dropped out of work training")
+    add("not_successful_share", SHARE, "Placement ended by the firm")
+    add("job_lost_share", SHARE, "Lost a job")
+    add("apprentice_share", SHARE, "Apprenticeship")
+    add("education_share", SHARE, "Education")
+    add("lockin_share", SHARE, "Permanent wage subsidy")
+    add("exited_share", SHARE, "Left NAV follow-up")
+    add("in_work_end_share", SHARE, "In work at the end")
+    add("placed_share", SHARE, "Ever placed at a workplace")
+    add("transferred_to_js_share", SHARE, "Referred to a job specialist")
+    add("js_wait_weeks_mean", WEEKS, "Weeks waiting for a job specialist")
+    for lvl in NEED_LEVELS:
+        add(f"n_{lvl}", COUNT, f"Users with {lvl} needs")
+        add(f"ever_employed_share_{lvl}", SHARE, f"Ever employed, {lvl} needs")
+        add(f"employed_share_end_{lvl}", SHARE, f"Employed at the end, {lvl} needs")
+        add(f"dropout_share_{lvl}", SHARE, f"Dropped out, {lvl} needs")
+        add(f"adviser_hours_per_candidate_{lvl}", HOURS, f"Adviser hours per user, {lvl} needs")
+    for tag, who in (("close", "close-follow-up users"), ("js", "job-specialist users")):
+        add(f"n_{tag}_cases", COUNT, f"Users in {'close follow-up' if tag == 'close' else 'job-specialist follow-up'}")
+        add(f"{tag}_employed_share", SHARE, f"Ever employed, {who}")
+        add(f"{tag}_apprentice_share", SHARE, f"Apprenticeship, {who}")
+        add(f"{tag}_education_share", SHARE, f"Education, {who}")
+        add(f"{tag}_dropout_share", SHARE, f"Dropped out, {who}")
+        add(f"{tag}_hours_per_case", HOURS, f"Adviser hours per case, {who}")
+    add("n_close_cases_1y", COUNT, "Close-follow-up users with a year to finish")
+    add("close_employed_share_1y", SHARE, "Ever employed, close-follow-up users with a year to finish")
+    add("close_apprentice_share_1y", SHARE, "Apprenticeship, close-follow-up users with a year to finish")
+    add("close_education_share_1y", SHARE, "Education, close-follow-up users with a year to finish")
+    add("close_episodes", COUNT, "Close-follow-up episodes")
+    add("close_episode_success_share", SHARE, "Close-follow-up episodes ending in work or education")
+    add("close_episode_dropout_share", SHARE, "Close-follow-up episodes ending in dropout")
+    for act in ACTIVITIES:
+        name = _ACTIVITY_NAMES[act]
+        add(f"hours_per_candidate_{act.key}", HOURS, f"Adviser hours per user: {name}")
+        add(f"hours_per_employment_{act.key}", HOURS, f"Adviser hours per user employed: {name}")
+        add(f"office_hours_{act.key}", HOURS, f"Office hours: {name}")
+        add(f"unmet_hours_{act.key}", HOURS, f"Unmet hours: {name}")
+    add("hours_per_candidate", HOURS, "Adviser hours per user")
+    add("hours_per_employment", HOURS, "Adviser hours per user employed")
+    add("office_hours_total", HOURS, "Office hours in all")
+    add("unmet_hours_total", HOURS, "Unmet hours in all")
+    add("adviser_weeks_over_budget_share", SHARE, "Adviser-weeks over the weekly hours")
+    for role in ROLES:
+        add(f"adviser_weeks_over_budget_share_{role}", SHARE,
+            f"{_ROLE_NAMES[role].capitalize()} adviser-weeks over the weekly hours")
+        add(f"adviser_hours_{role}", HOURS, f"Hours of {_ROLE_NAMES[role]} advisers")
+        add(f"adviser_pressure_{role}", RATIO, f"Workload of {_ROLE_NAMES[role]} advisers (demand / hours)")
+    add("adviser_weeks_js_like_share", SHARE, "Hybrid adviser-weeks with a job-specialist-like load")
+    add("hybrid_case_weeks_drifted_share", SHARE, "Close-case weeks drifted to ordinary follow-up")
+    add("reviews_postponed_share", SHARE, "Activity reviews postponed")
+    add("mentor_hours_support", HOURS, "Mentor hours of support")
+    add("mentor_hours_network", HOURS, "Mentor hours in network sessions")
+    add("mentor_hours_subsidised", HOURS, "Subsidised mentor hours")
+    add("mentor_hours_per_employment", HOURS, "Mentor hours per user employed")
+    add("mentors_total", COUNT, "Mentors")
+    add("mentor_registry_size", COUNT, "Mentors in the registry")
+    add("mentor_burnouts", COUNT, "Mentors who gave up")
+    add("network_sessions", COUNT, "Mentor network sessions")
+    add("mentor_subsidy_nok", NOK, "Mentor subsidy (NOK)")
+    add("wage_subsidy_nok", NOK, "Wage subsidy (NOK)")
+    add("subsidy_cost_per_employment", NOK, "Subsidy cost per user employed (NOK)")
+    add("employer_contacts", COUNT, "Employer contacts")
+    add("employer_refusals", COUNT, "Employer refusals")
+    add("refusal_rate", SHARE, "Share of employer contacts refused")
+    add("adviser_turnovers", COUNT, "Advisers replaced")
+    add("arrivals_above_caseload_cap", COUNT, "New users given to a full caseload")
+    add("firms_used", COUNT, "Firms that took a trainee")
+    # computed by the analysis from the KPIs above
+    add("caseholder_pressure", RATIO, "Case-holding advisers' workload (demand / hours)", derived=True)
+    add("apprentice_education_share", SHARE, "Apprenticeship or education", derived=True)
+    return tuple(k)
+
+
+KPIS: dict[str, KPI] = {kpi.name: kpi for kpi in _catalogue()}
+
+#: KPIs the simulation writes into the runs table, in column order.
+RUN_KPIS = tuple(name for name, kpi in KPIS.items() if not kpi.derived)
+
+#: The summary of a sweep (terminal, summary.csv and the report's summary table), in this order.
+SUMMARY_KPIS = (
+    "ever_employed_share", "employed_share_w26", "employed_share_w52", "employed_share_w104", "employed_share_w156",
+    "ever_employed_share_small", "ever_employed_share_medium", "ever_employed_share_large",
+    "dropout_share", "apprentice_share", "education_share", "lockin_share",
+    "median_weeks_to_first_job_if_employed", "retention_26", "retention_52",
+    "n_close_cases", "close_employed_share_1y", "n_js_cases", "js_employed_share",
+    "hours_per_candidate", "hours_per_employment", "adviser_weeks_over_budget_share", "caseholder_pressure",
+    "mentor_hours_per_employment", "subsidy_cost_per_employment",
+)
+#: The few KPIs shown per setting when a sweep has many settings.
+KEY_KPIS = ("ever_employed_share", "employed_share_w156", "dropout_share", "hours_per_candidate",
+            "adviser_weeks_over_budget_share")
+#: KPIs compared policy by policy against a baseline, paired by seed.
+DIFFERENCE_KPIS = (
+    "ever_employed_share", "employed_share_w52", "employed_share_w104", "employed_share_w156",
+    "dropout_share", "apprentice_share", "education_share", "retention_52",
+    "hours_per_candidate", "hours_per_employment", "caseholder_pressure", "subsidy_cost_per_employment",
+)
+
+
+def kpi(name: str) -> KPI:
+    """The catalogue entry of a KPI; a name not in the catalogue gets a plain entry (unit ``ratio``)."""
+    found = KPIS.get(name)
+    if found is not None:
+        return found
+    return KPI(name, RATIO, name.replace("_", " ").capitalize())
+
+
+def state_column(state: State) -> str:
+    return state.column

@@ -1,0 +1,124 @@
+"""The ``inclusim`` command.
+
+    inclusim                               the main job: compare the four policies on the default office
+    inclusim [key=value ...]               one run (Hydra overrides), tables in outputs/single/...
+    inclusim -m [key=a,b ...]              a sweep (Hydra multirun, all cores), collected at the end
+    inclusim -m +experiment=NAME           a ready sweep from conf/experiment/
+    inclusim collect SWEEP_DIR             (re)build the tidy tables and the summary of a sweep folder
+    inclusim report SWEEP_DIR              write the HTML report (figures, tables, readings) of a sweep
+    inclusim summary SWEEP_DIR             print the summary table of a collected sweep
+    inclusim progress SWEEP_DIR            runs done / total, elapsed, time left (e.g. on a cluster)
+    inclusim params [--out FILE]           write the parameter table (docs/parameters.md)
+    inclusim validate [--seeds N] [--out FILE]   the model against the seeds' and the evidence's figures
+
+User errors (unknown keys, wrong types, values out of range, missing folders, unknown options)
+print one line naming the field, the value and what is allowed, and exit with status 2, without a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from inclusim.errors import fail
+
+MAIN_JOB = ["-m", "+experiment=policy_compare"]
+SUBCOMMANDS = ("collect", "summary", "progress", "report", "params", "validate")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit status 2, no usage dump
+        fail(f"{self.prog}: {message}")
+
+
+def _subcommand_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="inclusim", add_help=True)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, text in (("collect", "rebuild the tidy tables and the summary of a sweep folder"),
+                       ("summary", "print the summary table of a collected sweep"),
+                       ("progress", "runs done / total, elapsed, time left"),
+                       ("report", "write the HTML report of a sweep (collects first if needed)")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("sweep_dir", type=Path)
+    params = commands.add_parser("params", help="write the parameter table")
+    params.add_argument("--out", type=Path, default=Path("docs/parameters.md"))
+    validate = commands.add_parser("validate", help="the model against the figures of the seeds and the evidence")
+    validate.add_argument("--seeds", type=int, default=10)
+    validate.add_argument("--out", type=Path, default=None)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        return subcommand(_subcommand_parser().parse_args(argv))
+    if not argv:
+        argv = list(MAIN_JOB)
+    os.environ.setdefault("HYDRA_FULL_ERROR", "0")
+    sys.argv = [sys.argv[0] if sys.argv else "inclusim"] + argv
+    _hydra_main()
+
+
+def _hydra_main() -> None:
+    import hydra
+
+    from inclusim.compose import CONF_DIR, register_configs
+    from inclusim.task import task
+
+    register_configs()
+    hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")(task)()
+
+
+def subcommand(args: argparse.Namespace) -> None:
+    if args.command == "params":
+        from inclusim.paramdoc import write_parameter_table
+
+        write_parameter_table(args.out)
+        print(f"wrote {args.out}")
+        return
+    if args.command == "validate":
+        from inclusim.validation import main as validate_main
+
+        validate_main(seeds=args.seeds, out=args.out)
+        return
+    sweep_dir = args.sweep_dir
+    if not sweep_dir.is_dir():
+        fail(f"sweep folder {sweep_dir} does not exist")
+    if args.command == "progress":
+        from inclusim.sweep import progress_line
+
+        print(progress_line(sweep_dir))
+    elif args.command == "collect":
+        _collect(sweep_dir)
+    elif args.command == "summary":
+        import pandas as pd
+
+        from analysis.summary import group_column, terminal_summary
+
+        runs_file = sweep_dir / "runs.parquet"
+        if not runs_file.exists():
+            fail(f"{runs_file} not found: run 'inclusim collect {sweep_dir}' first")
+        runs = pd.read_parquet(runs_file)
+        print(terminal_summary(runs, group_column(runs)).to_string())
+    elif args.command == "report":
+        from analysis.report import build_report
+
+        if not (sweep_dir / "runs.parquet").exists():
+            _collect(sweep_dir)
+        print(f"report: {build_report(sweep_dir).resolve()}")
+
+
+def _collect(sweep_dir: Path) -> None:
+    from inclusim.sweep import after_sweep
+
+    try:
+        after_sweep(sweep_dir, report=False)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+
+
+if __name__ == "__main__":
+    main()

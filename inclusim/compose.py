@@ -1,0 +1,52 @@
+"""Hydra composition: the config schema registered with Hydra, and composed configs as dataclasses.
+
+``register_configs`` stores the root schema (``base_config``) and, for each registered policy, its
+settings class as ``<policy>_schema`` in the ``policy`` group: a policy's YAML file starts with
+``defaults: [<policy>_schema, _self_]``, so Hydra knows every setting of that policy (unknown keys
+and wrong types are refused before a model is built).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from domain.config import Config, resolve, validate
+from domain.params import merge
+from scenarios.policies import registered_policies
+
+CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
+
+#: Keys of a composed Hydra config that are not model settings.
+NOT_SETTINGS = ("hydra", "experiment", "scenario")
+
+
+def register_configs() -> None:
+    """Register the schema with Hydra's ConfigStore."""
+    from hydra.core.config_store import ConfigStore
+
+    store = ConfigStore.instance()
+    store.store(name="base_config", node=Config)
+    for name, policy in registered_policies().items():
+        store.store(group="policy", name=f"{name}_schema", node=policy.settings_class)
+
+
+def to_config(composed) -> Config:
+    """Hydra DictConfig -> validated Config dataclass (ConfigError names field, value and what is allowed)."""
+    from omegaconf import OmegaConf
+
+    data = {}
+    for key in composed:
+        if key in NOT_SETTINGS:
+            continue
+        value = composed[key]
+        data[key] = OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else value
+    return validate(resolve(merge(Config(), data)))
+
+
+def compose_config(overrides: list[str]) -> Config:
+    """The Config that ``inclusim <overrides>`` would run (for presets and scenarios from Python)."""
+    from hydra import compose, initialize_config_dir
+
+    register_configs()
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        return to_config(compose(config_name="config", overrides=list(overrides)))

@@ -1,0 +1,112 @@
+"""The parameter table (docs/parameters.md), generated from the config schema and the registered policies."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from domain.config import Config
+from domain.modes import FollowupModeConfig, PolicyConfig
+from domain.params import iter_params
+from scenarios.policies import registered_policies
+
+HEADER = """# Parameters
+
+Generated from the config schema (`domain/config.py`, `domain/modes.py` and the policies' own
+settings in `scenarios/policies/`) by `inclusim params`; do not edit by hand (a test checks that
+this file matches the schema).
+
+Source column: `SEED file:line` is a value or bound stated in a seed report (`../shared/seeds/`);
+`SEED-QUAL` means the seeds give the direction or existence and the number is an assumption;
+`EVID` refers to `../shared/domain/evidence.md`; `ASSUMPTION` means nothing in the sources;
+"calibrated" marks values tuned so that the pilot setting lands in the seeds' reported range
+(see docs/calibration.md).
+"""
+
+
+def _value(value) -> str:
+    if isinstance(value, (list, dict)):
+        return "`" + json.dumps(value) + "`"
+    return f"`{value}`"
+
+
+def _allowed(meta) -> str:
+    if meta.get("choices"):
+        return ", ".join(map(str, meta["choices"]))
+    if meta.get("lo") is not None:
+        return f"{meta['lo']} to {meta['hi']}"
+    return ""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "/")
+
+
+def _table(rows, prefix: str = "") -> list[str]:
+    lines = ["| parameter | default | unit | allowed | source | meaning |", "|---|---|---|---|---|---|"]
+    for name, value, f in rows:
+        meta = f.metadata
+        lines.append(f"| `{prefix}{name}` | {_value(value)} | {meta.get('unit', '')} | {_allowed(meta)} | "
+                     f"{_cell(meta.get('source', ''))} | {_cell(meta.get('doc', ''))} |")
+    return lines
+
+
+def _ways_of_working() -> dict[str, FollowupModeConfig]:
+    """Every way of working a registered policy uses, with its default settings (first policy wins)."""
+    found: dict[str, FollowupModeConfig] = {}
+    for policy in sorted(registered_policies().values(), key=lambda p: p.name):
+        modes = policy.settings_class().modes
+        for f in dataclasses.fields(modes):
+            found.setdefault(f.name, getattr(modes, f.name))
+    order = ["saksbehandler", "hybrid", "jobbspesialist"]
+    return dict(sorted(found.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
+
+
+def parameter_table() -> str:
+    lines = [HEADER]
+    base = Config()
+    lines += ["\n## run\n"] + _table([(n, v, f) for n, v, f in iter_params(base) if "." not in n])
+    for section in dataclasses.fields(base):
+        value = getattr(base, section.name)
+        if not dataclasses.is_dataclass(value) or section.name == "policy":
+            continue
+        lines += [f"\n## {section.name}\n"] + _table(iter_params(value), prefix=f"{section.name}.")
+    common = {f.name for f in dataclasses.fields(PolicyConfig)}
+    lines += ["\n## policy: settings of every policy\n",
+              "`policy.name` picks the policy (`policy=NAME` on the command line picks its preset).\n"]
+    lines += _table([(n, v, f) for n, v, f in iter_params(PolicyConfig()) if not n.startswith("modes.")],
+                    prefix="policy.")
+    for name, policy in sorted(registered_policies().items()):
+        settings = policy.settings_class()
+        modes = [f.name for f in dataclasses.fields(settings.modes)]
+        own = [(f.name, getattr(settings, f.name), f) for f in dataclasses.fields(settings) if f.name not in common]
+        channels = [f"ordinary `{policy.ordinary_mode}`"]
+        if policy.close_mode:
+            channels.append(f"close follow-up `{policy.close_mode}`")
+        if policy.specialist_mode:
+            channels.append(f"job specialists `{policy.specialist_mode}`")
+        lines += [f"\n## policy: {name}\n",
+                  f"Ways of working: {', '.join(channels)} (settings under `policy.modes.<way>`: "
+                  f"{', '.join(modes)}).\n"]
+        if own:
+            lines += _table(own, prefix="policy.")
+    ways = _ways_of_working()
+    names = list(ways)
+    lines += ["\n## policy.modes: ways of working\n",
+              "What an adviser does with one case under each way of working; a policy's settings hold the ways "
+              "it uses (`policy.modes.hybrid.contact_hours=2`).\n",
+              "| parameter | " + " | ".join(names) + " | unit | allowed | source | meaning |",
+              "|---|" + "---|" * len(names) + "---|---|---|---|"]
+    for f in dataclasses.fields(FollowupModeConfig):
+        meta = f.metadata
+        values = " | ".join(_value(getattr(ways[n], f.name)) for n in names)
+        lines.append(f"| `{f.name}` | {values} | {meta.get('unit', '')} | {_allowed(meta)} | "
+                     f"{_cell(meta.get('source', ''))} | {_cell(meta.get('doc', ''))} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_parameter_table(path: Path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(parameter_table())

@@ -1,0 +1,112 @@
+"""Sweeps: the Hydra callback around a multirun, progress, and what happens at the end.
+
+Layout of a sweep folder (``output_root/name``)::
+
+    runs/<config_hash>/{runs,weekly,events,candidates}.parquet, meta.json, _COMPLETE
+    jobs/<n>/.hydra/...        Hydra's own record of each job
+    runs.parquet weekly.parquet events.parquet candidates.parquet   (after collect)
+    summary.csv, summary.parquet, report/                             (after collect)
+
+A run writes each file atomically and the ``_COMPLETE`` marker last (``domain.store``), so a killed
+sweep leaves only whole runs; running the same command again skips every complete run (same config
+hash) and runs the rest. Run folders are named by config hash, not job number, so the result of a
+run does not depend on where in the sweep it ran.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.collect import collect
+from analysis.summary import SUMMARY_HEADING, group_column, write_summary
+from domain.store import atomic_write_bytes, complete_run_dirs
+
+try:  # the callback base class is only needed when Hydra runs the sweep
+    from hydra.experimental.callback import Callback
+except ImportError:  # pragma: no cover
+    Callback = object
+
+PROGRESS_FILE = ".progress.json"
+
+
+def count_jobs(task_overrides: list[str], sweeper_params: dict) -> int:
+    """Number of jobs a basic-sweeper multirun will launch (params overridden by the command line)."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    merged: dict[str, str] = {str(k): str(v) for k, v in (sweeper_params or {}).items()}
+    for override in task_overrides:
+        key = override.split("=", 1)[0]
+        merged[key] = override.split("=", 1)[1] if "=" in override else ""
+    parsed = OverridesParser.create().parse_overrides([f"{k}={v}" for k, v in merged.items()])
+    batches = BasicSweeper.split_arguments(parsed, None)
+    return len(batches[0]) if batches else 1
+
+
+def write_progress_start(sweep_dir: Path, total: int) -> None:
+    state = {"total": total, "start": time.time(), "already_complete": len(complete_run_dirs(sweep_dir))}
+    atomic_write_bytes(Path(sweep_dir) / PROGRESS_FILE, json.dumps(state).encode())
+
+
+def progress_line(sweep_dir: Path) -> str:
+    """'runs done / total, elapsed, estimated time left' for a running sweep."""
+    path = Path(sweep_dir) / PROGRESS_FILE
+    done = len(complete_run_dirs(sweep_dir))
+    if not path.exists():
+        return f"[{done} runs done]"
+    state = json.loads(path.read_text())
+    total, start, before = state["total"], state["start"], state.get("already_complete", 0)
+    elapsed = time.time() - start
+    new = max(done - before, 0)
+    left = max(total - done, 0)
+    eta = elapsed / new * left if new else float("nan")
+    eta_text = clock(eta) if eta == eta else "?"
+    return f"[{min(done, total)}/{total} runs] elapsed {clock(elapsed)}, about {eta_text} left"
+
+
+def clock(seconds: float) -> str:
+    """Seconds as m:ss, or h:mm:ss from an hour."""
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def after_sweep(sweep_dir: Path, report: bool = True) -> None:
+    """Collect a finished sweep, print and save its summary, and write its HTML report."""
+    sweep_dir = Path(sweep_dir)
+    collect(sweep_dir)
+    runs = pd.read_parquet(sweep_dir / "runs.parquet", columns=["policy", "variant"])
+    table = write_summary(sweep_dir, by=group_column(runs))
+    print("\n" + SUMMARY_HEADING)
+    print(table.to_string())
+    print(f"\nresults: {sweep_dir}")
+    if report:
+        from analysis.report import build_report
+
+        path = build_report(sweep_dir)
+        print(f"report:  {path.resolve()}")
+
+
+class SweepCallback(Callback):
+    """Hydra callback: progress set-up before a multirun, collect + summary + report after it."""
+
+    def on_multirun_start(self, config, **kwargs) -> None:
+        hydra_cfg = config.hydra
+        sweep_dir = Path(hydra_cfg.sweep.dir)
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            total = count_jobs(list(hydra_cfg.overrides.task), dict(hydra_cfg.sweeper.get("params") or {}))
+        except Exception:  # noqa: BLE001 - progress is a convenience, never a reason to fail
+            total = 0
+        write_progress_start(sweep_dir, total)
+        done = len(complete_run_dirs(sweep_dir))
+        note = f" ({done} already complete, will be skipped)" if done else ""
+        print(f"inclusim: sweep '{config.name}' with {total} runs -> {sweep_dir}{note}", flush=True)
+
+    def on_multirun_end(self, config, **kwargs) -> None:
+        after_sweep(Path(config.hydra.sweep.dir), report=bool(config.get("report", True)))

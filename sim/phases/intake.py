@@ -1,0 +1,90 @@
+"""Phase 1, arrivals and intake.
+
+New target-group users arrive (Poisson) and join a random adviser's caseload, or the adviser with
+most room when that one is full. Calendar entries due this week fire: activity reviews, exits from
+NAV follow-up, returns after a rest, job losses of users employed without follow-up, jobs found
+without a pathway. At a review, the policy decides what it starts (nothing, a quick ordinary
+placement, a referral to a job specialist); a review the adviser had no casework time for is
+postponed [001:780]. Hybrid advisers with free slots select users for close follow-up, longest
+waiting first; job specialists with room take heavy cases at a workplace, then the queue.
+"""
+
+from __future__ import annotations
+
+from domain.states import State
+from domain.terms import ReviewAction
+from scenarios.world import draw_user
+from sim import office, pathway, placement, specialists
+from sim.calendar import Due
+
+
+def run(model, week: int) -> None:
+    _arrivals(model, week)
+    for cand, what in model.calendar.due(week):
+        if what is Due.REVIEW:
+            _review(model, cand)
+        elif what is Due.EXIT:
+            pathway.move(model, cand, State.EXITED, "left_nav_followup")
+        elif what is Due.RETURN:
+            pathway.move(model, cand, State.POOL, "cooldown_over")
+        elif what is Due.JOB_LOSS:
+            pathway.move(model, cand, State.JOB_LOST, "job_ended")
+        elif what is Due.OWN_JOB:
+            pathway.move(model, cand, State.EMPLOYED, "own_job_search")
+    _select_close_cases(model)
+    specialists.take_waiting_cases(model)
+
+
+def _arrivals(model, week: int) -> None:
+    rng = model.streams["arrivals"]
+    advisers = model.office.advisers
+    cap = model.cfg.office.caseload_cap
+    for _ in range(int(rng.poisson(model.cfg.population.inflow_per_week))):
+        adviser = advisers[int(rng.integers(len(advisers)))]
+        if adviser.caseload() >= cap:
+            # the office gives a new user to the adviser with most room; nobody can refuse users
+            adviser = min(advisers, key=lambda a: a.caseload())
+            if adviser.caseload() >= cap:
+                model.counters["arrivals_above_cap"] += 1
+        cand = draw_user(model, rng, serial=len(model.pathways.candidates), caseload_adviser=adviser,
+                         entry_week=week, population=model.cfg.population, sector_mix=model.sector_mix,
+                         streams=model.streams, rules=model.candidate_rules)
+        pathway.register(model, cand)
+
+
+def _review(model, cand) -> None:
+    """Activity review of a user in ordinary follow-up (aktivitetskrav).
+
+    The review is ordinary casework: an adviser who has not been getting through it postpones the
+    review ("20 stykker uten aktivitetsplan" [001:780]).
+    """
+    intensity = cand.caseload_adviser.ordinary_intensity
+    if cand.draw() >= intensity:
+        model.counters["reviews_postponed"] += 1
+        model.calendar.schedule(cand, model.week + model.cfg.office.review_postpone_weeks, Due.REVIEW)
+        return
+    model.counters["reviews_done"] += 1
+    action = model.policy.review(cand, model.office)
+    if action is ReviewAction.ORDINARY_PLACEMENT:
+        placement.start_ordinary_placement(model, cand)
+    elif action is ReviewAction.REFER_TO_SPECIALIST:
+        pathway.move(model, cand, State.TRANSFER_JS, "referred_to_job_specialist")
+    else:
+        # more time per user means more frequent reviews (up to ordinary_intensity_cap)
+        interval = model.cfg.policy.review_interval_weeks / max(1.0, intensity)
+        model.calendar.schedule(cand, model.week + max(1, round(interval)), Due.REVIEW)
+
+
+def _select_close_cases(model) -> None:
+    """Hybrid advisers fill free close-follow-up slots from their own pool, longest waiting first."""
+    if not model.policy.uses_close_followup:
+        return
+    mode = model.modes[model.policy.close_mode]
+    for adviser in model.office.advisers:
+        if adviser.free_slots() <= 0 or not adviser.pool:
+            continue
+        picks = [c for c in adviser.pool.values() if model.policy.eligible_for_close(adviser, c)]
+        picks.sort(key=lambda c: (c.state_since, c.unique_id))
+        for cand in picks[:adviser.free_slots()]:
+            office.assign(cand, adviser, mode, model.week, model.counters)
+            pathway.move(model, cand, State.SCREEN, "selected_for_close_followup")

@@ -1,0 +1,39 @@
+"""Phase 2, advisers plan the week.
+
+Each adviser lists the week's demand (casework for the caseload plus backlog, and the items of
+every case followed under its way of working) and divides the weekly hours (``agents.adviser``);
+granted hours and unmet demand go into the time ledger. A mentor network session is due every
+``mentor.network_interval_weeks`` weeks where a way of working has a network [001:448]. A close
+case whose moving average of granted hours falls below its way of working's ``drift_below_hours``
+has drifted toward ordinary follow-up this week [001:684].
+"""
+
+from __future__ import annotations
+
+from domain.states import State
+
+#: States in which a close case can drift (the adviser's own work with the case, not waiting).
+DRIFT_STATES = (State.MAPPING, State.SEARCH, State.TRAINING)
+
+
+def run(model, week: int) -> None:
+    interval = model.cfg.mentor.network_interval_weeks
+    model.network_week = interval > 0 and week % interval == 0 and model.has_mentor_network
+    active = model.pathways.active
+    for cand in active.values():
+        cand.close_hours_week = 0.0
+        cand.contact_this_week = False
+    session_hours = model.cfg.mentor.network_session_hours
+    for adviser in model.office.all_advisers:
+        adviser.cocreative_weeks = 0
+        model.ledger.book_adviser_week(week, adviser.plan_week(week, model.network_week, session_hours))
+    for cand in active.values():
+        threshold = cand.mode.cfg.drift_below_hours
+        if cand.close and threshold > 0 and cand.state in DRIFT_STATES:
+            cand.close_hours_avg = 0.75 * cand.close_hours_avg + 0.25 * cand.close_hours_week
+            cand.drifted = cand.close_hours_avg < threshold
+            if cand.drifted:
+                model.counters["hybrid_case_weeks_drifted"] += 1
+            model.counters["hybrid_case_weeks"] += 1
+        else:
+            cand.drifted = False

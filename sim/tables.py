@@ -1,0 +1,119 @@
+"""Run one configuration and turn the finished model into the run tables (``domain.schema``).
+
+:func:`run_model` builds and runs a model and returns a :class:`RunResult`: the four tables and the
+run's meta data (versions, git commit, config hash, wall time). Writing a run folder is
+``domain.store.write_run_folder``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from domain.config import LABEL_KEYS, Config, config_hash, resolve, validate
+from domain.params import flat_params, to_dict
+from domain.provenance import git_commit, versions
+from domain.schema import (CONFIG_PREFIX, MENTOR_HOURS_COLUMNS, MENTOR_SUBSIDISED_COLUMN, TABLES, adviser_weeks_column,
+                           adviser_weeks_over_column, hours_column, unmet_column)
+from domain.states import State
+from domain.store import write_run_folder
+from domain.terms import ACTIVITIES, ROLES
+from sim.kpis import compute_kpis
+from sim.model import InclusionModel
+
+
+@dataclass
+class RunResult:
+    runs: pd.DataFrame
+    weekly: pd.DataFrame
+    events: pd.DataFrame
+    candidates: pd.DataFrame
+    meta: dict
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in TABLES}
+
+    def write(self, out_dir: Path) -> Path:
+        """Write the run folder (each file atomically, the completion marker last)."""
+        return write_run_folder(self.tables(), self.meta, out_dir)
+
+
+def run_model(cfg: Config) -> RunResult:
+    """Build, run and tabulate one model. Deterministic for a given config (seed included)."""
+    cfg = validate(resolve(cfg))
+    started = time.perf_counter()
+    model = InclusionModel(cfg)
+    model.run()
+    wall = time.perf_counter() - started
+    return tabulate(model, wall)
+
+
+def tabulate(model: InclusionModel, wall_seconds: float = float("nan")) -> RunResult:
+    """The run tables of a finished model."""
+    cfg = model.cfg
+    chash = config_hash(cfg)
+    run_id = chash
+    labels = {"run_id": run_id, "config_hash": chash, "seed": cfg.seed, "policy": cfg.policy.name,
+              "office": cfg.office.name, "population": cfg.population.name, "labour_market": cfg.labour_market.name}
+    row = {**labels, **compute_kpis(model)}
+    row.update({f"{CONFIG_PREFIX}{k}": v for k, v in flat_params(cfg, skip=LABEL_KEYS).items()})
+    runs = pd.DataFrame([row])
+    meta = {
+        "run_id": run_id, "config_hash": chash, "seed": cfg.seed, "git_commit": git_commit(),
+        "versions": versions(), "wall_seconds": wall_seconds, "setup_seconds": model.setup_seconds,
+        "stepped_candidate_weeks": int(model.stepped_candidate_weeks),
+        "caseload_user_weeks": int(cfg.office.n_advisers * cfg.office.caseload_ordinary * cfg.horizon_weeks),
+        "events": len(model.events), "config": to_dict(cfg),
+    }
+    runs["git_commit"] = meta["git_commit"]
+    runs["mesa_version"] = meta["versions"]["mesa"]
+    return RunResult(runs=runs, weekly=_weekly(model, run_id), events=_events(model, run_id),
+                     candidates=_candidates(model, run_id), meta=meta)
+
+
+def _weekly(model: InclusionModel, run_id: str) -> pd.DataFrame:
+    weekly = pd.DataFrame(model.weekly_rows)
+    horizon = model.cfg.horizon_weeks
+    ledger = model.ledger
+    for r, role in enumerate(ROLES):
+        for activity in ACTIVITIES:
+            weekly[hours_column(role, activity)] = ledger.hours[1:horizon + 1, r, activity]
+            weekly[unmet_column(role, activity)] = ledger.unmet[1:horizon + 1, r, activity]
+        weekly[adviser_weeks_column(role)] = ledger.adviser_weeks[1:horizon + 1, r]
+        weekly[adviser_weeks_over_column(role)] = ledger.adviser_weeks_over[1:horizon + 1, r]
+    for i, column in enumerate(MENTOR_HOURS_COLUMNS):
+        weekly[column] = ledger.mentor_hours[1:horizon + 1, i]
+    weekly[MENTOR_SUBSIDISED_COLUMN] = ledger.mentor_subsidised_hours[1:horizon + 1]
+    weekly.insert(0, "run_id", run_id)
+    return weekly
+
+
+def _events(model: InclusionModel, run_id: str) -> pd.DataFrame:
+    names = [s.name for s in State]
+    rows = model.events.rows
+    return pd.DataFrame({
+        "run_id": pd.Series([run_id] * len(rows), dtype="string"),
+        "week": np.array([r.week for r in rows], dtype=np.int64),
+        "candidate_id": np.array([r.candidate for r in rows], dtype=np.int64),
+        "from_state": pd.Categorical.from_codes(np.array([r.from_state for r in rows], dtype=np.int64), categories=names),
+        "to_state": pd.Categorical.from_codes(np.array([r.to_state for r in rows], dtype=np.int64), categories=names),
+        "cause": pd.Series([r.cause for r in rows], dtype="string"),
+    })
+
+
+def _candidates(model: InclusionModel, run_id: str) -> pd.DataFrame:
+    candidates = pd.DataFrame([{
+        "run_id": run_id, "candidate_id": c.serial, "need_level": c.need_level0,
+        "need_level_end": c.need_level, "age": c.age, "barriers": c.barriers, "hidden_need": c.hidden_need,
+        "entry_week": c.entry_week, "first_job_week": c.first_job_week, "final_state": c.state.name,
+        "ever_close": c.ever_close, "ever_js": c.ever_js, "n_placements": c.n_placements,
+        "n_dropouts": c.n_dropouts, "n_not_successful": c.n_not_successful, "n_job_lost": c.n_job_lost,
+        "n_contacts": c.n_contacts, "n_refusals": c.n_refusals, "capability_end": round(c.capability, 6),
+        "adviser_hours": float(sum(c.hours)),
+    } for c in model.pathways.candidates])
+    candidates["first_job_week"] = candidates["first_job_week"].astype("Int64")
+    return candidates

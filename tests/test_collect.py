@@ -1,0 +1,125 @@
+"""Collecting a sweep's run folders into one table per kind, and the sweep's summary."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from analysis.collect import collect
+from analysis.summary import (SUMMARY_HEADING, group_column, settings_table, summary_table, terminal_summary,
+                              write_summary)
+from domain.schema import SUMMARY_KPIS, TABLES
+from domain.store import COMPLETE_MARKER
+
+
+#: The fabricated runs table of test_charts.py, loaded by path (no package needed).
+fake_runs = runpy.run_path(str(Path(__file__).with_name("test_charts.py")))["fake_runs"]
+
+
+def _run_folder(sweep: Path, name: str, runs: dict, complete: bool = True) -> None:
+    """A run folder with a one-row runs table and small weekly, events and candidates tables."""
+    folder = sweep / "runs" / name
+    folder.mkdir(parents=True)
+    tables = {"runs": pd.DataFrame([runs]),
+              "weekly": pd.DataFrame({"run_id": runs["run_id"], "week": [1, 2], "n_pool": [10, 9]}),
+              "events": pd.DataFrame({"run_id": runs["run_id"], "week": [1], "cause": ["x"]}),
+              "candidates": pd.DataFrame({"run_id": runs["run_id"], "candidate_id": [0, 1],   # nobody hired in a
+                                          "first_job_week": [None, None] if name == "a" else pd.array([3, None],
+                                                                                                      dtype="Int64")})}
+    for table, frame in tables.items():
+        frame.to_parquet(folder / f"{table}.parquet", index=False)
+    if complete:
+        (folder / COMPLETE_MARKER).write_text(name)
+
+
+@pytest.fixture
+def sweep(tmp_path):
+    """Three finished runs of two policies with different ``cfg.policy.*`` columns, and one unfinished."""
+    _run_folder(tmp_path, "b", {"run_id": "rb", "policy": "jobbspesialist", "seed": 1, "ever_employed_share": 0.3,
+                                "cfg.policy.name": "jobbspesialist", "cfg.policy.js_cap": 20.5})
+    _run_folder(tmp_path, "a", {"run_id": "ra", "policy": "hybrid", "seed": 1, "ever_employed_share": 0.4,
+                                "cfg.policy.name": "hybrid", "cfg.policy.max_age": 29})
+    _run_folder(tmp_path, "c", {"run_id": "rc", "policy": "hybrid", "seed": 2, "ever_employed_share": 0.5,
+                                "cfg.policy.name": "hybrid", "cfg.policy.max_age": 30})
+    _run_folder(tmp_path, "d", {"run_id": "rd", "policy": "hybrid", "seed": 3, "ever_employed_share": 0.9},
+                complete=False)
+    return tmp_path
+
+
+def test_collect_unites_the_columns_of_every_run(sweep):
+    paths = collect(sweep, quiet=True)
+    assert set(paths) == set(TABLES)
+    runs = pd.read_parquet(paths["runs"])
+    assert runs["run_id"].tolist() == ["ra", "rb", "rc"]            # by run folder; the unfinished run left out
+    assert list(runs.columns) == ["run_id", "policy", "seed", "ever_employed_share", "cfg.policy.name",
+                                  "cfg.policy.max_age", "cfg.policy.js_cap"]
+    assert runs["cfg.policy.max_age"].tolist()[::2] == [29, 30] and pd.isna(runs["cfg.policy.max_age"].iloc[1])
+    assert runs["cfg.policy.js_cap"].isna().tolist() == [True, False, True]
+    # a column all null in the first run and integer in another is integer
+    assert str(pq.read_schema(sweep / "runs" / "a" / "candidates.parquet").field("first_job_week").type) == "null"
+    candidates = pq.read_table(paths["candidates"])
+    assert str(candidates.schema.field("first_job_week").type) == "int64"
+    assert candidates["first_job_week"].to_pylist() == [None, None, 3, None, 3, None]
+    assert not list(sweep.glob(".*collecting"))
+
+
+def test_collect_twice_gives_the_same_tables(sweep):
+    first = {name: pd.read_parquet(path) for name, path in collect(sweep, quiet=True).items()}
+    for name, path in collect(sweep, quiet=True).items():
+        pd.testing.assert_frame_equal(pd.read_parquet(path), first[name])
+
+
+def test_collect_names_a_table_whose_runs_do_not_fit(sweep):
+    frame = pd.read_parquet(sweep / "runs" / "c" / "runs.parquet").assign(seed="two")
+    frame.to_parquet(sweep / "runs" / "c" / "runs.parquet", index=False)
+    with pytest.raises(ValueError, match="runs tables do not fit one schema"):
+        collect(sweep, quiet=True)
+
+
+def test_collect_without_finished_runs(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no complete runs"):
+        collect(tmp_path)
+
+
+# --- summary -------------------------------------------------------------------------------------
+
+def test_group_column_is_the_policy_unless_a_policy_has_several_settings():
+    runs = pd.DataFrame({"policy": ["a", "a", "b"], "variant": ["a", "a", "b"]})
+    assert group_column(runs) == "policy"
+    assert group_column(runs.assign(variant=["x=1", "x=2", "b"])) == "variant"
+    assert group_column(runs.drop(columns="variant")) == "policy"
+
+
+def test_summary_table_is_kpis_by_policy_with_derived_kpis():
+    runs = fake_runs(seeds=(1, 2, 3))
+    table = summary_table(runs)
+    assert list(table.columns) == ["saksbehandler", "hybrid", "brobygger"]
+    assert "caseholder_pressure" in table.index
+    assert list(table.index) == [k for k in SUMMARY_KPIS if k in table.index]
+    assert "employed_share_w156" not in table.index   # horizon 52: no value
+    assert table.loc["dropout_share", "hybrid"].count("(") == 1 and "-" in table.loc["dropout_share", "hybrid"]
+
+
+def test_many_settings_give_one_row_per_setting_in_natural_order():
+    runs = fake_runs(policies=("hybrid",), seeds=(1, 2), slots=(1, 2, 3, 4, 5, 6, 10))
+    runs["variant"] = [f"office.hybrid_slots={s}" for s in runs["cfg.office.hybrid_slots"]]
+    table = terminal_summary(runs)
+    assert list(table.index) == [f"office.hybrid_slots={n}" for n in (1, 2, 3, 4, 5, 6, 10)]
+    assert list(table.columns)[0] == "ever_employed_share"
+    pd.testing.assert_frame_equal(table, settings_table(runs, by="variant"))
+
+
+def test_write_summary_saves_the_numbers(tmp_path):
+    runs = fake_runs(seeds=(1, 2))
+    runs["variant"] = runs["policy"]
+    runs.to_parquet(tmp_path / "runs.parquet")
+    printed = write_summary(tmp_path)
+    saved = pd.read_csv(tmp_path / "summary.csv")
+    assert list(saved.columns) == ["policy", "kpi", "mean", "low", "high", "n"]
+    assert set(saved["kpi"]) == set(printed.index) and (saved["n"] == 2).all()
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "summary.parquet"), saved, check_dtype=False)
+    assert SUMMARY_HEADING.startswith("Summary: mean over replications (90 % bootstrap interval)")
