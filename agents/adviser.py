@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import mesa
 
-from agents.time_budget import LAST, REGULAR, Demand, allocate_by_tier, split_budget
+from agents.time_budget import LAST, REGULAR, Demand, Work, allocate_by_tier, split_budget
 from domain.states import State
 from domain.terms import ACTIVITIES, Activity, Role
 
@@ -39,7 +39,7 @@ class Adviser(mesa.Agent):
         super().__init__(model)
         self.role = Role(role)
         self.competence = competence
-        self.office = office              # OfficeConfig: hours, casework, leader support, load rules
+        self.settings = office            # OfficeConfig: hours, casework, leader support, load rules
         self.learning = learning          # LearningConfig
         self.hours_week = office.adviser_hours_week
         self.travel_hours = travel_hours  # per workplace visit
@@ -65,7 +65,7 @@ class Adviser(mesa.Agent):
 
     def free_slots(self) -> int:
         if self.is_specialist:
-            return self.office.js_caseload_cap - len(self.cases)
+            return self.settings.js_caseload_cap - len(self.cases)
         return self.close_slots - self.n_close
 
     def caseload(self) -> int:
@@ -74,12 +74,12 @@ class Adviser(mesa.Agent):
 
     def admin_demand(self) -> float:
         if self.is_specialist:
-            return len(self.cases) * self.office.admin_hours_per_js_case
-        return (self.other_users + len(self.on_caseload)) * self.office.admin_hours_per_case
+            return len(self.cases) * self.settings.admin_hours_per_js_case
+        return (self.other_users + len(self.on_caseload)) * self.settings.admin_hours_per_case
 
     # -- phase 2: plan the week ---------------------------------------------------------------
     def plan_week(self, week: int, network_week: bool, network_session_hours: float) -> AdviserWeek:
-        office = self.office
+        office = self.settings
         travel = self.travel_hours
         close_items: list[Demand] = []
         ordinary_items: list[Demand] = []
@@ -87,14 +87,14 @@ class Adviser(mesa.Agent):
             cand.grant.clear()
             mode = cand.mode
             if cand.state == State.TRAINING and week >= cand.next_contact_week and cand.contact_is_visit is None:
-                cand.contact_is_visit = cand.draw() < mode.cfg.visit_share
+                cand.contact_is_visit = cand.draw() < mode.settings.visit_share
             mode.add_demands(cand, week, travel, close_items if (mode.close or self.is_specialist) else ordinary_items)
         has_close = self.n_close > 0 or (self.is_specialist and self.cases)
         if has_close and not self.is_specialist and office.case_meeting_hours > 0:
-            close_items.append(Demand(None, "case_meeting", Activity.ADMIN, office.case_meeting_hours, REGULAR))
+            close_items.append(Demand(None, Work.CASE_MEETING, Activity.ADMIN, office.case_meeting_hours, REGULAR))
         if network_week and self.n_close > 0:
-            close_items.append(Demand(None, "network", Activity.NETWORK, network_session_hours, REGULAR))
-            close_items.append(Demand(None, "network", Activity.TRAVEL, travel, REGULAR))
+            close_items.append(Demand(None, Work.NETWORK, Activity.NETWORK, network_session_hours, REGULAR))
+            close_items.append(Demand(None, Work.NETWORK, Activity.TRAVEL, travel, REGULAR))
 
         new_admin = self.admin_demand()
         admin = new_admin + self.admin_backlog   # undone casework does not go away
@@ -103,7 +103,7 @@ class Adviser(mesa.Agent):
         floor = min(floor, office.admin_floor_cap_share * self.hours_week)
         admin_rest = admin - floor
         if admin_rest > 0:
-            ordinary_items.append(Demand(None, "admin", Activity.ADMIN, admin_rest, LAST))
+            ordinary_items.append(Demand(None, Work.ADMIN, Activity.ADMIN, admin_rest, LAST))
         close_demand = sum(item.hours for item in close_items)
         ordinary_demand = sum(item.hours for item in ordinary_items)
         split = split_budget(self.hours_week, floor, close_demand, ordinary_demand, office.leader_support)
@@ -120,7 +120,7 @@ class Adviser(mesa.Agent):
                                          (ordinary_items, granted_ordinary, False)):
             for item, hours in zip(items, granted):
                 booked[item.activity] += hours
-                if item.kind == "admin":
+                if item.kind == Work.ADMIN:
                     admin_granted += hours
                     continue
                 if item.hours > hours:
@@ -151,7 +151,7 @@ class Adviser(mesa.Agent):
             self.ordinary_intensity = memory * self.ordinary_intensity + (1.0 - memory) * min(
                 office.ordinary_intensity_cap, (admin_granted + spare) / norm)
         self.network_attended = network_week and self.n_close > 0 and any(
-            item.kind == "network" and hours > 0.5 * item.hours
+            item.kind == Work.NETWORK and hours > 0.5 * item.hours
             for item, hours in zip(close_items, granted_close, strict=True))
         return AdviserWeek(role=self.role, booked=booked, unmet=unmet, pressure=demand / self.hours_week,
                            over_budget=self.over_budget,
@@ -167,7 +167,7 @@ class Adviser(mesa.Agent):
         """
         if self.pressure <= 1.0:
             return 1.0
-        return (1.0 / self.pressure) ** self.office.squeeze_exponent
+        return (1.0 / self.pressure) ** self.settings.squeeze_exponent
 
     # -- phase 6: turnover ----------------------------------------------------------------------
     def replaced(self) -> None:

@@ -25,12 +25,13 @@ from dataclasses import dataclass
 
 import mesa
 
+from agents.time_budget import Work
 from domain.states import EMPLOYED_STATES, State
-from domain.terms import ACTIVITIES, NEED_LEVELS
+from domain.terms import ACTIVITIES, NEED_LEVELS, by_need_level
 
 
 @dataclass(frozen=True)
-class CandidateRules:
+class CandidateSettings:
     """The settings a candidate's own rules read, handed in at creation (shared by all candidates)."""
 
     pathway: object        # PathwayConfig
@@ -53,14 +54,14 @@ class TrainingWeek:
 class Candidate(mesa.Agent):
     def __init__(self, model, *, serial: int, draw, life, need_level: str, age: int, barriers: int,
                  mental_health: bool, hidden_need: bool, capability: float, interest: str, entry_week: int,
-                 caseload_adviser, registered_need: str, max_fte: float, rules: CandidateRules):
+                 caseload_adviser, registered_need: str, max_fte: float, settings: CandidateSettings):
         super().__init__(model)
         self.serial = serial
         #: next uniform(0,1) of this user's process stream (what the follow-up decides)
         self.draw = draw
         #: next uniform(0,1) of this user's life stream (the user's own events)
         self.life = life
-        self.rules = rules
+        self.settings = settings
         # attributes
         self.need_level = need_level
         self.need_level0 = need_level
@@ -81,10 +82,10 @@ class Candidate(mesa.Agent):
         self.state_since = entry_week
         self.mode = None                 # FollowupMode of the current pathway (None in ordinary follow-up)
         self.pathway_adviser = None      # the adviser following up the current pathway
-        self.close = False               # holds a close-follow-up place (hybrid slot or job specialist)
-        self.ever_close = False
+        self.close = False               # followed closely now: in a hybrid slot, or a job specialist's case
+        self.ever_close = False          # ever in a hybrid adviser's close-follow-up slot (the close_* KPIs)
         self.first_close_week: int | None = None
-        self.ever_js = False
+        self.ever_js = False             # ever a job specialist's case (the js_* KPIs)
         self.schedule_version = 0        # calendar entries made before the last state change are void
         self.grant: dict[str, float] = {}
         self.hours = [0.0] * len(ACTIVITIES)   # adviser hours booked to this user, by activity
@@ -135,7 +136,7 @@ class Candidate(mesa.Agent):
         self.contact_is_visit = None
         self.next_eval_week = 0
         self.last_eval_week = -1
-        self.security = self.rules.pathway.security0
+        self.security = self.settings.pathway.security0
         self.post_start = -1
         self.mentor_kept = False
         self.contact_this_week = False
@@ -167,7 +168,7 @@ class Candidate(mesa.Agent):
     def hidden_need_shows(self) -> bool:
         """This week's chance that a hidden need shows at the workplace [001:1034]."""
         return (self.hidden_need and not self.hidden_revealed
-                and self.life() < 1.0 / self.rules.population.hidden_need_reveal_weeks)
+                and self.life() < 1.0 / self.settings.population.hidden_need_reveal_weeks)
 
     def reveal_hidden_need(self) -> None:
         """A hidden need shows: the case gets heavier and a problem starts (R9)."""
@@ -176,11 +177,11 @@ class Candidate(mesa.Agent):
         if i < len(NEED_LEVELS) - 1:
             self.need_level = NEED_LEVELS[i + 1]
         self.registered_need = self.need_level
-        if self.mentor is not None and self.mode is not None and self.mode.cfg.subsidy_adjustable:
+        if self.mentor is not None and self.mode is not None and self.mode.settings.subsidy_adjustable:
             # an adjustable subsidy is raised when the mentor reports it is too little [001:1004]
             self.mentor.subsidised_hours = max(self.mentor.subsidised_hours,
                                                self.mentor.hours_needed(self.need_level, True))
-        self.capability = max(0.0, self.capability - self.rules.population.hidden_need_capability_loss)
+        self.capability = max(0.0, self.capability - self.settings.population.hidden_need_capability_loss)
         if self.state == State.TRAINING and not self.crisis:
             self.problem_weeks = max(self.problem_weeks, 1)
 
@@ -191,9 +192,9 @@ class Candidate(mesa.Agent):
         ``mode`` is the way of working the week started with (a case handed to a job specialist
         this week is worked the new way from next week).
         """
-        pathway = self.rules.pathway
-        mentor_rules = self.rules.mentor
-        settings = mode.cfg
+        pathway = self.settings.pathway
+        mentor_rules = self.settings.mentor
+        settings = mode.settings
         result = TrainingWeek()
         # adviser contact this week (delivered in phases 2-3)
         contact = self.contact_this_week
@@ -213,8 +214,8 @@ class Candidate(mesa.Agent):
         # problems and crises
         if self.crisis:
             resolved_p = pathway.p_crisis_resolve_unaided
-            if "crisis" in self.grant:
-                resolved_p += (pathway.p_crisis_resolve - resolved_p) * self.grant["crisis"]
+            if Work.CRISIS in self.grant:
+                resolved_p += (pathway.p_crisis_resolve - resolved_p) * self.grant[Work.CRISIS]
             if self.draw() < resolved_p:
                 self.crisis = False
                 self.crisis_known_week = None
@@ -222,8 +223,8 @@ class Candidate(mesa.Agent):
             if self.problem_weeks > 0:
                 handled = False
                 if proactive:
-                    w = self.rules.learning.detect_competence_weight
-                    p_detect = (self.rules.learning.p_detect_proactive
+                    w = self.settings.learning.detect_competence_weight
+                    p_detect = (self.settings.learning.p_detect_proactive
                                 * (1.0 - w + w * self.pathway_adviser.competence) * quality)
                     handled = self.draw() < p_detect
                 if not handled and self.mentor is not None:
@@ -271,7 +272,7 @@ class Candidate(mesa.Agent):
             self.mentor.learn(co_created=contact and settings.co_creation and not self.drifted)
         # the firm's patience [001:1549]
         strained = self.crisis or self.problem_weeks > 1 or (
-            self.mentor is not None and self.mentor.strain > self.rules.labour_market.firm_strain_mentor_level)
+            self.mentor is not None and self.mentor.strain > self.settings.labour_market.firm_strain_mentor_level)
         self.strain_weeks = self.strain_weeks + 1 if strained else max(0, self.strain_weeks - 1)
         return result
 
@@ -284,10 +285,9 @@ class Candidate(mesa.Agent):
 
     # -- hazards ------------------------------------------------------------------------------
     def dropout_hazard(self) -> float:
-        pathway = self.rules.pathway
-        h = {"small": pathway.h0_drop_small, "medium": pathway.h0_drop_medium,
-             "large": pathway.h0_drop_large}[self.need_level]
-        onsite = self.mode.cfg.onsite_support if self.contact_this_week else 0.0
+        pathway = self.settings.pathway
+        h = by_need_level(pathway, "h0_drop", self.need_level)
+        onsite = self.mode.settings.onsite_support if self.contact_this_week else 0.0
         if self.mentor is None and onsite <= 0.0:
             h *= pathway.m_no_mentor
         if self.crisis:
@@ -300,7 +300,7 @@ class Candidate(mesa.Agent):
 
     def dropout_cause(self) -> str:
         """The largest single reason in this week's dropout hazard (for the event log)."""
-        pathway = self.rules.pathway
+        pathway = self.settings.pathway
         factors = {
             "crisis": pathway.c_crisis if self.crisis else 0.0,
             "small_problem": pathway.c_problem if (self.problem_weeks > 0 and not self.crisis) else 0.0,
@@ -311,8 +311,16 @@ class Candidate(mesa.Agent):
         cause, weight = max(factors.items(), key=lambda kv: kv[1])
         return f"dropout_{cause}" if weight > 0 else "dropout"
 
+    def own_job_hazard(self, ordinary_intensity: float) -> float:
+        """Weekly chance of finding a job in ordinary follow-up, without a workplace pathway.
+
+        Scales with capability squared and with how much ordinary follow-up the adviser gives
+        (EVID C2-C4: smaller caseloads, more meetings, faster re-employment).
+        """
+        return self.settings.population.own_job_hazard * (self.capability / 0.5) ** 2 * ordinary_intensity
+
     def job_loss_hazard(self, followed_up: bool) -> float:
-        pathway = self.rules.pathway
+        pathway = self.settings.pathway
         h = pathway.post_hire_hazard
         if self.need_level == "large":
             h *= pathway.post_hire_need_mult_large

@@ -19,9 +19,9 @@ import mesa
 class Employer(mesa.Agent):
     def __init__(self, model, *, sector: str, small: bool, willingness: float, inclusion_competence: float,
                  job_prospect: float, exploitative: bool, informs_colleagues: bool, capacity: int,
-                 hire_threshold: float, market, learning):
+                 hire_threshold: float, settings, learning):
         super().__init__(model)
-        self.market = market        # LabourMarketConfig
+        self.settings = settings    # LabourMarketConfig
         self.learning = learning    # LearningConfig
         self.sector = sector
         self.small = small
@@ -45,21 +45,21 @@ class Employer(mesa.Agent):
 
     def acceptance_probability(self, *, subsidy_offered: bool, known: bool, adviser_competence: float,
                                interest_match: bool) -> float:
-        p = self.market.p_accept_training * (self.willingness / 0.5)
+        p = self.settings.p_accept_training * (self.willingness / 0.5)
         if not subsidy_offered:
-            p /= self.market.subsidy_acceptance_mult
+            p /= self.settings.subsidy_acceptance_mult
         if known:
-            p *= self.market.known_firm_mult
+            p *= self.settings.known_firm_mult
         p *= 1.0 + self.learning.confidence_acceptance_weight * (adviser_competence - 0.5)
         if not interest_match:
-            p *= self.market.no_interest_acceptance_mult  # the seeker "shows interest" [004:19-23]
+            p *= self.settings.no_interest_acceptance_mult  # the seeker "shows interest" [004:19-23]
         return min(max(p, 0.0), 0.95)
 
     # -- hiring -------------------------------------------------------------------------------
     def hire_threshold(self, wage_subsidy: bool) -> float:
-        t = self.hire_threshold_base + (self.market.small_firm_threshold_add if self.small else 0.0)
+        t = self.hire_threshold_base + (self.settings.small_firm_threshold_add if self.small else 0.0)
         if wage_subsidy:
-            t -= self.market.wage_subsidy_threshold_relief
+            t -= self.settings.wage_subsidy_threshold_relief
         return t
 
     def opening_probability(self, weeks: int) -> float:
@@ -70,7 +70,7 @@ class Employer(mesa.Agent):
         return 1.0 - (1.0 - weekly) ** weeks
 
     def conflict_probability(self) -> float:
-        base = self.market.p_conflict_week_info if self.informs_colleagues else self.market.p_conflict_week_no_info
+        base = self.settings.p_conflict_week_info if self.informs_colleagues else self.settings.p_conflict_week_no_info
         return base * (1.0 - 0.5 * self.inclusion_competence)
 
     # -- learning -----------------------------------------------------------------------------
@@ -79,12 +79,12 @@ class Employer(mesa.Agent):
         alpha = self.learning.alpha_firm_per_inclusion
         if success:
             self.n_success += 1
-            self.willingness = min(1.0, self.willingness + self.market.success_boost)
+            self.willingness = min(1.0, self.willingness + self.settings.success_boost)
             self.inclusion_competence += alpha * (1.0 - self.inclusion_competence)
         else:
             self.n_failure += 1
-            self.willingness = max(0.0, self.willingness - self.market.post_failure_penalty)
+            self.willingness = max(0.0, self.willingness - self.settings.post_failure_penalty)
             self.inclusion_competence += 0.5 * alpha * (1.0 - self.inclusion_competence)
         # routines such as telling colleagues at each arrival develop with competence [001:1887]
-        if not self.informs_colleagues and self.inclusion_competence > self.market.routine_info_competence:
+        if not self.informs_colleagues and self.inclusion_competence > self.settings.routine_info_competence:
             self.informs_colleagues = True

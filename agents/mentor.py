@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import mesa
 
+from domain.terms import by_need_level
+
 
 class Mentor(mesa.Agent):
-    def __init__(self, model, *, employer, is_leader: bool, competence: float, authority: float, rules,
+    def __init__(self, model, *, employer, is_leader: bool, competence: float, authority: float, settings,
                  kappa_mentor: float):
         super().__init__(model)
-        self.rules = rules                # MentorConfig
+        self.settings = settings          # MentorConfig
         self.kappa_mentor = kappa_mentor  # share of needed hours a fully competent mentor saves
         self.employer = employer
         self.is_leader = is_leader
@@ -36,27 +38,25 @@ class Mentor(mesa.Agent):
         self.candidates_mentored = 0
 
     def hours_needed(self, need_level: str, hidden_revealed: bool) -> float:
-        rules = self.rules
-        base = {"small": rules.hours_needed_small, "medium": rules.hours_needed_medium,
-                "large": rules.hours_needed_large}[need_level]
+        base = by_need_level(self.settings, "hours_needed", need_level)
         if hidden_revealed:
-            base *= rules.hidden_need_hours_mult
+            base *= self.settings.hidden_need_hours_mult
         return base * (1.0 - self.kappa_mentor * self.competence)
 
     def support(self, needed: float) -> tuple[float, float, float]:
         """Hours delivered this week, unpaid hours among them, and the support effect (0-1)."""
         if needed <= 0:
             return 0.0, 0.0, 1.0
-        available = self.subsidised_hours + self.rules.goodwill_hours
+        available = self.subsidised_hours + self.settings.goodwill_hours
         delivered = min(needed, available)
         unpaid = max(0.0, delivered - self.subsidised_hours)
-        w = self.rules.competence_effect_weight
+        w = self.settings.competence_effect_weight
         effect = (delivered / needed) * (1.0 - w + w * self.competence) * self.authority
         return delivered, unpaid, min(1.0, effect)
 
     def update_strain(self, hard: float, adviser_support: float) -> None:
         """``adviser_support``: 0 without adviser contact this week, else the contact's quality (0-1)."""
-        rules = self.rules
+        rules = self.settings
         if hard > 0:
             relief = rules.strain_relief_adviser * adviser_support
             self.strain = min(1.0, self.strain + rules.strain_gain * hard * (1.0 - relief))
@@ -70,13 +70,13 @@ class Mentor(mesa.Agent):
         self.available_from_week = week + pause_weeks
 
     def burned_out(self) -> bool:
-        return self.strain > self.rules.burnout_threshold
+        return self.strain > self.settings.burnout_threshold
 
     def learn(self, co_created: bool) -> None:
-        a = self.rules.alpha_practice * (1.0 if co_created else 0.3)
+        a = self.settings.alpha_practice * (1.0 if co_created else 0.3)
         self.competence += a * (1.0 - self.competence)
 
     def attend_network(self) -> None:
         self.sessions_attended += 1
-        self.competence += self.rules.network_competence_gain * (1.0 - self.competence)
-        self.strain = max(0.0, self.strain - self.rules.network_strain_relief)
+        self.competence += self.settings.network_competence_gain * (1.0 - self.competence)
+        self.strain = max(0.0, self.strain - self.settings.network_strain_relief)

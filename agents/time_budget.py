@@ -12,6 +12,7 @@ casework and employer search; a tier that does not fit is shared in proportion.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from domain.terms import Activity
 
@@ -21,12 +22,29 @@ REGULAR = 2       # contacts with candidate and mentor, mapping, case meetings, 
 LAST = 3          # remaining casework and employer search share the last tier
 
 
+class Work(StrEnum):
+    """What a demand item is for; a case's grant fractions are kept by these."""
+
+    SCREEN = "screen"              # the case meeting about a selected user
+    MAPPING = "mapping"            # mapping talks
+    SEARCH = "search"              # employer contacts
+    INTERVIEW = "interview"        # visiting a firm with the candidate
+    STARTUP = "startup"            # the start-up meeting at the workplace
+    CONTACT = "contact"            # a contact with candidate and mentor in work training
+    CRISIS = "crisis"              # crisis work
+    EVALUATION = "evaluation"      # the evaluation meeting
+    POST = "post"                  # post-hire follow-up
+    CASE_MEETING = "case_meeting"  # the adviser's weekly case meeting
+    NETWORK = "network"            # a mentor network session
+    ADMIN = "admin"                # casework above the floor
+
+
 @dataclass(slots=True)
 class Demand:
     """Hours one piece of work asks for this week."""
 
     candidate: object | None   # the case it is for; None for the adviser's own work (casework, meetings)
-    kind: str                  # what it is: screen, mapping, search, interview, startup, contact, crisis, ...
+    kind: Work                 # what it is for
     activity: Activity         # where its hours are booked in the ledger
     hours: float
     tier: int

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from domain.schema import CHECKPOINT_WEEKS
+from domain.schema import CHECKPOINT_WEEKS, adviser_hours_kpi, adviser_pressure_kpi, employed_share_kpi
 from domain.terms import ROLES
 
 
@@ -21,12 +21,12 @@ def caseholder_pressure(runs: pd.DataFrame) -> pd.Series:
     """Per run, the workload of the advisers who hold the ordinary caseloads: demand / weekly hours,
     averaged over adviser-weeks (``adviser_pressure_<role>``), for whichever case-holding role (not a
     job specialist) booked more hours in the run. Above 1 they are over their hours on average."""
-    roles = [r.value for r in ROLES if not r.is_specialist and f"adviser_pressure_{r}" in runs]
+    roles = [r.value for r in ROLES if not r.is_specialist and adviser_pressure_kpi(r) in runs]
     if not roles:
         return pd.Series(math.nan, index=runs.index, name="caseholder_pressure")
-    hours = pd.DataFrame({r: runs.get(f"adviser_hours_{r}", pd.Series(0.0, index=runs.index)).fillna(0)
+    hours = pd.DataFrame({r: runs.get(adviser_hours_kpi(r), pd.Series(0.0, index=runs.index)).fillna(0)
                           for r in roles})
-    pressure = pd.DataFrame({r: runs[f"adviser_pressure_{r}"] for r in roles})
+    pressure = pd.DataFrame({r: runs[adviser_pressure_kpi(r)] for r in roles})
     pressure_ok = pressure.where(pressure.notna(), -np.inf)
     # the role with more booked hours; if none booked any, the one with a pressure figure
     choice = hours.where(pressure.notna(), -1).idxmax(axis=1)
@@ -60,14 +60,9 @@ def kpis_present(runs: pd.DataFrame, kpis) -> list[str]:
     return [k for k in kpis if k in runs and runs[k].notna().any()]
 
 
-def checkpoint_kpi(week: int) -> str:
-    """The KPI 'employed at simulation week ``week``'."""
-    return f"employed_share_w{week}"
-
-
 def last_checkpoint_kpi(runs: pd.DataFrame) -> str | None:
     """``employed_share_wN`` for the largest checkpoint N with data (156 when the horizon is three years)."""
-    present = kpis_present(runs, [checkpoint_kpi(w) for w in sorted(CHECKPOINT_WEEKS, reverse=True)])
+    present = kpis_present(runs, [employed_share_kpi(w) for w in sorted(CHECKPOINT_WEEKS, reverse=True)])
     return present[0] if present else None
 
 
@@ -75,7 +70,7 @@ def headline_outcomes(runs: pd.DataFrame) -> list[str]:
     """The headline outcomes present in ``runs``: employed at week 52 and at the last checkpoint
     the horizon reaches (156 in the main job), ever employed, dropout, apprenticeship, education."""
     last = last_checkpoint_kpi(runs)
-    first = checkpoint_kpi(52)
+    first = employed_share_kpi(52)
     kpis = [first] + ([last] if last and last != first else [])
     kpis += ["ever_employed_share", "dropout_share", "apprentice_share", "education_share"]
     return kpis_present(runs, kpis)

@@ -1,46 +1,20 @@
 """Plain names for what the charts and the report show, keyed by the domain's terms.
 
-KPI names and units come from ``domain.schema``; what is here is presentation only: the order in
-which policies are shown, the plain names of activities, adviser roles, groups of states and the
-levers a sweep varies.
+KPI names and units come from ``domain.schema``, plain names of activities, roles and groups of
+states from ``domain.terms`` and ``domain.states``; what is here is presentation only: the order in
+which policies are shown, the baseline policy, and the plain names of the levers a sweep varies.
 """
 
 from __future__ import annotations
 
 from domain.schema import CONFIG_PREFIX
-from domain.terms import Activity, Role
+from domain.terms import ROLE_NAMES
 
 #: Policies in the order users know them; a policy not listed here sorts after these, by name.
 POLICY_ORDER = ("saksbehandler", "hybrid", "jobbspesialist", "brobygger")
 
-ACTIVITY_NAMES = {
-    Activity.ADMIN: "Administration",
-    Activity.CANDIDATE_MEETINGS: "Meetings with the user",
-    Activity.EMPLOYER_CONTACT: "Employer contact",
-    Activity.MENTOR_FOLLOWUP: "Following up mentor and workplace",
-    Activity.NETWORK: "Mentor network",
-    Activity.TRAVEL: "Travel",
-}
-
-#: The advisers holding each role, in the plural.
-ROLE_NAMES = {
-    Role.SAKSBEHANDLER: "ordinary advisers",
-    Role.HYBRID: "hybrid advisers",
-    Role.JOBBSPESIALIST: "job specialists",
-}
-
-#: Plain names of the groups of ``domain.states.STATE_GROUPS``.
-STATE_GROUP_NAMES = {
-    "in_job": "In a job",
-    "apprentice_or_education": "Apprenticeship or education",
-    "work_training": "Work training",
-    "close_before_training": "Close follow-up before work training",
-    "waiting_for_specialist": "Waiting for a job specialist",
-    "ordinary_followup": "Ordinary follow-up",
-    "setback": "Setback: dropped out, placement ended, job lost",
-    "lockin": "Permanent wage subsidy (lock-in)",
-    "exited": "Left NAV follow-up",
-}
+#: The policy others are compared with, paired by seed, when a sweep has it: today's ordinary case work.
+DEFAULT_BASELINE = "saksbehandler"
 
 #: Plain names of the levers a sweep usually varies.
 LEVER_LABELS = {

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.labels import order_policies
-from domain.schema import CONFIG_PREFIX
+from analysis.labels import DEFAULT_BASELINE, order_policies
+from domain.schema import CONFIG_PREFIX, NOT_LEVERS
 
 LEVEL = 0.90
 N_RESAMPLES = 2000
@@ -81,10 +81,9 @@ def paired_difference(runs: pd.DataFrame, kpi: str, policy: str, baseline: str, 
 # --- tables over several KPIs and policies, and the sweep's design -------------------------------
 
 #: Config columns that are bookkeeping, never a lever: the replication seed and the policy itself.
-NOT_LEVERS = tuple(f"{CONFIG_PREFIX}{name}" for name in ("seed", "name", "output_root", "policy.name"))
 
 
-def paired_differences(runs: pd.DataFrame, kpis: list[str], baseline: str = "saksbehandler",
+def paired_differences(runs: pd.DataFrame, kpis: list[str], baseline: str = DEFAULT_BASELINE,
                        by: str = "policy", pair_on: str = "seed", level: float = LEVEL,
                        within: list[str] | None = None) -> pd.DataFrame:
     """Every policy against ``baseline``, for each KPI: one ``paired_difference`` row per pair.

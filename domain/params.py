@@ -93,16 +93,25 @@ def merge(base, data: dict | None, prefix: str = ""):
 
 
 def retyped(obj, target: type):
-    """A ``target`` instance with its defaults, taking over ``obj``'s values of the fields both share."""
-    fresh = target()
-    shared = {f.name for f in dataclasses.fields(fresh)} & {f.name for f in dataclasses.fields(obj)}
+    """A ``target`` instance with its defaults, taking over the settings ``obj`` changed from its own defaults.
+
+    Only the fields both types have are taken over, and only where ``obj`` differs from a fresh
+    ``type(obj)()``: switching from one policy to another keeps what the user set, not the first
+    policy's defaults.
+    """
+    return _take_over(target(), obj, type(obj)())
+
+
+def _take_over(fresh, obj, defaults):
     changes = {}
-    for name in shared:
-        old, new = getattr(obj, name), getattr(fresh, name)
+    for f in dataclasses.fields(fresh):
+        if f.name == "name" or not hasattr(obj, f.name):
+            continue
+        old, new, default = getattr(obj, f.name), getattr(fresh, f.name), getattr(defaults, f.name)
         if dataclasses.is_dataclass(old) and dataclasses.is_dataclass(new):
-            changes[name] = retyped(old, type(new)) if type(old) is not type(new) else old
-        elif name != "name":
-            changes[name] = old
+            changes[f.name] = _take_over(new, old, default)
+        elif old != default:
+            changes[f.name] = old
     return dataclasses.replace(fresh, **changes)
 
 

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.states import State
-from domain.terms import ACTIVITIES, MENTOR_ACTIVITIES, NEED_LEVELS, ROLES, Activity, Role
+from domain.terms import ACTIVITIES, ACTIVITY_NAMES, MENTOR_ACTIVITIES, NEED_LEVELS, ROLE_NAMES, ROLES, Activity, Role
 
 TABLES = ("runs", "weekly", "events", "candidates")
 
@@ -31,12 +30,17 @@ WITHIN_START_WEEKS = (26, 52, 78)
 #: Weeks after hire at which a first job counts as retained.
 RETENTION_WEEKS = (26, 52)
 
-#: Columns that identify or place a run rather than describe its results.
-RUN_ID_COLUMNS = ("run_id", "config_hash", "seed", "policy", "office", "population", "labour_market",
-                  "git_commit", "mesa_version", "overrides", "variant")
-
 #: Prefix of the config columns in the runs table (``cfg.office.n_advisers``, ...).
 CONFIG_PREFIX = "cfg."
+
+
+def config_column(setting: str) -> str:
+    """The runs-table column of a setting: ``config_column("office.n_advisers")`` is ``cfg.office.n_advisers``."""
+    return f"{CONFIG_PREFIX}{setting}"
+
+
+#: Config columns that are bookkeeping, never a lever a sweep varies on purpose.
+NOT_LEVERS = (config_column("seed"), config_column("policy.name"))
 
 
 # --- weekly table columns --------------------------------------------------------------------------
@@ -90,15 +94,35 @@ class KPI:
         return self.unit == SHARE
 
 
-_ROLE_NAMES = {Role.SAKSBEHANDLER: "saksbehandler", Role.HYBRID: "hybrid", Role.JOBBSPESIALIST: "job-specialist"}
-_ACTIVITY_NAMES = {
-    Activity.ADMIN: "administration",
-    Activity.CANDIDATE_MEETINGS: "meetings with the user",
-    Activity.EMPLOYER_CONTACT: "employer contact",
-    Activity.MENTOR_FOLLOWUP: "following up mentor and workplace",
-    Activity.NETWORK: "mentor network",
-    Activity.TRAVEL: "travel",
-}
+#: Groups of users reported on their own: (tag in KPI names, candidate attribute, plain name).
+SUBGROUPS = (("close", "ever_close", "close-follow-up users"), ("js", "ever_js", "job-specialist users"))
+
+
+# --- KPI names that are built from a term -------------------------------------------------------------
+
+def employed_share_kpi(week: int) -> str:
+    """Share employed at simulation week ``week`` (a stock)."""
+    return f"employed_share_w{week}"
+
+
+def adviser_pressure_kpi(role: Role | str) -> str:
+    return f"adviser_pressure_{Role(role)}"
+
+
+def adviser_hours_kpi(role: Role | str) -> str:
+    return f"adviser_hours_{Role(role)}"
+
+
+def over_budget_kpi(role: Role | str) -> str:
+    return f"adviser_weeks_over_budget_share_{Role(role)}"
+
+
+def hours_per_candidate_kpi(activity: Activity) -> str:
+    return f"hours_per_candidate_{activity.key}"
+
+
+def hours_per_employment_kpi(activity: Activity) -> str:
+    return f"hours_per_employment_{activity.key}"
 
 
 def _catalogue() -> tuple[KPI, ...]:
@@ -111,7 +135,7 @@ def _catalogue() -> tuple[KPI, ...]:
     add("ever_employed_share", SHARE, "Ever employed")
     add("n_ever_employed", COUNT, "Users ever employed")
     for w in CHECKPOINT_WEEKS:
-        add(f"employed_share_w{w}", SHARE, f"Employed at week {w}")
+        add(employed_share_kpi(w), SHARE, f"Employed at week {w}")
     add("median_weeks_to_first_job", WEEKS, "Median weeks to first job (Kaplan-Meier)")
     add("median_weeks_to_first_job_if_employed", WEEKS, "Median weeks to first job, among those employed")
     add("median_weeks_start_to_first_job", WEEKS, "Median weeks from programme start to first job")
@@ -137,8 +161,8 @@ def _catalogue() -> tuple[KPI, ...]:
         add(f"employed_share_end_{lvl}", SHARE, f"Employed at the end, {lvl} needs")
         add(f"dropout_share_{lvl}", SHARE, f"Dropped out, {lvl} needs")
         add(f"adviser_hours_per_candidate_{lvl}", HOURS, f"Adviser hours per user, {lvl} needs")
-    for tag, who in (("close", "close-follow-up users"), ("js", "job-specialist users")):
-        add(f"n_{tag}_cases", COUNT, f"Users in {'close follow-up' if tag == 'close' else 'job-specialist follow-up'}")
+    for tag, _attribute, who in SUBGROUPS:
+        add(f"n_{tag}_cases", COUNT, f"Number of {who}")
         add(f"{tag}_employed_share", SHARE, f"Ever employed, {who}")
         add(f"{tag}_apprentice_share", SHARE, f"Apprenticeship, {who}")
         add(f"{tag}_education_share", SHARE, f"Education, {who}")
@@ -152,9 +176,9 @@ def _catalogue() -> tuple[KPI, ...]:
     add("close_episode_success_share", SHARE, "Close-follow-up episodes ending in work or education")
     add("close_episode_dropout_share", SHARE, "Close-follow-up episodes ending in dropout")
     for act in ACTIVITIES:
-        name = _ACTIVITY_NAMES[act]
-        add(f"hours_per_candidate_{act.key}", HOURS, f"Adviser hours per user: {name}")
-        add(f"hours_per_employment_{act.key}", HOURS, f"Adviser hours per user employed: {name}")
+        name = ACTIVITY_NAMES[act].lower()
+        add(hours_per_candidate_kpi(act), HOURS, f"Adviser hours per user: {name}")
+        add(hours_per_employment_kpi(act), HOURS, f"Adviser hours per user employed: {name}")
         add(f"office_hours_{act.key}", HOURS, f"Office hours: {name}")
         add(f"unmet_hours_{act.key}", HOURS, f"Unmet hours: {name}")
     add("hours_per_candidate", HOURS, "Adviser hours per user")
@@ -163,10 +187,9 @@ def _catalogue() -> tuple[KPI, ...]:
     add("unmet_hours_total", HOURS, "Unmet hours in all")
     add("adviser_weeks_over_budget_share", SHARE, "Adviser-weeks over the weekly hours")
     for role in ROLES:
-        add(f"adviser_weeks_over_budget_share_{role}", SHARE,
-            f"{_ROLE_NAMES[role].capitalize()} adviser-weeks over the weekly hours")
-        add(f"adviser_hours_{role}", HOURS, f"Hours of {_ROLE_NAMES[role]} advisers")
-        add(f"adviser_pressure_{role}", RATIO, f"Workload of {_ROLE_NAMES[role]} advisers (demand / hours)")
+        add(over_budget_kpi(role), SHARE, f"Weeks over the weekly hours, {ROLE_NAMES[role]}")
+        add(adviser_hours_kpi(role), HOURS, f"Hours of {ROLE_NAMES[role]}")
+        add(adviser_pressure_kpi(role), RATIO, f"Workload of {ROLE_NAMES[role]} (demand / hours)")
     add("adviser_weeks_js_like_share", SHARE, "Hybrid adviser-weeks with a job-specialist-like load")
     add("hybrid_case_weeks_drifted_share", SHARE, "Close-case weeks drifted to ordinary follow-up")
     add("reviews_postponed_share", SHARE, "Activity reviews postponed")
@@ -226,6 +249,3 @@ def kpi(name: str) -> KPI:
         return found
     return KPI(name, RATIO, name.replace("_", " ").capitalize())
 
-
-def state_column(state: State) -> str:
-    return state.column

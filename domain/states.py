@@ -75,6 +75,19 @@ STATE_GROUPS: tuple[tuple[str, tuple[State, ...]], ...] = (
     ("exited", (State.EXITED,)),
 )
 
+#: Plain names of the groups of :data:`STATE_GROUPS`.
+STATE_GROUP_NAMES = {
+    "in_job": "In a job",
+    "apprentice_or_education": "Apprenticeship or education",
+    "work_training": "Work training",
+    "close_before_training": "Close follow-up before work training",
+    "waiting_for_specialist": "Waiting for a job specialist",
+    "ordinary_followup": "Ordinary follow-up",
+    "setback": "Setback: dropped out, placement ended, job lost",
+    "lockin": "Permanent wage subsidy (lock-in)",
+    "exited": "Left NAV follow-up",
+}
+
 ALLOWED: dict[State, frozenset[State]] = {
     State.POOL: frozenset({State.SCREEN,         # T1 adviser selects for close follow-up
                            State.SEARCH,         # ordinary placement under activity requirement [001:834]

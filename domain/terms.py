@@ -11,6 +11,13 @@ from enum import Enum, IntEnum, StrEnum
 #: A user's support need, lowest first [001:694].
 NEED_LEVELS = ("small", "medium", "large")
 
+
+
+def by_need_level(settings, stem: str, level: str):
+    """The setting ``<stem>_<level>`` of ``settings`` (e.g. ``hours_needed_large``)."""
+    return getattr(settings, f"{stem}_{level}")
+
+
 #: Sectors of firms and of users' interests [001:409], [001:416].
 SECTORS = (
     "kindergarten",
@@ -53,6 +60,13 @@ class Role(StrEnum):
 #: Roles in ledger order.
 ROLES = tuple(Role)
 
+#: The advisers holding each role, in the plural (plain names for tables and charts).
+ROLE_NAMES = {
+    Role.SAKSBEHANDLER: "ordinary advisers",
+    Role.HYBRID: "hybrid advisers",
+    Role.JOBBSPESIALIST: "job specialists",
+}
+
 
 class Activity(IntEnum):
     """What an adviser's hour is booked to in the time ledger."""
@@ -71,6 +85,16 @@ class Activity(IntEnum):
 
 #: Activities in ledger order.
 ACTIVITIES = tuple(Activity)
+
+#: Plain names of the activities.
+ACTIVITY_NAMES = {
+    Activity.ADMIN: "Administration",
+    Activity.CANDIDATE_MEETINGS: "Meetings with the user",
+    Activity.EMPLOYER_CONTACT: "Employer contact",
+    Activity.MENTOR_FOLLOWUP: "Following up mentor and workplace",
+    Activity.NETWORK: "Mentor network",
+    Activity.TRAVEL: "Travel",
+}
 
 
 class MentorActivity(IntEnum):

@@ -6,6 +6,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+from analysis.labels import order_policies
 from domain.config import Config
 from domain.modes import FollowupModeConfig, PolicyConfig
 from domain.params import iter_params
@@ -52,15 +53,20 @@ def _table(rows, prefix: str = "") -> list[str]:
     return lines
 
 
+def _policies():
+    """The registered policies in display order."""
+    registry = registered_policies()
+    return [registry[name] for name in order_policies(registry)]
+
+
 def _ways_of_working() -> dict[str, FollowupModeConfig]:
-    """Every way of working a registered policy uses, with its default settings (first policy wins)."""
+    """Every way of working a registered policy uses, with its default settings, in order of first use."""
     found: dict[str, FollowupModeConfig] = {}
-    for policy in sorted(registered_policies().values(), key=lambda p: p.name):
+    for policy in _policies():
         modes = policy.settings_class().modes
         for f in dataclasses.fields(modes):
             found.setdefault(f.name, getattr(modes, f.name))
-    order = ["saksbehandler", "hybrid", "jobbspesialist"]
-    return dict(sorted(found.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
+    return found
 
 
 def parameter_table() -> str:
@@ -77,7 +83,8 @@ def parameter_table() -> str:
               "`policy.name` picks the policy (`policy=NAME` on the command line picks its preset).\n"]
     lines += _table([(n, v, f) for n, v, f in iter_params(PolicyConfig()) if not n.startswith("modes.")],
                     prefix="policy.")
-    for name, policy in sorted(registered_policies().items()):
+    for policy in _policies():
+        name = policy.name
         settings = policy.settings_class()
         modes = [f.name for f in dataclasses.fields(settings.modes)]
         own = [(f.name, getattr(settings, f.name), f) for f in dataclasses.fields(settings) if f.name not in common]

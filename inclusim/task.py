@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from domain.config import config_hash
+from analysis.formatting import format_value
+from analysis.kpis import last_checkpoint_kpi
+from domain.config import LABEL_KEYS, config_hash
 from domain.params import ConfigError
+from domain.schema import HOURS, SHARE, kpi
 from domain.store import is_complete
 from inclusim.compose import to_config
 from inclusim.errors import fail
@@ -47,22 +50,25 @@ def task(composed) -> None:
 def is_label_override(override: str) -> bool:
     """Overrides that name or place a run but do not change the model (kept out of result tables)."""
     key = override.lstrip("+~").split("=", 1)[0]
-    return key in ("name", "output_root", "experiment", "report") or key.startswith("hydra.") or key.startswith("hydra/")
+    return key in LABEL_KEYS or key == "experiment" or key.startswith(("hydra.", "hydra/"))
+
+
+#: What a single run prints: its headline KPIs (one run has no interval).
+SINGLE_RUN_KPIS = ("ever_employed_share", "ever_employed_share_medium", "ever_employed_share_large", "dropout_share",
+                   "apprentice_share", "education_share", "hours_per_candidate", "adviser_weeks_over_budget_share")
 
 
 def print_single(result, out: Path) -> None:
-    r = result.runs.iloc[0]
-    lines = [
-        f"inclusim: one run, policy={r['policy']}, seed={r['seed']}, {int(r['n_candidates'])} target-group users, "
-        f"{result.meta['wall_seconds']:.2f} s",
-        f"  ever employed            {100 * r['ever_employed_share']:.1f} %  "
-        f"(medium need {100 * r['ever_employed_share_medium']:.1f} %, large {100 * r['ever_employed_share_large']:.1f} %)",
-        f"  employed at week 156     {100 * r['employed_share_w156']:.1f} %",
-        f"  dropout                  {100 * r['dropout_share']:.1f} %",
-        f"  apprenticeship / educ.   {100 * r['apprentice_share']:.1f} % / {100 * r['education_share']:.1f} %",
-        f"  adviser hours/candidate  {r['hours_per_candidate']:.1f} h",
-        f"  adviser-weeks over budget {100 * r['adviser_weeks_over_budget_share']:.1f} %",
-        "  (one run has no interval: sweep seeds with -m seed=range(1,21) for uncertainty)",
-        f"  tables: {out}",
-    ]
+    runs = result.runs
+    row = runs.iloc[0]
+    last = last_checkpoint_kpi(runs)
+    shown = [k for k in (SINGLE_RUN_KPIS[:1] + ((last,) if last else ()) + SINGLE_RUN_KPIS[1:])]
+    width = max(len(kpi(k).label) for k in shown)
+    lines = [f"inclusim: one run, policy={row['policy']}, seed={row['seed']}, {int(row['n_candidates'])} target-group "
+             f"users, {result.meta['wall_seconds']:.2f} s"]
+    for name in shown:
+        entry = kpi(name)
+        unit = " %" if entry.unit == SHARE else (" h" if entry.unit == HOURS else "")
+        lines.append(f"  {entry.label:<{width}}  {format_value(float(row[name]), entry.unit)}{unit}")
+    lines += ["  (one run has no interval: sweep seeds with -m seed=range(1,21) for uncertainty)", f"  tables: {out}"]
     print("\n".join(lines))

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from agents.adviser import Adviser
-from agents.candidate import Candidate, CandidateRules
+from agents.candidate import Candidate, CandidateSettings
 from agents.employer import Employer
 from domain.rng import LIFE, PROCESS, Streams, Uniforms
-from domain.terms import NEED_LEVELS, SECTORS, Role
+from domain.terms import NEED_LEVELS, SECTORS, Role, by_need_level
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def build_labour_market(model, cfg, rng: np.random.Generator, sector_mix: Sector
             informs_colleagues=bool(rng.random() < market.share_info_colleagues),
             capacity=market.capacity_small if small else market.capacity_large,
             hire_threshold=float(np.clip(rng.normal(market.hire_threshold, market.hire_threshold_sd), 0.05, 0.95)),
-            market=market,
+            settings=market,
             learning=cfg.learning,
         ))
     return firms
@@ -121,13 +121,13 @@ def _cumulative(probs) -> list[float]:
     return out
 
 
-def candidate_rules(cfg) -> CandidateRules:
-    return CandidateRules(pathway=cfg.pathway, population=cfg.population, mentor=cfg.mentor,
+def candidate_settings(cfg) -> CandidateSettings:
+    return CandidateSettings(pathway=cfg.pathway, population=cfg.population, mentor=cfg.mentor,
                           learning=cfg.learning, labour_market=cfg.labour_market)
 
 
 def draw_user(model, rng: np.random.Generator, *, serial: int, caseload_adviser: Adviser, entry_week: int,
-              population, sector_mix: SectorMix, streams: Streams, rules: CandidateRules) -> Candidate:
+              population, sector_mix: SectorMix, streams: Streams, settings: CandidateSettings) -> Candidate:
     """One target-group user with need level, age, barriers, hidden needs, capability and interest.
 
     Uses one block of 11 uniforms and one normal per user from ``rng`` (same count whatever the
@@ -142,25 +142,24 @@ def draw_user(model, rng: np.random.Generator, *, serial: int, caseload_adviser:
     p_barrier = min(1.0, pop.barrier_prevalence * mult)
     barriers = [x < p_barrier for x in u[1:6]]   # language, social, mental health, work-life, daily rhythm
     age = 18 + int(u[7] * 12) if u[6] < pop.share_under_30 else 30 + int(u[7] * 26)
-    cap0 = {"small": pop.capability0_small, "medium": pop.capability0_medium, "large": pop.capability0_large}[need]
-    capability = min(0.95, max(0.02, cap0 + pop.capability_sd * z))
+    capability = min(0.95, max(0.02, by_need_level(pop, "capability0", need) + pop.capability_sd * z))
     hidden = u[8] < pop.p_hidden_need
     interest = str(sector_mix.sectors[_pick(u[9], _cumulative(sector_mix.shares))])
     # NAV's registered need category can be off by one level (misclassification, brief 8.2 Q3)
     level = NEED_LEVELS.index(need)
     if u[10] >= pop.p_need_registered_correctly:
         down = (u[10] - pop.p_need_registered_correctly) < 0.5 * (1.0 - pop.p_need_registered_correctly)
-        level = max(0, level - 1) if down else min(2, level + 1)
+        level = max(0, level - 1) if down else min(len(NEED_LEVELS) - 1, level + 1)
     max_fte = {"small": 1.0, "medium": 0.5 * (1.0 + pop.max_fte_large), "large": pop.max_fte_large}[need]
     return Candidate(model, serial=serial, draw=Uniforms(streams.candidate(serial, PROCESS)),
                      life=Uniforms(streams.candidate(serial, LIFE)), need_level=need, age=age,
                      barriers=sum(barriers), mental_health=barriers[2], hidden_need=hidden, capability=capability,
                      interest=interest, entry_week=entry_week, caseload_adviser=caseload_adviser,
-                     registered_need=NEED_LEVELS[level], max_fte=max_fte, rules=rules)
+                     registered_need=NEED_LEVELS[level], max_fte=max_fte, settings=settings)
 
 
 def build_population(model, cfg, rng: np.random.Generator, advisers: list[Adviser], sector_mix: SectorMix,
-                     streams: Streams, rules: CandidateRules) -> list[Candidate]:
+                     streams: Streams, settings: CandidateSettings) -> list[Candidate]:
     """The target-group users on the ordinary advisers' caseloads at week 0 (serial numbers 0, 1, ...).
 
     The office serves ``n_advisers x caseload_ordinary`` users, a share ``target_share`` of them in
@@ -175,5 +174,5 @@ def build_population(model, cfg, rng: np.random.Generator, advisers: list[Advise
     for i, adviser in enumerate(advisers):
         adviser.other_users = base + (1 if i < extra else 0)
     return [draw_user(model, rng, serial=i, caseload_adviser=advisers[i % len(advisers)], entry_week=0,
-                      population=cfg.population, sector_mix=sector_mix, streams=streams, rules=rules)
+                      population=cfg.population, sector_mix=sector_mix, streams=streams, settings=settings)
             for i in range(n_target)]

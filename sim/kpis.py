@@ -24,9 +24,12 @@ import math
 import numpy as np
 from scipy import stats
 
-from domain.schema import CHECKPOINT_WEEKS, RETENTION_WEEKS, WITHIN_START_WEEKS
+from domain.schema import (CHECKPOINT_WEEKS, RETENTION_WEEKS, SUBGROUPS, WITHIN_START_WEEKS, adviser_hours_kpi,
+                           adviser_pressure_kpi, employed_share_kpi, hours_per_candidate_kpi, hours_per_employment_kpi,
+                           over_budget_kpi)
 from domain.states import State
 from domain.terms import ACTIVITIES, NEED_LEVELS, ROLES, MentorActivity, Role
+from sim.tally import Tally, close_episode_outcome
 
 
 def km_median(durations: np.ndarray, observed: np.ndarray) -> float:
@@ -59,7 +62,7 @@ def compute_kpis(model) -> dict:
     kpis["ever_employed_share"] = _share(ever)
     kpis["n_ever_employed"] = int(sum(ever))
     for w in CHECKPOINT_WEEKS:
-        kpis[f"employed_share_w{w}"] = (_share(c.employed_at(w) for c in cands if c.entry_week <= w)
+        kpis[employed_share_kpi(w)] = (_share(c.employed_at(w) for c in cands if c.entry_week <= w)
                                      if w <= horizon else math.nan)
     dur = np.array([(c.first_job_week if c.first_job_week is not None else horizon) - c.entry_week for c in cands],
                    float)
@@ -100,7 +103,7 @@ def compute_kpis(model) -> dict:
         kpis[f"employed_share_end_{level}"] = _share(c.employed_at(horizon) for c in group)
         kpis[f"dropout_share_{level}"] = _share(c.n_dropouts > 0 for c in group)
         kpis[f"adviser_hours_per_candidate_{level}"] = _share(sum(c.hours) for c in group)
-    for tag, attr in (("close", "ever_close"), ("js", "ever_js")):
+    for tag, attr, _name in SUBGROUPS:
         group = [c for c in cands if getattr(c, attr)]
         kpis[f"n_{tag}_cases"] = len(group)
         kpis[f"{tag}_employed_share"] = _share(c.first_job_week is not None for c in group)
@@ -116,10 +119,10 @@ def compute_kpis(model) -> dict:
     kpis["close_apprentice_share_1y"] = _share(c.state == State.APPRENTICE for c in early)
     kpis["close_education_share_1y"] = _share(c.state == State.EDUCATION for c in early)
 
-    episodes = counters["close_episodes"]
+    episodes = counters[Tally.CLOSE_EPISODES]
     kpis["close_episodes"] = int(episodes)
-    kpis["close_episode_success_share"] = _ratio(counters["close_episodes_success"], episodes)
-    kpis["close_episode_dropout_share"] = _ratio(counters["close_episode_dropout"], episodes)
+    kpis["close_episode_success_share"] = _ratio(counters[Tally.CLOSE_EPISODES_SUCCESS], episodes)
+    kpis["close_episode_dropout_share"] = _ratio(counters[close_episode_outcome(State.DROPOUT)], episodes)
 
     # adviser time
     ledger = model.ledger
@@ -128,8 +131,8 @@ def compute_kpis(model) -> dict:
     cand_hours = np.array([c.hours for c in cands], dtype=float).sum(axis=0) if cands else np.zeros(len(ACTIVITIES))
     n_employed = kpis["n_ever_employed"]
     for activity in ACTIVITIES:
-        kpis[f"hours_per_candidate_{activity.key}"] = _ratio(cand_hours[activity], n)
-        kpis[f"hours_per_employment_{activity.key}"] = _ratio(cand_hours[activity], n_employed)
+        kpis[hours_per_candidate_kpi(activity)] = _ratio(cand_hours[activity], n)
+        kpis[hours_per_employment_kpi(activity)] = _ratio(cand_hours[activity], n_employed)
         kpis[f"office_hours_{activity.key}"] = float(hours[:, :, activity].sum())
         kpis[f"unmet_hours_{activity.key}"] = float(unmet[:, :, activity].sum())
     kpis["hours_per_candidate"] = _ratio(cand_hours.sum(), n)
@@ -140,13 +143,13 @@ def compute_kpis(model) -> dict:
     over = ledger.adviser_weeks_over[1:horizon + 1]
     kpis["adviser_weeks_over_budget_share"] = _ratio(over.sum(), weeks.sum())
     for r, role in enumerate(ROLES):
-        kpis[f"adviser_weeks_over_budget_share_{role}"] = _ratio(over[:, r].sum(), weeks[:, r].sum())
-        kpis[f"adviser_hours_{role}"] = float(hours[:, r, :].sum())
-        kpis[f"adviser_pressure_{role}"] = _ratio(ledger.pressure_sum[1:horizon + 1, r].sum(), weeks[:, r].sum())
+        kpis[over_budget_kpi(role)] = _ratio(over[:, r].sum(), weeks[:, r].sum())
+        kpis[adviser_hours_kpi(role)] = float(hours[:, r, :].sum())
+        kpis[adviser_pressure_kpi(role)] = _ratio(ledger.pressure_sum[1:horizon + 1, r].sum(), weeks[:, r].sum())
     kpis["adviser_weeks_js_like_share"] = _ratio(ledger.adviser_weeks_js_like[1:horizon + 1].sum(),
                                               weeks[:, ROLES.index(Role.HYBRID)].sum())
-    kpis["hybrid_case_weeks_drifted_share"] = _ratio(counters["hybrid_case_weeks_drifted"], counters["hybrid_case_weeks"])
-    done, postponed = counters["reviews_done"], counters["reviews_postponed"]
+    kpis["hybrid_case_weeks_drifted_share"] = _ratio(counters[Tally.CLOSE_CASE_WEEKS_DRIFTED], counters[Tally.CLOSE_CASE_WEEKS])
+    done, postponed = counters[Tally.REVIEWS_DONE], counters[Tally.REVIEWS_POSTPONED]
     kpis["reviews_postponed_share"] = _ratio(postponed, done + postponed)
 
     # mentors and subsidies
@@ -158,8 +161,8 @@ def compute_kpis(model) -> dict:
     kpis["mentor_hours_per_employment"] = _ratio(mentor_hours.sum(), n_employed)
     kpis["mentors_total"] = len(model.mentor_pool.all)
     kpis["mentor_registry_size"] = len(model.mentor_pool.registry)
-    kpis["mentor_burnouts"] = int(counters["mentor_burnouts"])
-    kpis["network_sessions"] = int(counters["network_sessions"])
+    kpis["mentor_burnouts"] = int(counters[Tally.MENTOR_BURNOUTS])
+    kpis["network_sessions"] = int(counters[Tally.NETWORK_SESSIONS])
     prices = cfg.cost
     mentor_cost = subsidised * prices.mentor_subsidy_nok_per_hour
     wage_cost = 0.0
@@ -175,10 +178,10 @@ def compute_kpis(model) -> dict:
     kpis["subsidy_cost_per_employment"] = _ratio(mentor_cost + wage_cost, n_employed)
 
     # search and staff
-    kpis["employer_contacts"] = int(counters["employer_contacts"])
-    kpis["employer_refusals"] = int(counters["employer_refusals"])
+    kpis["employer_contacts"] = int(counters[Tally.EMPLOYER_CONTACTS])
+    kpis["employer_refusals"] = int(counters[Tally.EMPLOYER_REFUSALS])
     kpis["refusal_rate"] = _ratio(kpis["employer_refusals"], kpis["employer_contacts"])
-    kpis["adviser_turnovers"] = int(counters["adviser_turnovers"])
-    kpis["arrivals_above_caseload_cap"] = int(counters["arrivals_above_cap"])
+    kpis["adviser_turnovers"] = int(counters[Tally.ADVISER_TURNOVERS])
+    kpis["arrivals_above_caseload_cap"] = int(counters[Tally.ARRIVALS_ABOVE_CAP])
     kpis["firms_used"] = sum(1 for f in model.firms if f.n_success + f.n_failure > 0)
     return kpis

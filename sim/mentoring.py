@@ -19,6 +19,7 @@ from enum import Enum
 import numpy as np
 
 from agents.mentor import Mentor
+from sim.tally import Tally
 
 
 class MentorPool:
@@ -43,7 +44,7 @@ def new_mentor(model, firm) -> Mentor:
     competence = float(np.clip(rng.normal(rules.competence0, rules.competence0_sd), 0.0, 1.0))
     authority = 1.0 if is_leader else float(rng.uniform(rules.authority_min, 1.0))
     mentor = Mentor(model, employer=firm, is_leader=is_leader, competence=competence, authority=authority,
-                    rules=rules, kappa_mentor=model.cfg.learning.kappa_mentor)
+                    settings=rules, kappa_mentor=model.cfg.learning.kappa_mentor)
     model.mentor_pool.all.append(mentor)
     return mentor
 
@@ -54,7 +55,7 @@ def assign_mentor(model, cand, mode, network_agreement: bool = True) -> None:
     ``network_agreement``: the start-up meeting also settles whether the mentor signs a binding
     agreement to take part in the mentor network [001:1234-1246] (not so in a direct hire).
     """
-    settings = mode.cfg
+    settings = mode.settings
     if cand.mentor is None:
         cand.mentor = new_mentor(model, cand.employer)
     mentor = cand.mentor
@@ -74,14 +75,12 @@ def end_mentoring(model, cand, success: bool) -> None:
     if mentor is None:
         return
     rules = model.cfg.mentor
-    mentor.candidate = None
-    mentor.subsidised_hours = 0.0
-    if success and cand.mode is not None and cand.mode.cfg.register_mentors and not mentor.in_registry:
+    mentor.release(rules.registry_pause_weeks, model.week)
+    mentor.strain = 0.0
+    if success and cand.mode is not None and cand.mode.settings.register_mentors and not mentor.in_registry:
         if cand.draw() < rules.p_register_after_success:
             mentor.in_registry = True
             model.mentor_pool.registry.append(mentor)
-    mentor.available_from_week = model.week + rules.registry_pause_weeks
-    mentor.strain = 0.0
     cand.mentor = None
     cand.mentor_kept = False   # natural support lives on only as the firm's inclusion competence
 
@@ -93,13 +92,15 @@ def withdraw(model, cand) -> Withdrawal:
     old_subsidy = mentor.subsidised_hours
     mentor.release(rules.burnout_rest_weeks, model.week)
     cand.mentor = None
-    model.counters["mentor_burnouts"] += 1
+    model.counters[Tally.MENTOR_BURNOUTS] += 1
     if cand.contact_this_week and cand.draw() < rules.p_replace_mentor:
+        # not assign_mentor: the replacement keeps the old subsidy unless it is adjusted to need, and
+        # no network agreement is negotiated in the middle of a placement
         replacement = new_mentor(model, cand.employer)
         replacement.candidate = cand
         replacement.candidates_mentored += 1
         replacement.subsidised_hours = old_subsidy
-        if cand.mode.cfg.subsidy_adjustable:
+        if cand.mode.settings.subsidy_adjustable:
             replacement.subsidised_hours = replacement.hours_needed(cand.need_level, cand.hidden_revealed)
         cand.mentor = replacement
         return Withdrawal.REPLACED

@@ -31,13 +31,13 @@ from agents.followup import FollowupMode
 from domain.config import Config, resolve, validate
 from domain.rng import Streams
 from scenarios.policies import make_policy
-from scenarios.world import (SectorMix, build_labour_market, build_office, build_population, candidate_rules)
+from scenarios.world import (SectorMix, build_labour_market, build_office, build_population, candidate_settings)
 from sim import pathway, placement
 from sim.calendar import Calendar
 from sim.eventlog import EventLog
 from sim.ledger import TimeLedger
 from sim.mentoring import MentorPool
-from sim.office import Office
+from sim.staffing import Staff
 from sim.pathway import Pathways
 from sim.phases import employment, hazards, intake, job_development, learning, planning, recording, training
 
@@ -59,7 +59,7 @@ class InclusionModel(mesa.Model):
                                          kappa_adviser=cfg.learning.kappa_adviser,
                                          kappa_mentor=cfg.learning.kappa_mentor)
                       for name, close in self.policy.mode_channels().items()}
-        self.has_mentor_network = any(mode.cfg.network for mode in self.modes.values())
+        self.has_mentor_network = any(mode.settings.network for mode in self.modes.values())
         self.network_week = False
         self.ledger = TimeLedger(cfg.horizon_weeks)
         self.events = EventLog(record=cfg.record_events)
@@ -76,10 +76,10 @@ class InclusionModel(mesa.Model):
         for firm in self.firms:
             self.firms_by_sector.setdefault(firm.sector, []).append(firm)
         advisers, specialists = build_office(self, cfg, self.policy, self.firms, self.streams["office"])
-        self.office = Office(advisers, specialists)
-        self.candidate_rules = candidate_rules(cfg)
+        self.staff = Staff(advisers, specialists)
+        self.candidate_settings = candidate_settings(cfg)
         for cand in build_population(self, cfg, self.streams["population"], advisers, self.sector_mix,
-                                     self.streams, self.candidate_rules):
+                                     self.streams, self.candidate_settings):
             pathway.register(self, cand)
         placement.start_in_training(self)
         self.setup_seconds = time.perf_counter() - started

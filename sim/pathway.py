@@ -4,8 +4,8 @@
 the event row, keeps the stocks and memberships right (who is stepped, who is on which caseload,
 who waits for a job specialist, which firm places are taken), records outcomes (first job, job
 spells, dropouts, ...), ends the follow-up and the mentoring of a pathway that is over, and makes
-the calendar entries of what comes next (reviews in ordinary follow-up, a return after a rest, the
-end of a job without follow-up).
+what entering the new state starts (post-hire follow-up, a fresh search, ordinary follow-up with
+its reviews, a rest, the end of a job without follow-up).
 """
 
 from __future__ import annotations
@@ -15,8 +15,11 @@ import numpy as np
 from agents.candidate import JobSpell
 from domain.states import (ACTIVE_STATES, AT_WORKPLACE, EMPLOYED_STATES, OFF_CASELOAD, PLACEMENT_STATES, RESTING,
                            SUCCESS, State, check_transition)
-from sim import mentoring, office
+from sim import mentoring, staffing
 from sim.calendar import Due
+
+#: Back to search from these states: the workplace (and a mentor proposed with it) is left behind.
+LEAVING_A_WORKPLACE = frozenset({State.INTERVIEW, State.STARTUP, State.EVALUATION})
 
 
 class Pathways:
@@ -48,8 +51,7 @@ def enter_pool(model, cand) -> None:
     exit_in = cand.weeks_until(population.pool_exit_hazard)
     if exit_in is not None:
         model.calendar.schedule(cand, week + exit_in, Due.EXIT)
-    own = population.own_job_hazard * (cand.capability / 0.5) ** 2 * cand.caseload_adviser.ordinary_intensity
-    job_in = cand.weeks_until(own)
+    job_in = cand.weeks_until(cand.own_job_hazard(cand.caseload_adviser.ordinary_intensity))
     if job_in is not None:
         model.calendar.schedule(cand, week + job_in, Due.OWN_JOB)
 
@@ -73,7 +75,7 @@ def move(model, cand, new: State, cause: str) -> None:
     if old == State.POOL:
         cand.caseload_adviser.pool.pop(uid, None)
     if old == State.TRANSFER_JS:
-        model.office.queue.pop(uid, None)
+        model.staff.queue.pop(uid, None)
         if cand.queue_since is not None:
             cand.wait_weeks += week - cand.queue_since
             cand.queue_since = None
@@ -83,7 +85,7 @@ def move(model, cand, new: State, cause: str) -> None:
         cand.caseload_adviser.on_caseload[uid] = cand
     # leaving the follow-up of an adviser
     if cand.pathway_adviser is not None and new not in ACTIVE_STATES:
-        office.release(cand, new, model.counters)
+        staffing.release(cand, new, model.counters)
     # firm capacity
     if old in PLACEMENT_STATES and new not in PLACEMENT_STATES and cand.employer is not None:
         cand.employer.placements -= 1
@@ -97,7 +99,7 @@ def move(model, cand, new: State, cause: str) -> None:
             mentoring.end_mentoring(model, cand, success)
     if old == State.POST_FOLLOWUP and cand.mentor is not None:
         mentoring.end_mentoring(model, cand, success=(new == State.RETAINED))
-    _schedule_next(model, cand, new)
+    _enter(model, cand, old, new)
     cand.set_state(new, week)
 
 
@@ -121,15 +123,23 @@ def _record_outcome(model, cand, old: State, new: State) -> None:
     elif new == State.TRANSFER_JS:
         cand.n_transfers += 1
         cand.queue_since = week
-        model.office.queue[cand.unique_id] = cand
+        model.staff.queue[cand.unique_id] = cand
         exit_in = cand.weeks_until(model.cfg.population.pool_exit_hazard)
         if exit_in is not None:
             model.calendar.schedule(cand, week + exit_in, Due.EXIT)
 
 
-def _schedule_next(model, cand, new: State) -> None:
+def _enter(model, cand, old: State, new: State) -> None:
+    """What entering ``new`` starts: follow-up after hire, a fresh search, ordinary follow-up, a rest."""
     week = model.week
-    if new == State.POOL:
+    if new == State.POST_FOLLOWUP:
+        cand.post_start = week
+        cand.last_contact_week = week
+        staffing.free_close_slot(cand, model.counters)   # light post-hire follow-up frees a close slot
+    elif new == State.SEARCH and old in LEAVING_A_WORKPLACE:
+        mentoring.drop_proposed_mentor(cand)
+        cand.reset_workplace()
+    elif new == State.POOL:
         cand.reset_pathway()
         enter_pool(model, cand)
     elif new in RESTING:

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from domain.states import State
-from sim import mentoring, office, pathway
+from sim import mentoring, pathway, staffing
 
 
 def match_quality(model, cand, firm) -> float:
@@ -24,7 +24,7 @@ def match_quality(model, cand, firm) -> float:
 
 def start_ordinary_placement(model, cand) -> None:
     """Activity requirement: a quick placement without mapping [001:834]."""
-    office.assign(cand, cand.caseload_adviser, model.modes[model.policy.ordinary_mode], model.week, model.counters)
+    staffing.assign(cand, cand.caseload_adviser, model.modes[model.policy.ordinary_mode], model.week, model.counters)
     pathway.move(model, cand, State.SEARCH, "activity_review")
 
 
@@ -39,7 +39,7 @@ def start_in_training(model) -> None:
             firm = firms[int(rng.integers(len(firms)))]
             if not firm.has_room():
                 continue
-            office.assign(cand, cand.caseload_adviser, mode, model.week, model.counters)
+            staffing.assign(cand, cand.caseload_adviser, mode, model.week, model.counters)
             firm.placements += 1
             cand.employer = firm
             cand.match = match_quality(model, cand, firm)
@@ -53,7 +53,7 @@ def setup_training(model, cand, mode, elapsed: int = 0) -> None:
     ``elapsed``: weeks the user has already been in training (users in training at the start are
     mid-rhythm, not all in step).
     """
-    settings = mode.cfg
+    settings = mode.settings
     week = model.week
     period = model.cfg.pathway.training_period_weeks
     firm = cand.employer
@@ -79,15 +79,13 @@ def setup_training(model, cand, mode, elapsed: int = 0) -> None:
 def hire_directly(model, cand) -> None:
     """Place then train: a paid job at once, with the adviser's follow-along support [001:593]."""
     mode = cand.mode
-    settings = mode.cfg
+    settings = mode.settings
     if cand.mentor is None and cand.draw() < settings.p_mentor:
         mentoring.assign_mentor(model, cand, mode, network_agreement=False)
     cand.mentor_kept = cand.mentor is not None
     cand.employer.learn(True)
     if settings.post_followup_weeks > 0:
         pathway.move(model, cand, State.POST_FOLLOWUP, "hired_directly")
-        cand.post_start = model.week
-        cand.last_contact_week = model.week
     else:
         pathway.move(model, cand, State.EMPLOYED, "hired_directly")
         mentoring.end_mentoring(model, cand, success=True)

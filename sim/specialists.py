@@ -10,15 +10,18 @@ maps) or goes straight to job search.
 from __future__ import annotations
 
 from domain.states import State
-from sim import office, pathway
+from scenarios.policies import PolicyError
+from sim import pathway, staffing
 
 
 def request_transfer(model, cand, cause: str) -> None:
     """T3: hand a case that proves too heavy to a job specialist (immediately, or when one has room)."""
+    if not model.staff.has_specialists:
+        raise PolicyError(f"policy {model.policy.name!r} handed a case to a job specialist, but the office has none")
     if cand.state == State.TRAINING:
-        specialist = model.office.free_specialist()
+        specialist = model.staff.free_specialist()
         if specialist is None:
-            model.office.awaiting_in_training[cand.unique_id] = cand
+            model.staff.awaiting_in_training[cand.unique_id] = cand
             return
         pathway.move(model, cand, State.TRANSFER_JS, cause)
         take_case(model, specialist, cand, in_training=True)
@@ -28,9 +31,9 @@ def request_transfer(model, cand, cause: str) -> None:
 
 def take_case(model, specialist, cand, in_training: bool) -> None:
     """A job specialist takes a case: at the workplace it is in, or from the queue (intake)."""
-    model.office.awaiting_in_training.pop(cand.unique_id, None)
+    model.staff.awaiting_in_training.pop(cand.unique_id, None)
     mode = model.modes[model.policy.specialist_mode]
-    office.assign(cand, specialist, mode, model.week, model.counters)
+    staffing.assign(cand, specialist, mode, model.week, model.counters)
     if in_training and cand.employer is not None:
         cand.employer.placements += 1   # released when it left TRAINING
         pathway.move(model, cand, State.TRAINING, "job_specialist_takes_over")
@@ -39,13 +42,13 @@ def take_case(model, specialist, cand, in_training: bool) -> None:
         cand.mapping_done = 0.0
         cand.search_weeks = 0
         cand.search_credit = 0.0
-        first = State.MAPPING if mode.cfg.mapping_weeks > 0 else State.SEARCH
+        first = State.MAPPING if mode.settings.mapping_weeks > 0 else State.SEARCH
         pathway.move(model, cand, first, "job_specialist_intake")
 
 
 def take_waiting_cases(model) -> None:
     """Phase 1: job specialists with room take heavy cases at a workplace first, then the queue in order."""
-    staff = model.office
+    staff = model.staff
     for cand in list(staff.awaiting_in_training.values()):
         if cand.state != State.TRAINING:
             staff.awaiting_in_training.pop(cand.unique_id, None)
@@ -66,5 +69,5 @@ def hidden_need_revealed(model, cand) -> None:
     """A hidden need shows (R9): the case gets heavier, and the policy may hand it to a job specialist."""
     model.events.note(model.week, cand, "hidden_need_revealed")
     cand.reveal_hidden_need()
-    if model.policy.refer_when_need_revealed(cand, model.office):
+    if model.policy.refer_when_need_revealed(cand, model.staff):
         request_transfer(model, cand, cause="need_too_large")

@@ -17,8 +17,8 @@ import pandas as pd
 from domain.config import LABEL_KEYS, Config, config_hash, resolve, validate
 from domain.params import flat_params, to_dict
 from domain.provenance import git_commit, versions
-from domain.schema import (CONFIG_PREFIX, MENTOR_HOURS_COLUMNS, MENTOR_SUBSIDISED_COLUMN, TABLES, adviser_weeks_column,
-                           adviser_weeks_over_column, hours_column, unmet_column)
+from domain.schema import (CANDIDATE_COLUMNS, CONFIG_PREFIX, EVENT_COLUMNS, MENTOR_HOURS_COLUMNS, MENTOR_SUBSIDISED_COLUMN,
+                           TABLES, adviser_weeks_column, adviser_weeks_over_column, hours_column, unmet_column)
 from domain.states import State
 from domain.store import write_run_folder
 from domain.terms import ACTIVITIES, ROLES
@@ -95,14 +95,15 @@ def _weekly(model: InclusionModel, run_id: str) -> pd.DataFrame:
 def _events(model: InclusionModel, run_id: str) -> pd.DataFrame:
     names = [s.name for s in State]
     rows = model.events.rows
-    return pd.DataFrame({
-        "run_id": pd.Series([run_id] * len(rows), dtype="string"),
-        "week": np.array([r.week for r in rows], dtype=np.int64),
-        "candidate_id": np.array([r.candidate for r in rows], dtype=np.int64),
-        "from_state": pd.Categorical.from_codes(np.array([r.from_state for r in rows], dtype=np.int64), categories=names),
-        "to_state": pd.Categorical.from_codes(np.array([r.to_state for r in rows], dtype=np.int64), categories=names),
-        "cause": pd.Series([r.cause for r in rows], dtype="string"),
-    })
+    columns = (
+        pd.Series([run_id] * len(rows), dtype="string"),
+        np.array([r.week for r in rows], dtype=np.int64),
+        np.array([r.candidate for r in rows], dtype=np.int64),
+        pd.Categorical.from_codes(np.array([r.from_state for r in rows], dtype=np.int64), categories=names),
+        pd.Categorical.from_codes(np.array([r.to_state for r in rows], dtype=np.int64), categories=names),
+        pd.Series([r.cause for r in rows], dtype="string"),
+    )
+    return pd.DataFrame(dict(zip(EVENT_COLUMNS, columns, strict=True)))
 
 
 def _candidates(model: InclusionModel, run_id: str) -> pd.DataFrame:
@@ -114,6 +115,6 @@ def _candidates(model: InclusionModel, run_id: str) -> pd.DataFrame:
         "n_dropouts": c.n_dropouts, "n_not_successful": c.n_not_successful, "n_job_lost": c.n_job_lost,
         "n_contacts": c.n_contacts, "n_refusals": c.n_refusals, "capability_end": round(c.capability, 6),
         "adviser_hours": float(sum(c.hours)),
-    } for c in model.pathways.candidates])
+    } for c in model.pathways.candidates], columns=list(CANDIDATE_COLUMNS))
     candidates["first_job_week"] = candidates["first_job_week"].astype("Int64")
     return candidates

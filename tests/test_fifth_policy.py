@@ -58,7 +58,7 @@ class Ungdomslos(Policy):
     def eligible_for_close(self, adviser, cand):
         return cand.age <= self.settings.max_age and cand.barriers >= self.settings.min_barriers
 
-    def screen(self, cand, office):
+    def screen(self, cand, staff):
         return ScreenDecision.TOO_LIGHT if cand.need_level == "small" else ScreenDecision.ACCEPT
 '''.replace("NAME", NAME)
 

@@ -32,7 +32,7 @@ def check_invariants(m: InclusionModel) -> None:
     slots = m.cfg.office.hybrid_slots
     cap = m.cfg.office.caseload_cap
     start = max(m.cfg.office.caseload_ordinary, 0)
-    advisers = m.office.advisers
+    advisers = m.staff.advisers
     if min(a.caseload() for a in advisers) < cap:       # while anyone has room, arrivals go there
         assert all(a.caseload() <= max(cap, start + 1) for a in advisers)
     for adv in advisers:
@@ -40,7 +40,7 @@ def check_invariants(m: InclusionModel) -> None:
         assert adv.n_close == sum(1 for c in adv.cases.values() if c.close)
         assert 0 <= adv.n_close <= adv.close_slots <= slots
         assert all(c.state in ACTIVE_STATES for c in adv.cases.values())
-    for js in m.office.specialists:
+    for js in m.staff.specialists:
         assert len(js.cases) <= m.cfg.office.js_caseload_cap                # IPS caseload cap
     placed = Counter(c.employer.unique_id for c in cands if c.state in PLACEMENT_STATES and c.employer)
     for f in m.firms:
@@ -69,7 +69,7 @@ def test_ordinary_caseload_cap_sends_new_users_to_advisers_with_room():
                                                                              "pool_exit_hazard": 0.0}))
     for _ in range(30):
         m.step()
-        loads = [a.caseload() for a in m.office.advisers]
+        loads = [a.caseload() for a in m.staff.advisers]
         assert max(loads) <= 41 or min(loads) >= 41
     assert m.counters["arrivals_above_cap"] > 0          # the office filled up and said so
 

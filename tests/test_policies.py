@@ -23,9 +23,9 @@ def test_the_four_policies_are_registered():
 
 def test_saksbehandler_uses_neither_close_follow_up_nor_job_specialists():
     m = run("saksbehandler")
-    assert not m.office.specialists
+    assert not m.staff.specialists
     assert not any(c.ever_close or c.ever_js for c in m.candidates)
-    assert all(a.role == "saksbehandler" for a in m.office.advisers)
+    assert all(a.role == "saksbehandler" for a in m.staff.advisers)
     assert any(c.n_placements for c in m.candidates)   # quick placements still happen
 
 

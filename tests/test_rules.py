@@ -129,7 +129,7 @@ def test_period_boundary_extends_or_ends(p_extend, expected):
     m = bare_model(policy={"name": "hybrid", "modes": {"hybrid": {"p_extend": p_extend}}})
     cand = place_in_training(m, m.candidates[0], mode="hybrid")
     cand.capability_at_period_start = cand.capability - 0.1   # progress was made
-    period_boundary(m, cand, cand.mode.cfg, weeks_in=13)
+    period_boundary(m, cand, cand.mode.settings, weeks_in=13)
     assert cand.state == expected
 
 
@@ -141,14 +141,14 @@ def test_hidden_need_raises_need_and_sends_heavy_hybrid_case_to_job_specialist()
     specialists.hidden_need_revealed(m, cand)
     assert cand.need_level == "large"
     assert cand.mode.name == "jobbspesialist" and cand.state == State.TRAINING
-    assert cand.pathway_adviser in m.office.specialists
+    assert cand.pathway_adviser in m.staff.specialists
     causes = [row.cause for row in m.events.rows if row.candidate == cand.serial]
     assert causes[-3:] == ["hidden_need_revealed", "need_too_large", "job_specialist_takes_over"]
 
 
 def test_time_squeeze_lowers_contact_quality():
     m = bare_model()
-    adv = m.office.advisers[0]
+    adv = m.staff.advisers[0]
     adv.pressure = 1.0
     assert adv.followup_quality == 1.0
     adv.pressure = 1.5

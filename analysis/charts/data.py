@@ -10,13 +10,13 @@ import pandas as pd
 
 from analysis.labels import order_policies
 from analysis.stats import km_survival
-from domain.schema import (CONFIG_PREFIX, MENTOR_HOURS_COLUMNS, MENTOR_SUBSIDISED_COLUMN, adviser_weeks_column,
+from domain.schema import (MENTOR_HOURS_COLUMNS, MENTOR_SUBSIDISED_COLUMN, adviser_weeks_column, config_column,
                            hours_column)
 from domain.states import EMPLOYED_STATES, STATE_GROUPS, State
 from domain.terms import ACTIVITIES, ROLES
 
-HORIZON_COLUMN = f"{CONFIG_PREFIX}horizon_weeks"
-WEEKLY_HOURS_COLUMN = f"{CONFIG_PREFIX}office.adviser_hours_week"
+HORIZON_COLUMN = config_column("horizon_weeks")
+WEEKLY_HOURS_COLUMN = config_column("office.adviser_hours_week")
 #: The mentor-hour figures of a run: support and network sessions, and the hours the subsidy paid.
 MENTOR_HOURS = (*MENTOR_HOURS_COLUMNS, MENTOR_SUBSIDISED_COLUMN)
 

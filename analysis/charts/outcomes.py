@@ -16,10 +16,10 @@ from analysis.charts.data import (employment_by_week, first_job_curves, occupanc
 from analysis.charts.style import (INTERVAL_NOTE, LEVEL_PERCENT, STATE_GROUP_COLOURS, add_note, new_figure,
                                    percent_axis, policy_colour, policy_legend, styled, wrap, yerr)
 from analysis.kpis import headline_outcomes, kpis_present
-from analysis.labels import STATE_GROUP_NAMES
+from analysis.labels import DEFAULT_BASELINE
 from analysis.stats import paired_differences, summarise
 from domain.schema import kpi
-from domain.states import STATE_GROUPS
+from domain.states import STATE_GROUP_NAMES, STATE_GROUPS
 
 
 def _separate_kpis(ax, x) -> None:
@@ -28,7 +28,7 @@ def _separate_kpis(ax, x) -> None:
 
 
 @styled
-def policy_comparison(runs: pd.DataFrame, kpis: list[str] | None = None, baseline: str = "saksbehandler",
+def policy_comparison(runs: pd.DataFrame, kpis: list[str] | None = None, baseline: str = DEFAULT_BASELINE,
                       pair_on: str = "seed", within: list[str] | None = None) -> Figure:
     """Headline outcomes by policy (mean and interval over replications); beside it, each policy's
     difference from ``baseline`` in percentage points, paired by seed. Without the baseline in the

@@ -19,10 +19,10 @@ from analysis.charts.style import (ACTIVITY_COLOURS, INTERVAL_NOTE, LEVEL_PERCEN
                                    policy_legend, styled, thousands_axis, wrap, yerr)
 from analysis.formatting import format_value, lever_value, setting_text
 from analysis.kpis import last_checkpoint_kpi, with_derived_kpis
-from analysis.labels import ACTIVITY_NAMES, lever_label, role_name
+from analysis.labels import lever_label, role_name
 from analysis.stats import summarise
 from domain.schema import HOURS, NOK, RATIO, kpi
-from domain.terms import ACTIVITIES, ROLES
+from domain.terms import ACTIVITIES, ACTIVITY_NAMES, ROLES
 
 
 def _annotate_totals(ax, x, mean, high, text, fontsize: float = 8, offset: int = 4) -> None:

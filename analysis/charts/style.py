@@ -31,7 +31,7 @@ POLICY_COLOURS = {
     "brobygger": "#CC79A7",       # reddish purple
 }
 #: Okabe-Ito colours left for policies not in the table above.
-SPARE_COLOURS = ("#56B4E9", "#D55E00", "#000000", "#F0E442")
+SPARE_COLOURS = ("#56B4E9", "#000000", "#F0E442")   # not vermillion: it marks over-budget
 
 #: Paul Tol's muted scheme, one colour per activity.
 ACTIVITY_COLOURS = {

@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import charts
-from analysis.charts.data import at_setting
+from analysis.charts.data import HORIZON_COLUMN, at_setting
 from analysis.formatting import format_kpi_difference, lever_value, natural_key, setting_text, with_text
 from analysis.kpis import kpis_present, last_checkpoint_kpi, with_derived_kpis
-from analysis.labels import lever_label, lever_short, order_policies, sort_rows
+from analysis.labels import DEFAULT_BASELINE, lever_label, lever_short, order_policies, sort_rows
 from analysis.report import readings
 from analysis.stats import LEVEL, paired_differences, reference_setting, summarise, swept_levers
 from analysis.summary import kpi_by_group
@@ -25,7 +25,6 @@ from domain.store import complete_run_dirs, read_meta
 
 #: Levers chart 5 is drawn against when a sweep varies them (also the preferred heatmap axes).
 TRADEOFF_LEVERS = ("cfg.office.caseload_ordinary", "cfg.office.hybrid_slots")
-DEFAULT_BASELINE = "saksbehandler"
 #: Headers of the report's tables (the rest of the page's English is in the templates).
 COLUMN_TITLES = {
     "outcome_interval": f"Outcome (mean and {int(LEVEL * 100)} % interval)",
@@ -95,13 +94,12 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
         notes.append("Charts 1-4, 6 and 8 show one setting of the swept levers, each at its middle value: "
                      f"{setting_text(ref)}. Charts 5 and 7 show the levers; the tables show every setting.")
 
-    horizon = f"{CONFIG_PREFIX}horizon_weeks"
     design = {
         "policies": policies, "baseline": baseline, "n_runs": len(runs),
         "runs_per_policy": runs["policy"].value_counts().reindex(policies).astype(int).to_dict(),
         "seeds": sorted(runs["seed"].unique().tolist()),
         "levers": {lv: sorted(runs[lv].unique().tolist()) for lv in levers},
-        "reference": ref, "horizon": sorted(runs[horizon].unique().tolist()) if horizon in runs else [],
+        "reference": ref, "horizon": sorted(runs[HORIZON_COLUMN].unique().tolist()) if HORIZON_COLUMN in runs else [],
         "replications": int(runs.groupby(["policy"] + levers).size().min()),
     }
 

@@ -9,12 +9,11 @@ import pandas as pd
 
 from analysis.charts.data import WEEKLY_HOURS_COLUMN, occupancy_by_week, single_value
 from analysis.formatting import format_interval, format_range, format_value, lever_value, percent
-from analysis.kpis import checkpoint_kpi
-from analysis.labels import ACTIVITY_NAMES, STATE_GROUP_NAMES, lever_label, order_policies, role_name, sort_rows
+from analysis.labels import lever_label, order_policies, role_name, sort_rows
 from analysis.stats import first_time_at_or_below, summarise
-from domain.schema import CHECKPOINT_WEEKS, HOURS, NOK, SHARE, kpi
-from domain.states import STATE_GROUPS
-from domain.terms import ACTIVITIES
+from domain.schema import CHECKPOINT_WEEKS, HOURS, NOK, SHARE, employed_share_kpi, hours_per_candidate_kpi, kpi
+from domain.states import STATE_GROUP_NAMES, STATE_GROUPS
+from domain.terms import ACTIVITIES, ACTIVITY_NAMES
 
 #: The groups of states the pathway reading names.
 PATHWAY_GROUPS = ("in_job", "work_training", "ordinary_followup", "exited")
@@ -55,11 +54,11 @@ def outcomes(fig, baseline: str) -> list[str]:
     summ, diffs = fig.inclusim_data["summary"], fig.inclusim_data["differences"]
     out = []
     weeks = [w for w in sorted(CHECKPOINT_WEEKS, reverse=True)
-             if w >= 52 and (summ["kpi"] == checkpoint_kpi(w)).any()]
+             if w >= 52 and (summ["kpi"] == employed_share_kpi(w)).any()]
     if not weeks:
         return out
     week = weeks[0]
-    main = checkpoint_kpi(week)
+    main = employed_share_kpi(week)
 
     def row(policy: str):
         found = summ[(summ["policy"] == policy) & (summ["kpi"] == main)]
@@ -149,7 +148,7 @@ def hours(fig, runs: pd.DataFrame) -> list[str]:
             parts = [f"{r['policy']} {_hours(r, 0)}" for _, r in _by_policy(t).iterrows()]
             out.append(f"Adviser hours {what} over the run: " + "; ".join(parts) + ".")
     if len(per_candidate):
-        by_key = {f"hours_per_candidate_{a.key}": a for a in ACTIVITIES}
+        by_key = {hours_per_candidate_kpi(a): a for a in ACTIVITIES}
         acts = per_candidate[per_candidate["kpi"] != "hours_per_candidate"]
         for policy in order_policies(acts["policy"].unique())[:4]:
             mine = acts[acts["policy"] == policy].sort_values("mean", ascending=False)

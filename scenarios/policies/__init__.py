@@ -12,10 +12,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from scenarios.policies.base import OfficeView, Policy, make_policy, register, registered_policies
+from scenarios.policies.base import Policy, PolicyError, StaffView, make_policy, register, registered_policies
 
 for _module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
     if _module.name != "base":
         importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["OfficeView", "Policy", "make_policy", "register", "registered_policies"]
+__all__ = ["Policy", "PolicyError", "StaffView", "make_policy", "register", "registered_policies"]

@@ -15,7 +15,7 @@ the advisers and mentors then do. It also names the ways of working it uses (its
   under this policy).
 
 The simulation calls the decision methods at fixed places in the week, handing in the user and a
-read-only view of the office (``office.has_specialists``, ``office.queue_length``).
+read-only view of the office's staff (``staff.has_specialists``, ``staff.queue_length``).
 """
 
 from __future__ import annotations
@@ -30,8 +30,12 @@ from domain.terms import ReviewAction, ScreenDecision
 _REGISTRY: dict[str, type[Policy]] = {}
 
 
-class OfficeView(Protocol):
-    """What a policy may know about the office when it decides."""
+class PolicyError(RuntimeError):
+    """A policy took a decision the office cannot carry out (a bug in the policy module)."""
+
+
+class StaffView(Protocol):
+    """What a policy may know about the office's staff when it decides."""
 
     @property
     def has_specialists(self) -> bool: ...
@@ -41,7 +45,12 @@ class OfficeView(Protocol):
 
 
 def register(cls: type[Policy]) -> type[Policy]:
-    """Class decorator: make a policy available by its ``name`` (and its settings class to the config)."""
+    """Class decorator: make a policy available by its ``name``.
+
+    Its settings class is also handed to the config schema (``domain.modes.register_policy_config``),
+    so that a config naming the policy takes that class; the ground floor keeps that registry because
+    it may not import this one.
+    """
     if not getattr(cls, "name", None):
         raise TypeError(f"{cls.__name__} needs a class attribute 'name'")
     settings = cls.settings_class
@@ -102,7 +111,7 @@ class Policy:
         return channels
 
     # -- decisions -------------------------------------------------------------------------------
-    def review(self, cand, office: OfficeView) -> ReviewAction:
+    def review(self, cand, staff: StaffView) -> ReviewAction:
         """An activity review of a user in ordinary follow-up (aktivitetskrav [001:834])."""
         if cand.draw() < self.settings.p_placement_at_review:
             return ReviewAction.ORDINARY_PLACEMENT
@@ -112,10 +121,10 @@ class Policy:
         """May this hybrid adviser take this user into a close-follow-up slot?"""
         return False
 
-    def screen(self, cand, office: OfficeView) -> ScreenDecision:
+    def screen(self, cand, staff: StaffView) -> ScreenDecision:
         """The case meeting's decision about a user selected for close follow-up."""
         return ScreenDecision.ACCEPT
 
-    def refer_when_need_revealed(self, cand, office: OfficeView) -> bool:
+    def refer_when_need_revealed(self, cand, staff: StaffView) -> bool:
         """A hidden need showed during a pathway: hand the case to a job specialist?"""
         return False

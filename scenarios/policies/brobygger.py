@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from domain.modes import PolicyConfig
 from domain.params import param
 from domain.terms import ReviewAction, ScreenDecision, Role
-from scenarios.policies.base import register
-from scenarios.policies.hybrid import Hybrid, HybridModes
+from scenarios.policies.base import Policy, register
+from scenarios.policies.hybrid import HybridModes, heavy_case_goes_to_specialist
 
 
 @dataclass
@@ -22,32 +22,38 @@ class BrobyggerConfig(PolicyConfig):
     name: str = param("brobygger", "-", "SEED 001:688-694")
     max_age: int = param(99, "years", "SEED 001:426 (pilots: under 30)", 18, 99,
                          doc="Oldest user a hybrid adviser selects")
-    escalate_to_js: bool = param(True, "bool", "SEED 001:776, 001:792, 001:796",
-                                 doc="Hybrid cases that prove too heavy go to a job specialist (T3)")
+    escalate_to_js: bool = param(True, "bool", "SEED 001:776, 001:796",
+                                 doc="A hybrid case that a hidden need makes large goes to a job specialist (T3); "
+                                     "a case meeting always sends a large need there")
     max_queue: int = param(30, "users", "ASSUMPTION", 0, 10000,
                            doc="Referrals stop while this many users wait for a job specialist")
     modes: HybridModes = field(default_factory=HybridModes)
 
 
 @register
-class Brobygger(Hybrid):
+class Brobygger(Policy):
     name = "brobygger"
     settings_class = BrobyggerConfig
+    close_mode = "hybrid"
+    specialist_mode = "jobbspesialist"
 
-    def review(self, cand, office) -> ReviewAction:
-        if cand.registered_need == "large" and office.has_specialists \
-                and office.queue_length < self.settings.max_queue:
+    def review(self, cand, staff) -> ReviewAction:
+        if cand.registered_need == "large" and staff.has_specialists \
+                and staff.queue_length < self.settings.max_queue:
             return ReviewAction.REFER_TO_SPECIALIST
         if cand.registered_need == "medium" and cand.caseload_adviser.role == Role.HYBRID:
             return ReviewAction.NOTHING   # waits for a hybrid slot with its own adviser
-        return super().review(cand, office)
+        return super().review(cand, staff)   # everyone else: now and then a quick ordinary placement
 
     def eligible_for_close(self, adviser, cand) -> bool:
         return cand.registered_need == "medium" and cand.age <= self.settings.max_age
 
-    def screen(self, cand, office) -> ScreenDecision:
+    def screen(self, cand, staff) -> ScreenDecision:
         if cand.need_level == "small":
             return ScreenDecision.TOO_LIGHT
-        if cand.need_level == "large" and office.has_specialists:
+        if cand.need_level == "large" and staff.has_specialists:
             return ScreenDecision.TOO_HEAVY
         return ScreenDecision.ACCEPT
+
+    def refer_when_need_revealed(self, cand, staff) -> bool:
+        return heavy_case_goes_to_specialist(self, cand, staff)

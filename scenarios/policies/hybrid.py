@@ -58,18 +58,19 @@ class Hybrid(Policy):
     def eligible_for_close(self, adviser, cand) -> bool:
         return cand.registered_need in self.settings.need_levels and cand.age <= self.settings.max_age
 
-    def screen(self, cand, office) -> ScreenDecision:
+    def screen(self, cand, staff) -> ScreenDecision:
         if cand.need_level == "small":
             return ScreenDecision.TOO_LIGHT
         if cand.need_level == "large" and cand.barriers >= self.settings.too_heavy_barriers \
-                and self.settings.escalate_to_js and office.has_specialists:
+                and self.settings.escalate_to_js and staff.has_specialists:
             return ScreenDecision.TOO_HEAVY
         return ScreenDecision.ACCEPT
 
-    def refer_when_need_revealed(self, cand, office) -> bool:
-        return cand.need_level == "large" and self.heavy_case_goes_to_specialist(cand, office)
+    def refer_when_need_revealed(self, cand, staff) -> bool:
+        return heavy_case_goes_to_specialist(self, cand, staff)
 
-    def heavy_case_goes_to_specialist(self, cand, office) -> bool:
-        """T3: a close case that proves too heavy goes to a job specialist when the office has one."""
-        return (self.settings.escalate_to_js and office.has_specialists and cand.mode is not None
-                and cand.mode.name == self.close_mode and cand.state in TRANSFERABLE)
+
+def heavy_case_goes_to_specialist(policy: Policy, cand, staff) -> bool:
+    """T3: a close case that a hidden need makes large goes to a job specialist when the office has one."""
+    return (cand.need_level == "large" and policy.settings.escalate_to_js and staff.has_specialists
+            and cand.mode is not None and cand.mode.name == policy.close_mode and cand.state in TRANSFERABLE)

@@ -41,8 +41,8 @@ class Jobbspesialist(Policy):
     settings_class = JobbspesialistConfig
     specialist_mode = "jobbspesialist"
 
-    def review(self, cand, office) -> ReviewAction:
-        if cand.registered_need in self.settings.need_levels and office.has_specialists \
-                and office.queue_length < self.settings.max_queue:
+    def review(self, cand, staff) -> ReviewAction:
+        if cand.registered_need in self.settings.need_levels and staff.has_specialists \
+                and staff.queue_length < self.settings.max_queue:
             return ReviewAction.REFER_TO_SPECIALIST
-        return super().review(cand, office)
+        return super().review(cand, staff)

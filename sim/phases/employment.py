@@ -11,9 +11,10 @@ follow-up ends.
 
 from __future__ import annotations
 
+from agents.time_budget import Work
 from domain.states import State
 from domain.terms import MentorActivity
-from sim import office, pathway
+from sim import pathway
 from sim.phases.job_development import give_up_waiting
 
 
@@ -32,9 +33,9 @@ def _evaluation(model, cand) -> None:
     if week - cand.state_since > rules.stuck_weeks:
         give_up_waiting(model, cand)
         return
-    if cand.draw() >= cand.grant.get("evaluation", 0.0):
+    if cand.draw() >= cand.grant.get(Work.EVALUATION, 0.0):
         return
-    settings = cand.mode.cfg
+    settings = cand.mode.settings
     if not cand.career_choice_made:   # one career conversation per workplace [001:454]
         cand.career_choice_made = True
         guidance = 1.0 if settings.career_guidance else rules.choice_without_guidance_mult
@@ -50,9 +51,6 @@ def _evaluation(model, cand) -> None:
         cand.mentor_kept = cand.mentor is not None and cand.draw() < settings.keep_mentor_after_hire
         if settings.post_followup_weeks > 0:
             pathway.move(model, cand, State.POST_FOLLOWUP, "hired")
-            cand.post_start = week
-            cand.last_contact_week = week
-            office.free_close_slot(cand, model.counters)   # light post-hire follow-up frees the close slot
         else:
             pathway.move(model, cand, State.EMPLOYED, "hired")
         return
@@ -61,7 +59,6 @@ def _evaluation(model, cand) -> None:
     if settings.sets_job_goal and week - cand.ready_since >= rules.move_on_after_weeks:
         # no post here: look for a workplace with a real chance of a job [001:798]
         pathway.move(model, cand, State.SEARCH, "no_opening_move_on")
-        cand.reset_workplace()
         return
     pathway.move(model, cand, State.TRAINING, "no_opening_yet")
     cand.next_eval_week = week + settings.evaluation_interval_weeks
@@ -69,7 +66,7 @@ def _evaluation(model, cand) -> None:
 
 def _post_followup(model, cand) -> None:
     week = model.week
-    if "post" in cand.grant and cand.draw() < cand.grant["post"]:
+    if Work.POST in cand.grant and cand.draw() < cand.grant[Work.POST]:
         cand.last_contact_week = week
     if cand.mentor is not None:
         hours = 0.5 * cand.mentor.hours_needed(cand.need_level, cand.hidden_revealed)
@@ -77,5 +74,5 @@ def _post_followup(model, cand) -> None:
     followed = week - cand.last_contact_week <= model.cfg.pathway.contact_window_weeks
     if cand.life() < cand.job_loss_hazard(followed_up=followed):
         pathway.move(model, cand, State.JOB_LOST, "job_ended")
-    elif week - cand.post_start >= cand.mode.cfg.post_followup_weeks:
+    elif week - cand.post_start >= cand.mode.settings.post_followup_weeks:
         pathway.move(model, cand, State.RETAINED, "followup_ended")

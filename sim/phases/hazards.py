@@ -15,6 +15,7 @@ import numpy as np
 from domain.states import BEFORE_WORKPLACE, State
 from sim import mentoring, pathway
 from sim.mentoring import Withdrawal
+from sim.tally import Tally
 
 
 def run(model, week: int) -> None:
@@ -28,7 +29,7 @@ def run(model, week: int) -> None:
         model.firms[i].leader_changes += 1
     # adviser turnover (R6), one draw per configured position every week
     draws = rng.random(cfg.office.n_advisers + cfg.office.n_job_specialists)
-    for adviser, u in zip(model.office.all_advisers, draws, strict=False):
+    for adviser, u in zip(model.staff.all_advisers, draws, strict=False):
         hazard = cfg.office.adviser_turnover_hazard
         if adviser.over_budget:
             hazard *= cfg.office.overload_turnover_mult
@@ -73,7 +74,7 @@ def run(model, week: int) -> None:
 def _adviser_leaves(model, adviser) -> None:
     """An adviser leaves; a new one takes the cases with starting competence (R6)."""
     adviser.replaced()
-    model.counters["adviser_turnovers"] += 1
+    model.counters[Tally.ADVISER_TURNOVERS] += 1
     loss = model.cfg.office.turnover_security_loss
     for cand in adviser.cases.values():
         cand.security = max(0.0, cand.security - loss)

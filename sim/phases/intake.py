@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from domain.states import State
 from domain.terms import ReviewAction
+from scenarios.policies import PolicyError
 from scenarios.world import draw_user
-from sim import office, pathway, placement, specialists
+from sim import pathway, placement, specialists, staffing
 from sim.calendar import Due
+from sim.tally import Tally
 
 
 def run(model, week: int) -> None:
@@ -37,7 +39,7 @@ def run(model, week: int) -> None:
 
 def _arrivals(model, week: int) -> None:
     rng = model.streams["arrivals"]
-    advisers = model.office.advisers
+    advisers = model.staff.advisers
     cap = model.cfg.office.caseload_cap
     for _ in range(int(rng.poisson(model.cfg.population.inflow_per_week))):
         adviser = advisers[int(rng.integers(len(advisers)))]
@@ -45,10 +47,10 @@ def _arrivals(model, week: int) -> None:
             # the office gives a new user to the adviser with most room; nobody can refuse users
             adviser = min(advisers, key=lambda a: a.caseload())
             if adviser.caseload() >= cap:
-                model.counters["arrivals_above_cap"] += 1
+                model.counters[Tally.ARRIVALS_ABOVE_CAP] += 1
         cand = draw_user(model, rng, serial=len(model.pathways.candidates), caseload_adviser=adviser,
                          entry_week=week, population=model.cfg.population, sector_mix=model.sector_mix,
-                         streams=model.streams, rules=model.candidate_rules)
+                         streams=model.streams, settings=model.candidate_settings)
         pathway.register(model, cand)
 
 
@@ -60,14 +62,17 @@ def _review(model, cand) -> None:
     """
     intensity = cand.caseload_adviser.ordinary_intensity
     if cand.draw() >= intensity:
-        model.counters["reviews_postponed"] += 1
+        model.counters[Tally.REVIEWS_POSTPONED] += 1
         model.calendar.schedule(cand, model.week + model.cfg.office.review_postpone_weeks, Due.REVIEW)
         return
-    model.counters["reviews_done"] += 1
-    action = model.policy.review(cand, model.office)
+    model.counters[Tally.REVIEWS_DONE] += 1
+    action = model.policy.review(cand, model.staff)
     if action is ReviewAction.ORDINARY_PLACEMENT:
         placement.start_ordinary_placement(model, cand)
     elif action is ReviewAction.REFER_TO_SPECIALIST:
+        if not model.staff.has_specialists:
+            raise PolicyError(f"policy {model.policy.name!r} referred a user to a job specialist, but the office has "
+                              "none under it (set specialist_mode and office.n_job_specialists > 0)")
         pathway.move(model, cand, State.TRANSFER_JS, "referred_to_job_specialist")
     else:
         # more time per user means more frequent reviews (up to ordinary_intensity_cap)
@@ -80,11 +85,11 @@ def _select_close_cases(model) -> None:
     if not model.policy.uses_close_followup:
         return
     mode = model.modes[model.policy.close_mode]
-    for adviser in model.office.advisers:
+    for adviser in model.staff.advisers:
         if adviser.free_slots() <= 0 or not adviser.pool:
             continue
         picks = [c for c in adviser.pool.values() if model.policy.eligible_for_close(adviser, c)]
         picks.sort(key=lambda c: (c.state_since, c.unique_id))
         for cand in picks[:adviser.free_slots()]:
-            office.assign(cand, adviser, mode, model.week, model.counters)
+            staffing.assign(cand, adviser, mode, model.week, model.counters)
             pathway.move(model, cand, State.SCREEN, "selected_for_close_followup")

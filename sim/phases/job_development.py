@@ -12,9 +12,11 @@ the user is near ready (place then train [001:593]).
 
 from __future__ import annotations
 
+from agents.time_budget import Work
 from domain.states import WAITING_FOR_ADVISER, State
 from domain.terms import ScreenDecision
-from sim import mentoring, office, pathway, placement, specialists
+from sim import mentoring, pathway, placement, specialists
+from sim.tally import Tally
 
 
 def run(model, week: int) -> None:
@@ -35,7 +37,7 @@ def run(model, week: int) -> None:
         elif state == State.INTERVIEW:
             _interview(model, cand)
         elif state == State.STARTUP:
-            if cand.draw() < cand.grant.get("startup", 0.0):
+            if cand.draw() < cand.grant.get(Work.STARTUP, 0.0):
                 pathway.move(model, cand, State.TRAINING, "startup_meeting")
                 placement.setup_training(model, cand, cand.mode)
 
@@ -46,32 +48,29 @@ def give_up_waiting(model, cand) -> None:
         pathway.move(model, cand, State.POOL, "no_adviser_time")
     elif cand.state in (State.INTERVIEW, State.STARTUP):
         pathway.move(model, cand, State.SEARCH, "firm_withdrew_no_adviser_time")
-        mentoring.drop_proposed_mentor(cand)
-        cand.reset_workplace()
     elif cand.state == State.EVALUATION:
         pathway.move(model, cand, State.TRAINING, "evaluation_not_held")
-        cand.next_eval_week = model.week + cand.mode.cfg.evaluation_interval_weeks
+        cand.next_eval_week = model.week + cand.mode.settings.evaluation_interval_weeks
 
 
 def _screen(model, cand) -> None:
     """The case meeting decides whether a selected user fits close follow-up [001:792]."""
-    if cand.draw() >= cand.grant.get("screen", 0.0):
+    if cand.draw() >= cand.grant.get(Work.SCREEN, 0.0):
         return
-    decision = model.policy.screen(cand, model.office)
+    decision = model.policy.screen(cand, model.staff)
     cand.registered_need = cand.need_level   # the case meeting corrects the record
     if decision is ScreenDecision.TOO_LIGHT:
         pathway.move(model, cand, State.POOL, "too_light")
     elif decision is ScreenDecision.TOO_HEAVY:
-        office.release(cand, State.TRANSFER_JS, model.counters)
         pathway.move(model, cand, State.TRANSFER_JS, "too_heavy")
     else:
-        pathway.move(model, cand, State.MAPPING if cand.mode.cfg.mapping_weeks > 0 else State.SEARCH, "accepted")
+        pathway.move(model, cand, State.MAPPING if cand.mode.settings.mapping_weeks > 0 else State.SEARCH, "accepted")
 
 
 def _mapping(model, cand) -> None:
     """Mapping of interests and needs [001:428-434]; a thorough one brings hidden needs out [P3]."""
-    settings = cand.mode.cfg
-    cand.mapping_done += cand.grant.get("mapping", 0.0)
+    settings = cand.mode.settings
+    cand.mapping_done += cand.grant.get(Work.MAPPING, 0.0)
     if cand.mapping_done + 1e-9 < settings.mapping_weeks:
         return
     cand.interest_known = cand.draw() < model.cfg.population.p_interest_clear
@@ -85,7 +84,7 @@ def _mapping(model, cand) -> None:
 
 
 def _interview(model, cand) -> None:
-    if cand.draw() < cand.grant.get("interview", 0.0):
+    if cand.draw() < cand.grant.get(Work.INTERVIEW, 0.0):
         if cand.draw() < model.cfg.labour_market.p_interview_success:
             if cand.direct_hire:
                 placement.hire_directly(model, cand)
@@ -93,13 +92,11 @@ def _interview(model, cand) -> None:
                 pathway.move(model, cand, State.STARTUP, "interview_ok")
         else:
             pathway.move(model, cand, State.SEARCH, "declined_after_interview")
-            mentoring.drop_proposed_mentor(cand)
-            cand.reset_workplace()
 
 
 def _pick_firm(model, cand):
     """Which firm the next contact goes to: (firm, known to the adviser, registry mentor or None)."""
-    settings = cand.mode.cfg
+    settings = cand.mode.settings
     adviser = cand.pathway_adviser
     rng = model.streams["search"]
     if settings.p_reuse_registered > 0 and model.mentor_pool.registry and rng.random() < settings.p_reuse_registered:
@@ -118,17 +115,17 @@ def _pick_firm(model, cand):
 def _search(model, cand) -> None:
     """This week's employer contacts for a user looking for a workplace (T6, T8)."""
     mode = cand.mode
-    settings = mode.cfg
+    settings = mode.settings
     rng = model.streams["search"]
     cand.search_weeks += 1
-    cand.search_credit += cand.grant.get("search", 0.0) * mode.contacts_per_week(cand)
+    cand.search_credit += cand.grant.get(Work.SEARCH, 0.0) * mode.contacts_per_week(cand)
     subsidy = settings.subsidy_adjustable or settings.fixed_subsidy_hours > 0
     while cand.search_credit >= 1.0:
         cand.search_credit -= 1.0
         firm, known, registry_mentor = _pick_firm(model, cand)
         cand.n_contacts += 1
         firm.n_contacts += 1
-        model.counters["employer_contacts"] += 1
+        model.counters[Tally.EMPLOYER_CONTACTS] += 1
         if firm.exploitative and rng.random() < settings.screen_exploitative:
             continue   # "hva skal til for å få jobb her?" reveals no intention to hire
         p = 0.0
@@ -159,6 +156,6 @@ def _search(model, cand) -> None:
             return
         firm.n_refusals += 1
         cand.n_refusals += 1
-        model.counters["employer_refusals"] += 1
+        model.counters[Tally.EMPLOYER_REFUSALS] += 1
     if cand.search_weeks >= settings.search_give_up_weeks:
         pathway.move(model, cand, State.POOL, "search_given_up")

@@ -11,12 +11,13 @@ advisers who have close cases know [001:982-986].
 from __future__ import annotations
 
 from domain.terms import MentorActivity
+from sim.tally import Tally
 
 
 def run(model, week: int) -> None:
     if model.network_week:
         _network_session(model, week)
-    staff = model.office
+    staff = model.staff
     for adviser in staff.all_advisers:
         adviser.learn(adviser.cocreative_weeks)
     spillover = model.cfg.learning.office_spillover
@@ -33,12 +34,12 @@ def _network_session(model, week: int) -> None:
     rules = model.cfg.mentor
     rng = model.streams["network"]
     attendees = [cand.mentor for cand in model.pathways.active.values()
-                 if cand.mentor is not None and cand.mode is not None and cand.mode.cfg.network]
+                 if cand.mentor is not None and cand.mode is not None and cand.mode.settings.network]
     seen = {id(m) for m in attendees}
     attendees += [m for m in model.mentor_pool.registry if id(m) not in seen and m.candidate is None]
-    if not any(a.network_attended for a in model.office.advisers):
+    if not any(a.network_attended for a in model.staff.advisers):
         return   # no adviser could run the session this time
-    model.counters["network_sessions"] += 1
+    model.counters[Tally.NETWORK_SESSIONS] += 1
     for mentor in attendees:
         p = rules.p_attend_binding if mentor.binding_agreement else rules.p_attend_voluntary
         if rng.random() < p:

@@ -11,6 +11,7 @@ has drifted toward ordinary follow-up this week [001:684].
 from __future__ import annotations
 
 from domain.states import State
+from sim.tally import Tally
 
 #: States in which a close case can drift (the adviser's own work with the case, not waiting).
 DRIFT_STATES = (State.MAPPING, State.SEARCH, State.TRAINING)
@@ -24,16 +25,16 @@ def run(model, week: int) -> None:
         cand.close_hours_week = 0.0
         cand.contact_this_week = False
     session_hours = model.cfg.mentor.network_session_hours
-    for adviser in model.office.all_advisers:
+    for adviser in model.staff.all_advisers:
         adviser.cocreative_weeks = 0
         model.ledger.book_adviser_week(week, adviser.plan_week(week, model.network_week, session_hours))
     for cand in active.values():
-        threshold = cand.mode.cfg.drift_below_hours
+        threshold = cand.mode.settings.drift_below_hours
         if cand.close and threshold > 0 and cand.state in DRIFT_STATES:
             cand.close_hours_avg = 0.75 * cand.close_hours_avg + 0.25 * cand.close_hours_week
             cand.drifted = cand.close_hours_avg < threshold
             if cand.drifted:
-                model.counters["hybrid_case_weeks_drifted"] += 1
-            model.counters["hybrid_case_weeks"] += 1
+                model.counters[Tally.CLOSE_CASE_WEEKS_DRIFTED] += 1
+            model.counters[Tally.CLOSE_CASE_WEEKS] += 1
         else:
             cand.drifted = False

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import numpy as np
 
+from domain.schema import WEEKLY_INDICATORS
 from domain.states import State
 
 
 def run(model, week: int) -> None:
     pathways = model.pathways
-    staff = model.office
+    staff = model.staff
     model.stepped_candidate_weeks += len(pathways.active)
     row = {"week": week}
     for state in State:
         row[state.column] = int(pathways.state_counts[state])
-    row["js_queue"] = len(staff.queue)
-    row["mentors_active"] = sum(1 for c in pathways.active.values() if c.mentor is not None)
-    row["registry_size"] = len(model.mentor_pool.registry)
-    row["close_cases"] = sum(a.n_close for a in staff.advisers)
-    row["js_cases"] = sum(len(a.cases) for a in staff.specialists)
-    row["adviser_competence_mean"] = float(np.mean([a.competence for a in staff.advisers]))
+    indicators = (
+        len(staff.queue),                                                      # users waiting for a job specialist
+        sum(1 for c in pathways.active.values() if c.mentor is not None),     # mentors at work
+        len(model.mentor_pool.registry),                                       # mentors in the registry
+        sum(a.n_close for a in staff.advisers),                                # close-follow-up slots in use
+        sum(len(a.cases) for a in staff.specialists),                          # job specialists' cases
+        float(np.mean([a.competence for a in staff.advisers])),                # ordinary advisers' competence
+    )
+    row.update(zip(WEEKLY_INDICATORS, indicators, strict=True))
     model.weekly_rows.append(row)

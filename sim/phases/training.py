@@ -10,6 +10,7 @@ lock-in or end [001:1010], [001:1602].
 
 from __future__ import annotations
 
+from agents.time_budget import Work
 from domain.states import State
 from domain.terms import MentorActivity
 from sim import mentoring, pathway, specialists
@@ -21,8 +22,8 @@ def run(model, week: int) -> None:
         if cand.state != State.TRAINING:
             continue
         mode = cand.mode
-        settings = mode.cfg
-        if "contact" in cand.grant and cand.draw() < cand.grant["contact"]:
+        settings = mode.settings
+        if Work.CONTACT in cand.grant and cand.draw() < cand.grant[Work.CONTACT]:
             cand.contact_this_week = True
             cand.last_contact_week = week
             cand.next_contact_week = week + mode.contact_interval(week - cand.training_start, cand)

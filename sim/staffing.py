@@ -1,6 +1,6 @@
-"""The office's follow-up capacity: who follows each pathway, close-follow-up slots, the specialist queue.
+"""Staffing: who follows each pathway, close-follow-up slots, the job-specialist queue.
 
-``Office`` holds the advisers, the job specialists, the queue of users referred to a job specialist
+``Staff`` holds the advisers, the job specialists, the queue of users referred to a job specialist
 (in order) and the heavy cases at a workplace waiting for one; it is also the read-only view a
 policy sees when it decides (``has_specialists``, ``queue_length``). :func:`assign` and
 :func:`release` are the only places a case is given to or taken from an adviser; a close-follow-up
@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections import Counter
 
 from domain.states import SUCCESS, State
+from sim.tally import Tally, close_episode_outcome
 
 
-class Office:
+class Staff:
     def __init__(self, advisers: list, specialists: list):
         self.advisers = advisers                     # ordinary advisers (saksbehandler and hybrid)
         self.specialists = specialists               # job specialists
@@ -42,7 +43,7 @@ class Office:
 def assign(cand, adviser, mode, week: int, counters: Counter) -> None:
     """Give the case to ``adviser`` under way of working ``mode`` (a close mode takes a slot)."""
     if cand.pathway_adviser is not None and cand.pathway_adviser is not adviser:
-        release(cand, State.TRANSFER_JS, counters)
+        raise RuntimeError(f"candidate {cand.serial}: another adviser still follows the case; release it first")
     cand.pathway_adviser = adviser
     cand.mode = mode
     adviser.cases[cand.unique_id] = cand
@@ -80,7 +81,7 @@ def free_close_slot(cand, counters: Counter) -> None:
 
 def close_episode_ended(outcome: State, counters: Counter) -> None:
     """A close-follow-up (hybrid slot) episode ended; count how."""
-    counters["close_episodes"] += 1
+    counters[Tally.CLOSE_EPISODES] += 1
     if outcome in SUCCESS:
-        counters["close_episodes_success"] += 1
-    counters[f"close_episode_{outcome.name.lower()}"] += 1
+        counters[Tally.CLOSE_EPISODES_SUCCESS] += 1
+    counters[close_episode_outcome(outcome)] += 1
