@@ -30,6 +30,10 @@ from domain.states import EMPLOYED_STATES, State
 from domain.terms import ACTIVITIES, NEED_LEVELS, by_need_level
 
 
+#: Further away than any horizon a config allows (20 years): such an event is not scheduled at all.
+NEVER_WEEKS = 1e9
+
+
 @dataclass(frozen=True)
 class CandidateSettings:
     """The settings a candidate's own rules read, handed in at creation (shared by all candidates)."""
@@ -116,7 +120,10 @@ class Candidate(mesa.Agent):
         if weekly_p >= 1.0:
             return 1
         u = max(self.life(), 1e-300)
-        return max(1, int(math.ceil(math.log(u) / math.log1p(-weekly_p))))
+        weeks = math.log(u) / math.log1p(-weekly_p)
+        if not weeks < NEVER_WEEKS:   # a hazard so small that the event lies beyond any horizon (or inf)
+            return None
+        return max(1, int(math.ceil(weeks)))
 
     # -- state machine ------------------------------------------------------------------------
     def set_state(self, new: State, week: int) -> None:

@@ -6,17 +6,24 @@ same columns (the ``cfg.policy.*`` settings differ between policies): the sweep'
 column of any run, and a run without a column gets nulls there. Rows are ordered by run folder
 (config hash), so collecting twice, or collecting a serial and a parallel sweep of the same
 configs, gives identical tables.
+
+Every run is checked before anything is written (``domain.store.check_run``: files present, sizes
+and checksums as recorded): a damaged run stops the collect with its name and what is wrong, and
+the tables already collected stay as they were. Each table is written to a temporary file with a
+unique name and renamed into place; the caller holds the sweep's lock (``domain.store.sweep_lock``).
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from domain.schema import TABLES
-from domain.store import complete_run_dirs
+from domain.store import StoreError, check_run, complete_run_dirs, file_mode
 
 
 def sweep_schema(files: list[Path]) -> pa.Schema:
@@ -37,28 +44,45 @@ def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
+def remove_leftovers(sweep_dir: Path) -> list[Path]:
+    """Remove temporary files a killed writer left in the sweep folder (the caller holds its lock)."""
+    stale = [p for pattern in (".*.collecting", ".*.tmp") for p in Path(sweep_dir).glob(pattern) if p.is_file()]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
 def collect(sweep_dir: Path, quiet: bool = False) -> dict[str, Path]:
     """Write ``sweep_dir/<table>.parquet`` for each table of the finished runs; returns their paths.
 
-    Raises ``FileNotFoundError`` when the sweep has no finished run.
+    Raises ``FileNotFoundError`` when the sweep has no finished run, and ``StoreError`` naming every
+    damaged run (nothing is written then).
     """
     sweep_dir = Path(sweep_dir)
     dirs = complete_run_dirs(sweep_dir)
     if not dirs:
         raise FileNotFoundError(f"no complete runs under {sweep_dir / 'runs'}")
+    remove_leftovers(sweep_dir)
+    damaged = [(d, problem) for d in dirs if (problem := check_run(d)) is not None]
+    if damaged:
+        first, problem = damaged[0]
+        raise StoreError(f"{len(damaged)} damaged run(s) in {sweep_dir / 'runs'}, e.g. {first.name}: {problem}; "
+                         "run the sweep command again to redo them (nothing was collected)")
     written = {}
     for name in TABLES:
         files = [d / f"{name}.parquet" for d in dirs]
         schema = sweep_schema(files)
         target = sweep_dir / f"{name}.parquet"
-        tmp = sweep_dir / f".{name}.parquet.collecting"
+        fd, tmp = tempfile.mkstemp(dir=sweep_dir, prefix=f".{name}.parquet.", suffix=".collecting")
+        os.close(fd)
         try:
             with pq.ParquetWriter(tmp, schema) as writer:
                 for f in files:
                     writer.write_table(conform(pq.read_table(f), schema))
-            tmp.replace(target)
+            os.chmod(tmp, file_mode())
+            os.replace(tmp, target)
         finally:
-            tmp.unlink(missing_ok=True)
+            Path(tmp).unlink(missing_ok=True)
         written[name] = target
     if not quiet:
         print(f"collected {len(dirs)} runs into {sweep_dir}")

@@ -3,7 +3,8 @@
 A KPI's unit (``domain.schema``) decides its form: shares in per cent (differences in percentage
 points), NOK in whole kroner (in thousands, ``241k``, in the compact form of the terminal), ratios
 with two decimals, weeks, hours and counts with one. A mean comes with its interval:
-``12.3 % (10.0 to 15.0)``, or compact ``12.3 (10.0-15.0)``.
+``12.3 % (10.0 to 15.0)``, or compact ``12.3 (10.0-15.0)``; ``12.3 % (n/a)`` when it has none (one
+replication).
 """
 
 from __future__ import annotations
@@ -50,9 +51,18 @@ def format_value(value: float, unit: str, digits: int | None = None, sign: bool 
     return f"{value:{plus}.{digits}f}"
 
 
+def has_interval(low, high) -> bool:
+    """True when both ends of an interval are known, for one interval or somewhere along a band of them
+    (with fewer than 2 replications they are NaN)."""
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    return bool((np.isfinite(low) & np.isfinite(high)).any())
+
+
 def format_range(low: float, high: float, unit: str, digits: int | None = None, sign: bool = False,
                  compact: bool = False) -> str:
-    """An interval's ends: '10.0 to 15.0', compact '10.0-15.0'."""
+    """An interval's ends: '10.0 to 15.0', compact '10.0-15.0'; 'n/a' when an end is missing."""
+    if not has_interval(low, high):
+        return "n/a"
     ends = [format_value(v, unit, digits, sign, compact) for v in (low, high)]
     return "-".join(ends) if compact else " to ".join(ends)
 

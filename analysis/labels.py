@@ -2,7 +2,8 @@
 
 KPI names and units come from ``domain.schema``, plain names of activities, roles and groups of
 states from ``domain.terms`` and ``domain.states``; what is here is presentation only: the order in
-which policies are shown, the baseline policy, and the plain names of the levers a sweep varies.
+which policies are shown, the baseline policy, and the plain names of the levers a sweep varies and of
+the ways an interval is made.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ POLICY_ORDER = ("saksbehandler", "hybrid", "jobbspesialist", "brobygger")
 
 #: The policy others are compared with, paired by seed, when a sweep has it: today's ordinary case work.
 DEFAULT_BASELINE = "saksbehandler"
+
+#: Plain names of the ways an interval is made (``analysis.stats.interval_method``).
+METHOD_NAMES = {"t": "Student t", "bootstrap": "percentile bootstrap", "none": "none (one replication)"}
 
 #: Plain names of the levers a sweep usually varies.
 LEVER_LABELS = {

@@ -1,11 +1,14 @@
-"""Statistics over replications: means with bootstrap intervals, paired policy differences, and
-Kaplan-Meier curves.
+"""Statistics over replications: means with intervals, paired policy differences, and Kaplan-Meier
+curves.
 
-Every figure the tool prints or draws comes with an interval. Intervals are percentile bootstrap
-intervals (``scipy.stats.bootstrap``) over replications, with a fixed resampling seed so that the
-same table always gives the same numbers. Policy differences are paired by seed: the same seed
-gives the same users and firms under every policy (common random numbers), so the difference is
-taken seed by seed before the interval is computed.
+Every mean comes with a 90 % interval over replications, chosen by how many there are
+(:func:`interval_method`): none with fewer than 2 finite values (the interval is NaN, printed
+"n/a"); a Student t interval for the mean (``scipy.stats.t``) with 2 to 19; a percentile bootstrap
+(``scipy.stats.bootstrap``, fixed resampling seed, so the same table always gives the same numbers)
+from 20 on, where it is no longer too narrow. Values that are all equal give a zero-width interval:
+no variation was observed. Policy differences are paired by seed: the same seed gives the same
+users and firms under every policy (common random numbers), so the difference is taken seed by
+seed and the same rule applies to those per-seed differences.
 """
 
 from __future__ import annotations
@@ -23,25 +26,46 @@ from domain.schema import CONFIG_PREFIX, NOT_LEVERS
 LEVEL = 0.90
 N_RESAMPLES = 2000
 BOOT_SEED = 20161
+#: From this many replications on the interval is a percentile bootstrap; below it, Student t.
+BOOTSTRAP_FROM = 20
+#: The rule of :func:`interval_method` in words, for the report's method note.
+INTERVAL_RULE = (f"Student t interval with fewer than {BOOTSTRAP_FROM} replications, percentile bootstrap from "
+                 f"{BOOTSTRAP_FROM}, none with a single replication")
 
 
 class Estimate(NamedTuple):
+    """A mean and its interval over ``n`` finite values; ``method`` names how the interval was made."""
     mean: float
     low: float
     high: float
     n: int
 
+    @property
+    def method(self) -> str:
+        return interval_method(self.n)
+
+
+def interval_method(n: int) -> str:
+    """How the interval over ``n`` finite values is made: "none" (n < 2), "t" (n < 20), else "bootstrap"."""
+    if n < 2:
+        return "none"
+    return "t" if n < BOOTSTRAP_FROM else "bootstrap"
+
 
 def mean_ci(values, level: float = LEVEL) -> Estimate:
-    """Mean of the finite values with a percentile bootstrap interval, and how many values there were."""
+    """Mean of the finite values with its interval (:func:`interval_method`), and how many values there were."""
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     n = len(x)
-    if n == 0:
-        return Estimate(math.nan, math.nan, math.nan, 0)
+    method = interval_method(n)
+    if method == "none":
+        return Estimate(float(x.mean()) if n else math.nan, math.nan, math.nan, n)
     m = float(x.mean())
-    if n == 1 or np.all(x == x[0]):
+    if np.all(x == x[0]):
         return Estimate(m, m, m, n)
+    if method == "t":
+        half = float(stats.t.ppf((1 + level) / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+        return Estimate(m, m - half, m + half, n)
     res = stats.bootstrap((x,), np.mean, n_resamples=N_RESAMPLES, confidence_level=level, method="percentile",
                           vectorized=True, rng=np.random.default_rng(BOOT_SEED))
     return Estimate(m, float(res.confidence_interval.low), float(res.confidence_interval.high), n)
@@ -49,7 +73,8 @@ def mean_ci(values, level: float = LEVEL) -> Estimate:
 
 def summarise(runs: pd.DataFrame, kpis: list[str], by: str | list[str] = "policy",
               level: float = LEVEL) -> pd.DataFrame:
-    """Long table: one row per group and KPI with mean, interval and number of replications."""
+    """Long table: one row per group and KPI with mean, interval, number of replications (``n``) and
+    how the interval was made (``method``, :func:`interval_method`)."""
     by = [by] if isinstance(by, str) else list(by)
     rows = []
     for key, grp in runs.groupby(by, sort=True, observed=True):
@@ -58,13 +83,14 @@ def summarise(runs: pd.DataFrame, kpis: list[str], by: str | list[str] = "policy
             if kpi not in grp:
                 continue
             est = mean_ci(grp[kpi].to_numpy(), level)
-            rows.append({**dict(zip(by, key, strict=True)), "kpi": kpi, **est._asdict()})
-    return pd.DataFrame(rows)
+            rows.append({**dict(zip(by, key, strict=True)), "kpi": kpi, **est._asdict(), "method": est.method})
+    return pd.DataFrame(rows, columns=[*by, "kpi", *Estimate._fields, "method"])
 
 
 def paired_difference(runs: pd.DataFrame, kpi: str, policy: str, baseline: str, by: str = "policy",
                       pair_on: str = "seed", level: float = LEVEL, within: list[str] | None = None) -> dict:
-    """Mean difference ``policy - baseline`` in ``kpi``, paired by seed, with a bootstrap interval.
+    """Mean difference ``policy - baseline`` in ``kpi``, paired by seed, with the interval of
+    :func:`mean_ci` over the per-seed differences.
 
     ``within``: further columns that must match for two runs to be a pair (e.g. swept levers).
     """
@@ -75,23 +101,20 @@ def paired_difference(runs: pd.DataFrame, kpi: str, policy: str, baseline: str, 
     diff = (joined["a"] - joined["b"]).to_numpy(dtype=float)
     est = mean_ci(diff, level)
     return {"kpi": kpi, "policy": policy, "baseline": baseline, "difference": est.mean, "low": est.low,
-            "high": est.high, "pairs": est.n}
+            "high": est.high, "pairs": est.n, "method": est.method}
 
 
 # --- tables over several KPIs and policies, and the sweep's design -------------------------------
-
-#: Config columns that are bookkeeping, never a lever: the replication seed and the policy itself.
-
 
 def paired_differences(runs: pd.DataFrame, kpis: list[str], baseline: str = DEFAULT_BASELINE,
                        by: str = "policy", pair_on: str = "seed", level: float = LEVEL,
                        within: list[str] | None = None) -> pd.DataFrame:
     """Every policy against ``baseline``, for each KPI: one ``paired_difference`` row per pair.
 
-    Columns: policy, baseline, kpi, difference, low, high, pairs. A KPI missing from ``runs`` is
-    skipped; a policy with no run sharing a seed with the baseline gets ``pairs`` = 0 and NaNs.
+    Columns: policy, baseline, kpi, difference, low, high, pairs, method. A KPI missing from ``runs``
+    is skipped; a policy with no run sharing a seed with the baseline gets ``pairs`` = 0 and NaNs.
     """
-    cols = ["policy", "baseline", "kpi", "difference", "low", "high", "pairs"]
+    cols = ["policy", "baseline", "kpi", "difference", "low", "high", "pairs", "method"]
     present = set(runs[by].astype(str)) if by in runs else set()
     if baseline not in present:
         return pd.DataFrame(columns=cols)
@@ -103,8 +126,7 @@ def paired_differences(runs: pd.DataFrame, kpis: list[str], baseline: str = DEFA
             if kpi not in runs:
                 continue
             d = paired_difference(runs, kpi, policy, baseline, by=by, pair_on=pair_on, level=level, within=within)
-            rows.append({"policy": policy, "baseline": baseline, "kpi": kpi, "difference": d["difference"],
-                         "low": d["low"], "high": d["high"], "pairs": d["pairs"]})
+            rows.append({name: d[name] for name in cols})
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -5,6 +5,10 @@ KPI) and returns the table the terminal prints: KPIs x groups when there are few
 (:func:`summary_table`), one row per group with a few key KPIs when there are many
 (:func:`settings_table`). The KPIs are ``domain.schema.SUMMARY_KPIS`` and ``KEY_KPIS``; derived
 KPIs (``caseholder_pressure``) are computed here (``analysis.kpis``).
+
+Runs are grouped by their configuration, not by the text of the overrides that made them: two runs
+are replications of one setting when every ``cfg.*`` value but the seed is the same
+(:func:`with_settings`), however the command line was written.
 """
 
 from __future__ import annotations
@@ -17,22 +21,43 @@ from analysis.formatting import natural_key, with_text
 from analysis.kpis import kpis_present, with_derived_kpis
 from analysis.labels import order_policies
 from analysis.stats import LEVEL, summarise
-from domain.schema import KEY_KPIS, SUMMARY_KPIS
+from domain.schema import CONFIG_PREFIX, KEY_KPIS, SUMMARY_KPIS, config_column
 from domain.store import atomic_write_bytes, atomic_write_parquet
 
 #: With more groups than this, the terminal shows one row per group instead of one column.
 WIDE_LIMIT = 6
 #: The line to print above the terminal table.
-SUMMARY_HEADING = (f"Summary: mean over replications ({int(LEVEL * 100)} % bootstrap interval); "
-                   "shares in %, NOK in thousands")
+SUMMARY_HEADING = (f"Summary: mean over replications ({int(LEVEL * 100)} % interval: Student t below 20 "
+                   "replications, bootstrap from 20); shares in %, NOK in thousands")
+#: The column :func:`with_settings` adds: one label per distinct configuration (seed aside).
+SETTING = "setting"
+
+
+def with_settings(runs: pd.DataFrame) -> pd.DataFrame:
+    """``runs`` with a ``setting`` column: runs whose configurations differ only in the seed share it.
+
+    The label is the ``variant`` text (the overrides besides the seed) of the setting's run with the
+    lowest seed, or the policy; should two configurations carry the same text, a short hash of the
+    configuration tells them apart.
+    """
+    if SETTING in runs or runs.empty:
+        return runs
+    columns = sorted(c for c in runs.columns if c.startswith(CONFIG_PREFIX) and c != config_column("seed"))
+    key = pd.util.hash_pandas_object(runs[columns].astype(str), index=False).map("{:016x}".format)
+    text = runs["variant"] if "variant" in runs else runs["policy"]
+    order = runs.assign(_key=key, _text=text.astype(str)).sort_values(["seed"], kind="stable")
+    labels = order.groupby("_key", sort=False)["_text"].first()
+    clashes = labels[labels.duplicated(keep=False)].index
+    labels.loc[clashes] = [f"{labels[k]} [{k[:6]}]" for k in clashes]
+    return runs.assign(**{SETTING: key.map(labels).to_numpy()})
 
 
 def group_column(runs: pd.DataFrame) -> str:
-    """``policy`` when each policy was run in one setting, else ``variant`` (the overrides that tell a
-    run's setting apart from its replications)."""
-    if "variant" not in runs or runs.empty:
+    """``policy`` when each policy was run in one setting, else ``setting`` (see :func:`with_settings`)."""
+    if runs.empty:
         return "policy"
-    return "policy" if runs.groupby("policy")["variant"].nunique().max() <= 1 else "variant"
+    runs = with_settings(runs)
+    return "policy" if runs.groupby("policy")[SETTING].nunique().max() <= 1 else SETTING
 
 
 def order_groups(groups, by: str) -> list:
@@ -73,6 +98,7 @@ def settings_table(runs: pd.DataFrame, by: str = "variant", kpis: list[str] | No
 def terminal_summary(runs: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """KPIs x groups when there are few groups; one row per group when there are many. ``by``
     defaults to :func:`group_column`."""
+    runs = with_settings(runs)
     by = by or group_column(runs)
     if runs[by].nunique() <= WIDE_LIMIT:
         return summary_table(runs, by=by)
@@ -83,7 +109,7 @@ def write_summary(sweep_dir: Path, by: str | None = None) -> pd.DataFrame:
     """Save the summary of a collected sweep (``summary.parquet`` and ``summary.csv``: group, kpi,
     mean, low, high, n) and return the table to print (:func:`terminal_summary`)."""
     sweep_dir = Path(sweep_dir)
-    runs = with_derived_kpis(pd.read_parquet(sweep_dir / "runs.parquet"))
+    runs = with_settings(with_derived_kpis(pd.read_parquet(sweep_dir / "runs.parquet")))
     by = by if by in runs else group_column(runs)
     long = summarise(runs, kpis_present(runs, SUMMARY_KPIS), by=by)
     atomic_write_parquet(long, sweep_dir / "summary.parquet")

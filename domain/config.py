@@ -379,6 +379,10 @@ def validate(cfg: Config) -> Config:
         raise ConfigError(
             "population.need_share_small + need_share_medium + need_share_large = "
             f"{sum(shares):g}: the three shares must add up to 1")
+    office = cfg.office
+    if office.caseload_cap < office.caseload_ordinary:
+        raise ConfigError(f"office.caseload_cap = {office.caseload_cap}: must be at least office.caseload_ordinary "
+                          f"= {office.caseload_ordinary} (new users go to advisers below the cap)")
     weights = cfg.labour_market.sector_weights
     unknown = sorted(set(weights) - set(SECTORS))
     if unknown:

@@ -70,10 +70,15 @@ WEEKLY_INDICATORS = ("js_queue", "mentors_active", "registry_size", "close_cases
 
 EVENT_COLUMNS = ("run_id", "week", "candidate_id", "from_state", "to_state", "cause")
 
-CANDIDATE_COLUMNS = ("run_id", "candidate_id", "need_level", "need_level_end", "age", "barriers", "hidden_need",
-                     "entry_week", "first_job_week", "final_state", "ever_close", "ever_js", "n_placements",
-                     "n_dropouts", "n_not_successful", "n_job_lost", "n_contacts", "n_refusals", "capability_end",
-                     "adviser_hours")
+#: The candidates table's columns and their types.
+CANDIDATE_DTYPES = {
+    "run_id": "object", "candidate_id": "int64", "need_level": "object", "need_level_end": "object", "age": "int64",
+    "barriers": "int64", "hidden_need": "bool", "entry_week": "int64", "first_job_week": "Int64",
+    "final_state": "object", "ever_close": "bool", "ever_js": "bool", "n_placements": "int64", "n_dropouts": "int64",
+    "n_not_successful": "int64", "n_job_lost": "int64", "n_contacts": "int64", "n_refusals": "int64",
+    "capability_end": "float64", "adviser_hours": "float64",
+}
+CANDIDATE_COLUMNS = tuple(CANDIDATE_DTYPES)
 
 
 # --- KPIs ------------------------------------------------------------------------------------------

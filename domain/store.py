@@ -1,16 +1,27 @@
-"""The run folder on disk: one parquet file per table, ``meta.json``, and a completion marker.
+"""The run folder on disk, and the rules every writer of a sweep folder follows.
 
-Every file is written atomically (a temporary file in the same folder, then a rename), and the
-``_COMPLETE`` marker, holding the run's config hash, is written last: a folder without it is a
-run that did not finish and is redone. The simulation writes run folders; the analysis reads them.
+A run folder holds one parquet file per table, ``meta.json``, and the ``_COMPLETE`` marker,
+written last: JSON with the run's config hash and, for every file, its size and SHA-256. A run is
+complete only when every file is there and reads back with that size and checksum
+(:func:`check_run`); anything else (no marker, a missing, truncated or changed file, a marker from
+another config) means the run is redone by the next sweep and refused by collect.
+
+Writers never leave a half-written file under its final name: every file is written to a
+temporary file with a unique name in the same folder, then renamed (:func:`atomic_write_bytes`,
+:func:`atomic_write_parquet`). Files get the permissions the user's umask allows, as with any
+other program, so colleagues on a shared filesystem can read them. The tables of a whole sweep
+(collect, summary, report) are written by one process at a time: :func:`sweep_lock`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import tempfile
 from collections.abc import Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -18,10 +29,33 @@ import pandas as pd
 from domain.schema import TABLES
 
 COMPLETE_MARKER = "_COMPLETE"
+FAILED_MARKER = "_FAILED"
 META_FILE = "meta.json"
+LOCK_FILE = ".inclusim.lock"
+#: How long a writer waits for another process writing the same sweep folder before it gives up.
+LOCK_TIMEOUT_SECONDS = float(os.environ.get("INCLUSIM_LOCK_TIMEOUT", "600"))
+
+
+class StoreError(RuntimeError):
+    """A sweep folder cannot be read or written as it should (a damaged run, a busy folder)."""
+
+
+def file_mode() -> int:
+    """The mode a new file gets under the current umask (0o644 under the usual 0o022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def folder_mode() -> int:
+    """The mode a new folder gets under the current umask (0o755 under the usual 0o022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o777 & ~mask
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a unique temporary file and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -30,55 +64,124 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def parquet_bytes(df: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    df.to_parquet(buffer, index=False)
+    return buffer.getvalue()
 
 
 def atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write_bytes(path, parquet_bytes(df))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def write_run_folder(tables: Mapping[str, pd.DataFrame], meta: dict, out_dir: Path) -> Path:
     """Write a run's tables and meta into ``out_dir``, each atomically, the completion marker last."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in TABLES:
-        atomic_write_parquet(tables[name], out_dir / f"{name}.parquet")
-    atomic_write_bytes(out_dir / META_FILE, json.dumps(meta, indent=2, default=str).encode())
-    atomic_write_bytes(out_dir / COMPLETE_MARKER, str(meta["config_hash"]).encode())
+    (out_dir / FAILED_MARKER).unlink(missing_ok=True)
+    files = {f"{name}.parquet": parquet_bytes(tables[name]) for name in TABLES}
+    files[META_FILE] = json.dumps(meta, indent=2, default=str).encode()
+    for name, data in files.items():
+        atomic_write_bytes(out_dir / name, data)
+    marker = {"config_hash": str(meta["config_hash"]),
+              "files": {name: {"bytes": len(data), "sha256": _digest(data)} for name, data in files.items()},
+              "rows": {name: int(len(tables[name])) for name in TABLES}}
+    atomic_write_bytes(out_dir / COMPLETE_MARKER, json.dumps(marker, indent=1).encode())
     return out_dir
 
 
+def check_run(out_dir: Path, config_hash: str | None = None) -> str | None:
+    """None when the run folder is complete and intact, else what is wrong with it (one line)."""
+    out_dir = Path(out_dir)
+    marker_path = out_dir / COMPLETE_MARKER
+    if not marker_path.exists():
+        return "not finished (no completion marker)"
+    try:
+        marker = json.loads(marker_path.read_text())
+        files = marker["files"]
+    except (ValueError, KeyError, TypeError):
+        return "its completion marker is unreadable"
+    if config_hash is not None and marker.get("config_hash") != config_hash:
+        return f"its marker belongs to config {marker.get('config_hash')!r}, not {config_hash!r}"
+    for name in [f"{t}.parquet" for t in TABLES] + [META_FILE]:
+        record = files.get(name)
+        path = out_dir / name
+        if record is None:
+            return f"{name} is not in its completion marker"
+        if not path.exists():
+            return f"{name} is missing"
+        data = path.read_bytes()
+        if len(data) != record["bytes"]:
+            return f"{name} has {len(data)} bytes, {record['bytes']} were written"
+        if _digest(data) != record["sha256"]:
+            return f"{name} has changed since it was written (checksum differs)"
+    return None
+
+
 def is_complete(out_dir: Path, config_hash: str | None = None) -> bool:
-    """True when the run folder holds every table and its marker (for this config hash, if given)."""
-    marker = Path(out_dir) / COMPLETE_MARKER
-    if not marker.exists():
-        return False
-    if config_hash is not None and marker.read_text().strip() != config_hash:
-        return False
-    return all((Path(out_dir) / f"{name}.parquet").exists() for name in TABLES)
+    """True when the run folder is complete and every file reads back as written."""
+    return check_run(out_dir, config_hash) is None
+
+
+def write_failure(out_dir: Path, message: str) -> None:
+    """Record that a run failed (what went wrong), so the sweep can say so at the end."""
+    atomic_write_bytes(Path(out_dir) / FAILED_MARKER, message.encode())
+
+
+def run_dirs(sweep_dir: Path) -> list[Path]:
+    root = Path(sweep_dir) / "runs"
+    return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
 
 
 def complete_run_dirs(sweep_dir: Path) -> list[Path]:
-    """The finished run folders of a sweep (``sweep_dir/runs/<config_hash>``), in name order."""
-    root = Path(sweep_dir) / "runs"
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir() if (p / COMPLETE_MARKER).exists())
+    """The run folders of a sweep that have a completion marker (checked or not), in name order."""
+    return [p for p in run_dirs(sweep_dir) if (p / COMPLETE_MARKER).exists()]
+
+
+def failed_run_dirs(sweep_dir: Path) -> list[Path]:
+    return [p for p in run_dirs(sweep_dir) if (p / FAILED_MARKER).exists()]
 
 
 def read_meta(run_dir: Path) -> dict:
     return json.loads((Path(run_dir) / META_FILE).read_text())
+
+
+@contextmanager
+def sweep_lock(sweep_dir: Path, purpose: str, timeout: float | None = None):
+    """Hold the sweep folder's lock while writing its shared tables; wait for another writer, then give up.
+
+    Raises :class:`StoreError` naming the folder when another inclusim process keeps the lock
+    longer than ``timeout`` seconds (``INCLUSIM_LOCK_TIMEOUT``, 600 by default).
+    """
+    from filelock import FileLock, Timeout
+
+    sweep_dir = Path(sweep_dir)
+    sweep_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(sweep_dir / LOCK_FILE, mode=file_mode())
+    wait = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        print(f"inclusim: another inclusim process is writing in {sweep_dir}; waiting up to {wait:.0f} s "
+              f"to {purpose}", flush=True)
+        try:
+            lock.acquire(timeout=wait)
+        except Timeout:
+            raise StoreError(f"{sweep_dir} is busy: another inclusim process has been writing there for more "
+                             f"than {wait:.0f} s; try again when it has finished") from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -57,9 +57,25 @@ def main(argv: list[str] | None = None) -> None:
         return subcommand(_subcommand_parser().parse_args(argv))
     if not argv:
         argv = list(MAIN_JOB)
+    from domain.params import ConfigError
+    from inclusim.preflight import check
+    from inclusim.task import MAIN_PID_VARIABLE
+
+    try:
+        check(argv)     # every run valid, the output folder usable: before anything is written
+    except ConfigError as exc:
+        fail(str(exc))
     os.environ.setdefault("HYDRA_FULL_ERROR", "0")
+    os.environ[MAIN_PID_VARIABLE] = str(os.getpid())   # lets worker processes end when this one is gone
     sys.argv = [sys.argv[0] if sys.argv else "inclusim"] + argv
     _hydra_main()
+    from inclusim.sweep import FINISHED_SWEEPS, finish
+
+    status = 0
+    for sweep_dir, report in FINISHED_SWEEPS:
+        status = max(status, finish(sweep_dir, report))
+    if status:
+        raise SystemExit(status)
 
 
 def _hydra_main() -> None:
@@ -101,23 +117,23 @@ def subcommand(args: argparse.Namespace) -> None:
         runs_file = sweep_dir / "runs.parquet"
         if not runs_file.exists():
             fail(f"{runs_file} not found: run 'inclusim collect {sweep_dir}' first")
-        runs = pd.read_parquet(runs_file)
+        try:
+            runs = pd.read_parquet(runs_file)
+        except Exception as exc:  # noqa: BLE001 - a damaged table: one line
+            fail(f"{runs_file} cannot be read ({type(exc).__name__}); run 'inclusim collect {sweep_dir}' again",
+                 code=1)
         print(terminal_summary(runs, group_column(runs)).to_string())
     elif args.command == "report":
-        from analysis.report import build_report
-
-        if not (sweep_dir / "runs.parquet").exists():
-            _collect(sweep_dir)
-        print(f"report: {build_report(sweep_dir).resolve()}")
+        _collect(sweep_dir, report=True)   # always from the runs as they are now
 
 
-def _collect(sweep_dir: Path) -> None:
-    from inclusim.sweep import after_sweep
+def _collect(sweep_dir: Path, report: bool = False) -> None:
+    from inclusim.sweep import after_sweep, describe
 
     try:
-        after_sweep(sweep_dir, report=False)
-    except FileNotFoundError as exc:
-        fail(str(exc))
+        after_sweep(sweep_dir, report=report)
+    except Exception as exc:  # noqa: BLE001 - one line, status 1
+        fail(f"collecting {sweep_dir} failed: {describe(exc)}", code=1)
 
 
 if __name__ == "__main__":

@@ -16,14 +16,13 @@ run does not depend on where in the sweep it ran.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
-import pandas as pd
-
 from analysis.collect import collect
-from analysis.summary import SUMMARY_HEADING, group_column, write_summary
-from domain.store import atomic_write_bytes, complete_run_dirs
+from analysis.summary import SUMMARY_HEADING, write_summary
+from domain.store import (FAILED_MARKER, atomic_write_bytes, complete_run_dirs, failed_run_dirs, sweep_lock)
 
 try:  # the callback base class is only needed when Hydra runs the sweep
     from hydra.experimental.callback import Callback
@@ -76,24 +75,65 @@ def clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def after_sweep(sweep_dir: Path, report: bool = True) -> None:
-    """Collect a finished sweep, print and save its summary, and write its HTML report."""
-    sweep_dir = Path(sweep_dir)
-    collect(sweep_dir)
-    runs = pd.read_parquet(sweep_dir / "runs.parquet", columns=["policy", "variant"])
-    table = write_summary(sweep_dir, by=group_column(runs))
-    print("\n" + SUMMARY_HEADING)
-    print(table.to_string())
-    print(f"\nresults: {sweep_dir}")
-    if report:
-        from analysis.report import build_report
+#: The sweep Hydra ran in this process (set by the callback), finished by :func:`finish` after Hydra returns.
+FINISHED_SWEEPS: list[tuple[Path, bool]] = []
 
-        path = build_report(sweep_dir)
-        print(f"report:  {path.resolve()}")
+
+def after_sweep(sweep_dir: Path, report: bool = True) -> None:
+    """Collect a sweep, print and save its summary, and write its HTML report, holding the folder's lock."""
+    sweep_dir = Path(sweep_dir)
+    with sweep_lock(sweep_dir, "collect the runs"):
+        collect(sweep_dir)
+        table = write_summary(sweep_dir)
+        print("\n" + SUMMARY_HEADING)
+        print(table.to_string())
+        print(f"\nresults: {sweep_dir}")
+        if report:
+            from analysis.report import build_report
+
+            path = build_report(sweep_dir)
+            print(f"report:  {path.resolve()}")
+
+
+def finish(sweep_dir: Path, report: bool = True) -> int:
+    """The end of a sweep: collect, summary and report, then the exit status (0 only if all went well).
+
+    Failed runs are named (their folders hold ``_FAILED`` with what went wrong); the runs that
+    finished are still collected so that partial results can be looked at.
+    """
+    sweep_dir = Path(sweep_dir)
+    failed = failed_run_dirs(sweep_dir)
+    done = complete_run_dirs(sweep_dir)
+    if done:
+        try:
+            after_sweep(sweep_dir, report=report)
+        except Exception as exc:  # noqa: BLE001 - the status says it failed, in one line
+            print(f"inclusim: error: the end of the sweep failed in {sweep_dir}: {describe(exc)}", file=sys.stderr)
+            return 1
+    if failed:
+        first = failed[0]
+        what = (first / FAILED_MARKER).read_text().splitlines()
+        print(f"inclusim: error: {len(failed)} run(s) failed in {sweep_dir / 'runs'}, e.g. {first.name} "
+              f"({what[0] if what else ''}): {what[1] if len(what) > 1 else ''}; details in its {FAILED_MARKER}; "
+              f"{len(done)} finished run(s) are collected; run the same command again to redo the failed ones",
+              file=sys.stderr)
+        return 1
+    if not done:
+        print(f"inclusim: error: no run finished in {sweep_dir}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def describe(exc: BaseException) -> str:
+    """An exception as one line a user can act on (a full disk, a denied folder, a damaged file)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    return " ".join(f"{type(exc).__name__ if not str(exc) else ''}{exc}".split())
 
 
 class SweepCallback(Callback):
-    """Hydra callback: progress set-up before a multirun, collect + summary + report after it."""
+    """Hydra callback: progress set-up before a multirun; after it, the sweep is handed to :func:`finish`."""
 
     def on_multirun_start(self, config, **kwargs) -> None:
         hydra_cfg = config.hydra
@@ -105,8 +145,9 @@ class SweepCallback(Callback):
             total = 0
         write_progress_start(sweep_dir, total)
         done = len(complete_run_dirs(sweep_dir))
-        note = f" ({done} already complete, will be skipped)" if done else ""
+        note = f" ({done} already complete, will be checked and skipped)" if done else ""
         print(f"inclusim: sweep '{config.name}' with {total} runs -> {sweep_dir}{note}", flush=True)
 
     def on_multirun_end(self, config, **kwargs) -> None:
-        after_sweep(Path(config.hydra.sweep.dir), report=bool(config.get("report", True)))
+        # Hydra turns an exception here into a warning: the real work is done after Hydra returns
+        FINISHED_SWEEPS.append((Path(config.hydra.sweep.dir), bool(config.get("report", True))))

@@ -1,7 +1,16 @@
-"""The Hydra task: run one configuration and write its run folder (skipped when already complete)."""
+"""The Hydra task: run one configuration and write its run folder (skipped when already complete).
+
+In a sweep a run that fails (a bug, a full disk) does not stop the other runs: its folder gets a
+``_FAILED`` file with what went wrong, and the sweep ends with a non-zero exit status naming it
+(``inclusim.sweep.finish``). A single run that fails ends the command with one line and status 1.
+"""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+import traceback
 from pathlib import Path
 
 from analysis.formatting import format_value
@@ -9,10 +18,35 @@ from analysis.kpis import last_checkpoint_kpi
 from domain.config import LABEL_KEYS, config_hash
 from domain.params import ConfigError
 from domain.schema import HOURS, SHARE, kpi
-from domain.store import is_complete
+from domain.store import COMPLETE_MARKER, check_run, write_failure
 from inclusim.compose import to_config
 from inclusim.errors import fail
 from sim.tables import run_model
+
+
+#: Set by the ``inclusim`` command: its process id, so that its worker processes can tell it has gone.
+MAIN_PID_VARIABLE = "INCLUSIM_MAIN_PID"
+_watching = False
+
+
+def watch_parent() -> None:
+    """In a worker process of this machine's sweep: end the worker when the ``inclusim`` command is gone.
+
+    Parallel runs are done by worker processes (joblib's loky); killed with the command, they would
+    otherwise go on for minutes. Only a direct child of the command watches (a SLURM task does not).
+    """
+    global _watching
+    main_pid = int(os.environ.get(MAIN_PID_VARIABLE, "0") or 0)
+    if _watching or not main_pid or os.getpid() == main_pid or os.getppid() != main_pid:
+        return
+    _watching = True
+
+    def watch() -> None:
+        while os.getppid() == main_pid:
+            time.sleep(1.0)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="inclusim-parent-watch", daemon=True).start()
 
 
 def task(composed) -> None:
@@ -20,6 +54,7 @@ def task(composed) -> None:
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
+    watch_parent()
     from inclusim.sweep import progress_line
 
     try:
@@ -31,16 +66,31 @@ def task(composed) -> None:
     multirun = hydra_cfg.mode == RunMode.MULTIRUN
     out = Path(hydra_cfg.sweep.dir) / "runs" / chash if multirun else Path(hydra_cfg.run.dir)
     overrides = list(hydra_cfg.overrides.task)
-    if multirun and is_complete(out, chash):
-        print(f"  skip {chash} (complete) {' '.join(overrides)}", flush=True)
+    if multirun:
+        problem = check_run(out, chash)
+        if problem is None:
+            print(f"  skip {chash} (complete) {' '.join(overrides)}", flush=True)
+            return
+        if (out / COMPLETE_MARKER).exists():
+            print(f"  redo {chash}: {problem}", flush=True)
+    try:
+        result = run_model(cfg)
+        model_overrides = [o for o in overrides if not is_label_override(o)]
+        result.runs["overrides"] = " ".join(model_overrides)
+        # what distinguishes this run from its replications: the overrides minus the seed
+        result.runs["variant"] = " ".join(o for o in model_overrides if o.split("=", 1)[0] != "seed") or cfg.policy.name
+        result.meta["overrides"] = overrides
+        result.write(out)
+    except Exception as exc:  # noqa: BLE001 - one run's failure is reported, the sweep goes on
+        message = f"{type(exc).__name__}: {exc}"
+        if not multirun:
+            fail(f"the run failed: {message} (output folder {out})", code=1)
+        try:
+            write_failure(out, f"{' '.join(overrides)}\n{message}\n\n{traceback.format_exc()}")
+        except OSError:
+            pass   # the folder cannot be written either; the sweep's end reports the missing run
+        print(f"  FAILED {chash} {' '.join(overrides)}: {message}", flush=True)
         return
-    result = run_model(cfg)
-    model_overrides = [o for o in overrides if not is_label_override(o)]
-    result.runs["overrides"] = " ".join(model_overrides)
-    # what distinguishes this run from its replications: the overrides minus the seed
-    result.runs["variant"] = " ".join(o for o in model_overrides if o.split("=", 1)[0] != "seed") or cfg.policy.name
-    result.meta["overrides"] = overrides
-    result.write(out)
     if multirun:
         print(f"  {progress_line(Path(hydra_cfg.sweep.dir))}  {' '.join(overrides)}", flush=True)
     else:
@@ -68,7 +118,8 @@ def print_single(result, out: Path) -> None:
              f"users, {result.meta['wall_seconds']:.2f} s"]
     for name in shown:
         entry = kpi(name)
+        value = float(row[name])
         unit = " %" if entry.unit == SHARE else (" h" if entry.unit == HOURS else "")
-        lines.append(f"  {entry.label:<{width}}  {format_value(float(row[name]), entry.unit)}{unit}")
+        lines.append(f"  {entry.label:<{width}}  {format_value(value, entry.unit)}{unit if value == value else ''}")
     lines += ["  (one run has no interval: sweep seeds with -m seed=range(1,21) for uncertainty)", f"  tables: {out}"]
     print("\n".join(lines))

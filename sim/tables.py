@@ -17,7 +17,7 @@ import pandas as pd
 from domain.config import LABEL_KEYS, Config, config_hash, resolve, validate
 from domain.params import flat_params, to_dict
 from domain.provenance import git_commit, versions
-from domain.schema import (CANDIDATE_COLUMNS, CONFIG_PREFIX, EVENT_COLUMNS, MENTOR_HOURS_COLUMNS, MENTOR_SUBSIDISED_COLUMN,
+from domain.schema import (CANDIDATE_COLUMNS, CANDIDATE_DTYPES, CONFIG_PREFIX, EVENT_COLUMNS, MENTOR_HOURS_COLUMNS, MENTOR_SUBSIDISED_COLUMN,
                            TABLES, adviser_weeks_column, adviser_weeks_over_column, hours_column, unmet_column)
 from domain.states import State
 from domain.store import write_run_folder
@@ -116,5 +116,7 @@ def _candidates(model: InclusionModel, run_id: str) -> pd.DataFrame:
         "n_contacts": c.n_contacts, "n_refusals": c.n_refusals, "capability_end": round(c.capability, 6),
         "adviser_hours": float(sum(c.hours)),
     } for c in model.pathways.candidates], columns=list(CANDIDATE_COLUMNS))
+    if candidates.empty:   # an office without target-group users: the same column types as any other run
+        return candidates.astype(CANDIDATE_DTYPES)
     candidates["first_job_week"] = candidates["first_job_week"].astype("Int64")
     return candidates

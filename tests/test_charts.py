@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +19,9 @@ from matplotlib.image import AxesImage
 
 from analysis import charts as C
 from analysis.kpis import caseholder_pressure, headline_outcomes
-from analysis.labels import lever_label
+from analysis.labels import lever_label, order_policies
 from analysis.stats import first_time_at_or_below, km_survival, paired_differences, summarise
-from domain.schema import adviser_weeks_column, hours_column, kpi
+from domain.schema import CANDIDATE_COLUMNS, EVENT_COLUMNS, KPIS, adviser_weeks_column, hours_column, kpi
 from domain.states import EMPLOYED_STATES, STATE_GROUPS, State
 from domain.terms import ACTIVITIES, ROLES, Activity
 
@@ -129,14 +130,30 @@ def fake_candidates(runs: pd.DataFrame, per_run: int = 40) -> pd.DataFrame:
     return out
 
 
-def fake_sweep(root: Path, **kw) -> Path:
-    """A sweep folder as the collector leaves it: the tables, meta.json per run, multirun.yaml."""
+def without_users(runs: pd.DataFrame, weekly: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
+                                                                       pd.DataFrame]:
+    """The tables of runs that had no users: n_candidates 0 and every KPI missing in ``runs``, no one in
+    any state in ``weekly`` (the advisers' hours stay), and empty ``candidates`` and ``events``."""
+    runs = runs.assign(**{c: math.nan for c in runs.columns if c in KPIS}).assign(n_candidates=0)
+    weekly = weekly.assign(**{s.column: 0 for s in State if s.column in weekly})
+    empty = [pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+             for columns in (CANDIDATE_COLUMNS, EVENT_COLUMNS)]
+    return runs, weekly, *empty
+
+
+def fake_sweep(root: Path, users: bool = True, **kw) -> Path:
+    """A sweep folder as the collector leaves it: the tables, meta.json per run, multirun.yaml;
+    ``users=False``: runs that had no users (:func:`without_users`)."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     runs = fake_runs(**kw)
+    weekly, candidates, events = fake_weekly(runs), fake_candidates(runs), None
+    if not users:
+        runs, weekly, candidates, events = without_users(runs, weekly)
+        events.to_parquet(root / "events.parquet")
     runs.to_parquet(root / "runs.parquet")
-    fake_weekly(runs).to_parquet(root / "weekly.parquet")
-    fake_candidates(runs).to_parquet(root / "candidates.parquet")
+    weekly.to_parquet(root / "weekly.parquet")
+    candidates.to_parquet(root / "candidates.parquet")
     for r in runs.itertuples():
         d = root / "runs" / r.config_hash
         d.mkdir(parents=True, exist_ok=True)
@@ -198,12 +215,20 @@ def _assert_saves(fig: Figure, tmp_path: Path, name: str) -> None:
 
 # --- palette and saving ------------------------------------------------------------------------------
 
-def test_palette_one_distinct_colour_per_policy():
-    colours = [C.policy_colour(p) for p in ("saksbehandler", "hybrid", "jobbspesialist", "brobygger")]
-    assert len(set(colours)) == 4
-    assert C.policy_colour("hybrid") == C.POLICY_COLOURS["hybrid"]
-    assert C.policy_colour("something_new") == C.policy_colour("something_new")   # stable for unknown names
-    assert not set(C.ACTIVITY_COLOURS.values()) & set(C.POLICY_COLOURS.values())
+def test_palette_gives_every_policy_of_a_chart_its_own_colour():
+    # two new policies whose names once hashed to the same spare colour
+    six = ("saksbehandler", "hybrid", "jobbspesialist", "brobygger", "youth", "ipsplus")
+    runs = fake_runs(policies=six, seeds=(1, 2))
+    colours = C.policy_colours(runs["policy"])
+    assert list(colours) == order_policies(six) and len(set(colours.values())) == 6
+    assert {p: colours[p] for p in C.POLICY_COLOURS} == C.POLICY_COLOURS   # the known four keep Okabe-Ito's
+    assert [colours["ipsplus"], colours["youth"]] == list(C.SPARE_COLOURS[:2])   # spares in display order
+    assert C.policy_colour("youth", six) == colours["youth"]
+    fig = C.employment_over_time(fake_weekly(runs), runs)
+    assert _drawn_colours(fig.axes[0]) == [colours[p].lower() for p in order_policies(six)]
+    most = [*six, "zeta"]
+    assert len(set(C.policy_colours(most).values())) == len(C.POLICY_COLOURS) + len(C.SPARE_COLOURS) == 7
+    assert not set(C.ACTIVITY_COLOURS.values()) & (set(C.POLICY_COLOURS.values()) | set(C.SPARE_COLOURS))
 
 
 def test_save_figure_writes_png_and_svg_whatever_the_suffix(tmp_path):
@@ -443,3 +468,52 @@ def test_mentor_and_subsidy(runs, tmp_path):
     from matplotlib.colors import to_rgb
     assert tuple(np.round(to_rgb(C.policy_colour("brobygger")), 3)) in bar_colours
     _assert_saves(fig, tmp_path, "mentors")
+
+
+# --- one replication, and runs without users -----------------------------------------------------
+
+def _every_chart(runs, weekly, candidates, lever_runs) -> dict[str, Figure]:
+    """Every chart, drawn with warnings as errors."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return {"outcomes": C.policy_comparison(runs), "employment": C.employment_over_time(weekly, runs),
+                "first_job": C.time_to_first_job(candidates, runs), "hours": C.adviser_hours(runs, weekly),
+                "pathway": C.pathway_occupancy(weekly, runs), "mentors": C.mentor_and_subsidy(runs),
+                "tradeoff": C.caseload_tradeoff(lever_runs, "cfg.office.caseload_ordinary",
+                                                fixed={"cfg.office.hybrid_slots": 1}),
+                "heatmap": C.lever_heatmap(lever_runs, "employed_share_w52", "cfg.office.caseload_ordinary",
+                                           "cfg.office.hybrid_slots")}
+
+
+def test_one_replication_draws_the_means_and_no_interval(tmp_path):
+    runs = fake_runs(seeds=(1,))
+    lever_runs = fake_runs(policies=("hybrid", "brobygger"), seeds=(1,), caseloads=(50, 90), slots=(1, 3))
+    figs = _every_chart(runs, fake_weekly(runs), fake_candidates(runs), lever_runs)
+    for name, fig in figs.items():
+        for frame in fig.inclusim_data.values():
+            if "low" in frame:
+                assert frame["low"].isna().all() and frame["high"].isna().all(), name   # n/a, not zero width
+        _assert_saves(fig, tmp_path, name)
+    ax, ax_diff = figs["outcomes"].axes
+    for eb in _errorbars(ax) + _errorbars(ax_diff):
+        assert np.isfinite(np.asarray(eb.lines[0].get_ydata(), dtype=float)).all()         # the means are drawn
+        assert all(abs(s[1][1] - s[0][1]) == 0 for s in eb.lines[2][0].get_segments())      # no whiskers
+    for name in ("employment", "first_job", "tradeoff"):
+        assert all(not _bands(ax) for ax in figs[name].axes), name                          # no bands ...
+    for name in ("employment", "first_job"):
+        assert len(_drawn_colours(figs[name].axes[0])) == len(POLICIES), name               # ... but the lines
+    assert [len(_errorbars(ax)) for ax in figs["tradeoff"].axes] == [2, 2]
+    cells = [t.get_text() for ax in figs["heatmap"].axes for t in ax.texts]
+    assert cells and all(t.endswith("no interval") for t in cells)
+
+
+def test_charts_of_runs_without_users_draw_without_warnings(tmp_path):
+    runs, weekly, candidates, _events = without_users(fake_runs(seeds=(1, 2)), fake_weekly(fake_runs(seeds=(1, 2))))
+    lever_runs, _, _, _ = without_users(fake_runs(policies=("hybrid",), seeds=(1, 2), caseloads=(50, 90),
+                                                  slots=(1, 3)), pd.DataFrame())
+    for name, fig in _every_chart(runs, weekly, candidates, lever_runs).items():
+        _assert_saves(fig, tmp_path, name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = C.employment_over_time(weekly.iloc[:0], runs)
+    assert fig.inclusim_data["band"].empty and fig.axes[0].get_legend() is None

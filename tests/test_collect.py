@@ -11,9 +11,9 @@ import pytest
 
 from analysis.collect import collect
 from analysis.summary import (SUMMARY_HEADING, group_column, settings_table, summary_table, terminal_summary,
-                              write_summary)
+                              with_settings, write_summary)
 from domain.schema import SUMMARY_KPIS, TABLES
-from domain.store import COMPLETE_MARKER
+from domain.store import StoreError, write_run_folder
 
 
 #: The fabricated runs table of test_charts.py, loaded by path (no package needed).
@@ -30,10 +30,11 @@ def _run_folder(sweep: Path, name: str, runs: dict, complete: bool = True) -> No
               "candidates": pd.DataFrame({"run_id": runs["run_id"], "candidate_id": [0, 1],   # nobody hired in a
                                           "first_job_week": [None, None] if name == "a" else pd.array([3, None],
                                                                                                       dtype="Int64")})}
-    for table, frame in tables.items():
-        frame.to_parquet(folder / f"{table}.parquet", index=False)
     if complete:
-        (folder / COMPLETE_MARKER).write_text(name)
+        write_run_folder(tables, {"config_hash": name}, folder)
+    else:
+        for table, frame in tables.items():
+            frame.to_parquet(folder / f"{table}.parquet", index=False)
 
 
 @pytest.fixture
@@ -74,10 +75,20 @@ def test_collect_twice_gives_the_same_tables(sweep):
 
 
 def test_collect_names_a_table_whose_runs_do_not_fit(sweep):
-    frame = pd.read_parquet(sweep / "runs" / "c" / "runs.parquet").assign(seed="two")
-    frame.to_parquet(sweep / "runs" / "c" / "runs.parquet", index=False)
+    folder = sweep / "runs" / "c"
+    tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
+    tables["runs"] = tables["runs"].assign(seed="two")
+    write_run_folder(tables, {"config_hash": "c"}, folder)
     with pytest.raises(ValueError, match="runs tables do not fit one schema"):
         collect(sweep, quiet=True)
+
+
+def test_collect_refuses_a_run_changed_after_it_was_written_and_writes_nothing(sweep):
+    frame = pd.read_parquet(sweep / "runs" / "c" / "runs.parquet").assign(ever_employed_share=0.99)
+    frame.to_parquet(sweep / "runs" / "c" / "runs.parquet", index=False)
+    with pytest.raises(StoreError, match=r"1 damaged run\(s\).*e\.g\. c: runs\.parquet"):
+        collect(sweep, quiet=True)
+    assert not list(sweep.glob("*.parquet")) and not list(sweep.glob(".*"))
 
 
 def test_collect_without_finished_runs(tmp_path):
@@ -88,10 +99,21 @@ def test_collect_without_finished_runs(tmp_path):
 # --- summary -------------------------------------------------------------------------------------
 
 def test_group_column_is_the_policy_unless_a_policy_has_several_settings():
-    runs = pd.DataFrame({"policy": ["a", "a", "b"], "variant": ["a", "a", "b"]})
+    runs = pd.DataFrame({"policy": ["a", "a", "b"], "seed": [1, 2, 1], "variant": ["a", "a", "b"],
+                         "cfg.policy.name": ["a", "a", "b"], "cfg.seed": [1, 2, 1], "cfg.x": [1, 1, 1]})
     assert group_column(runs) == "policy"
-    assert group_column(runs.assign(variant=["x=1", "x=2", "b"])) == "variant"
+    assert group_column(runs.assign(**{"cfg.x": [1, 2, 1], "variant": ["x=1", "x=2", "b"]})) == "setting"
     assert group_column(runs.drop(columns="variant")) == "policy"
+
+
+def test_runs_are_replications_when_their_configurations_match_whatever_the_override_text():
+    runs = pd.DataFrame({"policy": ["h"] * 4, "seed": [1, 2, 3, 4],
+                         "variant": ["policy=h x=2", "x=2 policy=h", "policy=h x=3", "policy=h x=3 report=false"],
+                         "cfg.policy.name": ["h"] * 4, "cfg.seed": [1, 2, 3, 4], "cfg.x": [2, 2, 3, 3]})
+    labelled = with_settings(runs)
+    assert labelled["setting"].tolist() == ["policy=h x=2", "policy=h x=2", "policy=h x=3", "policy=h x=3"]
+    same_text = runs.assign(variant="policy=h")   # different configurations never share a label
+    assert with_settings(same_text)["setting"].nunique() == 2
 
 
 def test_summary_table_is_kpis_by_policy_with_derived_kpis():
@@ -119,7 +141,7 @@ def test_write_summary_saves_the_numbers(tmp_path):
     runs.to_parquet(tmp_path / "runs.parquet")
     printed = write_summary(tmp_path)
     saved = pd.read_csv(tmp_path / "summary.csv")
-    assert list(saved.columns) == ["policy", "kpi", "mean", "low", "high", "n"]
-    assert set(saved["kpi"]) == set(printed.index) and (saved["n"] == 2).all()
+    assert list(saved.columns) == ["policy", "kpi", "mean", "low", "high", "n", "method"]
+    assert set(saved["kpi"]) == set(printed.index) and (saved["n"] == 2).all() and (saved["method"] == "t").all()
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "summary.parquet"), saved, check_dtype=False)
-    assert SUMMARY_HEADING.startswith("Summary: mean over replications (90 % bootstrap interval)")
+    assert SUMMARY_HEADING.startswith("Summary: mean over replications (90 % interval: Student t below 20")

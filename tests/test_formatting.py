@@ -49,3 +49,10 @@ def test_lever_values_and_settings():
     assert [lever_value(v) for v in (70, 70.0, 0.25, "urban", True)] == ["70", "70", "0.25", "urban", "True"]
     assert setting_text({"cfg.office.caseload_ordinary": 70.0, "cfg.office.hybrid_slots": 3}) == \
         "users per ordinary adviser (caseload) = 70, close-follow-up places per hybrid adviser = 3"
+
+
+def test_a_missing_interval_is_printed_na():
+    assert format_kpi("employed_share_w52", 0.123, math.nan, math.nan) == "12.3 % (n/a)"
+    assert format_kpi("ever_employed_share", 0.437, math.nan, math.nan, compact=True) == "43.7 (n/a)"
+    assert format_kpi_difference("dropout_share", 0.02, math.nan, math.nan) == "+2.0 points (n/a)"
+    assert format_kpi("caseholder_pressure", 1.084, 1.084, 1.084) == "1.08 (1.08 to 1.08)"   # equal values: width 0

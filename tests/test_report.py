@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import os
 import re
+import stat
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +19,7 @@ from markupsafe import escape
 from analysis import charts as C
 from analysis import report as R
 from analysis.formatting import format_kpi, format_kpi_difference
+from analysis.report import render as render_module
 from analysis.kpis import with_derived_kpis
 from analysis.stats import paired_differences, summarise
 from domain.schema import DIFFERENCE_KPIS, SUMMARY_KPIS
@@ -260,3 +264,143 @@ def test_build_report_from_runs_alone_at_one_lever_setting(tmp_path, monkeypatch
 def test_build_report_needs_a_collected_sweep(tmp_path):
     with pytest.raises(FileNotFoundError, match="collect"):
         R.build_report(tmp_path / "nothing_here")
+
+
+def test_the_method_note_states_how_intervals_are_made(built):
+    _, rep, html_path = built
+    page = _text(html_path)
+    assert "Student t interval with fewer than 20 replications, percentile bootstrap from 20" in page
+    assert set(rep.tables["summary"]["method"]) == {"t"}   # 4 seeds
+    interval_row = rep.rendered["summary"].set_index("Outcome (mean and 90 % interval)").loc["Interval"]
+    assert set(interval_row) == {"Student t"}
+    assert "class='warning'" not in page
+
+
+# --- one replication: no interval, and no claim ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def built_one_seed(tmp_path_factory):
+    sweep = FAB.fake_sweep(tmp_path_factory.mktemp("sweep") / "one_seed", seeds=(1,))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(C, "save_figure", _quick_save)
+        rep = R.make_report(sweep)
+        return sweep, rep, R.write_report(rep, sweep / "report")
+
+
+def test_one_replication_has_no_interval_and_a_warning_at_the_top(built_one_seed):
+    _, rep, html_path = built_one_seed
+    page = _text(html_path)
+    top = page[:page.index("<nav>")]
+    assert "class='warning'" in top
+    assert "One replication: no interval; run more seeds, e.g. seed=range(1,11)" in top
+    s, d = rep.tables["summary"], rep.tables["differences"]
+    assert s["low"].isna().all() and s["high"].isna().all() and set(s["method"]) == {"none"}
+    assert d["low"].isna().all() and d["high"].isna().all() and (d["pairs"] == 1).all()
+    cells = rep.rendered["summary"].iloc[:-2, 1:].to_numpy().ravel()   # all but the replications and method rows
+    assert all(cell.endswith("(n/a)") for cell in cells)
+    assert all(cell.endswith("(n/a)") for cell in rep.rendered["differences"]["Difference (90 % interval)"])
+
+
+def test_one_replication_readings_make_no_claim_from_an_interval(built_one_seed):
+    _, rep, html_path = built_one_seed
+    text = " ".join(sentence for entry in rep.charts for sentence in entry.reading)
+    for claim in ("no longer overlap", "no clear difference", "more than saksbehandler", "fewer than saksbehandler",
+                  "higher by", "lower by", "more than 52"):
+        assert claim not in text, claim
+    assert "points against saksbehandler (no interval" in text and "paired over 1 seed." in text
+    assert "weeks (no interval)" in text   # the median time to a first job, without its interval
+    drawn = [e for e in rep.charts if e.figure is not None]
+    assert {e.key for e in drawn} == {"outcomes", "employment", "first_job", "adviser_hours", "pathway",
+                                      "mentors_subsidies"}   # the means are still drawn
+
+
+# --- runs without users: nothing to show, said so -----------------------------------------------------
+
+@pytest.mark.parametrize("caseloads", [(70,), (50, 90)], ids=["policies", "lever"])
+def test_sweep_without_users_says_there_is_nothing_to_show(tmp_path, monkeypatch, caseloads):
+    monkeypatch.setattr(C, "save_figure", _quick_save)
+    sweep = FAB.fake_sweep(tmp_path / "no_users", users=False, seeds=(1, 2), caseloads=caseloads)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rep = R.make_report(sweep)
+        page = _text(R.write_report(rep, sweep / "report"))
+    skipped = {e.key: e.skipped for e in rep.charts}
+    for key in ("outcomes", "employment", "first_job", "pathway", "mentors_subsidies"):
+        assert skipped[key].startswith("Nothing to show") and "n_candidates = 0" in skipped[key], key
+    if len(caseloads) > 1:
+        assert skipped["tradeoff_caseload_ordinary"].startswith("Nothing to show")
+    assert skipped["adviser_hours"] is None   # the advisers' booked hours are still there to show
+    assert "Nothing to show for the outcomes" in page[:page.index("<nav>")]
+    assert "Nothing to show: no run has a value for these KPIs." in page
+    hours = next(e for e in rep.charts if e.key == "adviser_hours")
+    assert rep.rendered["summary"].empty and hours.reading and "n/a" not in " ".join(hours.reading)
+
+
+# --- writing: whole or not at all, with the umask's modes ---------------------------------------------
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".report"))
+
+
+@pytest.fixture
+def small_report(tmp_path, monkeypatch):
+    monkeypatch.setattr(C, "save_figure", _quick_save)
+    sweep = FAB.fake_sweep(tmp_path / "small", policies=("saksbehandler", "hybrid"), seeds=(1, 2))
+    return sweep, R.make_report(sweep)
+
+
+@pytest.mark.parametrize("step", ["figure", "page"])
+def test_a_failed_write_leaves_the_old_report_as_it_was(small_report, monkeypatch, step):
+    sweep, rep = small_report
+    R.write_report(rep, sweep / "report")
+    before = _snapshot(sweep / "report")
+    saved = []
+
+    def save_then_fail(fig, path, dpi=150):   # new figures, then the disk is full at the third
+        saved.append(path)
+        if len(saved) == 3:
+            raise OSError(28, "No space left on device")
+        png, svg = _quick_save(fig, path, dpi)
+        png.write_bytes(TINY_PNG + b"new")
+        return png, svg
+
+    def page_fails(report, out_dir):
+        raise OSError(28, "No space left on device")
+
+    if step == "figure":
+        monkeypatch.setattr(C, "save_figure", save_then_fail)
+    else:
+        monkeypatch.setattr(render_module, "render_html", page_fails)
+    with pytest.raises(OSError, match="No space left"):
+        R.write_report(rep, sweep / "report")
+    assert _snapshot(sweep / "report") == before
+    assert _leftovers(sweep) == []
+
+
+def test_a_new_report_replaces_the_old_folder_whole(small_report):
+    sweep, rep = small_report
+    R.write_report(rep, sweep / "report")
+    (sweep / "report" / "stale.csv").write_text("from an older report")
+    path = R.write_report(rep, sweep / "report")
+    assert path == sweep / "report" / "report.html" and not (sweep / "report" / "stale.csv").exists()
+    assert _leftovers(sweep) == []
+    drawn = [e for e in rep.charts if e.figure is not None]
+    assert drawn and all(f.parent == sweep / "report" / "figures" and f.exists() for e in drawn for f in e.files)
+
+
+@pytest.mark.parametrize(("umask", "file_mode", "folder_mode"), [(0o022, 0o644, 0o755), (0o002, 0o664, 0o775)])
+def test_report_files_get_the_modes_the_umask_allows(small_report, umask, file_mode, folder_mode):
+    sweep, rep = small_report
+    old = os.umask(umask)
+    try:
+        R.write_report(rep, sweep / "report")
+    finally:
+        os.umask(old)
+    report = sweep / "report"
+    assert stat.S_IMODE(report.stat().st_mode) == folder_mode
+    for p in report.rglob("*"):
+        assert stat.S_IMODE(p.stat().st_mode) == (folder_mode if p.is_dir() else file_mode), p

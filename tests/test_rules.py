@@ -95,15 +95,17 @@ def test_dropout_hazard_mechanisms():
 def test_illegal_transition_is_refused():
     m = bare_model()
     cand = m.candidates[0]
-    assert State.EMPLOYED in ALLOWED[State.POOL]
+    assert State.POST_FOLLOWUP not in ALLOWED[State.POOL]
+    events, counts = len(m.events), m.pathways.state_counts.copy()
     with pytest.raises(TransitionError):
         pathway.move(m, cand, State.POST_FOLLOWUP, "not allowed from POOL")
-    assert cand.state == State.POOL
+    assert cand.state == State.POOL                       # nothing changed: no event, same stocks
+    assert len(m.events) == events and (m.pathways.state_counts == counts).all()
 
 
 def _problem_resolved_share(mode: str, n: int = 300) -> float:
     """Share of users whose small problem is gone after one week with an adviser contact."""
-    m = bare_model(office={"n_advisers": 2, "caseload_ordinary": 200, "target_share": 1.0},
+    m = bare_model(office={"n_advisers": 2, "caseload_ordinary": 200, "caseload_cap": 200, "target_share": 1.0},
                    labour_market={"n_firms": 800, "share_exploitative": 0.0})
     resolved = 0
     for cand in m.candidates[:n]:

@@ -2,8 +2,9 @@
 
 One function per chart; each takes the tidy tables a sweep writes (``runs``, ``weekly``,
 ``candidates``), returns a :class:`matplotlib.figure.Figure` drawn with the Agg canvas and never
-touches pyplot's global state. Every number drawn comes with its 90 % interval over replications
-(``analysis.stats``): error bars on bars and points, shaded bands around lines. The frames a chart
+touches pyplot's global state. Every mean drawn comes with its 90 % interval over replications
+(``analysis.stats``): error bars on bars and points, shaded bands around lines; where a group has one
+replication there is no interval, and only the mean is drawn. The frames a chart
 was drawn from are kept on the figure as ``fig.inclusim_data`` (a dict of DataFrames), so a
 report can print the same numbers and a test can check them.
 
@@ -24,12 +25,12 @@ from analysis.charts.data import (at_setting, employment_by_week, first_job_curv
                                   mentor_subsidy_table, occupancy_by_week, over_budget_points)
 from analysis.charts.outcomes import employment_over_time, pathway_occupancy, policy_comparison, time_to_first_job
 from analysis.charts.resources import adviser_hours, caseload_tradeoff, lever_heatmap, mentor_and_subsidy
-from analysis.charts.style import (ACTIVITY_COLOURS, POLICY_COLOURS, STATE_GROUP_COLOURS, policy_colour,
-                                   save_figure)
+from analysis.charts.style import (ACTIVITY_COLOURS, POLICY_COLOURS, SPARE_COLOURS, STATE_GROUP_COLOURS,
+                                   policy_colour, policy_colours, save_figure)
 
 __all__ = [
-    "ACTIVITY_COLOURS", "POLICY_COLOURS", "STATE_GROUP_COLOURS", "adviser_hours", "at_setting",
+    "ACTIVITY_COLOURS", "POLICY_COLOURS", "SPARE_COLOURS", "STATE_GROUP_COLOURS", "adviser_hours", "at_setting",
     "caseload_tradeoff", "employment_by_week", "employment_over_time", "first_job_curves", "hours_by_role",
     "lever_heatmap", "mentor_and_subsidy", "mentor_subsidy_table", "occupancy_by_week", "over_budget_points",
-    "pathway_occupancy", "policy_colour", "policy_comparison", "save_figure", "time_to_first_job",
+    "pathway_occupancy", "policy_colour", "policy_colours", "policy_comparison", "save_figure", "time_to_first_job",
 ]

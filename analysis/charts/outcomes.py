@@ -13,8 +13,9 @@ from matplotlib.ticker import MaxNLocator
 
 from analysis.charts.data import (employment_by_week, first_job_curves, occupancy_by_week, policies_in,
                                   replications)
-from analysis.charts.style import (INTERVAL_NOTE, LEVEL_PERCENT, STATE_GROUP_COLOURS, add_note, new_figure,
-                                   percent_axis, policy_colour, policy_legend, styled, wrap, yerr)
+from analysis.charts.style import (LEVEL_PERCENT, STATE_GROUP_COLOURS, add_note, interval_note, new_figure,
+                                   percent_axis, policy_colours, policy_legend, styled, wrap, yerr)
+from analysis.formatting import has_interval
 from analysis.kpis import headline_outcomes, kpis_present
 from analysis.labels import DEFAULT_BASELINE
 from analysis.stats import paired_differences, summarise
@@ -43,6 +44,7 @@ def policy_comparison(runs: pd.DataFrame, kpis: list[str] | None = None, baselin
     diffs = (paired_differences(runs, kpis, baseline=baseline, pair_on=pair_on, within=within)
              if baseline in policies and len(policies) > 1 else pd.DataFrame())
     two = not diffs.empty
+    colours = policy_colours(policies)
     fig = new_figure(13 if two else 8, 5.2)
     fig.inclusim_data = {"summary": summary, "differences": diffs}
     axes = fig.subplots(1, 2) if two else [fig.subplots()]
@@ -54,7 +56,7 @@ def policy_comparison(runs: pd.DataFrame, kpis: list[str] | None = None, baselin
         s = summary[summary["policy"] == pol].set_index("kpi").reindex(kpis)
         off = (i - (len(policies) - 1) / 2) * width
         ax.errorbar(x + off, s["mean"], yerr=yerr(s["mean"], s["low"], s["high"]), fmt="o", ms=6,
-                    color=policy_colour(pol), ecolor=policy_colour(pol), elinewidth=2, capsize=3, label=pol)
+                    color=colours[pol], ecolor=colours[pol], elinewidth=2, capsize=3, label=pol)
     ax.set_xticks(x, ticks)
     ax.set_ylim(bottom=0)
     percent_axis(ax)
@@ -70,17 +72,17 @@ def policy_comparison(runs: pd.DataFrame, kpis: list[str] | None = None, baselin
             off = (i - (len(others) - 1) / 2) * width2
             ax2.errorbar(x + off, 100 * d["difference"],
                          yerr=100 * yerr(d["difference"], d["low"], d["high"]), fmt="D", ms=5,
-                         color=policy_colour(pol), elinewidth=2, capsize=3, label=pol)
-        ax2.axhline(0, color=policy_colour(baseline), lw=1.5, ls="--")
+                         color=colours[pol], elinewidth=2, capsize=3, label=pol)
+        ax2.axhline(0, color=colours[baseline], lw=1.5, ls="--")
         ax2.text(0.995, 0, f"{baseline} ", transform=ax2.get_yaxis_transform(), ha="right", va="bottom",
-                 fontsize=8, color=policy_colour(baseline))
+                 fontsize=8, color=colours[baseline])
         ax2.set_xticks(x, ticks)
         ax2.set_ylabel(f"Difference from {baseline} (percentage points)")
         ax2.set_title(f"Difference from {baseline}, paired by seed")
         _separate_kpis(ax2, x)
     policy_legend(fig, policies)
     n = replications(summary)
-    add_note(fig, f"{INTERVAL_NOTE} Up to {n} replications per policy."
+    add_note(fig, f"Whiskers: {interval_note(summary, diffs)} Up to {n} replications per policy."
              + (f" Differences: policy minus {baseline}, same seed." if two else ""))
     return fig
 
@@ -94,18 +96,21 @@ def _band_by_week(per_run: pd.DataFrame, value: str, week: str, legend_loc: str,
     fig = new_figure(9, 5.2)
     fig.inclusim_data = {"per_run": per_run, "band": band}
     ax = fig.subplots()
-    for pol in policies_in(band):
+    colours = policy_colours(policies_in(band))
+    for pol, colour in colours.items():
         b = band[band["policy"] == pol].sort_values(week)
         x, mean, low, high = (b[c].to_numpy(dtype=float) for c in (week, "mean", "low", "high"))
+        banded = has_interval(low, high)
         if survival:
             x, mean, low, high = np.r_[0, x], np.r_[1, mean], np.r_[1, low], np.r_[1, high]
-        ax.fill_between(x, low, high, step="post" if survival else None, color=policy_colour(pol), alpha=0.25,
-                        lw=0, label=f"_{pol} band")
-        ax.plot(x, mean, drawstyle="steps-post" if survival else "default", color=policy_colour(pol), lw=2,
-                label=pol)
+        if banded:
+            ax.fill_between(x, low, high, step="post" if survival else None, color=colour, alpha=0.25, lw=0,
+                            label=f"_{pol} band")
+        ax.plot(x, mean, drawstyle="steps-post" if survival else "default", color=colour, lw=2, label=pol)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 4, 5, 10]))
     percent_axis(ax)
-    ax.legend(loc=legend_loc, title="Policy")
+    if colours:
+        ax.legend(loc=legend_loc, title="Policy")
     return fig, ax
 
 
@@ -123,8 +128,8 @@ def employment_over_time(weekly: pd.DataFrame, runs: pd.DataFrame) -> Figure:
     ax.set_title("Share of users in a job, week by week")
     ax.set_ylim(bottom=0)
     ax.set_xlim(left=band["week"].min() if len(band) else 0, right=band["week"].max() if len(band) else 1)
-    add_note(fig, f"Line: mean over {replications(band)} replications; band: {LEVEL_PERCENT} % bootstrap "
-             "interval. In a job = hired, with or without follow-up after hire.")
+    add_note(fig, f"Line: mean over {replications(band)} replications; band: {interval_note(band)} "
+             "In a job = hired, with or without follow-up after hire.")
     return fig
 
 
@@ -144,8 +149,9 @@ def time_to_first_job(candidates: pd.DataFrame, runs: pd.DataFrame) -> Figure:
     ax.set_xlabel("Weeks since the user came onto the caseload")
     ax.set_ylabel("Users still without a first job (%)")
     ax.set_title("Time to first job (Kaplan-Meier)")
-    add_note(fig, f"Line: mean of the {replications(fig.inclusim_data['band'])} per-run Kaplan-Meier curves; band: "
-             f"pointwise {LEVEL_PERCENT} % bootstrap interval. Users never hired are censored at the end of the run.")
+    band = fig.inclusim_data["band"]
+    add_note(fig, f"Line: mean of the {replications(band)} per-run Kaplan-Meier curves; band, week by week: "
+             f"{interval_note(band)} Users never hired are censored at the end of the run.")
     return fig
 
 
@@ -174,6 +180,7 @@ def pathway_occupancy(weekly: pd.DataFrame, runs: pd.DataFrame, band_every: int 
         cum_cols.append(f"cum_{i}")
     band = summarise(cum, cum_cols, by=["policy", "week"])
     policies = policies_in(mean)
+    colours = policy_colours(policies)
     ncols = 2 if len(policies) > 1 else 1
     nrows = math.ceil(len(policies) / ncols) or 1
     fig = new_figure(12, 3.3 * nrows + 1.6)
@@ -186,9 +193,10 @@ def pathway_occupancy(weekly: pd.DataFrame, runs: pd.DataFrame, band_every: int 
         b = band[band["policy"] == pol]
         for cc in cum_cols[:-1]:
             bb = b[b["kpi"] == cc].sort_values("week")
-            ax.fill_between(bb["week"], bb["low"], bb["high"], color="black", alpha=0.35, lw=0,
-                            label="_band")
-        ax.set_title(pol, color=policy_colour(pol))
+            if has_interval(bb["low"], bb["high"]):
+                ax.fill_between(bb["week"], bb["low"], bb["high"], color="black", alpha=0.35, lw=0,
+                                label="_band")
+        ax.set_title(pol, color=colours[pol])
         ax.grid(False)
         ax.margins(x=0)
         ax.set_ylim(bottom=0)
@@ -204,5 +212,5 @@ def pathway_occupancy(weekly: pd.DataFrame, runs: pd.DataFrame, band_every: int 
     fig.suptitle("Where users are on the pathway, week by week", fontweight="bold", fontsize=12)
     n = replications(band)
     add_note(fig, f"Areas: mean number of users in each part of the pathway over {n} replications, stacked. "
-             f"Dark strips: {LEVEL_PERCENT} % bootstrap interval of the number of users below each boundary.")
+             f"Dark strips: the number of users below each boundary, {interval_note(band)}")
     return fig

@@ -14,10 +14,10 @@ from matplotlib.patches import Patch
 
 from analysis.charts.data import (WEEKLY_HOURS_COLUMN, at_setting, hours_by_role, mentor_subsidy_table,
                                   over_budget_points, policies_in, replications, single_value)
-from analysis.charts.style import (ACTIVITY_COLOURS, INTERVAL_NOTE, LEVEL_PERCENT, WARNING_COLOUR, add_note,
-                                   cell_digits, colour_policy_ticks, new_figure, percent_axis, policy_colour,
-                                   policy_legend, styled, thousands_axis, wrap, yerr)
-from analysis.formatting import format_value, lever_value, setting_text
+from analysis.charts.style import (ACTIVITY_COLOURS, WARNING_COLOUR, add_note, cell_digits, colour_policy_ticks,
+                                   interval_note, new_figure, percent_axis, policy_colours, policy_legend,
+                                   styled, thousands_axis, wrap, yerr)
+from analysis.formatting import format_value, has_interval, lever_value, setting_text
 from analysis.kpis import last_checkpoint_kpi, with_derived_kpis
 from analysis.labels import lever_label, role_name
 from analysis.stats import summarise
@@ -60,6 +60,7 @@ def adviser_hours(runs: pd.DataFrame, weekly: pd.DataFrame | None = None) -> Fig
     interval) and, with ``weekly``, ``by_role`` and ``by_role_per_run``.
     """
     policies = policies_in(runs)
+    colours = policy_colours(policies)
     panels = {"per_candidate": ("hours_per_candidate", "Adviser hours per user", "Hours per user over the run"),
               "per_employment": ("hours_per_employment", "Adviser hours per user employed",
                                  "Hours per user ever employed")}
@@ -86,28 +87,29 @@ def adviser_hours(runs: pd.DataFrame, weekly: pd.DataFrame | None = None) -> Fig
                         elinewidth=1.5, capsize=4, label="_interval")
             _annotate_totals(ax, x, t["mean"], t["high"], _hours)
         ax.set_xticks(x, policies)
-        colour_policy_ticks(ax)
+        colour_policy_ticks(ax, colours)
         ax.set_ylabel(f"{ylabel} (hours)")
         ax.set_title(title)
         ax.margins(y=0.12)
     if third:
-        _hours_by_role_panel(fig, axes[2], runs, weekly, policies, shown)
+        _hours_by_role_panel(fig, axes[2], runs, weekly, colours, shown)
     handles = [Patch(facecolor=ACTIVITY_COLOURS[a], label=ACTIVITY_NAMES[a]) for a in ACTIVITIES if a in shown]
     fig.legend(handles=handles, loc="outside upper center", ncols=len(handles))
-    add_note(fig, f"Segments: mean hours by activity. Whiskers: {LEVEL_PERCENT} % bootstrap interval of "
-             "the total over replications.")
+    tables = [fig.inclusim_data[key] for key in (*panels, "by_role") if key in fig.inclusim_data]
+    add_note(fig, f"Segments: mean hours by activity. Whiskers, on each total: {interval_note(*tables)}")
     return fig
 
 
-def _hours_by_role_panel(fig: Figure, ax, runs: pd.DataFrame, weekly: pd.DataFrame, policies: list[str],
+def _hours_by_role_panel(fig: Figure, ax, runs: pd.DataFrame, weekly: pd.DataFrame, colours: dict[str, str],
                          shown: set) -> None:
-    """Hours per adviser per week, one stacked bar per policy and role, against the weekly hours."""
+    """Hours per adviser per week, one stacked bar per policy and role, against the weekly hours;
+    ``colours``: the policies shown and their colours."""
     per_run = hours_by_role(weekly, runs)
     acts = [a for a in ACTIVITIES if a.key in per_run]
     by_role = summarise(per_run, [a.key for a in acts] + ["total"], by=["policy", "role"])
     fig.inclusim_data["by_role"] = by_role
     fig.inclusim_data["by_role_per_run"] = per_run
-    bars = [(p, r) for p in policies for r in ROLES if ((by_role["policy"] == p) & (by_role["role"] == r)).any()]
+    bars = [(p, r) for p in colours for r in ROLES if ((by_role["policy"] == p) & (by_role["role"] == r)).any()]
     positions, x, last = [], 0.0, None
     for policy, _role in bars:
         if last is not None and policy != last:
@@ -135,7 +137,7 @@ def _hours_by_role_panel(fig: Figure, ax, runs: pd.DataFrame, weekly: pd.DataFra
                 va="bottom", fontsize=8, color=WARNING_COLOUR)
     ax.set_xticks(pos, [role_name(role).replace(" ", "\n") for _policy, role in bars])
     for label, (policy, _role) in zip(ax.get_xticklabels(), bars, strict=True):
-        label.set_color(policy_colour(policy))
+        label.set_color(colours[policy])
         label.set_fontsize(8.5)
     _annotate_totals(ax, pos, m, hi, _hours, fontsize=7.5, offset=3)
     groups: dict[str, list[float]] = {}
@@ -144,7 +146,7 @@ def _hours_by_role_panel(fig: Figure, ax, runs: pd.DataFrame, weekly: pd.DataFra
     for policy, xs in groups.items():
         ax.annotate(policy, (float(np.mean(xs)), 0), xycoords=("data", "axes fraction"), xytext=(0, -32),
                     textcoords="offset points", ha="center", va="top", fontsize=9, fontweight="bold",
-                    color=policy_colour(policy))
+                    color=colours[policy])
     ax.set_ylabel("Hours per adviser per week (booked)")
     ax.set_title("Adviser hours per week, by role")
     ax.margins(y=0.1)
@@ -173,11 +175,13 @@ def caseload_tradeoff(runs: pd.DataFrame, lever: str, outcome: str | None = None
                          "over_budget": pd.DataFrame({"policy": list(over), lever: list(over.values())})}
     ax1, ax2 = fig.subplots(1, 2)
     policies = policies_in(out_tab)
+    colours = policy_colours(policies)
     for ax, tab, name in ((ax1, out_tab, outcome), (ax2, load_tab, load)):
         for pol in policies:
             t = tab[tab["policy"] == pol].sort_values(lever)
-            c = policy_colour(pol)
-            ax.fill_between(t[lever], t["low"], t["high"], color=c, alpha=0.22, lw=0, label=f"_{pol} band")
+            c = colours[pol]
+            if has_interval(t["low"], t["high"]):
+                ax.fill_between(t[lever], t["low"], t["high"], color=c, alpha=0.22, lw=0, label=f"_{pol} band")
             ax.errorbar(t[lever], t["mean"], yerr=yerr(t["mean"], t["low"], t["high"]), color=c, lw=2,
                         marker="o", ms=5, capsize=3, label=pol)
         ax.set_xlabel(lever_label(lever))
@@ -191,8 +195,9 @@ def caseload_tradeoff(runs: pd.DataFrame, lever: str, outcome: str | None = None
     ax2.set_title("Advisers' workload")
     ax2.axhline(threshold, color=WARNING_COLOUR, lw=1.5, ls="--")
     ax2.axhspan(threshold, max(threshold * 10, 10), color=WARNING_COLOUR, alpha=0.06, lw=0)
-    top = np.nanmax(load_tab["high"].to_numpy(dtype=float)) if len(load_tab) else threshold
-    ax2.set_ylim(bottom=0, top=max(top, threshold) * 1.12)
+    drawn = load_tab["high"].fillna(load_tab["mean"]).to_numpy(dtype=float) if len(load_tab) else np.array([])
+    top = max([threshold, *drawn[np.isfinite(drawn)]])
+    ax2.set_ylim(bottom=0, top=top * 1.12)
     ax2.text(0.01, threshold, " over budget above this line", transform=ax2.get_yaxis_transform(),
              va="bottom", ha="left", fontsize=8, color=WARNING_COLOUR)
     marked = False
@@ -201,16 +206,16 @@ def caseload_tradeoff(runs: pd.DataFrame, lever: str, outcome: str | None = None
         if first is None:
             continue
         row = load_tab[(load_tab["policy"] == pol) & (load_tab[lever] == first)]
-        ax2.plot([first], [float(row["mean"].iloc[0])], marker="o", ms=13, mfc="none", mec=policy_colour(pol),
+        ax2.plot([first], [float(row["mean"].iloc[0])], marker="o", ms=13, mfc="none", mec=colours[pol],
                  mew=2.2, ls="none", label="_first over budget")
-        ax1.axvline(first, color=policy_colour(pol), lw=1.2, ls=":", alpha=0.9)
+        ax1.axvline(first, color=colours[pol], lw=1.2, ls=":", alpha=0.9)
         marked = True
     extra = [Line2D([], [], marker="o", ms=11, mfc="none", mec="#444444", mew=2, ls="none",
                     label="first value over budget (dotted line on the left)")] if marked else []
     policy_legend(fig, policies, extra)
     held = setting_text(fixed or {})
     n = replications(out_tab)
-    add_note(fig, f"{INTERVAL_NOTE} {n} replications per point."
+    add_note(fig, f"Whiskers and bands: {interval_note(out_tab, load_tab)} {n} replications per point."
              + (f" Other levers held at {held}." if held else "")
              + " Workload = hours the case-holding advisers' work called for / their weekly hours.")
     return fig
@@ -229,6 +234,7 @@ def lever_heatmap(runs: pd.DataFrame, name: str, x_lever: str, y_lever: str, fix
     if len(cells):
         cells["half_width"] = (cells["high"] - cells["low"]) / 2
     policies = policies_in(cells)
+    colours = policy_colours(policies)
     xs = sorted(runs[x_lever].dropna().unique())
     ys = sorted(runs[y_lever].dropna().unique())
     ncols = min(len(policies), 2) or 1
@@ -261,13 +267,14 @@ def lever_heatmap(runs: pd.DataFrame, name: str, x_lever: str, y_lever: str, fix
                     continue
                 dark = norm(grid[iy, ix]) < 0.55
                 digits = cell_digits(grid[iy, ix], share)
-                ax.text(ix, iy, f"{grid[iy, ix]:.{digits}f}{' %' if share else ''}\n±{half[iy, ix]:.{digits}f}",
+                spread = f"\n±{half[iy, ix]:.{digits}f}" if math.isfinite(half[iy, ix]) else "\nno interval"
+                ax.text(ix, iy, f"{grid[iy, ix]:.{digits}f}{' %' if share else ''}{spread}",
                         ha="center", va="center", fontsize=8.5, color="white" if dark else "black")
         ax.set_xticks(range(len(xs)), [lever_value(v) for v in xs])
         ax.set_yticks(range(len(ys)), [lever_value(v) for v in ys])
         ax.set_xlabel(lever_label(x_lever))
         ax.set_ylabel(lever_label(y_lever))
-        ax.set_title(pol, color=policy_colour(pol))
+        ax.set_title(pol, color=colours[pol])
         ax.grid(False)
         for spine in ax.spines.values():
             spine.set_visible(False)
@@ -280,8 +287,8 @@ def lever_heatmap(runs: pd.DataFrame, name: str, x_lever: str, y_lever: str, fix
     fig.suptitle(wrap(title, int(fig.get_figwidth() * 9)), fontweight="bold", fontsize=12)
     n = replications(cells)
     held = setting_text(fixed or {})
-    add_note(fig, f"Each cell: mean over {n} replications, and ± half the width of its {LEVEL_PERCENT} % "
-             "bootstrap interval." + (f" Other levers held at {held}." if held else ""))
+    add_note(fig, f"Each cell: mean over {n} replications, and ± half the width of its interval: "
+             f"{interval_note(cells)}" + (f" Other levers held at {held}." if held else ""))
     return fig
 
 
@@ -299,6 +306,7 @@ def mentor_and_subsidy(runs: pd.DataFrame) -> Figure:
     cols = [c for c in per_run.columns if c not in ("run_id", "policy", "seed")]
     summary = summarise(per_run, cols, by="policy")
     policies = policies_in(per_run)
+    colours = policy_colours(policies)
     fig = new_figure(12.5, 5.6)
     fig.inclusim_data = {"per_run": per_run, "summary": summary}
     axes = fig.subplots(1, 3)
@@ -311,14 +319,14 @@ def mentor_and_subsidy(runs: pd.DataFrame) -> Figure:
         bottom = np.zeros(len(policies))
         for name, style in parts:
             h = np.nan_to_num(col(name)) * scale
-            ax.bar(x, h, bottom=bottom, width=0.62, color=[policy_colour(p) for p in policies],
+            ax.bar(x, h, bottom=bottom, width=0.62, color=[colours[p] for p in policies],
                    edgecolor="white", lw=0.6, **style)
             bottom += h
         m, lo, hi = col(total) * scale, col(total, "low") * scale, col(total, "high") * scale
         ax.errorbar(x, m, yerr=yerr(m, lo, hi), fmt="none", ecolor="black", elinewidth=1.5, capsize=4,
                     label="_interval")
         ax.set_xticks(x, policies)
-        colour_policy_ticks(ax)
+        colour_policy_ticks(ax, colours)
         ax.margins(y=0.12)
 
     solid, light = {"alpha": 1.0}, {"alpha": 0.45, "hatch": "///"}
@@ -350,6 +358,6 @@ def mentor_and_subsidy(runs: pd.DataFrame) -> Figure:
                Line2D([], [], marker="D", mfc="white", mec="#333333", color="#333333", ls="none",
                       label="Mentor hours paid by the mentor subsidy")]
     fig.legend(handles=handles, loc="outside upper center", ncols=3)
-    add_note(fig, f"Bars: mean over replications, stacked; whiskers: {LEVEL_PERCENT} % bootstrap interval of "
-             "the total (and of the subsidised hours).")
+    add_note(fig, "Bars: mean over replications, stacked; whiskers, on the total (and on the subsidised hours): "
+             + interval_note(summary))
     return fig

@@ -1,7 +1,8 @@
 """How every chart looks: colours, the matplotlib style, axis formats, legends, notes, saving.
 
 A policy has the same colour in every chart (:data:`POLICY_COLOURS`, Okabe-Ito, safe for the
-common kinds of colour blindness); activities and groups of states have their own colours (Paul
+common kinds of colour blindness; other policies take :data:`SPARE_COLOURS` in display order,
+:func:`policy_colours`); activities and groups of states have their own colours (Paul
 Tol's schemes), chosen apart from the policy colours.
 """
 
@@ -19,6 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from analysis.formatting import format_value, percent
+from analysis.labels import METHOD_NAMES, order_policies
 from analysis.stats import LEVEL
 from domain.schema import NOK
 from domain.terms import Activity
@@ -80,16 +82,32 @@ STYLE = {
 }
 
 LEVEL_PERCENT = int(LEVEL * 100)
-INTERVAL_NOTE = f"Whiskers and bands: {LEVEL_PERCENT} % bootstrap interval of the mean over replications."
 
 
-def policy_colour(policy: str) -> str:
-    """The colour of a policy, the same in every chart; unknown policies get spare Okabe-Ito colours."""
-    policy = str(policy)
-    if policy in POLICY_COLOURS:
-        return POLICY_COLOURS[policy]
-    h = sum(ord(ch) * (i + 1) for i, ch in enumerate(policy))
-    return SPARE_COLOURS[h % len(SPARE_COLOURS)]
+def interval_note(*tables) -> str:
+    """A caption's sentence on the intervals drawn from ``stats.summarise``-like tables: their level,
+    how they were made (their ``method`` column), and that none is drawn where there is one replication."""
+    methods = set().union(*(set(t["method"]) for t in tables if "method" in t))
+    made = [name for method, name in METHOD_NAMES.items() if method in methods and method != "none"]
+    text = f"{LEVEL_PERCENT} % interval of the mean over replications" + (f" ({', '.join(made)})." if made else ".")
+    if "none" in methods:
+        text += " No interval where there is one replication."
+    return text
+
+
+def policy_colours(policies) -> dict[str, str]:
+    """A colour for each policy of ``policies``: the four known ones keep theirs (:data:`POLICY_COLOURS`);
+    the others, in ``order_policies`` order, take :data:`SPARE_COLOURS` in turn, so that up to seven
+    policies shown together never share a colour (beyond that the spare colours repeat)."""
+    names = order_policies(policies)
+    unknown = [p for p in names if p not in POLICY_COLOURS]
+    spare = {p: SPARE_COLOURS[i % len(SPARE_COLOURS)] for i, p in enumerate(unknown)}
+    return {p: POLICY_COLOURS.get(p) or spare[p] for p in names}
+
+
+def policy_colour(policy: str, shown=()) -> str:
+    """The colour of ``policy`` in a chart that shows the policies ``shown`` (:func:`policy_colours`)."""
+    return policy_colours([*map(str, shown), str(policy)])[str(policy)]
 
 
 def styled(func):
@@ -149,16 +167,18 @@ def yerr(mean, low, high) -> np.ndarray:
 def policy_legend(fig: Figure, policies: list[str], extra=None, loc: str = "outside upper center",
                   ncols: int | None = None) -> None:
     """One legend entry per policy in its colour, and any ``extra`` handles after them."""
-    handles = [Line2D([], [], color=policy_colour(p), marker="o", lw=2.5, label=p) for p in policies]
+    colours = policy_colours(policies)
+    handles = [Line2D([], [], color=colours[p], marker="o", lw=2.5, label=p) for p in policies]
     handles += list(extra or [])
     fig.legend(handles=handles, loc=loc, ncols=ncols or len(handles), title=None)
 
 
-def colour_policy_ticks(ax, axis: str = "x") -> None:
-    """Colour tick labels that name a policy in the policy's colour."""
+def colour_policy_ticks(ax, colours: dict[str, str], axis: str = "x") -> None:
+    """Colour tick labels that name a policy of ``colours`` (:func:`policy_colours`) in its colour."""
     labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
     for lab in labels:
-        lab.set_color(policy_colour(lab.get_text()))
+        if lab.get_text() in colours:
+            lab.set_color(colours[lab.get_text()])
 
 
 def add_note(fig: Figure, text: str) -> None:

@@ -7,17 +7,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import charts
 from analysis.charts.data import HORIZON_COLUMN, at_setting
 from analysis.formatting import format_kpi_difference, lever_value, natural_key, setting_text, with_text
 from analysis.kpis import kpis_present, last_checkpoint_kpi, with_derived_kpis
-from analysis.labels import DEFAULT_BASELINE, lever_label, lever_short, order_policies, sort_rows
+from analysis.labels import DEFAULT_BASELINE, METHOD_NAMES, lever_label, lever_short, order_policies, sort_rows
 from analysis.report import readings
-from analysis.stats import LEVEL, paired_differences, reference_setting, summarise, swept_levers
+from analysis.stats import LEVEL, interval_method, paired_differences, reference_setting, summarise, swept_levers
 from analysis.summary import kpi_by_group
 from domain.provenance import git_commit, versions
 from domain.schema import CONFIG_PREFIX, DIFFERENCE_KPIS, SUMMARY_KPIS, kpi
@@ -29,6 +31,7 @@ TRADEOFF_LEVERS = ("cfg.office.caseload_ordinary", "cfg.office.hybrid_slots")
 COLUMN_TITLES = {
     "outcome_interval": f"Outcome (mean and {int(LEVEL * 100)} % interval)",
     "replications": "Replications",
+    "method": "Interval",
     "policy": "Policy",
     "baseline": "Compared with",
     "outcome": "Outcome",
@@ -62,6 +65,7 @@ class Report:
     provenance: dict
     config: dict
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # shown near the top of the page, marked
 
 
 def _read_optional(path: Path) -> pd.DataFrame | None:
@@ -104,6 +108,7 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
     }
 
     tables, rendered = _tables(runs, levers, baseline)
+    warnings = _few_replications(runs, levers) + _nothing_to_show(runs, tables["summary"])
     entries = _charts(runs, weekly, candidates, levers, ref, baseline)
     for entry in entries:
         if entry.figure is not None:
@@ -115,7 +120,34 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
     config = _config(runs, metas, baseline, ref, levers)
     return Report(sweep_dir=sweep_dir, title=f"inclusim sweep report: {sweep_dir.name}", design=design,
                   tables=tables, rendered=rendered, charts=entries, provenance=provenance, config=config,
-                  notes=notes)
+                  notes=notes, warnings=warnings)
+
+
+def _few_replications(runs: pd.DataFrame, levers: list[str]) -> list[str]:
+    """A warning when a policy (at a setting of the levers) has fewer than 2 runs: it has no interval."""
+    sizes = runs.groupby(["policy"] + levers, sort=False).size()
+    single = sizes[sizes < 2]
+    if single.empty:
+        return []
+    names = [key if not levers else f"{key[0]} at {setting_text(dict(zip(levers, key[1:], strict=True)))}"
+             for key in single.index]
+    shown = "; ".join(names[:4]) + (f"; and {len(names) - 4} more" if len(names) > 4 else "")
+    return [f"One replication: no interval; run more seeds, e.g. seed=range(1,11). A single run for: {shown}. "
+            "Its figures have no interval, and the readings make no claim about differences or bands there."]
+
+
+def _no_users(runs: pd.DataFrame) -> str:
+    """' Every run has 0 users (n_candidates = 0).' when that is so, else ''."""
+    if "n_candidates" in runs and not (runs["n_candidates"].fillna(0) > 0).any():
+        return " Every run has 0 users (n_candidates = 0)."
+    return ""
+
+
+def _nothing_to_show(runs: pd.DataFrame, summary: pd.DataFrame) -> list[str]:
+    """A warning when no run has a value for any KPI of the summary."""
+    if np.isfinite(summary["mean"].to_numpy(dtype=float)).any():
+        return []
+    return ["Nothing to show for the outcomes: no run has a value for any KPI of the summary." + _no_users(runs)]
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -145,27 +177,33 @@ def _tables(runs: pd.DataFrame, levers: list[str], baseline: str):
 
 
 def _summary_text(summary: pd.DataFrame, kpis: list[str], levers: list[str]) -> pd.DataFrame:
-    """Without levers: one row per KPI, one column per policy, and a row of replications. With levers:
-    one row per policy and setting, its replications, and one column per KPI."""
+    """Without levers: one row per KPI, one column per policy, and rows of replications and of how the
+    intervals were made. With levers: one row per policy and setting, its replications and interval
+    method, and one column per KPI. Empty when no KPI has a value."""
+    if not kpis:
+        return pd.DataFrame()
     text = with_text(summary)
     labels = [kpi(k).label for k in kpis]
+    by = ["policy"] + levers
+    replications = text.groupby(by)["n"].max().astype(int)
+    methods = replications.map(lambda n: METHOD_NAMES[interval_method(n)])
     if not levers:
         wide = kpi_by_group(text, kpis, "policy")
         wide.index = labels
         wide.index.name = COLUMN_TITLES["outcome_interval"]
-        replications = text.groupby("policy")["n"].max()
-        wide.loc[COLUMN_TITLES["replications"]] = [str(int(replications.get(p, 0))) for p in wide.columns]
+        wide.loc[COLUMN_TITLES["replications"]] = [str(replications.get(p, 0)) for p in wide.columns]
+        wide.loc[COLUMN_TITLES["method"]] = [methods.get(p, "") for p in wide.columns]
         return wide.reset_index()
-    by = ["policy"] + levers
     shorts = [lever_short(lv) for lv in levers]
     wide = text.pivot(index=by, columns="kpi", values="text").reindex(columns=kpis)
-    wide.insert(0, "n", text.groupby(by)["n"].max().astype(int).astype(str))
+    wide.insert(0, "method", methods)
+    wide.insert(0, "n", replications.astype(str))
     wide = sort_rows(wide.reset_index(), levers + ["policy"])
     for lv in levers:
         wide[lv] = wide[lv].map(lever_value)
     rename = {**dict(zip(kpis, labels, strict=True)), **dict(zip(levers, shorts, strict=True)),
-              "n": COLUMN_TITLES["replications"], "policy": COLUMN_TITLES["policy"]}
-    columns = [COLUMN_TITLES["policy"], *shorts, COLUMN_TITLES["replications"], *labels]
+              "n": COLUMN_TITLES["replications"], "method": COLUMN_TITLES["method"], "policy": COLUMN_TITLES["policy"]}
+    columns = [COLUMN_TITLES["policy"], *shorts, COLUMN_TITLES["replications"], COLUMN_TITLES["method"], *labels]
     return wide.rename(columns=rename)[columns].reset_index(drop=True)
 
 
@@ -185,12 +223,29 @@ def _differences_text(diffs: pd.DataFrame, levers: list[str]) -> pd.DataFrame:
 
 # --- charts --------------------------------------------------------------------------------------
 
-def _entry(key: str, title: str, draw, read, setting: str, missing: str | None = None) -> ChartEntry:
+def _has_values(fig) -> bool:
+    """True when a frame the chart drew from has a finite mean (or difference)."""
+    return any(np.isfinite(frame[column].to_numpy(dtype=float)).any()
+               for frame in fig.inclusim_data.values() for column in ("mean", "difference") if column in frame)
+
+
+def _has_users(fig) -> bool:
+    """True when the pathway chart counts a user somewhere."""
+    mean = fig.inclusim_data["mean"]
+    return bool((mean.select_dtypes("number").drop(columns="week").to_numpy() > 0).any())
+
+
+def _entry(key: str, title: str, draw, read, setting: str, missing: str | None = None, nothing: str = "",
+           shows=_has_values) -> ChartEntry:
     """The chart ``draw()`` with its reading ``read(fig)``; skipped, saying so, when the table it
-    needs (``missing``) is missing."""
+    needs is missing (``missing`` says which) or when it has nothing to show (``shows(fig)`` is false; ``nothing``
+    says why, e.g. that the runs had no users)."""
     if missing:
-        return ChartEntry(key, title, skipped=f"{missing} is missing.")
+        return ChartEntry(key, title, skipped=missing)
     fig = draw()
+    if not shows(fig):
+        return ChartEntry(key, title, skipped="Nothing to show: no run has a value for what this chart draws."
+                          + nothing)
     return ChartEntry(key, title, fig, read(fig), setting=setting)
 
 
@@ -199,25 +254,27 @@ def _charts(runs, weekly, candidates, levers, ref, baseline) -> list[ChartEntry]
     sel = at_setting(runs, ref)
     setting = f"Shown at {setting_text(ref)}." if ref else ""
     has_weekly = weekly is not None and len(weekly) > 0
-    no_weekly = None if has_weekly else "weekly.parquet"
-    no_candidates = None if candidates is not None and len(candidates) else "candidates.parquet"
+    no_weekly = (None if has_weekly else "weekly.parquet is missing." if weekly is None
+                 else "weekly.parquet has no rows.")
+    no_candidates = None if candidates is not None else "candidates.parquet is missing."
+    entry = partial(_entry, setting=setting, nothing=_no_users(sel))
     return [
-        _entry("outcomes", "1. Outcomes by policy",
-               lambda: charts.policy_comparison(sel, baseline=baseline, within=levers or None),
-               lambda fig: readings.outcomes(fig, baseline), setting),
-        _entry("employment", "2. Employment week by week", lambda: charts.employment_over_time(weekly, sel),
-               lambda fig: readings.employment(fig, baseline), setting, no_weekly),
-        _entry("first_job", "3. Time to first job", lambda: charts.time_to_first_job(candidates, sel),
-               readings.first_job, setting, no_candidates),
-        _entry("adviser_hours", "4. Adviser hours by activity and role",
-               lambda: charts.adviser_hours(sel, weekly if has_weekly else None),
-               lambda fig: readings.hours(fig, sel), setting),
+        entry("outcomes", "1. Outcomes by policy",
+              lambda: charts.policy_comparison(sel, baseline=baseline, within=levers or None),
+              lambda fig: readings.outcomes(fig, baseline)),
+        entry("employment", "2. Employment week by week", lambda: charts.employment_over_time(weekly, sel),
+              lambda fig: readings.employment(fig, baseline), missing=no_weekly),
+        entry("first_job", "3. Time to first job", lambda: charts.time_to_first_job(candidates, sel),
+              readings.first_job, missing=no_candidates),
+        entry("adviser_hours", "4. Adviser hours by activity and role",
+              lambda: charts.adviser_hours(sel, weekly if has_weekly else None),
+              lambda fig: readings.hours(fig, sel)),
         *_tradeoff_charts(runs, levers, ref),
-        _entry("pathway", "6. Where users are on the pathway", lambda: charts.pathway_occupancy(weekly, sel),
-               lambda _fig: readings.pathway(weekly, sel), setting, no_weekly),
+        entry("pathway", "6. Where users are on the pathway", lambda: charts.pathway_occupancy(weekly, sel),
+              lambda _fig: readings.pathway(weekly, sel), missing=no_weekly, shows=_has_users),
         *_heatmap_charts(runs, levers, ref),
-        _entry("mentors_subsidies", "8. Mentor load and subsidy cost", lambda: charts.mentor_and_subsidy(sel),
-               readings.mentors, setting),
+        entry("mentors_subsidies", "8. Mentor load and subsidy cost", lambda: charts.mentor_and_subsidy(sel),
+              readings.mentors),
     ]
 
 
@@ -238,11 +295,12 @@ def _tradeoff_charts(runs, levers, ref) -> list[ChartEntry]:
     entries = []
     for i, lever in enumerate(trade):
         fixed = {k: v for k, v in ref.items() if k != lever}
-        fig = charts.caseload_tradeoff(runs, lever, fixed=fixed)
         number = f"5{'ab'[i]}" if len(trade) > 1 else "5"
-        entries.append(ChartEntry(f"tradeoff_{lever.rsplit('.', 1)[-1]}",
-                                  f"{number}. Trade-off: {lever_label(lever).lower()}", fig,
-                                  readings.tradeoff(fig, lever), setting=_held_at(fixed)))
+        entries.append(_entry(f"tradeoff_{lever.rsplit('.', 1)[-1]}",
+                              f"{number}. Trade-off: {lever_label(lever).lower()}",
+                              partial(charts.caseload_tradeoff, runs, lever, fixed=fixed),
+                              partial(readings.tradeoff, lever=lever), _held_at(fixed),
+                              nothing=_no_users(at_setting(runs, fixed))))
     return entries
 
 
@@ -259,9 +317,10 @@ def _heatmap_charts(runs, levers, ref) -> list[ChartEntry]:
     outcome = last_checkpoint_kpi(runs) or "ever_employed_share"
     entries = []
     for key, number, name in (("heatmap", "7a", outcome), ("heatmap_load", "7b", "caseholder_pressure")):
-        fig = charts.lever_heatmap(runs, name, x_lever, y_lever, fixed=fixed)
-        entries.append(ChartEntry(key, f"{number}. {kpi(name).label} over two levers", fig,
-                                  readings.heatmap(fig, name, x_lever, y_lever), setting=_held_at(fixed)))
+        entries.append(_entry(key, f"{number}. {kpi(name).label} over two levers",
+                              partial(charts.lever_heatmap, runs, name, x_lever, y_lever, fixed=fixed),
+                              partial(readings.heatmap, name=name, x_lever=x_lever, y_lever=y_lever),
+                              _held_at(fixed), nothing=_no_users(at_setting(runs, fixed))))
     return entries
 
 

@@ -1,23 +1,31 @@
 """Writing a report: figures (PNG, SVG) and CSV tables beside one self-contained HTML file, rendered
-from the Jinja2 templates in ``analysis/templates`` (autoescaped; the page's English lives there)."""
+from the Jinja2 templates in ``analysis/templates`` (autoescaped; the page's English lives there).
+
+The report is written whole or not at all: everything goes into a fresh temporary folder beside the
+report folder, which then takes the old folder's place (:func:`swap_in`). A failure on the way
+removes the temporary folder and leaves the old report as it was."""
 
 from __future__ import annotations
 
 import base64
 import json
 import math
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from analysis import charts
-from analysis.charts.style import LEVEL_PERCENT, policy_colour
+from analysis.charts.style import LEVEL_PERCENT, policy_colours
 from analysis.formatting import lever_value
 from analysis.labels import lever_label, lever_short
 from analysis.report.build import COLUMN_TITLES, DEFAULT_BASELINE, Report, make_report
+from analysis.stats import INTERVAL_RULE
 from domain.schema import CONFIG_PREFIX
-from domain.store import atomic_write_bytes
+from domain.store import file_mode, folder_mode
 
 TEMPLATES = Environment(loader=PackageLoader("analysis", "templates"), autoescape=select_autoescape(["html"]),
                         trim_blocks=True, lstrip_blocks=True)
@@ -31,19 +39,72 @@ def build_report(sweep_dir: Path, out_dir: Path | None = None, baseline: str = D
 
 
 def write_report(report: Report, out_dir: Path, dpi: int = 150) -> Path:
-    """Write a :class:`Report` to ``out_dir`` (figures at ``dpi``); returns the path of ``report.html``."""
+    """Write a :class:`Report` as the folder ``out_dir`` (figures at ``dpi``), replacing any folder there
+    only once everything is written; returns the path of ``report.html``."""
     out_dir = Path(out_dir)
-    (out_dir / "figures").mkdir(parents=True, exist_ok=True)
-    (out_dir / "tables").mkdir(parents=True, exist_ok=True)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".writing"))
+    try:
+        _write_files(report, work, dpi)
+        _finish(work)
+        swap_in(work, out_dir)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        for entry in report.charts:
+            entry.files = ()
+        raise
+    for entry in report.charts:
+        entry.files = tuple(out_dir / f.relative_to(work) for f in entry.files)
+    return out_dir / "report.html"
+
+
+def _write_files(report: Report, folder: Path, dpi: int) -> None:
+    """The figures, the CSV tables and the page, into ``folder``."""
+    (folder / "figures").mkdir()
+    (folder / "tables").mkdir()
     for entry in report.charts:
         if entry.figure is not None:
-            entry.files = charts.save_figure(entry.figure, out_dir / "figures" / entry.key, dpi=dpi)
+            entry.files = charts.save_figure(entry.figure, folder / "figures" / entry.key, dpi=dpi)
     for name, frame in report.tables.items():
-        frame.to_csv(out_dir / "tables" / f"{name}.csv", index=False)
-    report.provenance["run_index"].to_csv(out_dir / "tables" / "runs_index.csv", index=False)
-    target = out_dir / "report.html"
-    atomic_write_bytes(target, render_html(report, out_dir).encode("utf-8"))
-    return target
+        frame.to_csv(folder / "tables" / f"{name}.csv", index=False)
+    report.provenance["run_index"].to_csv(folder / "tables" / "runs_index.csv", index=False)
+    (folder / "report.html").write_bytes(render_html(report, folder).encode("utf-8"))
+
+
+def _finish(folder: Path) -> None:
+    """Give a written folder the modes the umask allows (``mkdtemp`` makes it 0700) and flush its files
+    to disk, so that it can take its final name."""
+    for root, dirs, files in os.walk(folder):
+        os.chmod(root, folder_mode())
+        for name in dirs:
+            os.chmod(os.path.join(root, name), folder_mode())
+        for name in files:
+            path = os.path.join(root, name)
+            os.chmod(path, file_mode())
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Put the folder ``new`` in ``target``'s place: the old ``target`` (if any) is renamed aside, ``new``
+    renamed to ``target``, then the old one deleted. Should the second rename fail, the old one is put back."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
+    old = aside / target.name
+    try:
+        os.rename(target, old)
+        try:
+            os.rename(new, target)
+        except BaseException:
+            os.rename(old, target)
+            raise
+    except BaseException:
+        if not old.exists():   # never delete the old folder while it is still set aside
+            os.rmdir(aside)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def table_view(frame: pd.DataFrame | None, table_id: str, text_columns=()) -> dict | None:
@@ -84,8 +145,8 @@ def render_html(report: Report, out_dir: Path) -> str:
     outcomes = next((e for e in report.charts if e.key == "outcomes"), None)
     return TEMPLATES.get_template("report.html").render(
         title=report.title, design=design, provenance=provenance, config=config, notes=report.notes,
-        command=provenance["command"], level=LEVEL_PERCENT, levers=levers,
-        policies=[{"name": p, "colour": policy_colour(p)} for p in design["policies"]],
+        warnings=report.warnings, command=provenance["command"], level=LEVEL_PERCENT, interval_rule=INTERVAL_RULE,
+        levers=levers, policies=[{"name": p, "colour": c} for p, c in policy_colours(design["policies"]).items()],
         charts=[_chart_view(e, out_dir) for e in report.charts],
         in_short=outcomes.reading if outcomes else [],
         summary_table=table_view(summary, "summary-table", text_columns=summary.columns[:1]),

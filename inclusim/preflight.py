@@ -1,0 +1,145 @@
+"""Check a command before Hydra starts: every run it would make is a valid configuration.
+
+A sweep that would fail on its 300th run because of a bad value there is refused before its first
+run, before anything is written (no ``multirun.yaml``, no progress file, no job folders): the
+sweep folder of an earlier sweep keeps its provenance. Each run's configuration is built the way
+Hydra builds it (the presets it picks are composed once per combination; the values it sets are
+applied to that), turned into the dataclass config and validated with the same checks a run
+makes. The output folder is checked too: a run name that leads outside ``output_root``, a file
+where a folder should be, or a folder that cannot be written is refused with one line.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from domain.config import Config, resolve, validate
+from domain.params import ConfigError, merge
+from inclusim.compose import CONF_DIR, NOT_SETTINGS, register_configs
+
+#: Hydra flags after which there is nothing to check (help, printing the config, shell completion).
+INFO_FLAGS = ("--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--resolve", "--package", "-p",
+              "--shell-completion", "-sc", "--version")
+
+
+@dataclass
+class Plan:
+    multirun: bool
+    n_runs: int
+    sweep_dir: Path | None   # output_root/name of a sweep
+
+
+def config_groups() -> set[str]:
+    """The config groups a command line may pick a preset from (``policy=hybrid``, ``+scenario=...``)."""
+    return {p.name for p in CONF_DIR.iterdir() if p.is_dir()}
+
+
+def _is_group(key: str, groups: set[str]) -> bool:
+    return key in groups or "/" in key
+
+
+def check(argv: list[str]) -> Plan | None:
+    """Raise ConfigError naming the run and the bad setting; return what will run (None: nothing to check)."""
+    from hydra import compose, initialize_config_dir
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    if any(a.split("=", 1)[0] in INFO_FLAGS for a in argv):
+        return None
+    multirun = any(a in ("-m", "--multirun") for a in argv)
+    overrides = [a for a in argv if not a.startswith("-")]
+    parser = OverridesParser.create()
+    try:
+        parsed = parser.parse_overrides(overrides)
+    except HydraException as exc:
+        raise ConfigError(_one_line(exc)) from None
+    plain = [o.input_line for o in parsed if not o.is_sweep_override()]
+    groups = config_groups()
+    register_configs()
+    composed_cache: dict[tuple, dict] = {}
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        try:
+            base = compose(config_name="config", overrides=[o for o in plain if _is_group(_key(o), groups)],
+                           return_hydra_config=True)
+        except (HydraException, OmegaConfBaseException) as exc:
+            raise ConfigError(_one_line(exc)) from None
+        if multirun:
+            params = {str(k): str(v) for k, v in (OmegaConf.select(base, "hydra.sweeper.params") or {}).items()}
+            for override in overrides:
+                key, _, value = override.partition("=")
+                params[key] = value
+            try:
+                jobs = BasicSweeper.split_arguments(parser.parse_overrides([f"{k}={v}" for k, v in params.items()]),
+                                                    None)
+            except HydraException as exc:
+                raise ConfigError(_one_line(exc)) from None
+            jobs = jobs[0] if jobs else [[]]
+        else:
+            jobs = [overrides]
+        for job in jobs:
+            job_overrides = parser.parse_overrides(list(job))
+            picked = tuple(sorted(o.input_line for o in job_overrides if _is_group(o.key_or_group, groups)))
+            if picked not in composed_cache:
+                try:
+                    composed = compose(config_name="config", overrides=list(picked))
+                except (HydraException, OmegaConfBaseException) as exc:
+                    raise ConfigError(f"{' '.join(job)}: {_one_line(exc)}") from None
+                composed_cache[picked] = {k: (OmegaConf.to_container(v, resolve=True) if OmegaConf.is_config(v) else v)
+                                          for k, v in composed.items() if k not in NOT_SETTINGS}
+            data = copy.deepcopy(composed_cache[picked])
+            for override in job_overrides:
+                key = override.key_or_group
+                if _is_group(key, groups) or key.startswith("hydra.") or override.is_delete():
+                    continue
+                _set(data, key, override.value())
+            try:
+                cfg = validate(resolve(merge(Config(), data)))
+            except ConfigError as exc:
+                label = " ".join(job)
+                raise ConfigError(f"{exc}" + (f" (in the run {label})" if multirun and label else "")) from None
+        sweep_dir = Path(cfg.output_root) / cfg.name if multirun else None
+    check_output(Path(cfg.output_root), cfg.name)
+    return Plan(multirun=multirun, n_runs=len(jobs), sweep_dir=sweep_dir)
+
+
+def check_output(output_root: Path, name: str) -> None:
+    """Refuse a run name that leads outside ``output_root``, a file in the way, or a folder that cannot be written."""
+    if not name or name in (".", "..") or "/" in name or "\\" in name or name.startswith("."):
+        raise ConfigError(f"name = {name!r}: must be a plain folder name (no '/', no leading '.')")
+    target = output_root / name
+    for path in (output_root, target):
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"output folder {path} is a file, not a folder")
+    existing = target if target.exists() else output_root
+    while not existing.exists():
+        existing = existing.parent
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ConfigError(f"output folder {existing} cannot be written (permission denied)")
+
+
+def _key(override: str) -> str:
+    return override.lstrip("+~").split("=", 1)[0]
+
+
+def _set(data: dict, dotted: str, value) -> None:
+    """Set ``a.b.c`` in a nested dict, creating groups as needed (unknown keys are refused later by merge)."""
+    *path, last = dotted.split(".")
+    node = data
+    for part in path:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+    node[last] = value
+
+
+def _one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text.replace(" Set the environment variable HYDRA_FULL_ERROR=1 for a complete stack trace.", "")

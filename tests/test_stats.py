@@ -1,0 +1,99 @@
+"""Intervals over replications: none from one value, Student t below 20 replications, the percentile
+bootstrap from 20 (the numbers of the main job unchanged), and the same rule for paired differences."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis.stats import (BOOT_SEED, BOOTSTRAP_FROM, N_RESAMPLES, interval_method, mean_ci, paired_difference,
+                            paired_differences, summarise)
+
+#: Twenty replications; the interval the percentile bootstrap gave them before Student t came in.
+TWENTY = [0.10, 0.12, 0.15, 0.11, 0.09, 0.14, 0.13, 0.16, 0.10, 0.12, 0.18, 0.08, 0.11, 0.13, 0.12, 0.17, 0.10,
+          0.14, 0.09, 0.15]
+TWENTY_BOOTSTRAP = (0.12449999999999999, 0.1145, 0.134)
+
+
+def test_the_method_depends_on_the_number_of_replications():
+    assert [interval_method(n) for n in (0, 1, 2, 19, 20, 200)] == ["none", "none", "t", "t", "bootstrap", "bootstrap"]
+    assert BOOTSTRAP_FROM == 20
+
+
+def test_t_interval_matches_a_hand_computation():
+    # 1, 2, 3, 4, 6: mean 3.2, sum of squares 14.8, sd sqrt(14.8 / 4), se sd / sqrt(5);
+    # the t table gives t(0.95, 4 df) = 2.131847 for a two-sided 90 % interval
+    est = mean_ci([1, 2, 3, 4, 6])
+    half = 2.131847 * math.sqrt(14.8 / 4) / math.sqrt(5)
+    assert est.mean == pytest.approx(3.2)
+    assert (est.low, est.high) == pytest.approx((3.2 - half, 3.2 + half), abs=1e-5)
+    assert est.n == 5 and est.method == "t"
+
+
+def test_t_interval_of_two_values_is_wide():
+    # two values: 1 df, t(0.95, 1) = 6.313752; se = |a - b| / 2
+    est = mean_ci([0.1, 0.2])
+    assert (est.low, est.high) == pytest.approx((0.15 - 6.313752 * 0.05, 0.15 + 6.313752 * 0.05), abs=1e-6)
+
+
+def test_twenty_replications_keep_the_bootstrap_interval_unchanged():
+    est = mean_ci(TWENTY)
+    assert est.method == "bootstrap" and est.n == 20
+    assert (est.mean, est.low, est.high) == TWENTY_BOOTSTRAP
+    res = stats.bootstrap((np.asarray(TWENTY),), np.mean, n_resamples=N_RESAMPLES, confidence_level=0.9,
+                          method="percentile", vectorized=True, rng=np.random.default_rng(BOOT_SEED))
+    assert (est.low, est.high) == (res.confidence_interval.low, res.confidence_interval.high)
+
+
+def test_one_value_has_no_interval():
+    for values in ([0.3], [0.3, math.nan], [math.inf, 0.3]):
+        est = mean_ci(values)
+        assert est.mean == pytest.approx(0.3) and est.n == 1 and est.method == "none"
+        assert math.isnan(est.low) and math.isnan(est.high)
+    empty = mean_ci([])
+    assert math.isnan(empty.mean) and math.isnan(empty.low) and empty.n == 0 and empty.method == "none"
+
+
+def test_identical_values_give_a_zero_width_interval_only_from_two():
+    assert tuple(mean_ci([0.25, 0.25, 0.25])) == (0.25, 0.25, 0.25, 3)   # no variation was observed
+    assert tuple(mean_ci([0.25] * 25)) == (0.25, 0.25, 0.25, 25)
+    one = mean_ci([0.25])
+    assert math.isnan(one.low) and math.isnan(one.high)
+
+
+def test_an_estimate_still_unpacks_to_four_values():
+    mean, low, high, n = mean_ci([1.0, 2.0, 4.0])
+    assert n == 3 and low < mean < high
+    assert mean_ci([1.0, 2.0, 4.0])._fields == ("mean", "low", "high", "n")
+
+
+def test_summarise_records_the_method():
+    runs = pd.DataFrame({"policy": ["a"] + ["b"] * 3 + ["c"] * 20,
+                         "x": [0.5, 0.1, 0.2, 0.4] + TWENTY})
+    table = summarise(runs, ["x"]).set_index("policy")
+    assert list(table.columns) == ["kpi", "mean", "low", "high", "n", "method"]
+    assert table["method"].to_dict() == {"a": "none", "b": "t", "c": "bootstrap"}
+    assert math.isnan(table.loc["a", "low"]) and table.loc["a", "mean"] == 0.5
+    assert (table.loc["b", "low"], table.loc["b", "high"]) == tuple(mean_ci([0.1, 0.2, 0.4]))[1:3]
+    assert tuple(table.loc["c", ["mean", "low", "high"]]) == TWENTY_BOOTSTRAP
+
+
+def test_summarise_of_nothing_has_the_columns():
+    table = summarise(pd.DataFrame({"policy": pd.Series(dtype=str)}), ["x"], by=["policy"])
+    assert table.empty and list(table.columns) == ["policy", "kpi", "mean", "low", "high", "n", "method"]
+
+
+def test_paired_differences_follow_the_same_rule():
+    runs = pd.DataFrame({"policy": ["base"] * 3 + ["new"] * 3, "seed": [1, 2, 3] * 2,
+                         "x": [0.10, 0.20, 0.30, 0.13, 0.21, 0.35]})
+    d = paired_difference(runs, "x", "new", "base")
+    expected = mean_ci([0.03, 0.01, 0.05])
+    assert (d["difference"], d["low"], d["high"]) == pytest.approx(tuple(expected)[:3])
+    assert d["pairs"] == 3 and d["method"] == "t"
+    one = paired_differences(runs[runs["seed"] == 2], ["x"], baseline="base").iloc[0]
+    assert one["difference"] == pytest.approx(0.01) and one["pairs"] == 1 and one["method"] == "none"
+    assert math.isnan(one["low"]) and math.isnan(one["high"])
