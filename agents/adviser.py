@@ -11,11 +11,11 @@ follow-up ("brannslukking" [001:748], [001:920]). The week's hours come back as 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import mesa
 
-from agents.time_budget import LAST, REGULAR, Demand, Work, allocate_by_tier, split_budget
+from agents.time_budget import LAST, REGULAR, URGENT, Demand, Work, allocate_by_tier, split_budget
 from domain.states import State
 from domain.terms import ACTIVITIES, Activity, Role
 
@@ -29,8 +29,9 @@ class AdviserWeek:
     unmet: list[float]       # demand not met, by activity
     pressure: float          # demand / budget this week
     over_budget: bool
-    js_like: bool            # close cases took more than office.js_like_load_share of the week
+    js_like: bool            # close cases asked for more than office.js_like_load_share of the week
     backlog: float           # casework carried into next week
+    registered_mentors: list = field(default_factory=list)   # mentors whose registration was done this week
 
 
 class Adviser(mesa.Agent):
@@ -58,6 +59,9 @@ class Adviser(mesa.Agent):
         self.admin_done = 1.0             # moving average of the share of casework done
         self.ordinary_intensity = 1.0     # moving average of ordinary follow-up per user / the norm
         self.admin_backlog = 0.0          # casework not done in earlier weeks, still to do
+        self.js_like = False              # close cases ask for a job specialist's week (the "too thick" hybrid)
+        self.pending_registrations: list = []   # proven mentors to register (the registry practice)
+        self.pending_handovers: dict[int, object] = {}   # cases taken over from a leaving adviser
 
     @property
     def is_specialist(self) -> bool:
@@ -89,6 +93,14 @@ class Adviser(mesa.Agent):
             if cand.state == State.TRAINING and week >= cand.next_contact_week and cand.contact_is_visit is None:
                 cand.contact_is_visit = cand.draw() < mode.settings.visit_share
             mode.add_demands(cand, week, travel, close_items if (mode.close or self.is_specialist) else ordinary_items)
+        for mentor, hours in self.pending_registrations:
+            close_items.append(Demand(mentor, Work.REGISTRY, Activity.ADMIN, hours, REGULAR))
+        handover = office.handover_hours
+        self.pending_handovers = {uid: c for uid, c in self.pending_handovers.items() if uid in self.cases}
+        registered: list = []
+        for cand in self.pending_handovers.values():
+            items = close_items if (cand.close or self.is_specialist) else ordinary_items
+            items.append(Demand(cand, Work.HANDOVER, Activity.CANDIDATE_MEETINGS, handover, URGENT))
         has_close = self.n_close > 0 or (self.is_specialist and self.cases)
         if has_close and not self.is_specialist and office.case_meeting_hours > 0:
             close_items.append(Demand(None, Work.CASE_MEETING, Activity.ADMIN, office.case_meeting_hours, REGULAR))
@@ -127,7 +139,11 @@ class Adviser(mesa.Agent):
                     unmet[item.activity] += item.hours - hours
                 if is_close:
                     close_hours += hours
-                cand = item.candidate
+                cand = item.subject
+                if item.kind in (Work.REGISTRY, Work.HANDOVER):
+                    if hours >= item.hours - 1e-9:   # done once its hours are granted in full
+                        self._settle(item, registered)
+                    continue
                 if cand is not None and item.hours > 0:
                     cand.hours[item.activity] += hours
                     # an item and its travel share one tier, hence one fraction
@@ -139,24 +155,32 @@ class Adviser(mesa.Agent):
         memory = office.load_memory
         self.pressure = memory * self.pressure + (1.0 - memory) * (demand / self.hours_week)
         self.admin_done = memory * self.admin_done + (1.0 - memory) * (admin_granted / admin if admin > 0 else 1.0)
-        old_backlog = self.admin_backlog
-        self.admin_backlog = max(0.0, admin - admin_granted) * office.admin_backlog_carry
-        if self.admin_backlog > old_backlog:
-            unmet[Activity.ADMIN] += self.admin_backlog - old_backlog
+        undone = max(0.0, admin - admin_granted)
+        unmet[Activity.ADMIN] += undone            # every hour of casework left undone this week
+        self.admin_backlog = undone * office.admin_backlog_carry
         # hours nothing asked for go to ordinary follow-up of the caseload (more talks per user)
         spare = max(0.0, self.hours_week - sum(booked))
-        if not self.is_specialist and admin > 0:
+        if not self.is_specialist:
             booked[Activity.ADMIN] += spare
             norm = new_admin if new_admin > 0 else admin
+            # with no casework at all the adviser has every spare hour for the caseload
+            done = (admin_granted + spare) / norm if norm > 0 else office.ordinary_intensity_cap
             self.ordinary_intensity = memory * self.ordinary_intensity + (1.0 - memory) * min(
-                office.ordinary_intensity_cap, (admin_granted + spare) / norm)
+                office.ordinary_intensity_cap, done)
         self.network_attended = network_week and self.n_close > 0 and any(
             item.kind == Work.NETWORK and hours > 0.5 * item.hours
             for item, hours in zip(close_items, granted_close, strict=True))
+        self.js_like = not self.is_specialist and close_demand > office.js_like_load_share * self.hours_week
         return AdviserWeek(role=self.role, booked=booked, unmet=unmet, pressure=demand / self.hours_week,
-                           over_budget=self.over_budget,
-                           js_like=not self.is_specialist and close_hours > office.js_like_load_share * self.hours_week,
-                           backlog=self.admin_backlog)
+                           over_budget=self.over_budget, js_like=self.js_like, backlog=self.admin_backlog,
+                           registered_mentors=registered)
+
+    def _settle(self, item: Demand, registered: list) -> None:
+        if item.kind == Work.REGISTRY:
+            self.pending_registrations = [(m, h) for m, h in self.pending_registrations if m is not item.subject]
+            registered.append(item.subject)
+        else:
+            self.pending_handovers.pop(item.subject.unique_id, None)
 
     @property
     def followup_quality(self) -> float:
@@ -170,10 +194,15 @@ class Adviser(mesa.Agent):
         return (1.0 / self.pressure) ** self.settings.squeeze_exponent
 
     # -- phase 6: turnover ----------------------------------------------------------------------
-    def replaced(self) -> None:
-        """The adviser leaves; a new one takes the cases with starting competence (R6)."""
+    def replaced(self, keep_firms: int) -> None:
+        """The adviser leaves (R6): a new one with starting competence, a few of the firm contacts,
+        and a handover of every case to do first."""
         self.turnovers += 1
         self.competence = self.learning.js_competence0 if self.is_specialist else self.learning.adviser_competence0
+        self.known_firms = self.known_firms[:keep_firms]
+        self.pending_handovers = dict(self.cases)
+        self.pending_registrations = []
+        self.pressure = max(self.pressure, 1.0)
 
     # -- phase 7: learning --------------------------------------------------------------------
     def learn(self, cocreative_case_weeks: int) -> None:

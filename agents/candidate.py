@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import mesa
 
 from agents.time_budget import Work
+from domain.rng import LifeEvent
 from domain.states import EMPLOYED_STATES, State
 from domain.terms import ACTIVITIES, NEED_LEVELS, by_need_level
 
@@ -53,17 +54,19 @@ class TrainingWeek:
     mentor_subsidised: float = 0.0   # subsidised hours the mentor holds this week
     has_mentor: bool = False
     crisis_started: bool = False
+    called: bool = False              # the mentor called the adviser about a problem
+    call_answered: bool = False
 
 
 class Candidate(mesa.Agent):
     def __init__(self, model, *, serial: int, draw, life, need_level: str, age: int, barriers: int,
-                 mental_health: bool, hidden_need: bool, capability: float, interest: str, entry_week: int,
-                 caseload_adviser, registered_need: str, max_fte: float, settings: CandidateSettings):
+                 mental_health: bool, hidden_need: bool, capability: float, interest: str, study_motivation: float,
+                 entry_week: int, caseload_adviser, registered_need: str, max_fte: float, settings: CandidateSettings):
         super().__init__(model)
         self.serial = serial
         #: next uniform(0,1) of this user's process stream (what the follow-up decides)
         self.draw = draw
-        #: next uniform(0,1) of this user's life stream (the user's own events)
+        #: this user's own shocks: ``life(kind, week)``, the same under every policy (``domain.rng.LifeShocks``)
         self.life = life
         self.settings = settings
         # attributes
@@ -78,6 +81,7 @@ class Candidate(mesa.Agent):
         self.capability = capability
         self.interest = interest
         self.interest_known = False
+        self.study_motivation = study_motivation   # 0-1: how much education appeals [001:1793]
         self.max_fte = max_fte
         self.entry_week = entry_week
         self.caseload_adviser = caseload_adviser   # the ordinary adviser whose caseload the user is on
@@ -86,10 +90,14 @@ class Candidate(mesa.Agent):
         self.state_since = entry_week
         self.mode = None                 # FollowupMode of the current pathway (None in ordinary follow-up)
         self.pathway_adviser = None      # the adviser following up the current pathway
+        self.last_pathway_adviser = None  # the adviser who followed the last pathway
         self.close = False               # followed closely now: in a hybrid slot, or a job specialist's case
         self.ever_close = False          # ever in a hybrid adviser's close-follow-up slot (the close_* KPIs)
         self.first_close_week: int | None = None
         self.ever_js = False             # ever a job specialist's case (the js_* KPIs)
+        self.job_in_close_episode = False   # a job that started while in a hybrid slot
+        self.transferred_from_close = False  # handed from a hybrid slot to a job specialist
+        self.week_mode = None            # the way of working this week (the ordinary one while a close case drifts)
         self.schedule_version = 0        # calendar entries made before the last state change are void
         self.grant: dict[str, float] = {}
         self.hours = [0.0] * len(ACTIVITIES)   # adviser hours booked to this user, by activity
@@ -111,19 +119,6 @@ class Candidate(mesa.Agent):
         self.lockin_week: int | None = None
         self.queue_since: int | None = None
         self.wait_weeks = 0
-
-    # -- randomness ---------------------------------------------------------------------------
-    def weeks_until(self, weekly_p: float) -> int | None:
-        """Weeks until an event with constant weekly chance ``weekly_p`` (None if it never happens)."""
-        if weekly_p <= 0.0:
-            return None
-        if weekly_p >= 1.0:
-            return 1
-        u = max(self.life(), 1e-300)
-        weeks = math.log(u) / math.log1p(-weekly_p)
-        if not weeks < NEVER_WEEKS:   # a hazard so small that the event lies beyond any horizon (or inf)
-            return None
-        return max(1, int(math.ceil(weeks)))
 
     # -- state machine ------------------------------------------------------------------------
     def set_state(self, new: State, week: int) -> None:
@@ -147,6 +142,7 @@ class Candidate(mesa.Agent):
         self.post_start = -1
         self.mentor_kept = False
         self.contact_this_week = False
+        self.subsidy_review_pending = False   # a hidden need showed: the mentor subsidy should be raised
 
     def reset_workplace(self) -> None:
         """Leave a workplace without ending the pathway (declined, or moving on to find a post)."""
@@ -161,6 +157,7 @@ class Candidate(mesa.Agent):
         self.crisis = False
         self.crisis_known_week = None
         self.wage_subsidy: bool | None = None
+        self.wage_subsidy_wanted = False     # ready with a wage subsidy only: the adviser should apply for one
         self.career_choice_made = False
         self.direct_hire = False
 
@@ -169,13 +166,18 @@ class Candidate(mesa.Agent):
         return self.state in EMPLOYED_STATES
 
     def employed_at(self, week: int) -> bool:
-        return any(spell.covers(week) for spell in self.job_spells)
+        """In an ordinary job that week."""
+        return any(spell.covers(week) and not spell.permanent_subsidy for spell in self.job_spells)
+
+    def subsidised_at(self, week: int) -> bool:
+        """In a position on a permanent wage subsidy that week."""
+        return any(spell.covers(week) and spell.permanent_subsidy for spell in self.job_spells)
 
     # -- hidden needs -------------------------------------------------------------------------
-    def hidden_need_shows(self) -> bool:
+    def hidden_need_shows(self, week: int) -> bool:
         """This week's chance that a hidden need shows at the workplace [001:1034]."""
         return (self.hidden_need and not self.hidden_revealed
-                and self.life() < 1.0 / self.settings.population.hidden_need_reveal_weeks)
+                and self.life(LifeEvent.HIDDEN_NEED, week) < 1.0 / self.settings.population.hidden_need_reveal_weeks)
 
     def reveal_hidden_need(self) -> None:
         """A hidden need shows: the case gets heavier and a problem starts (R9)."""
@@ -184,10 +186,9 @@ class Candidate(mesa.Agent):
         if i < len(NEED_LEVELS) - 1:
             self.need_level = NEED_LEVELS[i + 1]
         self.registered_need = self.need_level
-        if self.mentor is not None and self.mode is not None and self.mode.settings.subsidy_adjustable:
-            # an adjustable subsidy is raised when the mentor reports it is too little [001:1004]
-            self.mentor.subsidised_hours = max(self.mentor.subsidised_hours,
-                                               self.mentor.hours_needed(self.need_level, True))
+        if self.mentor is not None:
+            # the mentor reports the subsidy is too little; raised at the next contact [001:1004]
+            self.subsidy_review_pending = True
         self.capability = max(0.0, self.capability - self.settings.population.hidden_need_capability_loss)
         if self.state == State.TRAINING and not self.crisis:
             self.problem_weeks = max(self.problem_weeks, 1)
@@ -196,8 +197,9 @@ class Candidate(mesa.Agent):
     def training_week(self, week: int, mode) -> TrainingWeek:
         """Phase 4 for a candidate in TRAINING: support, problems, crises, progress, security.
 
-        ``mode`` is the way of working the week started with (a case handed to a job specialist
-        this week is worked the new way from next week).
+        ``mode`` is the way of working this week: the case's own, or the ordinary one in a week a
+        close case has drifted; a case handed to a job specialist this week is worked the new way
+        from next week.
         """
         pathway = self.settings.pathway
         mentor_rules = self.settings.mentor
@@ -220,9 +222,15 @@ class Candidate(mesa.Agent):
         support = 1.0 - (1.0 - mentor_effect) * (1.0 - onsite)
         # problems and crises
         if self.crisis:
+            crisis_hours = self.grant.get(Work.CRISIS, 0.0)
             resolved_p = pathway.p_crisis_resolve_unaided
-            if Work.CRISIS in self.grant:
-                resolved_p += (pathway.p_crisis_resolve - resolved_p) * self.grant[Work.CRISIS]
+            resolved_p += (pathway.p_crisis_resolve - resolved_p) * crisis_hours
+            if self.mental_health:
+                # health and support services are slow to act unless the adviser coordinates them [001:1562]
+                p_services = pathway.p_services_respond + (pathway.p_services_coordinated
+                                                           - pathway.p_services_respond) * crisis_hours
+                if self.life(LifeEvent.SERVICES, week) >= p_services:
+                    resolved_p = 0.0
             if self.draw() < resolved_p:
                 self.crisis = False
                 self.crisis_known_week = None
@@ -236,7 +244,15 @@ class Candidate(mesa.Agent):
                     handled = self.draw() < p_detect
                 if not handled and self.mentor is not None:
                     p_mentor = mentor_rules.handle_problem_weight * self.mentor.competence * self.mentor.authority
+                    if self.mentor.peer_support_until >= week:   # fresh from the mentor network [001:1192]
+                        p_mentor = min(1.0, p_mentor * mentor_rules.network_problem_solving_mult)
                     handled = self.draw() < p_mentor
+                if not handled and self.mentor is not None and self.draw() < pathway.p_mentor_calls:
+                    # the mentor calls NAV; the call gets through if the adviser kept time and is reachable
+                    result.called = True
+                    reached = self.draw() < self.grant.get(Work.ON_CALL, 0.0) * pathway.p_reachable
+                    result.call_answered = reached
+                    handled = reached and self.draw() < pathway.p_call_resolves * quality
                 if handled:
                     self.problem_weeks = 0
                 else:
@@ -247,15 +263,16 @@ class Candidate(mesa.Agent):
             else:
                 p = pathway.p_problem_week * (1.0 + pathway.problem_barrier_mult * self.barriers) \
                     * (1.0 + pathway.problem_poor_match * (1.0 - self.match))
-                if self.life() < p or self.life() < self.employer.conflict_probability():
+                if (self.life(LifeEvent.PROBLEM, week) < p
+                        or self.life(LifeEvent.CONFLICT, week) < self.employer.conflict_probability()):
                     self.problem_weeks = 1
             if not self.crisis:
                 p_crisis = pathway.p_crisis_week * (pathway.crisis_mental_health_mult if self.mental_health else 1.0)
-                if self.life() < p_crisis:
+                if self.life(LifeEvent.CRISIS, week) < p_crisis:
                     self._start_crisis(week, proactive_contact=contact and settings.proactive)
                     result.crisis_started = True
         # progress [001:1412], [001:1903]
-        if not self.crisis and self.life() >= pathway.p_stall_week:
+        if not self.crisis and self.life(LifeEvent.STALL, week) >= pathway.p_stall_week:
             match_mult = pathway.progress_mult_poor_match + (1.0 - pathway.progress_mult_poor_match) * self.match
             support_mult = pathway.progress_mult_no_support + (1.0 - pathway.progress_mult_no_support) * support
             self.capability += pathway.progress_rate * match_mult * support_mult * (1.0 - self.capability)
@@ -344,12 +361,14 @@ class Candidate(mesa.Agent):
 
 @dataclass(slots=True)
 class JobSpell:
-    """One job: start week, end week (None while it lasts), wage-subsidy weeks granted, FTE."""
+    """One job: start week, end week (None while it lasts), wage-subsidy weeks granted, FTE; a
+    position on a permanent wage subsidy (lock-in) is a job of its own kind, counted apart."""
 
     start: int
     end: int | None
     wage_subsidy_weeks: int
     fte: float
+    permanent_subsidy: bool = False
 
     def covers(self, week: int) -> bool:
         return self.start <= week and (self.end is None or self.end > week)

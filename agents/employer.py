@@ -33,6 +33,8 @@ class Employer(mesa.Agent):
         self.capacity = capacity
         self.hire_threshold_base = hire_threshold
         self.placements = 0          # candidates interviewing, starting or in work training here
+        self.employees: dict[int, object] = {}   # users in a job (or subsidised position) here, by id
+        self.ia_contact = False      # the IA adviser has worked with the firm (opened the door) [001:1366]
         self.n_success = 0
         self.n_failure = 0
         self.n_refusals = 0
@@ -71,6 +73,8 @@ class Employer(mesa.Agent):
 
     def conflict_probability(self) -> float:
         base = self.settings.p_conflict_week_info if self.informs_colleagues else self.settings.p_conflict_week_no_info
+        if self.ia_contact:   # work-environment competence and early warning [001:1158], [001:1170-1172]
+            base *= self.settings.ia_conflict_mult
         return base * (1.0 - 0.5 * self.inclusion_competence)
 
     # -- learning -----------------------------------------------------------------------------

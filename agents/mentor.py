@@ -36,6 +36,7 @@ class Mentor(mesa.Agent):
         self.subsidised_hours = 0.0
         self.sessions_attended = 0
         self.candidates_mentored = 0
+        self.peer_support_until = -1      # last week of the lift a network session gives
 
     def hours_needed(self, need_level: str, hidden_revealed: bool) -> float:
         base = by_need_level(self.settings, "hours_needed", need_level)
@@ -76,7 +77,9 @@ class Mentor(mesa.Agent):
         a = self.settings.alpha_practice * (1.0 if co_created else 0.3)
         self.competence += a * (1.0 - self.competence)
 
-    def attend_network(self) -> None:
+    def attend_network(self, week: int) -> None:
+        """A network session: competence, strain relief and, for a while, peer problem-solving [001:1192], [001:1640]."""
         self.sessions_attended += 1
+        self.peer_support_until = week + self.settings.network_peer_support_weeks
         self.competence += self.settings.network_competence_gain * (1.0 - self.competence)
         self.strain = max(0.0, self.strain - self.settings.network_strain_relief)

@@ -34,8 +34,13 @@ class Work(StrEnum):
     CRISIS = "crisis"              # crisis work
     EVALUATION = "evaluation"      # the evaluation meeting
     POST = "post"                  # post-hire follow-up
+    PERIOD_MEETING = "period_meeting"  # the meeting at a period end (extension, goals)
+    WAGE_SUBSIDY = "wage_subsidy"  # applying for and agreeing a wage subsidy
+    ON_CALL = "on_call"            # time kept free for the mentor's calls
     CASE_MEETING = "case_meeting"  # the adviser's weekly case meeting
     NETWORK = "network"            # a mentor network session
+    REGISTRY = "registry"          # registering a proven mentor
+    HANDOVER = "handover"          # a new adviser taking over a case
     ADMIN = "admin"                # casework above the floor
 
 
@@ -43,7 +48,7 @@ class Work(StrEnum):
 class Demand:
     """Hours one piece of work asks for this week."""
 
-    candidate: object | None   # the case it is for; None for the adviser's own work (casework, meetings)
+    subject: object | None     # the case (or, to register, the mentor) it is for; None: the adviser's own work
     kind: Work                 # what it is for
     activity: Activity         # where its hours are booked in the ledger
     hours: float

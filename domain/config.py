@@ -37,7 +37,9 @@ class OfficeConfig:
                                    doc="Job specialists (jobbspesialister) in the office")
     fte_neutral: bool = param(True, "bool", "SEED 001:632 (more job specialists, or more room for advisers); brief 10",
                               doc="A policy that uses no job specialists gets their positions as ordinary advisers (same staff, smaller caseloads)")
-    hybrid_volunteer_share: float = param(1.0, "share of advisers", "SEED-QUAL 001:223, 001:1981 (voluntary)", 0.0, 1.0,
+    hybrid_volunteer_share: float = param(0.45, "share of advisers", "ASSUMPTION; SEED 001:398 (Asker: 9 advisers took part, "
+                                          "office size not given); SEED-QUAL 001:223, 001:1981 (voluntary, many held back for "
+                                          "their workload), 001:2015 (resistance when mandated)", 0.0, 1.0,
                                           doc="Share of ordinary advisers who also follow users closely (hybrid advisers), "
                                               "under a policy that uses close follow-up")
     hybrid_slots: int = param(3, "cases/adviser", "SEED 001:712 (2-5), 001:768 ('de fire'), 001:892 (three)", 0, 40,
@@ -45,7 +47,7 @@ class OfficeConfig:
     js_caseload_cap: int = param(20, "users", "SEED 001:623; EVID F1", 1, 40,
                                  doc="Most users a job specialist follows at once (job seekers and workers)")
     adviser_hours_week: float = param(37.5, "h/week", "ASSUMPTION (Norwegian standard week)", 10.0, 45.0)
-    admin_hours_per_case: float = param(0.42, "h/week/user", "ASSUMPTION (brief 9.2: 0.35 for admin alone; + ordinary meetings); SEED-QUAL 001:648-652 ('ikke tid og rom')",
+    admin_hours_per_case: float = param(0.5, "h/week/user", "ASSUMPTION (brief 9.2: 0.35 for admin alone; + ordinary meetings); SEED-QUAL 001:648-652 ('ikke tid og rom')",
                                         0.0, 2.0, doc="Casework per user on an ordinary caseload: decisions, plans, ordinary follow-up talks")
     admin_floor_share: float = param(0.7, "share", "ASSUMPTION (vedtak and plans cannot be skipped)", 0.0, 1.0,
                                      doc="Share of ordinary admin that is done before anything else")
@@ -76,6 +78,19 @@ class OfficeConfig:
     js_like_load_share: float = param(0.5, "share of week", "ASSUMPTION (SEED-QUAL 001:684, 002:25)", 0.0, 1.0,
                                       doc="An ordinary adviser spending more than this share of the week on close cases has a "
                                           "job-specialist-like load (an indicator, not a rule)")
+    close_uptake_pressure: float = param(1.0, "demand / hours", "SEED-QUAL 001:1981 (many held back because of their resource "
+                                         "situation), 001:225 (leader support); value ASSUMPTION", 0.2, 3.0,
+                                         doc="A hybrid adviser takes a new close case only while the workload is below this, times "
+                                             "(0.8 + 0.4 x leader_support)")
+    ia_hours_week: float = param(6.0, "h/week", "SEED-QUAL 001:1096, 001:1354, 001:1366-1368 (IA adviser opens doors), 001:1170-1172 "
+                                 "(early warning); hours ASSUMPTION", 0.0, 80.0,
+                                 doc="Hours a week the IA adviser / market contact (NAV Arbeidslivssenter) gives the office's close cases")
+    ia_visit_hours: float = param(2.0, "h", "SEED-QUAL 001:1366-1368 (first sales meeting together); ASSUMPTION", 0.1, 10.0,
+                                  doc="IA adviser hours for joining a first meeting with a firm")
+    handover_hours: float = param(1.0, "h/case", "SEED-QUAL 001:732, 001:1032 (frequent replacement of advisers); ASSUMPTION", 0.0, 10.0,
+                                  doc="Hours a new adviser needs to take over each case followed up")
+    turnover_known_firms_kept: float = param(0.25, "share", "SEED-QUAL 001:832 (the adviser's own firm contacts); ASSUMPTION", 0.0, 1.0,
+                                             doc="Share of the leaving adviser's firm contacts the office keeps")
     case_meeting_hours: float = param(1.0, "h/week", "SEED-QUAL 001:1072, 001:1078; hours ASSUMPTION", 0.0, 5.0,
                                       doc="Weekly case meeting for advisers with close-follow-up cases")
 
@@ -158,6 +173,17 @@ class LabourMarketConfig:
                                   doc="Work capability a firm needs to hire without subsidy")
     hire_threshold_sd: float = param(0.08, "0-1", "ASSUMPTION", 0.0, 0.5)
     small_firm_threshold_add: float = param(0.05, "0-1", "SEED-QUAL 001:1907 (small firms cannot carry low output)", 0.0, 0.5)
+    p_firm_accepts_wage_subsidy: float = param(0.9, "prob.", "SEED-QUAL 001:1519, 001:454 (wage subsidy at hire); ASSUMPTION", 0.0, 1.0,
+                                               doc="Chance a firm agrees to a wage subsidy the adviser applies for")
+    p_spot_exploitative: float = param(0.6, "prob.", "SEED-QUAL 001:860, 001:1328; ASSUMPTION", 0.0, 1.0,
+                                       doc="Chance that asking 'what does it take to get a job here?' shows a firm never hires")
+    p_firm_agrees_to_inform: float = param(0.6, "prob.", "SEED-QUAL 001:1883, 001:1889; ASSUMPTION", 0.0, 1.0,
+                                           doc="Chance an uninformed firm agrees to inform colleagues when the adviser asks")
+    ia_door_opener_mult: float = param(1.5, "x", "SEED-QUAL 001:1066, 001:1366 (IA adviser at the first meeting); brief 9.4", 1.0, 5.0,
+                                       doc="Acceptance of a first request when the IA adviser joins the meeting, relative")
+    ia_conflict_mult: float = param(0.6, "x", "SEED-QUAL 001:1158, 001:1170-1172 (work-environment competence, early warning); "
+                                    "ASSUMPTION", 0.0, 1.0,
+                                    doc="Conflict chance at a firm the IA adviser works with, relative")
     wage_subsidy_threshold_relief: float = param(0.12, "0-1", "SEED-QUAL 001:1519 ('NAV betaler halve lønna'); value ASSUMPTION",
                                                  0.0, 0.5, doc="How far a wage subsidy lowers the capability a firm needs to hire")
     capacity_small: int = param(1, "trainees", "ASSUMPTION", 1, 10)
@@ -193,6 +219,33 @@ class PathwayConfig:
                                              doc="Crisis chance with a mental-health barrier, relative")
     stall_gain: float = param(0.02, "capability/period", "ASSUMPTION", 0.0, 0.5,
                               doc="Capability gain in a period below which the case counts as stalled (R25)")
+    p_firm_extends: float = param(0.93, "prob./boundary", "SEED-QUAL 001:1897 (most attached > 3 months), 001:1586 (three 3-month "
+                                  "contracts), 001:1499 (renewed for years); ASSUMPTION", 0.0, 1.0,
+                                  doc="Chance a firm renews a placement at a period end after a meeting with NAV, with progress and "
+                                      "no strain; the same under every way of working")
+    extend_without_meeting_mult: float = param(0.85, "x", "SEED-QUAL 001:1602 ('forlengelse ... kan være usikkert'); ASSUMPTION",
+                                               0.0, 1.0, doc="Renewal chance when nobody from NAV attends the period end, relative")
+    strain_extend_weight: float = param(0.5, "share", "SEED-QUAL 001:1549 (the firm's patience runs out); ASSUMPTION", 0.0, 1.0,
+                                        doc="How much strain that has used up the firm's patience lowers renewal")
+    wage_subsidy_hours: float = param(1.5, "h", "SEED-QUAL 001:440 (forms, subsidy applications); ASSUMPTION", 0.0, 10.0,
+                                      doc="Adviser hours to apply for and agree a wage subsidy")
+    apprentice_sectors: list[str] = param(["construction_crafts", "industry", "hotel_restaurant", "health_care", "kindergarten",
+                                           "retail"], "sectors", "SEED 001:1525-1541 (supported apprenticeship); ASSUMPTION list",
+                                          doc="Interest areas with an apprenticeship route (fagbrev)")
+    lockin_end_hazard: float = param(0.003, "per week", "SEED-QUAL 001:1519 (a new boss could end it); ASSUMPTION", 0.0, 0.1,
+                                     doc="Weekly chance a permanently subsidised position ends")
+    p_services_respond: float = param(0.2, "prob./week", "SEED-QUAL 001:1562 ('for statisk'), 002:37 (slow mobilisation); ASSUMPTION",
+                                      0.0, 1.0, doc="Weekly chance health and support services act on a crisis of a user with mental-"
+                                                    "health needs, without the adviser coordinating")
+    p_services_coordinated: float = param(0.6, "prob./week", "SEED-QUAL 001:954, 001:1695 (the adviser coordinates the support "
+                                          "system); ASSUMPTION", 0.0, 1.0,
+                                          doc="The same in a week the adviser's crisis hours were granted")
+    p_mentor_calls: float = param(0.5, "prob./week", "SEED-QUAL 001:870, 001:878 (mentors seldom call); ASSUMPTION", 0.0, 1.0,
+                                  doc="Weekly chance a mentor who cannot handle a problem calls the adviser")
+    p_reachable: float = param(0.8, "prob.", "SEED 001:1566, 001:1857 (phone off at 15:00), 001:876", 0.0, 1.0,
+                               doc="Chance a call reaches an adviser who kept time for calls")
+    p_call_resolves: float = param(0.6, "prob.", "SEED-QUAL 001:444 (available at short notice); ASSUMPTION", 0.0, 1.0,
+                                   doc="Chance a call that gets through settles a small problem")
     stalled_extend_mult: float = param(0.6, "x", "SEED 001:1602 (extension uncertain); ASSUMPTION", 0.0, 1.0,
                                        doc="Extension chance of a stalled case, relative")
     security_base: float = param(0.2, "0-1", "ASSUMPTION", 0.0, 1.0, doc="Security with neither support nor contact")
@@ -230,9 +283,11 @@ class PathwayConfig:
                                    doc="A clear long-term horizon from day 1 removes period-end insecurity")
     max_training_weeks: int = param(104, "weeks", "SEED 001:1012 ('et par år'); EVID N8 (12+6 months)", 13, 520)
     p_apprentice_at_eval: float = param(0.06, "prob.", "SEED 001:407 (2 of 49); calibrated", 0.0, 1.0,
-                                        doc="Chance a ready candidate under 25 takes an apprenticeship, given career guidance")
+                                        doc="Chance a ready candidate of apprentice age with an interest in a trade (apprentice_sectors) "
+                                            "takes an apprenticeship after a guidance conversation")
     p_education_at_eval: float = param(0.05, "prob.", "SEED 001:407 (2 of 49), 001:1793; calibrated", 0.0, 1.0,
-                                       doc="Chance a ready candidate chooses education, given career guidance")
+                                       doc="Chance a ready candidate of average study motivation chooses education after a guidance "
+                                           "conversation (x motivation / 0.5)")
     choice_without_guidance_mult: float = param(0.3, "x", "SEED-QUAL 001:454 (career guidance at evaluation); value ASSUMPTION",
                                                 0.0, 1.0, doc="Apprenticeship/education chance without a career-guidance meeting, relative")
     move_on_after_weeks: int = param(26, "weeks", "SEED-QUAL 001:798 (training 'med mulighet for jobb' is scarce); ASSUMPTION",
@@ -309,6 +364,23 @@ class MentorConfig:
     strain_weight_unpaid: float = param(0.5, "x", "SEED-QUAL 001:1004; ASSUMPTION", 0.0, 5.0,
                                         doc="Weight of unpaid hours (per goodwill budget) in mentor strain")
     registry_pause_weeks: int = param(13, "weeks", "SEED-QUAL 001:1604 (capacity limits a new candidate)", 0, 104)
+    loss_security_drop: float = param(0.2, "security", "SEED-QUAL 001:904 (absence when the mentor moved), 001:808; ASSUMPTION",
+                                      0.0, 1.0, doc="Drop in the user's security when the mentor stops")
+    p_mentor_available: float = param(0.85, "prob.", "SEED-QUAL 001:826, 001:858, 001:1747 (a colleague or the leader); ASSUMPTION",
+                                      0.0, 1.0, doc="Chance the firm has someone to mentor when the adviser recruits one")
+    briefing_competence_gain: float = param(0.15, "competence", "SEED-QUAL 001:866, 001:880 (introducing the role); ASSUMPTION",
+                                            0.0, 0.5, doc="Starting competence a fully briefed mentor gains")
+    full_briefing_hours: float = param(2.0, "h", "ASSUMPTION", 0.1, 10.0, doc="Recruitment hours that brief a mentor fully")
+    p_sign_agreement: float = param(0.5, "prob.", "SEED-QUAL 001:1234-1246; ASSUMPTION", 0.0, 1.0,
+                                    doc="Chance a mentor signs a binding network agreement when asked")
+    p_continue_after_hire: float = param(0.9, "prob.", "SEED 001:452; ASSUMPTION", 0.0, 1.0,
+                                         doc="Chance an unstrained mentor goes on after hire when the adviser arranges it")
+    leave_firm_hazard: float = param(0.003, "per week", "SEED-QUAL 001:904 (absence rose when the mentor moved), 001:836; ASSUMPTION",
+                                     0.0, 0.1, doc="Weekly chance a mentor moves or leaves the firm")
+    network_peer_support_weeks: int = param(4, "weeks", "SEED-QUAL 001:1192, 001:1640-1644 (mentors correct each other); ASSUMPTION",
+                                            0, 26, doc="Weeks after a network session in which a mentor handles problems better")
+    network_problem_solving_mult: float = param(1.5, "x", "SEED-QUAL 001:1192, 001:1640; ASSUMPTION", 1.0, 3.0,
+                                                doc="A mentor's chance of defusing a problem in those weeks, relative")
 
 
 # --------------------------------------------------------------------------------------------
@@ -327,6 +399,9 @@ class LearningConfig:
     detect_competence_weight: float = param(0.4, "share", "ASSUMPTION", 0.0, 1.0,
                                             doc="Detection = p_detect x (1 - w + w x adviser competence) x contact quality")
     p_detect_proactive: float = param(0.7, "prob./contact", "ASSUMPTION (brief 0.5; SEED-QUAL 001:922, 004:31)", 0.0, 1.0)
+    network_adviser_gain: float = param(0.02, "per session", "SEED-QUAL 001:1188, 001:1196 (gatherings and professional days), "
+                                        "001:990 (learning from mentors); ASSUMPTION", 0.0, 0.2,
+                                        doc="Competence an adviser who runs a network session gains")
     confidence_acceptance_weight: float = param(0.5, "x", "SEED-QUAL 001:946, 001:1138", 0.0, 2.0,
                                                 doc="Acceptance multiplier is 1 + weight x (competence - 0.5)")
 
@@ -390,6 +465,9 @@ def validate(cfg: Config) -> Config:
                           f"allowed sectors are {', '.join(SECTORS)}")
     if any((not isinstance(w, (int, float))) or w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
         raise ConfigError(f"labour_market.sector_weights = {dict(weights)}: weights must be >= 0 and not all 0")
+    bad = [x for x in cfg.pathway.apprentice_sectors if x not in SECTORS]
+    if bad:
+        raise ConfigError(f"pathway.apprentice_sectors = {cfg.pathway.apprentice_sectors}: allowed sectors are {', '.join(SECTORS)}")
     cfg.policy.check("policy.")
     return cfg
 

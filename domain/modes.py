@@ -21,22 +21,53 @@ from domain.params import ConfigError, param
 
 @dataclass
 class FollowupModeConfig:
+    """What an adviser does with one case under one way of working.
+
+    Practices are hours: a practice a way of working does not use has 0 hours. Every practice's
+    effect happens only when its hours were granted that week (a meeting that took place, a
+    contact that was made); how likely the effect then is (a firm agreeing, a mentor signing) is
+    a property of the firm, the mentor or the user, the same under every way of working.
+    """
+
+    # mapping and search
     mapping_weeks: int = param(3, "weeks", "SEED-QUAL 001:428-434, 001:802; SB none 001:834", 0, 26)
     mapping_hours_per_week: float = param(2.0, "h/week", "SEED 001:738 (two talks at least)", 0.0, 20.0)
-    interest_based_search: bool = param(True, "bool", "SEED-QUAL 001:436, 001:822 (job match from interests)")
+    interest_based_search: bool = param(True, "bool", "SEED-QUAL 001:436, 001:822 (job match from interests)",
+                                        doc="Search goes to firms in the user's interest area once mapping found it (needs the mapping hours)")
     use_known_firms: float = param(0.2, "share of contacts", "SEED-QUAL 001:832, 001:934", 0.0, 1.0)
     employer_contacts_per_week: float = param(1.0, "contacts/week", "ASSUMPTION (brief 9.2 SB 0.25/HY 1/JS 2)", 0.0, 20.0)
     hours_per_employer_contact: float = param(1.0, "h", "ASSUMPTION (brief 9.2)", 0.0, 10.0)
     field_based: bool = param(False, "bool", "SEED 001:623-625 ('hovedsakelig ute'); travel on every contact")
-    screen_exploitative: float = param(0.5, "prob.", "SEED-QUAL 001:860, 001:1328 ('hva skal til for å få jobb her?')", 0.0, 1.0,
-                                       doc="Chance the adviser spots a firm with no intention to hire and moves on")
+    exploitation_check_hours: float = param(0.25, "h/contact", "SEED-QUAL 001:860, 001:1328 ('hva skal til for å få jobb her?'); "
+                                            "hours ASSUMPTION", 0.0, 5.0,
+                                            doc="Practice: asking each firm what it takes to get a job there (spots firms that never hire)")
     search_give_up_weeks: int = param(52, "weeks", "ASSUMPTION (T8 not stated)", 1, 520)
+    p_reuse_registered: float = param(0.3, "prob./contact", "ASSUMPTION (SEED-QUAL 001:422, 001:832)", 0.0, 1.0,
+                                      doc="Share of contacts that go to a registered mentor's firm (when the registry has one free)")
+    place_then_train: bool = param(False, "bool", "SEED 001:593, 002:9-21 (place then train); EVID T2, F9 (IPS)",
+                                   doc="Search also asks employers for a paid job with follow-along support when the user is near ready")
+    job_support_credit: float = param(0.0, "capability", "EVID E1-E3, F9 (IPS follow-along); value ASSUMPTION", 0.0, 0.5,
+                                      doc="How far promised follow-along support lowers the capability a firm needs for a direct "
+                                          "hire (kept only if the post-hire follow-up hours are granted: job loss otherwise)")
+    # the start of a placement
     interview_hours: float = param(2.0, "h", "ASSUMPTION (001:438)", 0.0, 20.0)
-    startup_hours: float = param(4.0, "h", "ASSUMPTION (brief 9.2; content 001:440)", 0.0, 20.0)
-    p_mentor: float = param(1.0, "prob.", "SEED-QUAL 001:1000 (SB: subsidy in a rush), 001:440", 0.0, 1.0,
-                            doc="Chance a mentor is in place at start-up")
-    subsidy_adjustable: bool = param(True, "bool", "SEED-QUAL 001:1004, 003:25")
-    fixed_subsidy_hours: float = param(5.0, "h/week", "SEED 001:1002 (one hour a day)", 0.0, 40.0)
+    startup_hours: float = param(3.0, "h", "ASSUMPTION (brief 9.2; content 001:440)", 0.0, 20.0,
+                                 doc="The start-up meeting itself (frame, working hours, forms, plan)")
+    mentor_recruitment_hours: float = param(2.0, "h", "SEED-QUAL 001:826, 000:30 (explaining the role, finding the mentor with "
+                                            "the firm); SB 001:1000 ('i full fart'); hours ASSUMPTION", 0.0, 10.0,
+                                            doc="Practice at start-up: finding the mentor with the firm and explaining the role; "
+                                                "a briefed mentor starts more competent (0: no mentor is recruited)")
+    colleague_info_hours: float = param(0.5, "h", "SEED-QUAL 001:1883, 001:1889 (information to colleagues); hours ASSUMPTION",
+                                        0.0, 5.0, doc="Practice at start-up: getting the firm to inform colleagues (fewer conflicts)")
+    network_agreement_hours: float = param(0.5, "h", "SEED-QUAL 001:1234-1246 (binding agreement at recruitment); hours ASSUMPTION",
+                                           0.0, 5.0, doc="Practice at start-up: a binding agreement for the mentor network")
+    subsidy_assessment_hours: float = param(1.0, "h", "SEED-QUAL 001:1004, 003:25 (need-tested, adjustable subsidy); hours "
+                                            "ASSUMPTION", 0.0, 10.0,
+                                            doc="Practice: setting the mentor subsidy to the user's need at start-up, and raising it "
+                                                "at a contact when a hidden need shows (0: the fixed subsidy)")
+    fixed_subsidy_hours: float = param(5.0, "h/week", "SEED 001:1002 (one hour a day)", 0.0, 40.0,
+                                       doc="Mentor subsidy when it is not set to the need")
+    # work training
     early_weeks: int = param(8, "weeks", "SEED-QUAL 001:444 ('tett kontakt ... i starten')", 0, 52)
     contact_interval_early: int = param(1, "weeks", "SEED-QUAL 001:444", 1, 52,
                                         doc="Weeks between contacts with candidate and mentor in the first weeks")
@@ -46,53 +77,55 @@ class FollowupModeConfig:
                                doc="Share of contacts held at the workplace (adds travel)")
     proactive: bool = param(True, "bool", "SEED 001:920 ('brannforebyggende')",
                             doc="Contacts look for emerging problems; a reactive mode learns of problems only as crises")
+    on_call_hours: float = param(0.2, "h/case/week", "SEED-QUAL 001:444 (available at short notice), 001:1566, 001:1857 (phones off "
+                                 "at 15); hours ASSUMPTION", 0.0, 5.0,
+                                 doc="Time kept free for calls from the mentor; the share granted is the chance a call gets through")
     crisis_hours: float = param(4.0, "h/week", "SEED-QUAL 001:912 ('et par ganger i uka')", 0.0, 40.0)
     crisis_response_lag_weeks: int = param(0, "weeks", "SEED 001:1666 ('kan jo ta en måned') for SB", 0, 26)
     onsite_support: float = param(0.0, "0-1", "SEED-QUAL 001:680 (JS may do the support work itself)", 0.0, 1.0,
                                   doc="Share of the candidate's workplace support the adviser gives directly when a contact happens")
-    evaluation_interval_weeks: int = param(4, "weeks", "SEED-QUAL 001:916 (concrete goals); SB 001:960", 1, 52,
-                                           doc="How often readiness for a job is checked")
-    evaluation_hours: float = param(2.0, "h", "ASSUMPTION (001:454)", 0.0, 20.0)
-    sets_job_goal: bool = param(True, "bool", "SEED 001:860, 001:916 (avoid 'evig arbeidstrening')",
-                                doc="Adviser asks 'what does it take to get a job here?' and moves on when no post comes")
-    p_wage_subsidy: float = param(0.9, "prob.", "SEED-QUAL 001:454, 001:1002-1004 (conscious, need-tested subsidy use); ASSUMPTION",
-                                  0.0, 1.0, doc="Chance the adviser arranges a wage subsidy with the workplace (once per workplace)")
-    career_guidance: bool = param(True, "bool", "SEED 001:454 (evaluation meeting)")
-    p_extend: float = param(0.95, "prob./boundary", "ASSUMPTION (brief 9.6: SB 0.7 / HY 0.9 / JS 0.9); SEED-QUAL 001:1897 (most > 3 months)", 0.0, 1.0)
-    encourage_info: float = param(0.6, "prob.", "SEED-QUAL 001:1883, 001:1889", 0.0, 1.0,
-                                  doc="Chance the adviser gets an uninformed firm to inform colleagues at start-up")
-    binding_agreement_share: float = param(0.5, "share", "SEED-QUAL 001:1234-1246", 0.0, 1.0)
-    network: bool = param(True, "bool", "SEED 001:448 (monthly mentor network)")
-    register_mentors: bool = param(True, "bool", "SEED 001:456 (mentor registry)")
-    p_reuse_registered: float = param(0.3, "prob./search", "ASSUMPTION (SEED-QUAL 001:422, 001:832)", 0.0, 1.0)
-    post_followup_weeks: int = param(26, "weeks", "SEED-QUAL 001:452; value ASSUMPTION", 0, 520)
-    post_followup_hours: float = param(0.5, "h/week", "ASSUMPTION", 0.0, 20.0)
-    keep_mentor_after_hire: float = param(0.9, "prob.", "SEED 001:452", 0.0, 1.0)
     co_creation: bool = param(True, "bool", "SEED 001:680 (room and dependence on co-creation)",
                               doc="Adviser contacts teach the mentor and the firm (natural support grows)")
+    period_meeting_hours: float = param(1.5, "h", "SEED 001:960 (SB: a meeting every third month to decide on extension), "
+                                        "001:1602; hours ASSUMPTION", 0.0, 10.0,
+                                        doc="The meeting at each period end (extension); without it the firm decides alone")
+    goal_setting_hours: float = param(0.5, "h", "SEED 001:860, 001:916 ('hva skal til for å få jobb her?', avoid 'evig "
+                                      "arbeidstrening'); hours ASSUMPTION", 0.0, 5.0,
+                                      doc="Practice at period and evaluation meetings: a concrete job goal (less lock-in; moving on "
+                                          "when no post comes)")
+    evaluation_interval_weeks: int = param(4, "weeks", "SEED-QUAL 001:916 (concrete goals); SB 001:960", 1, 52,
+                                           doc="How often a contact checks readiness for a job")
+    evaluation_hours: float = param(2.0, "h", "ASSUMPTION (001:454)", 0.0, 20.0)
+    career_guidance_hours: float = param(1.0, "h", "SEED 001:454 (evaluation meeting: career guidance, apprenticeship); hours "
+                                         "ASSUMPTION", 0.0, 10.0,
+                                         doc="Practice at the evaluation meeting: a guidance conversation (apprenticeship, education)")
+    mentor_continuation_hours: float = param(1.0, "h", "SEED 001:452 (keep the mentor after the job is landed); hours ASSUMPTION",
+                                             0.0, 10.0, doc="Practice at hire: arranging that the mentor goes on (0: the mentor stops)")
+    network: bool = param(True, "bool", "SEED 001:448 (monthly mentor network)")
+    registry_hours: float = param(0.5, "h", "SEED 001:456 (mentor registry); hours ASSUMPTION", 0.0, 5.0,
+                                  doc="Practice after a successful pathway: registering the mentor for later candidates")
+    post_followup_weeks: int = param(26, "weeks", "SEED-QUAL 001:452; value ASSUMPTION", 0, 520)
+    post_followup_hours: float = param(0.5, "h/week", "ASSUMPTION", 0.0, 20.0)
     scales_with_time: bool = param(False, "bool", "SEED 001:744 (KVP adviser with 18 users can work more closely); EVID C2-C4",
                                    doc="Contact rhythm, search rate and crisis response follow the adviser's ordinary follow-up intensity")
-    place_then_train: bool = param(False, "bool", "SEED 001:593, 002:9-21 (place then train); EVID T2, F9 (IPS)",
-                                   doc="Search also asks employers for a paid job with follow-along support when the user is near ready")
-    job_support_credit: float = param(0.0, "capability", "EVID E1-E3, F9 (IPS follow-along); value ASSUMPTION", 0.0, 0.5,
-                                      doc="How far the adviser's follow-along support lowers the capability a firm needs for a direct hire")
     drift_below_hours: float = param(0.3, "h/case/week", "ASSUMPTION (SEED-QUAL 001:684)", 0.0, 10.0,
-                                     doc="A close case whose granted hours (moving average) fall below this drifts to "
-                                         "saksbehandler-like follow-up; 0: never drifts")
+                                     doc="A close case whose granted hours (moving average) fall below this is worked the ordinary "
+                                         "way that week (drift); 0: never drifts")
 
 
 def saksbehandler_mode() -> FollowupModeConfig:
     """Ordinary case work [001:646-652], [001:834], [001:960], [001:1000], [001:1666]."""
     return FollowupModeConfig(
         mapping_weeks=0, interest_based_search=False, use_known_firms=0.7,
-        employer_contacts_per_week=0.5, screen_exploitative=0.0, search_give_up_weeks=26,
-        interview_hours=1.0, startup_hours=1.5, p_mentor=0.7, subsidy_adjustable=False,
+        employer_contacts_per_week=0.5, exploitation_check_hours=0.0, search_give_up_weeks=26,
+        interview_hours=1.0, startup_hours=1.0, mentor_recruitment_hours=0.25, colleague_info_hours=0.0,
+        network_agreement_hours=0.0, subsidy_assessment_hours=0.0,
         early_weeks=0, contact_interval_early=4, contact_interval_stable=4, contact_hours=0.25,
-        visit_share=0.0, proactive=False, crisis_hours=2.0, crisis_response_lag_weeks=4,
-        onsite_support=0.0, evaluation_interval_weeks=13, sets_job_goal=False, career_guidance=False,
-        p_wage_subsidy=0.5, p_extend=0.85, encourage_info=0.0, binding_agreement_share=0.0, network=False,
-        register_mentors=False, p_reuse_registered=0.0, post_followup_weeks=0, post_followup_hours=0.0,
-        keep_mentor_after_hire=0.2, co_creation=False, scales_with_time=True, drift_below_hours=0.0,
+        visit_share=0.0, proactive=False, on_call_hours=0.05, crisis_hours=2.0, crisis_response_lag_weeks=4,
+        onsite_support=0.0, period_meeting_hours=1.0, goal_setting_hours=0.0, evaluation_interval_weeks=13,
+        career_guidance_hours=0.0, mentor_continuation_hours=0.0, network=False, registry_hours=0.0,
+        p_reuse_registered=0.0, post_followup_weeks=0, post_followup_hours=0.0, co_creation=False,
+        scales_with_time=True, drift_below_hours=0.0,
     )
 
 
@@ -105,12 +138,12 @@ def jobbspesialist_mode() -> FollowupModeConfig:
     """Supported Employment / IPS [001:593], [001:623-625]; EVID F1-F9."""
     return FollowupModeConfig(
         mapping_weeks=2, employer_contacts_per_week=2.0, field_based=True, use_known_firms=0.2,
-        screen_exploitative=0.6, search_give_up_weeks=104, p_mentor=0.6, early_weeks=13, contact_interval_early=1,
+        search_give_up_weeks=104, mentor_recruitment_hours=1.0, network_agreement_hours=0.0,
+        subsidy_assessment_hours=0.5, early_weeks=13, contact_interval_early=1,
         contact_interval_stable=2, contact_hours=1.2, visit_share=0.8, onsite_support=0.6,
-        place_then_train=True, job_support_credit=0.1,
-        evaluation_interval_weeks=4, network=False, register_mentors=False, p_reuse_registered=0.0,
-        post_followup_weeks=52, post_followup_hours=0.75, keep_mentor_after_hire=0.5, co_creation=False,
-        binding_agreement_share=0.0, drift_below_hours=0.0,
+        place_then_train=True, job_support_credit=0.1, evaluation_interval_weeks=4, network=False,
+        registry_hours=0.0, p_reuse_registered=0.0, post_followup_weeks=52, post_followup_hours=0.75,
+        mentor_continuation_hours=0.5, co_creation=False, drift_below_hours=0.0,
     )
 
 

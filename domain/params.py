@@ -129,6 +129,29 @@ def flat_params(cfg, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     return out
 
 
+def dotted_value(cfg, dotted: str):
+    """The value of the parameter ``dotted`` (e.g. ``"office.leader_support"``) in ``cfg``."""
+    value = cfg
+    for part in dotted.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def dotted_field(cfg, dotted: str) -> dataclasses.Field:
+    """The schema field of the parameter ``dotted`` (its metadata holds unit, source, lo, hi)."""
+    return next(f for name, _, f in iter_params(cfg) if name == dotted)
+
+
+def override(dotted: str, value) -> dict:
+    """``{"office": {"leader_support": 0.5}}`` for ``override("office.leader_support", 0.5)``: a
+    nested override for :func:`merge`."""
+    *path, leaf = dotted.split(".")
+    out: dict = {leaf: value}
+    for part in reversed(path):
+        out = {part: out}
+    return out
+
+
 def stable_hash(data: dict) -> str:
     """A short hash of a nested dict of settings, independent of key order."""
     blob = json.dumps(data, sort_keys=True, default=str).encode()

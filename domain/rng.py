@@ -12,16 +12,18 @@ personal shocks under every policy, and policy differences can be paired by seed
 * ``mentors``     mentor draws at start-up
 * ``staff``       adviser turnover, firm leader changes
 * per candidate   two private streams, indexed by the candidate's serial number:
-                  ``life`` for the user's own events (hidden needs showing, small problems,
-                  conflicts, crises, stalls, dropout, exits, own job, job loss) and ``process`` for
-                  everything the follow-up decides (whether a granted contact happens, match,
-                  mentor at start-up, evaluation choices). The n-th life draw of a user is the same
-                  under every policy; it may fall in another week, because a policy changes how
-                  long a user spends in each state.
+                  ``life`` for the user's own shocks and ``process`` for everything the follow-up
+                  decides (whether a granted contact happens, match, mentor at start-up,
+                  evaluation choices). The life stream is a fixed block: one uniform per week and
+                  kind of event (:class:`LifeShocks`), so a user's shock of a given kind in a given
+                  week is the same under every policy, whatever happened before; only whether it
+                  matters (the hazard it is compared with) depends on the follow-up.
 * ``network``     attendance at mentor network sessions (kept apart so it does not shift mentors)
 """
 
 from __future__ import annotations
+
+from enum import IntEnum
 
 import numpy as np
 
@@ -65,3 +67,49 @@ class Streams:
         seq = np.random.SeedSequence(self._seqs["candidates"].entropy,
                                      spawn_key=self._seqs["candidates"].spawn_key + (int(serial), int(purpose)))
         return np.random.Generator(np.random.PCG64(seq))
+
+
+class LifeEvent(IntEnum):
+    """The kinds of a user's own shocks; each has its own uniform every week."""
+
+    HIDDEN_NEED = 0    # a hidden need shows at the workplace
+    PROBLEM = 1        # a small problem starts
+    CONFLICT = 2       # a conflict with colleagues
+    CRISIS = 3         # a crisis (psychological, health, life)
+    STALL = 4          # a week without progress
+    DROPOUT = 5        # the user gives up work training
+    EXIT = 6           # leaves NAV follow-up (benefit ends, disability benefit, moves)
+    OWN_JOB = 7        # finds a job without a workplace pathway
+    JOB_LOSS = 8       # a job (or a subsidised position) ends
+    SERVICES = 9       # health and support services respond this week
+
+
+class LifeShocks:
+    """A user's own shocks: a fixed block of one uniform per kind of event and week.
+
+    ``shocks(kind, week)`` is the same number under every policy, so policies meet the same
+    shocks in the same weeks (common random numbers); ``first_week(kind, after, p)`` is the first
+    later week whose shock falls below a constant weekly hazard ``p`` (the week of a scheduled event).
+    """
+
+    __slots__ = ("_rng", "_weeks", "_block")
+
+    def __init__(self, rng: np.random.Generator, horizon_weeks: int):
+        self._rng = rng
+        self._weeks = horizon_weeks + 1
+        self._block: np.ndarray | None = None
+
+    def _draws(self) -> np.ndarray:
+        if self._block is None:
+            self._block = self._rng.random((len(LifeEvent), self._weeks))
+        return self._block
+
+    def __call__(self, kind: LifeEvent, week: int) -> float:
+        return float(self._draws()[kind, min(week, self._weeks - 1)])
+
+    def first_week(self, kind: LifeEvent, after: int, weekly_p: float) -> int | None:
+        """The first week after ``after`` (up to the horizon) whose shock is below ``weekly_p``; None if none."""
+        if weekly_p <= 0.0 or after + 1 >= self._weeks:
+            return None
+        hits = np.flatnonzero(self._draws()[kind, after + 1:] < weekly_p)
+        return int(after + 1 + hits[0]) if hits.size else None

@@ -122,6 +122,10 @@ def over_budget_kpi(role: Role | str) -> str:
     return f"adviser_weeks_over_budget_share_{Role(role)}"
 
 
+def fte_used_kpi(role: Role | str) -> str:
+    return f"adviser_fte_used_share_{Role(role)}"
+
+
 def hours_per_candidate_kpi(activity: Activity) -> str:
     return f"hours_per_candidate_{activity.key}"
 
@@ -154,7 +158,8 @@ def _catalogue() -> tuple[KPI, ...]:
     add("job_lost_share", SHARE, "Lost a job")
     add("apprentice_share", SHARE, "Apprenticeship")
     add("education_share", SHARE, "Education")
-    add("lockin_share", SHARE, "Permanent wage subsidy")
+    add("lockin_share", SHARE, "Ever in a position on a permanent wage subsidy")
+    add("subsidised_share_end", SHARE, "In a position on a permanent wage subsidy at the end")
     add("exited_share", SHARE, "Left NAV follow-up")
     add("in_work_end_share", SHARE, "In work at the end")
     add("placed_share", SHARE, "Ever placed at a workplace")
@@ -177,6 +182,8 @@ def _catalogue() -> tuple[KPI, ...]:
     add("close_employed_share_1y", SHARE, "Ever employed, close-follow-up users with a year to finish")
     add("close_apprentice_share_1y", SHARE, "Apprenticeship, close-follow-up users with a year to finish")
     add("close_education_share_1y", SHARE, "Education, close-follow-up users with a year to finish")
+    add("close_transferred_share_1y", SHARE, "Handed to a job specialist, close-follow-up users with a year to finish")
+    add("close_transferred_employed_share_1y", SHARE, "Ever employed after the hand-over, among those handed over")
     add("close_episodes", COUNT, "Close-follow-up episodes")
     add("close_episode_success_share", SHARE, "Close-follow-up episodes ending in work or education")
     add("close_episode_dropout_share", SHARE, "Close-follow-up episodes ending in dropout")
@@ -195,6 +202,7 @@ def _catalogue() -> tuple[KPI, ...]:
         add(over_budget_kpi(role), SHARE, f"Weeks over the weekly hours, {ROLE_NAMES[role]}")
         add(adviser_hours_kpi(role), HOURS, f"Hours of {ROLE_NAMES[role]}")
         add(adviser_pressure_kpi(role), RATIO, f"Workload of {ROLE_NAMES[role]} (demand / hours)")
+        add(fte_used_kpi(role), SHARE, f"Share of the hours of {ROLE_NAMES[role]} used")
     add("adviser_weeks_js_like_share", SHARE, "Hybrid adviser-weeks with a job-specialist-like load")
     add("hybrid_case_weeks_drifted_share", SHARE, "Close-case weeks drifted to ordinary follow-up")
     add("reviews_postponed_share", SHARE, "Activity reviews postponed")
@@ -205,6 +213,10 @@ def _catalogue() -> tuple[KPI, ...]:
     add("mentors_total", COUNT, "Mentors")
     add("mentor_registry_size", COUNT, "Mentors in the registry")
     add("mentor_burnouts", COUNT, "Mentors who gave up")
+    add("mentor_departures", COUNT, "Mentors who moved or left the firm")
+    add("mentor_calls", COUNT, "Calls from mentors to the adviser about a problem")
+    add("mentor_calls_answered_share", SHARE, "Calls from mentors that reached the adviser")
+    add("ia_adviser_hours", HOURS, "IA adviser hours opening doors")
     add("network_sessions", COUNT, "Mentor network sessions")
     add("mentor_subsidy_nok", NOK, "Mentor subsidy (NOK)")
     add("wage_subsidy_nok", NOK, "Wage subsidy (NOK)")

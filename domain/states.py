@@ -25,7 +25,7 @@ class State(IntEnum):
     APPRENTICE = 11     # læreplass [001:407], [001:1525-1541]
     EDUCATION = 12      # moved on to education [001:407], [001:1793]
     JOB_LOST = 13       # job ended after hire [001:1400], [001:1905]
-    LOCKIN = 14         # permanent wage subsidy without development [001:1521]
+    LOCKIN = 14         # a position on a permanent wage subsidy, without development [001:1519-1521]
     DROPOUT = 15        # candidate fell out [001:808], [001:900]
     NOT_SUCCESSFUL = 16  # firm ended the placement, or no extension [001:884], [001:1549], [000:76]
     TRANSFER_JS = 17    # referred to a job specialist, waiting for a free place [001:776], [001:792]
@@ -107,7 +107,8 @@ ALLOWED: dict[State, frozenset[State]] = {
                                State.EDUCATION}),                                            # T17
     State.EVALUATION: frozenset({State.EMPLOYED, State.POST_FOLLOWUP, State.APPRENTICE,      # T15, T21, T16
                                  State.EDUCATION, State.TRAINING, State.LOCKIN,              # T17, back, T20
-                                 State.NOT_SUCCESSFUL, State.SEARCH}),   # no post here: move on [001:798]
+                                 State.NOT_SUCCESSFUL, State.SEARCH,     # firm ends; no post here: move on [001:798]
+                                 State.DROPOUT}),                        # T18: still at the workplace while waiting
     State.EMPLOYED: frozenset({State.JOB_LOST, State.LOCKIN}),                               # T22-T24, T20
     State.POST_FOLLOWUP: frozenset({State.RETAINED, State.JOB_LOST}),                        # end of follow-up, T22-T24
     State.RETAINED: frozenset({State.JOB_LOST}),
@@ -115,7 +116,7 @@ ALLOWED: dict[State, frozenset[State]] = {
     State.DROPOUT: frozenset({State.POOL, State.EXITED}),
     State.NOT_SUCCESSFUL: frozenset({State.POOL, State.EXITED}),
     State.TRANSFER_JS: frozenset({State.MAPPING, State.SEARCH, State.TRAINING, State.POOL, State.EXITED}),
-    State.LOCKIN: frozenset(),
+    State.LOCKIN: frozenset({State.JOB_LOST}),                                               # the subsidy or the position ends
     State.APPRENTICE: frozenset(),
     State.EDUCATION: frozenset(),
     State.EXITED: frozenset(),

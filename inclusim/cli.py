@@ -10,6 +10,8 @@
     inclusim progress SWEEP_DIR            runs done / total, elapsed, time left (e.g. on a cluster)
     inclusim params [--out FILE]           write the parameter table (docs/parameters.md)
     inclusim validate [--seeds N] [--out FILE]   the model against the seeds' and the evidence's figures
+    inclusim mechanisms [--seeds N] [--out FILE] each mechanism off / halved / doubled (docs/mechanisms.md)
+    inclusim contrast [--seeds N] [--out FILE]   why large-need users fare so differently (docs/contrast.md)
 
 User errors (unknown keys, wrong types, values out of range, missing folders, unknown options)
 print one line naming the field, the value and what is allowed, and exit with status 2, without a
@@ -26,7 +28,7 @@ from pathlib import Path
 from inclusim.errors import fail
 
 MAIN_JOB = ["-m", "+experiment=policy_compare"]
-SUBCOMMANDS = ("collect", "summary", "progress", "report", "params", "validate")
+SUBCOMMANDS = ("collect", "summary", "progress", "report", "params", "validate", "mechanisms", "contrast")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +50,12 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="the model against the figures of the seeds and the evidence")
     validate.add_argument("--seeds", type=int, default=10)
     validate.add_argument("--out", type=Path, default=None)
+    mechanisms = commands.add_parser("mechanisms", help="each mechanism off, halved and doubled, for every policy")
+    mechanisms.add_argument("--seeds", type=int, default=8)
+    mechanisms.add_argument("--out", type=Path, default=Path("docs/mechanisms.md"))
+    contrast = commands.add_parser("contrast", help="why large-need users fare so differently under the policies")
+    contrast.add_argument("--seeds", type=int, default=6)
+    contrast.add_argument("--out", type=Path, default=Path("docs/contrast.md"))
     return parser
 
 
@@ -94,6 +102,16 @@ def subcommand(args: argparse.Namespace) -> None:
 
         write_parameter_table(args.out)
         print(f"wrote {args.out}")
+        return
+    if args.command == "mechanisms":
+        from inclusim.mechanisms import main as mechanisms_main
+
+        mechanisms_main(seeds=args.seeds, out=args.out)
+        return
+    if args.command == "contrast":
+        from inclusim.contrast import main as contrast_main
+
+        contrast_main(seeds=args.seeds, out=args.out)
         return
     if args.command == "validate":
         from inclusim.validation import main as validate_main

@@ -24,7 +24,9 @@ from sim.tables import run_model
 
 PILOT = {"office": {"leader_support": 0.9, "caseload_ordinary": 60, "n_advisers": 10, "hybrid_volunteer_share": 0.5},
          "learning": {"adviser_competence0": 0.4},
-         "policy": {"name": "hybrid", "max_age": 29}}
+         # the pilots' 49 users were all followed by hybrid advisers and mentors; none was handed to a
+         # job-specialist team (001:398-407), so the pilot setting does not escalate
+         "policy": {"name": "hybrid", "max_age": 29, "escalate_to_js": False}}
 
 
 @dataclass

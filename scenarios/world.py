@@ -13,7 +13,7 @@ import numpy as np
 from agents.adviser import Adviser
 from agents.candidate import Candidate, CandidateSettings
 from agents.employer import Employer
-from domain.rng import LIFE, PROCESS, Streams, Uniforms
+from domain.rng import LIFE, PROCESS, LifeShocks, Streams, Uniforms
 from domain.terms import NEED_LEVELS, SECTORS, Role, by_need_level
 
 
@@ -127,14 +127,16 @@ def candidate_settings(cfg) -> CandidateSettings:
 
 
 def draw_user(model, rng: np.random.Generator, *, serial: int, caseload_adviser: Adviser, entry_week: int,
-              population, sector_mix: SectorMix, streams: Streams, settings: CandidateSettings) -> Candidate:
+              population, sector_mix: SectorMix, streams: Streams, settings: CandidateSettings,
+              horizon_weeks: int) -> Candidate:
     """One target-group user with need level, age, barriers, hidden needs, capability and interest.
 
-    Uses one block of 11 uniforms and one normal per user from ``rng`` (same count whatever the
-    values), so the n-th user of a stream is the same under every policy.
+    Uses one block of 12 uniforms and one normal per user from ``rng`` (same count whatever the
+    values), so the n-th user of a stream is the same under every policy. The user's own shocks
+    come from a private stream, one uniform per week and kind (``domain.rng.LifeShocks``).
     """
     pop = population
-    u = rng.random(11).tolist()
+    u = rng.random(12).tolist()
     z = float(rng.standard_normal())
     need = NEED_LEVELS[_pick(u[0], _cumulative([pop.need_share_small, pop.need_share_medium,
                                                   pop.need_share_large]))]
@@ -152,9 +154,9 @@ def draw_user(model, rng: np.random.Generator, *, serial: int, caseload_adviser:
         level = max(0, level - 1) if down else min(len(NEED_LEVELS) - 1, level + 1)
     max_fte = {"small": 1.0, "medium": 0.5 * (1.0 + pop.max_fte_large), "large": pop.max_fte_large}[need]
     return Candidate(model, serial=serial, draw=Uniforms(streams.candidate(serial, PROCESS)),
-                     life=Uniforms(streams.candidate(serial, LIFE)), need_level=need, age=age,
+                     life=LifeShocks(streams.candidate(serial, LIFE), horizon_weeks), need_level=need, age=age,
                      barriers=sum(barriers), mental_health=barriers[2], hidden_need=hidden, capability=capability,
-                     interest=interest, entry_week=entry_week, caseload_adviser=caseload_adviser,
+                     interest=interest, study_motivation=u[11], entry_week=entry_week, caseload_adviser=caseload_adviser,
                      registered_need=NEED_LEVELS[level], max_fte=max_fte, settings=settings)
 
 
@@ -174,5 +176,6 @@ def build_population(model, cfg, rng: np.random.Generator, advisers: list[Advise
     for i, adviser in enumerate(advisers):
         adviser.other_users = base + (1 if i < extra else 0)
     return [draw_user(model, rng, serial=i, caseload_adviser=advisers[i % len(advisers)], entry_week=0,
-                      population=cfg.population, sector_mix=sector_mix, streams=streams, settings=settings)
+                      population=cfg.population, sector_mix=sector_mix, streams=streams, settings=settings,
+                      horizon_weeks=cfg.horizon_weeks)
             for i in range(n_target)]

@@ -25,8 +25,8 @@ import numpy as np
 from scipy import stats
 
 from domain.schema import (CHECKPOINT_WEEKS, RETENTION_WEEKS, SUBGROUPS, WITHIN_START_WEEKS, adviser_hours_kpi,
-                           adviser_pressure_kpi, employed_share_kpi, hours_per_candidate_kpi, hours_per_employment_kpi,
-                           over_budget_kpi)
+                           adviser_pressure_kpi, employed_share_kpi, fte_used_kpi, hours_per_candidate_kpi,
+                           hours_per_employment_kpi, over_budget_kpi)
 from domain.states import State
 from domain.terms import ACTIVITIES, NEED_LEVELS, ROLES, MentorActivity, Role
 from sim.tally import Tally, close_episode_outcome
@@ -88,7 +88,8 @@ def compute_kpis(model) -> dict:
     kpis["job_lost_share"] = _share(c.n_job_lost > 0 for c in cands)
     kpis["apprentice_share"] = _share(s == State.APPRENTICE for s in final)
     kpis["education_share"] = _share(s == State.EDUCATION for s in final)
-    kpis["lockin_share"] = _share(s == State.LOCKIN for s in final)
+    kpis["lockin_share"] = _share(c.lockin_week is not None for c in cands)
+    kpis["subsidised_share_end"] = _share(c.subsidised_at(horizon) for c in cands)
     kpis["exited_share"] = _share(s == State.EXITED for s in final)
     kpis["in_work_end_share"] = _share(c.employed_at(horizon) for c in cands)
     kpis["placed_share"] = _share(c.n_placements > 0 for c in cands)
@@ -106,7 +107,10 @@ def compute_kpis(model) -> dict:
     for tag, attr, _name in SUBGROUPS:
         group = [c for c in cands if getattr(c, attr)]
         kpis[f"n_{tag}_cases"] = len(group)
-        kpis[f"{tag}_employed_share"] = _share(c.first_job_week is not None for c in group)
+        if tag == "close":   # a job counts for close follow-up only if it started in the close episode
+            kpis[f"{tag}_employed_share"] = _share(c.job_in_close_episode for c in group)
+        else:
+            kpis[f"{tag}_employed_share"] = _share(c.first_job_week is not None for c in group)
         kpis[f"{tag}_apprentice_share"] = _share(c.state == State.APPRENTICE for c in group)
         kpis[f"{tag}_education_share"] = _share(c.state == State.EDUCATION for c in group)
         kpis[f"{tag}_dropout_share"] = _share(c.n_dropouts > 0 for c in group)
@@ -115,7 +119,10 @@ def compute_kpis(model) -> dict:
     # close cases with at least a year to finish (comparable with the pilots' reported outcomes)
     early = [c for c in cands if c.first_close_week is not None and c.first_close_week <= horizon - 52]
     kpis["n_close_cases_1y"] = len(early)
-    kpis["close_employed_share_1y"] = _share(c.first_job_week is not None for c in early)
+    kpis["close_employed_share_1y"] = _share(c.job_in_close_episode for c in early)
+    moved_on = [c for c in early if c.transferred_from_close]
+    kpis["close_transferred_share_1y"] = _share(c.transferred_from_close for c in early)
+    kpis["close_transferred_employed_share_1y"] = _share(c.first_job_week is not None for c in moved_on)
     kpis["close_apprentice_share_1y"] = _share(c.state == State.APPRENTICE for c in early)
     kpis["close_education_share_1y"] = _share(c.state == State.EDUCATION for c in early)
 
@@ -142,8 +149,11 @@ def compute_kpis(model) -> dict:
     weeks = ledger.adviser_weeks[1:horizon + 1]
     over = ledger.adviser_weeks_over[1:horizon + 1]
     kpis["adviser_weeks_over_budget_share"] = _ratio(over.sum(), weeks.sum())
+    hours_week = cfg.office.adviser_hours_week
     for r, role in enumerate(ROLES):
         kpis[over_budget_kpi(role)] = _ratio(over[:, r].sum(), weeks[:, r].sum())
+        used = _ratio(hours[:, r, :].sum(), weeks[:, r].sum() * hours_week)
+        kpis[fte_used_kpi(role)] = min(1.0, used) if used == used else used   # the sums round just above 1
         kpis[adviser_hours_kpi(role)] = float(hours[:, r, :].sum())
         kpis[adviser_pressure_kpi(role)] = _ratio(ledger.pressure_sum[1:horizon + 1, r].sum(), weeks[:, r].sum())
     kpis["adviser_weeks_js_like_share"] = _ratio(ledger.adviser_weeks_js_like[1:horizon + 1].sum(),
@@ -162,6 +172,10 @@ def compute_kpis(model) -> dict:
     kpis["mentors_total"] = len(model.mentor_pool.all)
     kpis["mentor_registry_size"] = len(model.mentor_pool.registry)
     kpis["mentor_burnouts"] = int(counters[Tally.MENTOR_BURNOUTS])
+    kpis["mentor_departures"] = int(counters[Tally.MENTOR_DEPARTURES])
+    kpis["mentor_calls"] = int(counters[Tally.MENTOR_CALLS])
+    kpis["mentor_calls_answered_share"] = _ratio(counters[Tally.MENTOR_CALLS_ANSWERED], counters[Tally.MENTOR_CALLS])
+    kpis["ia_adviser_hours"] = float(ledger.ia_hours[1:horizon + 1].sum())
     kpis["network_sessions"] = int(counters[Tally.NETWORK_SESSIONS])
     prices = cfg.cost
     mentor_cost = subsidised * prices.mentor_subsidy_nok_per_hour
@@ -169,10 +183,9 @@ def compute_kpis(model) -> dict:
     for c in cands:
         for spell in c.job_spells:
             stop = horizon if spell.end is None else min(spell.end, horizon)
-            wage_cost += (min(spell.wage_subsidy_weeks, max(0, stop - spell.start)) * prices.wage_nok_per_week_fte
-                          * spell.fte * prices.wage_subsidy_rate)
-        if c.lockin_week is not None:
-            wage_cost += (horizon - c.lockin_week) * prices.wage_nok_per_week_fte * c.max_fte * prices.wage_subsidy_rate
+            weeks_paid = max(0, stop - spell.start)
+            subsidised = weeks_paid if spell.permanent_subsidy else min(spell.wage_subsidy_weeks, weeks_paid)
+            wage_cost += subsidised * prices.wage_nok_per_week_fte * spell.fte * prices.wage_subsidy_rate
     kpis["mentor_subsidy_nok"] = mentor_cost
     kpis["wage_subsidy_nok"] = wage_cost
     kpis["subsidy_cost_per_employment"] = _ratio(mentor_cost + wage_cost, n_employed)

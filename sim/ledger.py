@@ -24,6 +24,7 @@ class TimeLedger:
         self.adviser_weeks_js_like = np.zeros(horizon_weeks + 1, dtype=np.int64)
         self.admin_backlog = np.zeros((horizon_weeks + 1, len(ROLES)))
         self.pressure_sum = np.zeros((horizon_weeks + 1, len(ROLES)))
+        self.ia_hours = np.zeros(horizon_weeks + 1)   # the IA adviser's hours with the office's close cases
 
     def book_adviser_week(self, week: int, adviser_week) -> None:
         """One adviser's week (an ``agents.adviser.AdviserWeek``): hours and unmet hours, load indicators."""
@@ -40,6 +41,11 @@ class TimeLedger:
         if adviser_week.js_like:
             self.adviser_weeks_js_like[week] += 1
         self.admin_backlog[week, role] += adviser_week.backlog
+
+    def book_ia(self, week: int, hours: float) -> None:
+        if hours < 0:
+            raise ValueError("negative IA hours booked")
+        self.ia_hours[week] += hours
 
     def book_mentor(self, week: int, activity: MentorActivity, hours: float, subsidised: float = 0.0) -> None:
         if hours < 0 or subsidised < 0:

@@ -1,13 +1,17 @@
 """The mentor lifecycle: a mentor is found, supports a pathway, is registered, rests, or gives up.
 
-* :func:`assign_mentor`: a placement gets a mentor (a new colleague or leader at the firm, or the
-  registry mentor proposed with the firm) and its subsidy: adjusted to the need, or fixed
-  [001:1000], [001:1004]; at start-up also whether the mentor signs a binding network agreement;
-* :func:`end_mentoring`: the pathway at the workplace ended: a mentor of a successful pathway may
-  join the registry for reuse [001:456]; the mentor rests ``registry_pause_weeks`` before a new
-  candidate;
-* :func:`withdraw`: a strained mentor gives up (R4) and rests ``burnout_rest_weeks``; an adviser
-  in contact may find a new one (T13), or the firm may end the placement;
+* :func:`mentor_found`, :func:`recruit_mentor`: at start-up (or at a later contact) the adviser
+  recruits a mentor with the firm, if the way of working does and the firm has someone; the
+  briefing, the subsidy (to need or fixed [001:1000], [001:1004]) and a binding network agreement
+  are practices that take the adviser's hours;
+* :func:`review_subsidy`, :func:`keep_after_hire`: an adjustable subsidy is raised at a contact
+  after a hidden need shows; at a hire the mentor may go on [001:452];
+* :func:`end_mentoring`, :func:`register`: the pathway at the workplace ended; after a success
+  the adviser may register the mentor for reuse [001:456] (when its hours are granted); the mentor
+  rests ``registry_pause_weeks`` before a new candidate;
+* :func:`lose_mentor`: a strained mentor gives up (R4), moves or leaves the firm (R12), or was the
+  leader who left (R13); an adviser in contact may find a new one (T13), or the firm may end the
+  placement;
 * :func:`ready_registry_mentors`, :func:`attach_registry_mentor`, :func:`drop_proposed_mentor`:
   search proposes a registry mentor's firm; the mentor goes back if the interview fails.
 """
@@ -19,7 +23,7 @@ from enum import Enum
 import numpy as np
 
 from agents.mentor import Mentor
-from sim.tally import Tally
+from domain.states import State
 
 
 class MentorPool:
@@ -32,7 +36,7 @@ class MentorPool:
 
 class Withdrawal(Enum):
     REPLACED = "mentor_replaced"        # an adviser in contact found a new mentor
-    FIRM_ENDS = "mentor_burnout"        # the firm ends the placement
+    FIRM_ENDS = "mentor_lost"           # the firm ends the placement
     NOT_REPLACED = "mentor_withdrew"    # the placement goes on without a mentor
 
 
@@ -49,63 +53,100 @@ def new_mentor(model, firm) -> Mentor:
     return mentor
 
 
-def assign_mentor(model, cand, mode, network_agreement: bool = True) -> None:
+def recruit_mentor(model, cand, mode, briefing_hours: float, network_agreement: bool = True) -> None:
     """Give the placement a mentor (new, or the registry mentor already attached) and its subsidy.
 
-    ``network_agreement``: the start-up meeting also settles whether the mentor signs a binding
-    agreement to take part in the mentor network [001:1234-1246] (not so in a direct hire).
+    ``briefing_hours``: the adviser's time spent explaining the role and planning with the mentor
+    (a briefed mentor starts more competent [001:866], [001:880]); the subsidy is set to the user's
+    need where the way of working assesses it, else the fixed rate [001:1000], [001:1004]; where
+    the way of working has a network and asks for it, the mentor may sign a binding agreement to
+    take part [001:1234-1246].
     """
     settings = mode.settings
+    rules = model.cfg.mentor
     if cand.mentor is None:
         cand.mentor = new_mentor(model, cand.employer)
     mentor = cand.mentor
     mentor.candidate = cand
     mentor.candidates_mentored += 1
-    if settings.subsidy_adjustable:
+    depth = min(1.0, briefing_hours / rules.full_briefing_hours)
+    mentor.competence = min(1.0, mentor.competence + rules.briefing_competence_gain * depth)
+    if settings.subsidy_assessment_hours > 0:
         mentor.subsidised_hours = mentor.hours_needed(cand.need_level, cand.hidden_revealed)
     else:
         mentor.subsidised_hours = settings.fixed_subsidy_hours
-    if network_agreement:
-        mentor.binding_agreement = cand.draw() < settings.binding_agreement_share
+    if network_agreement and settings.network and settings.network_agreement_hours > 0:
+        mentor.binding_agreement = cand.draw() < rules.p_sign_agreement
+
+
+def mentor_found(model, cand, mode) -> bool:
+    """Whether recruiting a mentor succeeds: the way of working recruits, the firm has someone, the user agrees."""
+    if mode.settings.mentor_recruitment_hours <= 0:
+        return False
+    return (cand.draw() < model.cfg.mentor.p_mentor_available
+            and cand.draw() >= model.cfg.population.p_refuse_mentor)
+
+
+def review_subsidy(cand, mode) -> None:
+    """At a contact after a hidden need showed: an adjustable subsidy is raised to the new need [001:1004]."""
+    if cand.subsidy_review_pending and cand.mentor is not None and mode.settings.subsidy_assessment_hours > 0:
+        cand.mentor.subsidised_hours = max(cand.mentor.subsidised_hours, cand.mentor.hours_needed(cand.need_level, True))
+        cand.subsidy_review_pending = False
+
+
+def keep_after_hire(model, cand, mode) -> bool:
+    """At a hire: the mentor goes on if the adviser arranges it and the mentor is not worn out [001:452]."""
+    if cand.mentor is None or mode.settings.mentor_continuation_hours <= 0:
+        return False
+    return cand.draw() < model.cfg.mentor.p_continue_after_hire * (1.0 - cand.mentor.strain)
 
 
 def end_mentoring(model, cand, success: bool) -> None:
-    """The workplace pathway ended: the mentor is freed (and may be registered after a success)."""
+    """The workplace pathway ended: the mentor is freed; after a success the adviser may register them."""
     mentor = cand.mentor
     if mentor is None:
         return
     rules = model.cfg.mentor
     mentor.release(rules.registry_pause_weeks, model.week)
     mentor.strain = 0.0
-    if success and cand.mode is not None and cand.mode.settings.register_mentors and not mentor.in_registry:
-        if cand.draw() < rules.p_register_after_success:
-            mentor.in_registry = True
-            model.mentor_pool.registry.append(mentor)
+    mode = cand.mode
+    adviser = cand.pathway_adviser or cand.last_pathway_adviser
+    if (success and mode is not None and mode.settings.registry_hours > 0 and not mentor.in_registry
+            and adviser is not None and cand.draw() < rules.p_register_after_success):
+        adviser.pending_registrations.append((mentor, mode.settings.registry_hours))
     cand.mentor = None
     cand.mentor_kept = False   # natural support lives on only as the firm's inclusion competence
 
 
-def withdraw(model, cand) -> Withdrawal:
-    """A strained mentor gives up (R4); an adviser in contact this week may find a new one (T13)."""
+def register(model, mentor) -> None:
+    """The adviser's registration is done: the mentor is in the registry for later candidates [001:456]."""
+    if not mentor.in_registry:
+        mentor.in_registry = True
+        model.mentor_pool.registry.append(mentor)
+
+
+def lose_mentor(model, cand, rest_weeks: int) -> Withdrawal:
+    """The mentor stops (burnout R4, moving away, a new leader who was the mentor): an adviser in
+    contact this week may find a new one (T13), or the firm may end the placement."""
     rules = model.cfg.mentor
     mentor = cand.mentor
     old_subsidy = mentor.subsidised_hours
-    mentor.release(rules.burnout_rest_weeks, model.week)
+    mentor.release(rest_weeks, model.week)
     cand.mentor = None
-    model.counters[Tally.MENTOR_BURNOUTS] += 1
+    cand.mentor_kept = False
+    cand.security = max(0.0, cand.security - rules.loss_security_drop)   # the relationship is gone [001:904]
     if cand.contact_this_week and cand.draw() < rules.p_replace_mentor:
-        # not assign_mentor: the replacement keeps the old subsidy unless it is adjusted to need, and
-        # no network agreement is negotiated in the middle of a placement
+        # not recruit_mentor: no start-up meeting; the replacement keeps the old subsidy unless it is set to need
         replacement = new_mentor(model, cand.employer)
         replacement.candidate = cand
         replacement.candidates_mentored += 1
         replacement.subsidised_hours = old_subsidy
-        if cand.mode.settings.subsidy_adjustable:
+        if cand.mode.settings.subsidy_assessment_hours > 0:
             replacement.subsidised_hours = replacement.hours_needed(cand.need_level, cand.hidden_revealed)
         cand.mentor = replacement
         return Withdrawal.REPLACED
     p_end = rules.p_firm_ends_on_burnout * (rules.binding_withdrawal_mult if mentor.binding_agreement else 1.0)
-    if cand.draw() < p_end:
+    if cand.state != State.POST_FOLLOWUP and cand.draw() < p_end:
         return Withdrawal.FIRM_ENDS
     return Withdrawal.NOT_REPLACED
 

@@ -57,10 +57,13 @@ class InclusionModel(mesa.Model):
         self.policy = make_policy(cfg.policy)
         self.modes = {name: FollowupMode(name, getattr(cfg.policy.modes, name), close=close,
                                          kappa_adviser=cfg.learning.kappa_adviser,
-                                         kappa_mentor=cfg.learning.kappa_mentor)
+                                         kappa_mentor=cfg.learning.kappa_mentor,
+                                         period_weeks=cfg.pathway.training_period_weeks,
+                                         wage_subsidy_hours=cfg.pathway.wage_subsidy_hours)
                       for name, close in self.policy.mode_channels().items()}
         self.has_mentor_network = any(mode.settings.network for mode in self.modes.values())
         self.network_week = False
+        self.ia_hours_left = cfg.office.ia_hours_week
         self.ledger = TimeLedger(cfg.horizon_weeks)
         self.events = EventLog(record=cfg.record_events)
         self.calendar = Calendar(cfg.horizon_weeks)

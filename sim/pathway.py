@@ -16,8 +16,11 @@ from agents.candidate import JobSpell
 from domain.states import (ACTIVE_STATES, AT_WORKPLACE, EMPLOYED_STATES, OFF_CASELOAD, PLACEMENT_STATES, RESTING,
                            SUCCESS, State, check_transition)
 from sim import mentoring, staffing
+from domain.rng import LifeEvent
 from sim.calendar import Due
 
+#: In a job at the firm (ordinary or permanently subsidised).
+WORKING_AT_FIRM = frozenset({State.EMPLOYED, State.POST_FOLLOWUP, State.RETAINED, State.LOCKIN})
 #: Back to search from these states: the workplace (and a mentor proposed with it) is left behind.
 LEAVING_A_WORKPLACE = frozenset({State.INTERVIEW, State.STARTUP, State.EVALUATION})
 
@@ -48,12 +51,16 @@ def enter_pool(model, cand) -> None:
     population = model.cfg.population
     wait = 1 + int(cand.draw() * model.cfg.policy.review_interval_weeks)
     model.calendar.schedule(cand, week + wait, Due.REVIEW)
-    exit_in = cand.weeks_until(population.pool_exit_hazard)
-    if exit_in is not None:
-        model.calendar.schedule(cand, week + exit_in, Due.EXIT)
-    job_in = cand.weeks_until(cand.own_job_hazard(cand.caseload_adviser.ordinary_intensity))
-    if job_in is not None:
-        model.calendar.schedule(cand, week + job_in, Due.OWN_JOB)
+    schedule_shock(model, cand, LifeEvent.EXIT, population.pool_exit_hazard, Due.EXIT)
+    schedule_shock(model, cand, LifeEvent.OWN_JOB, cand.own_job_hazard(cand.caseload_adviser.ordinary_intensity),
+                   Due.OWN_JOB)
+
+
+def schedule_shock(model, cand, kind: LifeEvent, weekly_p: float, due: Due) -> None:
+    """Put the week of the user's next shock of ``kind`` (below ``weekly_p``) in the calendar."""
+    week = cand.life.first_week(kind, model.week, weekly_p)
+    if week is not None:
+        model.calendar.schedule(cand, week, due)
 
 
 def move(model, cand, new: State, cause: str) -> None:
@@ -90,6 +97,11 @@ def move(model, cand, new: State, cause: str) -> None:
     if old in PLACEMENT_STATES and new not in PLACEMENT_STATES and cand.employer is not None:
         cand.employer.placements -= 1
     _record_outcome(model, cand, old, new)
+    if cand.employer is not None:   # who works at the firm (a new leader can end their jobs)
+        if new in WORKING_AT_FIRM:
+            cand.employer.employees[uid] = cand
+        elif old in WORKING_AT_FIRM:
+            cand.employer.employees.pop(uid, None)
     # the end of a workplace pathway teaches the firm and frees (or registers) the mentor
     if old in AT_WORKPLACE and new not in AT_WORKPLACE and new != State.TRANSFER_JS:
         success = new in SUCCESS
@@ -108,6 +120,8 @@ def _record_outcome(model, cand, old: State, new: State) -> None:
     if new in (State.EMPLOYED, State.POST_FOLLOWUP) and old not in EMPLOYED_STATES:
         if cand.first_job_week is None:
             cand.first_job_week = week
+        if cand.close and not cand.pathway_adviser.is_specialist:
+            cand.job_in_close_episode = True    # the job started while in a hybrid slot
         subsidy_weeks = model.cfg.pathway.wage_subsidy_weeks if cand.wage_subsidy else 0
         cand.job_spells.append(JobSpell(week, None, subsidy_weeks, cand.max_fte))
     elif new == State.JOB_LOST:
@@ -118,15 +132,14 @@ def _record_outcome(model, cand, old: State, new: State) -> None:
         cand.n_dropouts += 1
     elif new == State.NOT_SUCCESSFUL:
         cand.n_not_successful += 1
-    elif new == State.LOCKIN:
+    elif new == State.LOCKIN:   # a paid position on a permanent wage subsidy [001:1519-1521]
         cand.lockin_week = week
+        cand.job_spells.append(JobSpell(week, None, 0, cand.max_fte, permanent_subsidy=True))
     elif new == State.TRANSFER_JS:
         cand.n_transfers += 1
         cand.queue_since = week
         model.staff.queue[cand.unique_id] = cand
-        exit_in = cand.weeks_until(model.cfg.population.pool_exit_hazard)
-        if exit_in is not None:
-            model.calendar.schedule(cand, week + exit_in, Due.EXIT)
+        schedule_shock(model, cand, LifeEvent.EXIT, model.cfg.population.pool_exit_hazard, Due.EXIT)
 
 
 def _enter(model, cand, old: State, new: State) -> None:
@@ -146,6 +159,6 @@ def _enter(model, cand, old: State, new: State) -> None:
         cand.reset_pathway()
         model.calendar.schedule(cand, week + max(1, model.cfg.pathway.reentry_cooldown_weeks), Due.RETURN)
     elif new in (State.EMPLOYED, State.RETAINED):
-        weeks = cand.weeks_until(cand.job_loss_hazard(followed_up=False))
-        if weeks is not None:
-            model.calendar.schedule(cand, week + weeks, Due.JOB_LOSS)
+        schedule_shock(model, cand, LifeEvent.JOB_LOSS, cand.job_loss_hazard(followed_up=False), Due.JOB_LOSS)
+    elif new == State.LOCKIN:
+        schedule_shock(model, cand, LifeEvent.JOB_LOSS, model.cfg.pathway.lockin_end_hazard, Due.JOB_LOSS)

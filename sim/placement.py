@@ -50,17 +50,18 @@ def start_in_training(model) -> None:
 def setup_training(model, cand, mode, elapsed: int = 0) -> None:
     """Start-up meeting outcome: mentor, subsidy, information to colleagues, plan [001:440].
 
-    ``elapsed``: weeks the user has already been in training (users in training at the start are
-    mid-rhythm, not all in step).
+    Called when the start-up meeting took place (its hours, with the practices of the way of
+    working, were granted). ``elapsed``: weeks the user has already been in training (users in
+    training at the start are mid-rhythm, not all in step).
     """
     settings = mode.settings
     week = model.week
     period = model.cfg.pathway.training_period_weeks
     firm = cand.employer
-    want_mentor = cand.draw() < settings.p_mentor and cand.draw() >= model.cfg.population.p_refuse_mentor
-    if want_mentor or cand.mentor is not None:
-        mentoring.assign_mentor(model, cand, mode)
-    if not firm.informs_colleagues and cand.draw() < settings.encourage_info:
+    if cand.mentor is not None or mentoring.mentor_found(model, cand, mode):
+        mentoring.recruit_mentor(model, cand, mode, briefing_hours=settings.mentor_recruitment_hours)
+    if not firm.informs_colleagues and settings.colleague_info_hours > 0 \
+            and cand.draw() < model.cfg.labour_market.p_firm_agrees_to_inform:
         firm.informs_colleagues = True
     start = week - elapsed
     cand.training_start = start
@@ -80,8 +81,8 @@ def hire_directly(model, cand) -> None:
     """Place then train: a paid job at once, with the adviser's follow-along support [001:593]."""
     mode = cand.mode
     settings = mode.settings
-    if cand.mentor is None and cand.draw() < settings.p_mentor:
-        mentoring.assign_mentor(model, cand, mode, network_agreement=False)
+    if cand.mentor is None and mentoring.mentor_found(model, cand, mode):
+        mentoring.recruit_mentor(model, cand, mode, briefing_hours=0.0, network_agreement=False)
     cand.mentor_kept = cand.mentor is not None
     cand.employer.learn(True)
     if settings.post_followup_weeks > 0:

@@ -31,6 +31,11 @@ class Staff:
     def queue_length(self) -> int:
         return len(self.queue)
 
+    @property
+    def specialist_room(self) -> int:
+        """Free places in the job specialists' caseloads, less the users already waiting for one."""
+        return sum(max(0, s.free_slots()) for s in self.specialists) - len(self.queue)
+
     def free_specialist(self):
         """The job specialist with room and the fewest cases (None if all are full)."""
         best = None
@@ -67,7 +72,10 @@ def release(cand, outcome: State, counters: Counter) -> None:
     if cand.close and not adviser.is_specialist:
         adviser.n_close -= 1
         close_episode_ended(outcome, counters)
+        if outcome == State.TRANSFER_JS:
+            cand.transferred_from_close = True
     cand.close = False
+    cand.last_pathway_adviser = adviser
     cand.pathway_adviser = None
 
 

@@ -21,6 +21,9 @@ class Tally(StrEnum):
     CLOSE_CASE_WEEKS = "hybrid_case_weeks"              # weeks of close cases whose way of working can drift
     CLOSE_CASE_WEEKS_DRIFTED = "hybrid_case_weeks_drifted"
     MENTOR_BURNOUTS = "mentor_burnouts"
+    MENTOR_DEPARTURES = "mentor_departures"             # mentors who moved or left the firm
+    MENTOR_CALLS = "mentor_calls"                       # a mentor called the adviser about a problem
+    MENTOR_CALLS_ANSWERED = "mentor_calls_answered"
     NETWORK_SESSIONS = "network_sessions"
     ADVISER_TURNOVERS = "adviser_turnovers"
 

@@ -146,7 +146,9 @@ HAS_NEED_LEVELS = ("hybrid", "jobbspesialist")
 #: Settings of each way of working (``policy.modes.<way>.*``) varied per example.
 MODE_SETTINGS = (
     "mapping_weeks", "employer_contacts_per_week", "contact_interval_early", "contact_interval_stable",
-    "contact_hours", "visit_share", "proactive", "crisis_response_lag_weeks", "p_mentor", "p_extend",
+    "contact_hours", "visit_share", "proactive", "crisis_response_lag_weeks", "mentor_recruitment_hours",
+    "period_meeting_hours", "goal_setting_hours", "career_guidance_hours", "mentor_continuation_hours", "on_call_hours",
+    "subsidy_assessment_hours", "registry_hours", "exploitation_check_hours",
     "drift_below_hours", "scales_with_time", "place_then_train", "post_followup_weeks", "early_weeks",
     "network", "search_give_up_weeks", "evaluation_interval_weeks",
 )

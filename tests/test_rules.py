@@ -7,6 +7,7 @@ import pytest
 from conftest import bare_model, place_in_training
 from domain.states import ALLOWED, State, TransitionError
 from sim import pathway, specialists
+from agents.time_budget import Work
 from sim.phases.training import period_boundary
 
 
@@ -126,26 +127,51 @@ def test_proactive_contact_defuses_small_problems_reactive_contact_does_not():
     assert proactive > 0.25
 
 
-@pytest.mark.parametrize("p_extend, expected", [(1.0, State.TRAINING), (0.0, State.NOT_SUCCESSFUL)])
-def test_period_boundary_extends_or_ends(p_extend, expected):
-    m = bare_model(policy={"name": "hybrid", "modes": {"hybrid": {"p_extend": p_extend}}})
+@pytest.mark.parametrize("p_firm_extends, expected", [(1.0, State.TRAINING), (0.0, State.NOT_SUCCESSFUL)])
+def test_period_boundary_extends_or_ends(p_firm_extends, expected):
+    m = bare_model(pathway={"p_firm_extends": p_firm_extends})
     cand = place_in_training(m, m.candidates[0], mode="hybrid")
     cand.capability_at_period_start = cand.capability - 0.1   # progress was made
-    period_boundary(m, cand, cand.mode.settings, weeks_in=13)
+    cand.grant[Work.PERIOD_MEETING] = 1.0                     # the period-end meeting took place
+    period_boundary(m, cand, cand.mode, weeks_in=13)
     assert cand.state == expected
 
 
-def test_hidden_need_raises_need_and_sends_heavy_hybrid_case_to_job_specialist():
-    m = bare_model(policy={"name": "hybrid", "need_levels": ["medium"]})
-    cand = next(c for c in m.candidates if c.need_level == "medium")
-    place_in_training(m, cand, mode="hybrid")
-    cand.hidden_need = True
-    specialists.hidden_need_revealed(m, cand)
-    assert cand.need_level == "large"
-    assert cand.mode.name == "jobbspesialist" and cand.state == State.TRAINING
-    assert cand.pathway_adviser in m.staff.specialists
-    causes = [row.cause for row in m.events.rows if row.candidate == cand.serial]
+def _renewed_share(mode: str, meeting: bool, n: int = 400) -> float:
+    """Share of placements renewed at a period end, progress made, no strain."""
+    m = bare_model(office={"n_advisers": 2, "caseload_ordinary": 200, "caseload_cap": 200, "target_share": 1.0},
+                   labour_market={"n_firms": 800, "share_exploitative": 0.0})
+    renewed = 0
+    for cand in m.candidates[:n]:
+        place_in_training(m, cand, mode=mode)
+        cand.capability_at_period_start = cand.capability - 0.1
+        if meeting:
+            cand.grant[Work.PERIOD_MEETING] = 1.0
+        period_boundary(m, cand, cand.mode, weeks_in=13)
+        renewed += cand.state == State.TRAINING
+    return renewed / n
+
+
+def test_renewal_follows_the_meeting_and_the_firm_not_the_way_of_working():
+    """Saksbehandler placements are renewed as often as hybrid ones when someone comes to the meeting [001:1499]."""
+    sb, hy = _renewed_share("saksbehandler", meeting=True), _renewed_share("hybrid", meeting=True)
+    assert sb == pytest.approx(hy, abs=0.05) and sb > 0.85
+    assert _renewed_share("hybrid", meeting=False) < hy - 0.08      # nobody from NAV came: less sure
+
+
+def test_a_hidden_need_sends_a_case_on_by_the_same_rule_as_the_case_meeting():
+    m = bare_model(policy={"name": "hybrid", "need_levels": ["medium"], "too_heavy_barriers": 3})
+    heavy, light = [c for c in m.candidates if c.need_level == "medium"][:2]
+    heavy.barriers, light.barriers = 3, 1
+    for cand in (heavy, light):
+        place_in_training(m, cand, mode="hybrid")
+        cand.hidden_need = True
+        specialists.hidden_need_revealed(m, cand)
+        assert cand.need_level == "large"
+    assert heavy.mode.name == "jobbspesialist" and heavy.pathway_adviser in m.staff.specialists
+    causes = [row.cause for row in m.events.rows if row.candidate == heavy.serial]
     assert causes[-3:] == ["hidden_need_revealed", "need_too_large", "job_specialist_takes_over"]
+    assert light.mode.name == "hybrid" and light.state == State.TRAINING    # too few barriers: stays
 
 
 def test_time_squeeze_lowers_contact_quality():

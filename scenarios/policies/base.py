@@ -43,6 +43,9 @@ class StaffView(Protocol):
     @property
     def queue_length(self) -> int: ...
 
+    @property
+    def specialist_room(self) -> int: ...
+
 
 def register(cls: type[Policy]) -> type[Policy]:
     """Class decorator: make a policy available by its ``name``.

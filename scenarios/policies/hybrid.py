@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from domain.modes import FollowupModeConfig, OrdinaryModes, PolicyConfig, hybrid_mode, jobbspesialist_mode
 from domain.params import check_choices, param
 from domain.states import State
-from domain.terms import NEED_LEVELS, ScreenDecision
+from domain.terms import NEED_LEVELS, ReviewAction, ScreenDecision
 from scenarios.policies.base import Policy, register
 
 #: States in which a case can still be handed to a job specialist (T3).
@@ -39,6 +39,10 @@ class HybridConfig(PolicyConfig):
                          doc="Oldest user a hybrid adviser selects (29 reproduces the pilots)")
     escalate_to_js: bool = param(True, "bool", "SEED 001:776, 001:792, 001:796",
                                  doc="Hybrid cases that prove too heavy go to a job specialist (T3)")
+    escalation_reserve: int = param(3, "places", "SEED-QUAL 001:776 (job specialists as escalation), 001:632 (or more room for "
+                                    "advisers); ASSUMPTION", 0, 100,
+                                    doc="Job-specialist places kept free for cases that prove too heavy; the rest take referrals of users "
+                                        "registered with large needs (positions are not left idle)")
     too_heavy_barriers: int = param(3, "barriers", "SEED-QUAL 001:792, 001:1568 ('for omfattende for hybridmodellen'); "
                                     "ASSUMPTION", 0, 5,
                                     doc="A large-need user with at least this many barriers is too heavy for a hybrid adviser")
@@ -55,6 +59,12 @@ class Hybrid(Policy):
     close_mode = "hybrid"
     specialist_mode = "jobbspesialist"   # for cases that prove too heavy
 
+    def review(self, cand, staff) -> ReviewAction:
+        """Job specialists not needed for escalations take users registered with large needs [001:776]."""
+        if cand.registered_need == "large" and staff.specialist_room > self.settings.escalation_reserve:
+            return ReviewAction.REFER_TO_SPECIALIST
+        return super().review(cand, staff)
+
     def eligible_for_close(self, adviser, cand) -> bool:
         return cand.registered_need in self.settings.need_levels and cand.age <= self.settings.max_age
 
@@ -63,14 +73,16 @@ class Hybrid(Policy):
             return ScreenDecision.TOO_LIGHT
         if cand.need_level == "large" and cand.barriers >= self.settings.too_heavy_barriers \
                 and self.settings.escalate_to_js and staff.has_specialists:
-            return ScreenDecision.TOO_HEAVY
+            return ScreenDecision.TOO_HEAVY   # the same rule as for a hidden need (heavy_case_goes_to_specialist)
         return ScreenDecision.ACCEPT
 
     def refer_when_need_revealed(self, cand, staff) -> bool:
-        return heavy_case_goes_to_specialist(self, cand, staff)
+        return heavy_case_goes_to_specialist(self, cand, staff, min_barriers=self.settings.too_heavy_barriers)
 
 
-def heavy_case_goes_to_specialist(policy: Policy, cand, staff) -> bool:
-    """T3: a close case that a hidden need makes large goes to a job specialist when the office has one."""
-    return (cand.need_level == "large" and policy.settings.escalate_to_js and staff.has_specialists
-            and cand.mode is not None and cand.mode.name == policy.close_mode and cand.state in TRANSFERABLE)
+def heavy_case_goes_to_specialist(policy: Policy, cand, staff, min_barriers: int = 0) -> bool:
+    """T3: a close case that a hidden need makes too heavy (large, with ``min_barriers`` barriers:
+    the rule of the case meeting) goes to a job specialist when the office has one."""
+    return (cand.need_level == "large" and cand.barriers >= min_barriers and policy.settings.escalate_to_js
+            and staff.has_specialists and cand.mode is not None and cand.mode.name == policy.close_mode
+            and cand.state in TRANSFERABLE)

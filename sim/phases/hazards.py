@@ -1,21 +1,26 @@
 """Phase 6, hazards.
 
-Firm leader changes (R13) and adviser turnover (R6, more likely in a week over budget [002:25]),
-one draw per firm and per adviser position every week (common random numbers). Users before a
-workplace may leave NAV follow-up. A new leader may end a placement or a job in post-hire
-follow-up ("tilbake på NAV" [001:1519]). For users in work training: dropout (``Candidate.
-dropout_hazard``), a firm that ends a placement strained beyond its patience [001:1549], and a
-mentor who gives up (``sim.mentoring.withdraw``).
+Firm leader changes (R13) and adviser turnover (R6, more likely in a week over budget or with a
+job-specialist-like load [002:25]), one draw per firm and per adviser position every week (common
+random numbers). A new leader may end a placement or a job at the firm, whoever follows it up ("tilbake
+på NAV" [001:1519]), and a leader who was the mentor leaves that role. Users before a workplace
+may leave NAV follow-up. For users at a workplace (work training and its evaluation): dropout
+(``Candidate.dropout_hazard``), a firm that ends a placement strained beyond its patience
+[001:1549], and a mentor who gives up (R4) or moves on (R12) (``sim.mentoring.lose_mentor``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from domain.states import BEFORE_WORKPLACE, State
+from domain.rng import LifeEvent
+from domain.states import AT_WORKPLACE, BEFORE_WORKPLACE, State
 from sim import mentoring, pathway
 from sim.mentoring import Withdrawal
 from sim.tally import Tally
+
+#: Jobs (and subsidised positions) a new leader can end; work training is handled with its hazards.
+JOBS = (State.EMPLOYED, State.RETAINED, State.LOCKIN, State.POST_FOLLOWUP)
 
 
 def run(model, week: int) -> None:
@@ -31,51 +36,72 @@ def run(model, week: int) -> None:
     draws = rng.random(cfg.office.n_advisers + cfg.office.n_job_specialists)
     for adviser, u in zip(model.staff.all_advisers, draws, strict=False):
         hazard = cfg.office.adviser_turnover_hazard
-        if adviser.over_budget:
+        if adviser.over_budget or adviser.js_like:
             hazard *= cfg.office.overload_turnover_mult
         if u < hazard:
             _adviser_leaves(model, adviser)
+    for i in changed:
+        _new_leader(model, model.firms[i], week)
     exit_p = cfg.population.pool_exit_hazard
     for cand in list(model.pathways.active.values()):
         if cand.state in BEFORE_WORKPLACE:
             # benefits end, disability benefit, moving away: not only while waiting in ordinary follow-up
-            if cand.life() < exit_p:
+            if cand.life(LifeEvent.EXIT, week) < exit_p:
                 pathway.move(model, cand, State.EXITED, "left_nav_followup")
             continue
-        if cand.state == State.POST_FOLLOWUP and cand.employer is not None \
-                and cand.employer.unique_id in changed_firms:
-            # T24: "hvis det hadde kommet en ny sjef ... tilbake på NAV" [001:1519]
-            model.events.note(week, cand, "new_leader_at_firm")
-            if cand.draw() < market.p_end_on_leader_change:
-                pathway.move(model, cand, State.JOB_LOST, "new_leader")
+        if cand.state not in AT_WORKPLACE:
             continue
-        if cand.state != State.TRAINING:
-            continue
-        if cand.life() < cand.dropout_hazard():
+        if cand.life(LifeEvent.DROPOUT, week) < cand.dropout_hazard():
             pathway.move(model, cand, State.DROPOUT, cand.dropout_cause())
             continue
         if cand.strain_weeks > market.firm_patience_weeks and cand.draw() < market.p_firm_ends_week:
             pathway.move(model, cand, State.NOT_SUCCESSFUL, "firm_ended")
             continue
-        if cand.employer.unique_id in changed_firms:
-            model.events.note(week, cand, "new_leader_at_firm")
-            if cand.draw() < market.p_end_on_leader_change:
-                pathway.move(model, cand, State.NOT_SUCCESSFUL, "new_leader")
-                continue
+        mentor = cand.mentor
+        if mentor is None:
+            continue
+        if mentor.burned_out():
+            model.counters[Tally.MENTOR_BURNOUTS] += 1
+            _mentor_stops(model, cand, cfg.mentor.burnout_rest_weeks, "mentor_burnout", week)
+        elif model.streams["mentors"].random() < cfg.mentor.leave_firm_hazard:
+            model.counters[Tally.MENTOR_DEPARTURES] += 1
+            _mentor_stops(model, cand, 0, "mentor_left_firm", week)
+
+
+def _new_leader(model, firm, week: int) -> None:
+    """T24: a new leader may end every placement and job at the firm; a leader who mentored stops [001:1519]."""
+    market = model.cfg.labour_market
+    at_firm = [c for c in model.pathways.active.values() if c.employer is firm and c.state in AT_WORKPLACE]
+    for cand in at_firm + list(firm.employees.values()):
+        if cand.employer is not firm:
+            continue
+        model.events.note(week, cand, "new_leader_at_firm")
+        if cand.draw() < market.p_end_on_leader_change:
+            ended = State.NOT_SUCCESSFUL if cand.state in AT_WORKPLACE else State.JOB_LOST
+            pathway.move(model, cand, ended, "new_leader")
+            continue
+        if cand.mentor is not None and cand.mentor.is_leader:
+            _mentor_stops(model, cand, 0, "mentor_was_the_leader", week)
+        elif cand.state in AT_WORKPLACE:
             cand.problem_weeks = max(cand.problem_weeks, 1)
-        if cand.mentor is not None and cand.mentor.burned_out():
-            outcome = mentoring.withdraw(model, cand)
-            if outcome is Withdrawal.FIRM_ENDS:
-                pathway.move(model, cand, State.NOT_SUCCESSFUL, outcome.value)
-            else:
-                model.events.note(week, cand, outcome.value)
+
+
+def _mentor_stops(model, cand, rest_weeks: int, cause: str, week: int) -> None:
+    outcome = mentoring.lose_mentor(model, cand, rest_weeks)
+    if outcome is Withdrawal.FIRM_ENDS:
+        pathway.move(model, cand, State.NOT_SUCCESSFUL, cause)
+    else:
+        model.events.note(week, cand, f"{cause}_{outcome.value}")
 
 
 def _adviser_leaves(model, adviser) -> None:
-    """An adviser leaves; a new one takes the cases with starting competence (R6)."""
-    adviser.replaced()
+    """An adviser leaves (R6): the cases' security drops, and the new adviser has firm contacts to
+    rebuild and every case to take over (handover hours) [001:732], [001:1032]."""
+    keep = round(len(adviser.known_firms) * model.cfg.office.turnover_known_firms_kept)
+    adviser.replaced(keep)
     model.counters[Tally.ADVISER_TURNOVERS] += 1
     loss = model.cfg.office.turnover_security_loss
     for cand in adviser.cases.values():
         cand.security = max(0.0, cand.security - loss)
+        cand.close_hours_avg = 0.0      # case knowledge goes with the adviser
         model.events.note(model.week, cand, "adviser_replaced")

@@ -30,7 +30,8 @@ def run(model, week: int) -> None:
         elif what is Due.RETURN:
             pathway.move(model, cand, State.POOL, "cooldown_over")
         elif what is Due.JOB_LOSS:
-            pathway.move(model, cand, State.JOB_LOST, "job_ended")
+            ended = "subsidised_position_ended" if cand.state == State.LOCKIN else "job_ended"
+            pathway.move(model, cand, State.JOB_LOST, ended)
         elif what is Due.OWN_JOB:
             pathway.move(model, cand, State.EMPLOYED, "own_job_search")
     _select_close_cases(model)
@@ -50,7 +51,8 @@ def _arrivals(model, week: int) -> None:
                 model.counters[Tally.ARRIVALS_ABOVE_CAP] += 1
         cand = draw_user(model, rng, serial=len(model.pathways.candidates), caseload_adviser=adviser,
                          entry_week=week, population=model.cfg.population, sector_mix=model.sector_mix,
-                         streams=model.streams, settings=model.candidate_settings)
+                         streams=model.streams, settings=model.candidate_settings,
+                         horizon_weeks=model.cfg.horizon_weeks)
         pathway.register(model, cand)
 
 
@@ -81,12 +83,18 @@ def _review(model, cand) -> None:
 
 
 def _select_close_cases(model) -> None:
-    """Hybrid advisers fill free close-follow-up slots from their own pool, longest waiting first."""
+    """Hybrid advisers fill free close-follow-up slots from their own pool, longest waiting first.
+
+    An adviser takes a new close case only while the workload allows (uptake falls with workload,
+    more so without the leader's backing [001:1981], [001:225]).
+    """
     if not model.policy.uses_close_followup:
         return
     mode = model.modes[model.policy.close_mode]
+    office = model.cfg.office
+    limit = office.close_uptake_pressure * (0.8 + 0.4 * office.leader_support)
     for adviser in model.staff.advisers:
-        if adviser.free_slots() <= 0 or not adviser.pool:
+        if adviser.free_slots() <= 0 or not adviser.pool or adviser.pressure >= limit or adviser.js_like:
             continue
         picks = [c for c in adviser.pool.values() if model.policy.eligible_for_close(adviser, c)]
         picks.sort(key=lambda c: (c.state_since, c.unique_id))

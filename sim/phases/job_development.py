@@ -6,8 +6,10 @@ nobody had time for in ``pathway.stuck_weeks`` weeks is dropped. Search sends ea
 registry mentor's firm, a known firm, a firm in the user's interest area or any firm; the firm
 accepts a work-training request with its acceptance probability (``agents.employer``) [001:727],
 [001:832], [001:1000]; an adviser who asks "what does it take to get a job here?" spots some firms
-that never hire [001:860]. Job specialists also ask for a paid job with follow-along support when
-the user is near ready (place then train [001:593]).
+that never hire [001:860]; the IA adviser, while its hours last, joins the first meeting with a
+firm the adviser does not know and opens the door [001:1366-1368]. An adviser over budget makes
+rushed requests (acceptance falls with the time squeeze). Job specialists also ask for a paid job
+with follow-along support when the user is near ready (place then train [001:593]).
 """
 
 from __future__ import annotations
@@ -94,6 +96,16 @@ def _interview(model, cand) -> None:
             pathway.move(model, cand, State.SEARCH, "declined_after_interview")
 
 
+def ia_adviser_joins(model) -> bool:
+    """The IA adviser joins a first meeting if its hours for the week last; the hours are booked."""
+    hours = model.cfg.office.ia_visit_hours
+    if model.ia_hours_left < hours:
+        return False
+    model.ia_hours_left -= hours
+    model.ledger.book_ia(model.week, hours)
+    return True
+
+
 def _pick_firm(model, cand):
     """Which firm the next contact goes to: (firm, known to the adviser, registry mentor or None)."""
     settings = cand.mode.settings
@@ -105,7 +117,10 @@ def _pick_firm(model, cand):
             mentor = ready[int(rng.integers(len(ready)))]
             return mentor.employer, True, mentor
     if adviser.known_firms and rng.random() < settings.use_known_firms:
-        return adviser.known_firms[int(rng.integers(len(adviser.known_firms)))], True, None
+        # knowing a firm means knowing whether it has room for one more [001:832]
+        with_room = [firm for firm in adviser.known_firms if firm.has_room()]
+        if with_room:
+            return with_room[int(rng.integers(len(with_room)))], True, None
     if settings.interest_based_search and cand.interest_known and model.firms_by_sector.get(cand.interest):
         sector_firms = model.firms_by_sector[cand.interest]
         return sector_firms[int(rng.integers(len(sector_firms)))], False, None
@@ -116,36 +131,43 @@ def _search(model, cand) -> None:
     """This week's employer contacts for a user looking for a workplace (T6, T8)."""
     mode = cand.mode
     settings = mode.settings
+    market = model.cfg.labour_market
     rng = model.streams["search"]
     cand.search_weeks += 1
     cand.search_credit += cand.grant.get(Work.SEARCH, 0.0) * mode.contacts_per_week(cand)
-    subsidy = settings.subsidy_adjustable or settings.fixed_subsidy_hours > 0
+    subsidy = settings.subsidy_assessment_hours > 0 or settings.fixed_subsidy_hours > 0
+    quality = cand.pathway_adviser.followup_quality
     while cand.search_credit >= 1.0:
         cand.search_credit -= 1.0
         firm, known, registry_mentor = _pick_firm(model, cand)
         cand.n_contacts += 1
         firm.n_contacts += 1
         model.counters[Tally.EMPLOYER_CONTACTS] += 1
-        if firm.exploitative and rng.random() < settings.screen_exploitative:
+        if firm.exploitative and settings.exploitation_check_hours > 0 and rng.random() < market.p_spot_exploitative:
             continue   # "hva skal til for å få jobb her?" reveals no intention to hire
         p = 0.0
         direct = False
+        wage_subsidy = None
         if firm.has_room():
             p = firm.acceptance_probability(subsidy_offered=subsidy, known=known,
                                             adviser_competence=cand.pathway_adviser.competence,
-                                            interest_match=firm.sector == cand.interest)
+                                            interest_match=firm.sector == cand.interest) * quality
             if registry_mentor is not None:
                 p = min(0.95, p * model.cfg.mentor.registry_acceptance_mult)
+            elif not known and not firm.ia_contact and mode.close and ia_adviser_joins(model):
+                firm.ia_contact = True   # the IA adviser opens the door [001:1096], [001:1366-1368]
+                p = min(0.95, p * market.ia_door_opener_mult)
             if settings.place_then_train:
-                wage_subsidy = cand.draw() < settings.p_wage_subsidy
-                if cand.capability + settings.job_support_credit >= firm.hire_threshold(wage_subsidy):
+                with_subsidy = cand.draw() < market.p_firm_accepts_wage_subsidy
+                if cand.capability + settings.job_support_credit >= firm.hire_threshold(with_subsidy):
                     # ask for a paid job with follow-along support: the firm needs a post
                     direct = True
+                    wage_subsidy = with_subsidy
                     p *= firm.opening_probability(model.cfg.pathway.training_period_weeks)
-                    cand.wage_subsidy = wage_subsidy
         if rng.random() < p:
             cand.employer = firm
             cand.direct_hire = direct
+            cand.wage_subsidy = wage_subsidy   # agreed with this firm only (none when it said no)
             firm.placements += 1
             cand.match = placement.match_quality(model, cand, firm)
             if registry_mentor is not None:

@@ -37,11 +37,15 @@ def _network_session(model, week: int) -> None:
                  if cand.mentor is not None and cand.mode is not None and cand.mode.settings.network]
     seen = {id(m) for m in attendees}
     attendees += [m for m in model.mentor_pool.registry if id(m) not in seen and m.candidate is None]
-    if not any(a.network_attended for a in model.staff.advisers):
+    hosts = [a for a in model.staff.advisers if a.network_attended]
+    if not hosts:
         return   # no adviser could run the session this time
     model.counters[Tally.NETWORK_SESSIONS] += 1
+    gain = model.cfg.learning.network_adviser_gain
+    for adviser in hosts:   # advisers learn from the mentors' experience too [001:990], [001:1196]
+        adviser.competence += gain * (1.0 - adviser.competence)
     for mentor in attendees:
         p = rules.p_attend_binding if mentor.binding_agreement else rules.p_attend_voluntary
         if rng.random() < p:
-            mentor.attend_network()
+            mentor.attend_network(week)
             model.ledger.book_mentor(week, MentorActivity.NETWORK, rules.network_session_hours)

@@ -5,12 +5,14 @@ every case followed under its way of working) and divides the weekly hours (``ag
 granted hours and unmet demand go into the time ledger. A mentor network session is due every
 ``mentor.network_interval_weeks`` weeks where a way of working has a network [001:448]. A close
 case whose moving average of granted hours falls below its way of working's ``drift_below_hours``
-has drifted toward ordinary follow-up this week [001:684].
+has drifted: this week it is worked the ordinary way (reactive, no co-creation, none of the close
+practices) [001:684], [001:930].
 """
 
 from __future__ import annotations
 
 from domain.states import State
+from sim import mentoring
 from sim.tally import Tally
 
 #: States in which a close case can drift (the adviser's own work with the case, not waiting).
@@ -20,6 +22,7 @@ DRIFT_STATES = (State.MAPPING, State.SEARCH, State.TRAINING)
 def run(model, week: int) -> None:
     interval = model.cfg.mentor.network_interval_weeks
     model.network_week = interval > 0 and week % interval == 0 and model.has_mentor_network
+    model.ia_hours_left = model.cfg.office.ia_hours_week
     active = model.pathways.active
     for cand in active.values():
         cand.close_hours_week = 0.0
@@ -27,7 +30,11 @@ def run(model, week: int) -> None:
     session_hours = model.cfg.mentor.network_session_hours
     for adviser in model.staff.all_advisers:
         adviser.cocreative_weeks = 0
-        model.ledger.book_adviser_week(week, adviser.plan_week(week, model.network_week, session_hours))
+        adviser_week = adviser.plan_week(week, model.network_week, session_hours)
+        model.ledger.book_adviser_week(week, adviser_week)
+        for mentor in adviser_week.registered_mentors:
+            mentoring.register(model, mentor)
+    ordinary = model.modes[model.policy.ordinary_mode]
     for cand in active.values():
         threshold = cand.mode.settings.drift_below_hours
         if cand.close and threshold > 0 and cand.state in DRIFT_STATES:
@@ -38,3 +45,4 @@ def run(model, week: int) -> None:
             model.counters[Tally.CLOSE_CASE_WEEKS] += 1
         else:
             cand.drifted = False
+        cand.week_mode = ordinary if cand.drifted else cand.mode
