@@ -39,8 +39,14 @@ def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     """``table`` with the columns of ``schema``, in its order and types; columns it lacks are null."""
     if table.schema.equals(schema):
         return table
-    columns = [table[field.name].cast(field.type) if field.name in table.column_names
-               else pa.nulls(len(table), type=field.type) for field in schema]
+    by_name = dict(zip(table.column_names, table.columns, strict=True))   # one lookup per column, not a scan
+    columns = []
+    for field in schema:
+        column = by_name.get(field.name)
+        if column is None:
+            columns.append(pa.nulls(len(table), type=field.type))
+        else:
+            columns.append(column if column.type == field.type else column.cast(field.type))
     return pa.Table.from_arrays(columns, schema=schema)
 
 
