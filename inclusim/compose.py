@@ -8,7 +8,9 @@ and wrong types are refused before a model is built).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 from domain.config import Config, resolve, validate
 from domain.params import merge
@@ -17,7 +19,14 @@ from scenarios.policies import registered_policies
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 
 #: Keys of a composed Hydra config that are not model settings.
-NOT_SETTINGS = ("hydra", "experiment", "scenario")
+NOT_SETTINGS = ("hydra", "experiment", "scenario", "seeds")
+
+
+@dataclass
+class CommandConfig(Config):
+    """The root schema Hydra sees: the model's settings, plus what the command needs around them."""
+
+    seeds: Optional[list[int]] = None   # noqa: UP045 - set by the sweeper: the seeds one job runs (inclusim.batching)
 
 
 def register_configs() -> None:
@@ -25,7 +34,7 @@ def register_configs() -> None:
     from hydra.core.config_store import ConfigStore
 
     store = ConfigStore.instance()
-    store.store(name="base_config", node=Config)
+    store.store(name="base_config", node=CommandConfig)
     for name, policy in registered_policies().items():
         store.store(group="policy", name=f"{name}_schema", node=policy.settings_class)
 

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from analysis.formatting import format_value
 from analysis.kpis import last_checkpoint_kpi
-from domain.config import LABEL_KEYS, config_hash
-from domain.params import ConfigError
+from domain.config import LABEL_KEYS, config_hash, validate
+from domain.params import ConfigError, merge
 from domain.schema import HOURS, SHARE, kpi
 from domain.store import COMPLETE_MARKER, check_run, write_failure
+from inclusim.batching import BATCH_KEY, runs_of_job
 from inclusim.compose import to_config
 from inclusim.errors import fail
 from sim.tables import run_model
@@ -50,22 +51,33 @@ def watch_parent() -> None:
 
 
 def task(composed) -> None:
-    """Run the composed config; in a sweep, write ``runs/<config_hash>/``, else the single-run folder."""
+    """Run the composed config; in a sweep, write ``runs/<config_hash>/`` for each of the job's seeds
+    (``seeds=[...]`` from the inclusim sweeper, else its one seed), else the single-run folder."""
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
     watch_parent()
-    from inclusim.sweep import progress_line
-
     try:
         cfg = to_config(composed)
     except ConfigError as exc:
         fail(str(exc))
     hydra_cfg = HydraConfig.get()
-    chash = config_hash(cfg)
     multirun = hydra_cfg.mode == RunMode.MULTIRUN
-    out = Path(hydra_cfg.sweep.dir) / "runs" / chash if multirun else Path(hydra_cfg.run.dir)
-    overrides = list(hydra_cfg.overrides.task)
+    seeds = list(composed.get(BATCH_KEY) or [])
+    if seeds and not multirun:
+        fail(f"{BATCH_KEY}={seeds}: '{BATCH_KEY}' is set by the sweeper; for several seeds sweep them: "
+             f"inclusim -m seed=1,2,3")
+    for seed, overrides in runs_of_job(list(hydra_cfg.overrides.task), seeds):
+        run_cfg = cfg if seed is None else validate(merge(cfg, {"seed": seed}))
+        out = Path(hydra_cfg.sweep.dir) / "runs" / config_hash(run_cfg) if multirun else Path(hydra_cfg.run.dir)
+        _run_one(run_cfg, overrides, out, multirun, Path(hydra_cfg.sweep.dir) if multirun else None)
+
+
+def _run_one(cfg, overrides: list[str], out: Path, multirun: bool, sweep_dir: Path | None) -> None:
+    """One run: skipped when its folder is complete, else run and written (a failure is recorded)."""
+    from inclusim.sweep import progress_line
+
+    chash = out.name
     if multirun:
         problem = check_run(out, chash)
         if problem is None:
@@ -92,7 +104,7 @@ def task(composed) -> None:
         print(f"  FAILED {chash} {' '.join(overrides)}: {message}", flush=True)
         return
     if multirun:
-        print(f"  {progress_line(Path(hydra_cfg.sweep.dir))}  {' '.join(overrides)}", flush=True)
+        print(f"  {progress_line(sweep_dir)}  {' '.join(overrides)}", flush=True)
     else:
         print_single(result, out)
 
