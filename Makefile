@@ -31,7 +31,7 @@ test-all: setup
 
 ## bench: speed benchmark (writes docs/performance.md figures to stdout)
 bench: setup
-	$(PY) bench/benchmark.py
+	$(VENV)/bin/inclusim bench
 
 ## params: regenerate docs/parameters.md from the config schema
 params: setup

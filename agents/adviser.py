@@ -62,6 +62,7 @@ class Adviser(mesa.Agent):
         self.js_like = False              # close cases ask for a job specialist's week (the "too thick" hybrid)
         self.pending_registrations: list = []   # proven mentors to register (the registry practice)
         self.pending_handovers: dict[int, object] = {}   # cases taken over from a leaving adviser
+        self.nav_office = None            # the NAV office this adviser works in (``sim.offices.Office``)
 
     @property
     def is_specialist(self) -> bool:

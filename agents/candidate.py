@@ -193,6 +193,11 @@ class Candidate(mesa.Agent):
         if self.state == State.TRAINING and not self.crisis:
             self.problem_weeks = max(self.problem_weeks, 1)
 
+    @property
+    def nav_office(self):
+        """The NAV office the user belongs to: their caseload adviser's."""
+        return self.caseload_adviser.nav_office
+
     # -- work training: one week --------------------------------------------------------------
     def training_week(self, week: int, mode) -> TrainingWeek:
         """Phase 4 for a candidate in TRAINING: support, problems, crises, progress, security.

@@ -33,6 +33,7 @@ class Employer(mesa.Agent):
         self.capacity = capacity
         self.hire_threshold_base = hire_threshold
         self.placements = 0          # candidates interviewing, starting or in work training here
+        self.region_index = 0        # the labour-market region the firm is in (set by ``sim.offices.Region``)
         self.employees: dict[int, object] = {}   # users in a job (or subsidised position) here, by id
         self.ia_contact = False      # the IA adviser has worked with the firm (opened the door) [001:1366]
         self.n_success = 0

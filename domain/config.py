@@ -17,23 +17,22 @@ from domain.params import ConfigError, check_leaf, iter_params, merge, param, st
 from domain.terms import NEED_LEVELS, SECTORS
 
 
-# --------------------------------------------------------------------------------------------
-# Office: advisers, caseloads, hour budgets
-# --------------------------------------------------------------------------------------------
+# Office: advisers, caseloads, hour budgets --------------------------------------------------
 @dataclass
 class OfficeConfig:
     name: str = param("default", "-", "label", doc="Office label, carried into the results tables")
     region: str = param("urban", "-", "SEED-QUAL 001:306, 001:432", choices=["urban", "rural"],
                         doc="Urban or rural office; sets travel time per field visit")
-    n_advisers: int = param(12, "advisers", "ASSUMPTION (anchors: 9 advisers in Asker 001:398)", 1, 200,
-                            doc="Ordinary NAV advisers (veiledere) with a caseload")
+    n_advisers: int = param(12, "advisers", "ASSUMPTION (anchors: 9 advisers in Asker 001:398)", 1, 5000,
+                            doc="Ordinary NAV advisers (veiledere) with a caseload (thousands: a county or the "
+                                "country as one pool of advisers)")
     caseload_ordinary: int = param(70, "users", "SEED 001:736 (60-70), 001:746 (>70, ~100)", 5, 250,
                                    doc="Users on each ordinary adviser's caseload, all kinds")
     caseload_cap: int = param(110, "users", "SEED 001:746 ('i overkant av hundre'); ASSUMPTION", 5, 400,
                               doc="New users go to an adviser below this caseload (the least loaded if the drawn one is full)")
     target_share: float = param(0.25, "share", "SEED-QUAL 001:736 (not all 60-70 'skal ut'); ASSUMPTION value",
                                 0.0, 1.0, doc="Share of a caseload in the target group (complex needs, fit for a workplace pathway)")
-    n_job_specialists: int = param(3, "FTE", "ASSUMPTION (brief 9.1 default 2)", 0, 100,
+    n_job_specialists: int = param(3, "FTE", "ASSUMPTION (brief 9.1 default 2)", 0, 2000,
                                    doc="Job specialists (jobbspesialister) in the office")
     fte_neutral: bool = param(True, "bool", "SEED 001:632 (more job specialists, or more room for advisers); brief 10",
                               doc="A policy that uses no job specialists gets their positions as ordinary advisers (same staff, smaller caseloads)")
@@ -95,9 +94,7 @@ class OfficeConfig:
                                       doc="Weekly case meeting for advisers with close-follow-up cases")
 
 
-# --------------------------------------------------------------------------------------------
-# Population: the target group on the caseloads
-# --------------------------------------------------------------------------------------------
+# Population: the target group on the caseloads ----------------------------------------------
 @dataclass
 class PopulationConfig:
     name: str = param("default", "-", "label")
@@ -120,7 +117,7 @@ class PopulationConfig:
     capability0_large: float = param(0.15, "0-1", "ASSUMPTION (brief 9.3)", 0.0, 1.0)
     capability_sd: float = param(0.08, "0-1", "ASSUMPTION", 0.0, 0.5)
     max_fte_large: float = param(0.7, "FTE", "SEED 001:1468 (70-80 %), 001:1535, 001:1558 (60 %)", 0.1, 1.0)
-    inflow_per_week: float = param(0.8, "users/week", "ASSUMPTION (~42 target-group users a year per office)", 0.0, 50.0)
+    inflow_per_week: float = param(0.8, "users/week", "ASSUMPTION (~42 target-group users a year per office)", 0.0, 10000.0)
     own_job_hazard: float = param(0.0015, "per week", "ASSUMPTION (ordinary follow-up also ends in jobs); EVID C2-C4 (caseload and "
                                   "meetings matter)", 0.0, 0.1,
                                   doc="Weekly chance a user in ordinary follow-up finds a job without a workplace pathway, at capability 0.5 "
@@ -135,13 +132,11 @@ class PopulationConfig:
                                     doc="Chance that mapping identifies the candidate's interest area")
 
 
-# --------------------------------------------------------------------------------------------
-# Labour market: employers and their acceptance
-# --------------------------------------------------------------------------------------------
+# Labour market: employers and their acceptance ----------------------------------------------
 @dataclass
 class LabourMarketConfig:
     name: str = param("urban", "-", "label")
-    n_firms: int = param(200, "firms", "ASSUMPTION (39 used in 001:408; ~140 in 000:9)", 5, 20000)
+    n_firms: int = param(200, "firms", "ASSUMPTION (39 used in 001:408; ~140 in 000:9)", 5, 100000)
     sector_weights: dict[str, float] = param(
         {"kindergarten": 2.0, "retail": 2.0, "hotel_restaurant": 1.0, "health_care": 1.0,
          "construction_crafts": 1.0, "industry": 1.0, "warehouse": 1.0, "school": 1.0, "other": 1.0},
@@ -198,9 +193,7 @@ class LabourMarketConfig:
     p_conflict_week_info: float = param(0.01, "prob./week", "SEED-QUAL 001:1883", 0.0, 1.0)
 
 
-# --------------------------------------------------------------------------------------------
-# Pathway dynamics of a candidate
-# --------------------------------------------------------------------------------------------
+# Pathway dynamics of a candidate ------------------------------------------------------------
 @dataclass
 class PathwayConfig:
     progress_rate: float = param(0.011, "capability/week", "ASSUMPTION (~1 year to readiness, SEED-QUAL 001:1903); calibrated",
@@ -315,9 +308,7 @@ class PathwayConfig:
     security_adjust: float = param(0.3, "per week", "ASSUMPTION", 0.0, 1.0)
 
 
-# --------------------------------------------------------------------------------------------
-# Mentors, subsidy and network
-# --------------------------------------------------------------------------------------------
+# Mentors, subsidy and network ---------------------------------------------------------------
 @dataclass
 class MentorConfig:
     share_leader_is_mentor: float = param(0.5, "share", "SEED-QUAL 001:1747 ('nokså utbredt'), 000:36", 0.0, 1.0)
@@ -383,9 +374,7 @@ class MentorConfig:
                                                 doc="A mentor's chance of defusing a problem in those weeks, relative")
 
 
-# --------------------------------------------------------------------------------------------
-# Learning
-# --------------------------------------------------------------------------------------------
+# Learning -----------------------------------------------------------------------------------
 @dataclass
 class LearningConfig:
     adviser_competence0: float = param(0.2, "0-1", "SEED-QUAL 001:946 ('vettskremt' at first)", 0.0, 1.0)
@@ -406,9 +395,7 @@ class LearningConfig:
                                                 doc="Acceptance multiplier is 1 + weight x (competence - 0.5)")
 
 
-# --------------------------------------------------------------------------------------------
-# Costs (no NOK figures in the seeds: all parameters)
-# --------------------------------------------------------------------------------------------
+# Costs (no NOK figures in the seeds: all parameters) ----------------------------------------
 @dataclass
 class CostConfig:
     mentor_subsidy_nok_per_hour: float = param(400.0, "NOK/h", "ASSUMPTION (EVID N9: wage + employer contribution)", 0.0, 5000.0)
@@ -416,9 +403,16 @@ class CostConfig:
     wage_subsidy_rate: float = param(0.5, "share of wage", "SEED 001:1519 ('halve lønna')", 0.0, 1.0)
 
 
-# --------------------------------------------------------------------------------------------
-# Top level
-# --------------------------------------------------------------------------------------------
+# The world: one office, or many sharing regional labour markets ----------------------------
+@dataclass
+class WorldConfig:
+    n_offices: int = param(1, "offices", "run control (Norway has about 250 NAV offices)", 1, 1000, doc=(
+        "NAV offices, each with the staff, caseloads and inflow of `office` and `population`; results in total and by office"))
+    offices_per_region: int = param(1, "offices", "ASSUMPTION (offices in a labour-market region share its employers)",
+                                    1, 1000, doc="Offices that share one labour market of `labour_market.n_firms` firms")
+
+
+# Top level ----------------------------------------------------------------------------------
 #: run-control labels that do not change the model (left out of the config hash)
 LABEL_KEYS = ("name", "output_root", "report")
 
@@ -431,6 +425,7 @@ class Config:
     horizon_weeks: int = param(156, "weeks", "SEED 001:88 (3-year project)", 1, 1040)
     record_events: bool = param(True, "bool", "run control", doc="Keep the event table (one row per state change)")
     report: bool = param(True, "bool", "run control", doc="Write the HTML report at the end of a sweep")
+    world: WorldConfig = field(default_factory=WorldConfig)
     office: OfficeConfig = field(default_factory=OfficeConfig)
     population: PopulationConfig = field(default_factory=PopulationConfig)
     labour_market: LabourMarketConfig = field(default_factory=LabourMarketConfig)

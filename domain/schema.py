@@ -72,7 +72,7 @@ EVENT_COLUMNS = ("run_id", "week", "candidate_id", "from_state", "to_state", "ca
 
 #: The candidates table's columns and their types.
 CANDIDATE_DTYPES = {
-    "run_id": "object", "candidate_id": "int64", "need_level": "object", "need_level_end": "object", "age": "int64",
+    "run_id": "object", "candidate_id": "int64", "office_index": "int64", "need_level": "object", "need_level_end": "object", "age": "int64",
     "barriers": "int64", "hidden_need": "bool", "entry_week": "int64", "first_job_week": "Int64",
     "final_state": "object", "ever_close": "bool", "ever_js": "bool", "n_placements": "int64", "n_dropouts": "int64",
     "n_not_successful": "int64", "n_job_lost": "int64", "n_contacts": "int64", "n_refusals": "int64",

@@ -12,6 +12,7 @@
     inclusim validate [--seeds N] [--out FILE]   the model against the seeds' and the evidence's figures
     inclusim mechanisms [--seeds N] [--out FILE] each mechanism off / halved / doubled (docs/mechanisms.md)
     inclusim contrast [--seeds N] [--out FILE]   why large-need users fare so differently (docs/contrast.md)
+    inclusim bench [--repeats N] [--quick] [--out DIR]   speed beside plain Mesa and numpy, and how it scales
 
 User errors (unknown keys, wrong types, values out of range, missing folders, unknown options)
 print one line naming the field, the value and what is allowed, and exit with status 2, without a
@@ -28,7 +29,7 @@ from pathlib import Path
 from inclusim.errors import fail
 
 MAIN_JOB = ["-m", "+experiment=policy_compare"]
-SUBCOMMANDS = ("collect", "summary", "progress", "report", "params", "validate", "mechanisms", "contrast")
+SUBCOMMANDS = ("collect", "summary", "progress", "report", "params", "validate", "mechanisms", "contrast", "bench")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,6 +57,10 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     contrast = commands.add_parser("contrast", help="why large-need users fare so differently under the policies")
     contrast.add_argument("--seeds", type=int, default=6)
     contrast.add_argument("--out", type=Path, default=Path("docs/contrast.md"))
+    bench = commands.add_parser("bench", help="speed beside plain Mesa and plain numpy, and how the cost scales")
+    bench.add_argument("--repeats", type=int, default=5)
+    bench.add_argument("--quick", action="store_true", help="2 repeats, no national case")
+    bench.add_argument("--out", type=Path, default=Path("outputs/bench"))
     return parser
 
 
@@ -108,6 +113,11 @@ def subcommand(args: argparse.Namespace) -> None:
 
         mechanisms_main(seeds=args.seeds, out=args.out)
         return
+    if args.command == "bench":
+        from inclusim.bench import main as bench_main
+
+        bench_main(repeats=args.repeats, quick=args.quick, out=args.out)
+        return
     if args.command == "contrast":
         from inclusim.contrast import main as contrast_main
 
@@ -142,7 +152,25 @@ def subcommand(args: argparse.Namespace) -> None:
                  code=1)
         print(terminal_summary(runs, group_column(runs)).to_string())
     elif args.command == "report":
-        _collect(sweep_dir, report=True)   # always from the runs as they are now
+        if (sweep_dir / "runs.parquet").exists() and not (sweep_dir / "runs").is_dir():
+            _single_report(sweep_dir)      # a single run's folder: its tables are the tables
+        else:
+            _collect(sweep_dir, report=True)   # always from the runs as they are now
+
+
+def _single_report(run_dir: Path) -> None:
+    from domain.store import check_run
+    from inclusim.sweep import describe
+
+    problem = check_run(run_dir)
+    if problem is not None:
+        fail(f"{run_dir} is not a complete run: {problem}", code=1)
+    try:
+        from analysis.report import build_report
+
+        print(f"report:  {build_report(run_dir).resolve()}")
+    except Exception as exc:  # noqa: BLE001 - one line, status 1
+        fail(f"the report of {run_dir} failed: {describe(exc)}", code=1)
 
 
 def _collect(sweep_dir: Path, report: bool = False) -> None:

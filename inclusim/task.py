@@ -107,6 +107,19 @@ def _run_one(cfg, overrides: list[str], out: Path, multirun: bool, sweep_dir: Pa
         print(f"  {progress_line(sweep_dir)}  {' '.join(overrides)}", flush=True)
     else:
         print_single(result, out)
+        if cfg.report:
+            _single_report(out)
+
+
+def _single_report(out: Path) -> None:
+    """The report of a single run (its folder holds the tables a collected sweep has)."""
+    from analysis.report import build_report
+    from inclusim.sweep import describe
+
+    try:
+        print(f"  report: {build_report(out).resolve()}")
+    except Exception as exc:  # noqa: BLE001 - the run's tables are written; the report failed: one line
+        fail(f"the run's tables are in {out}, but its report failed: {describe(exc)}", code=1)
 
 
 def is_label_override(override: str) -> bool:

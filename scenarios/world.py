@@ -161,8 +161,9 @@ def draw_user(model, rng: np.random.Generator, *, serial: int, caseload_adviser:
 
 
 def build_population(model, cfg, rng: np.random.Generator, advisers: list[Adviser], sector_mix: SectorMix,
-                     streams: Streams, settings: CandidateSettings) -> list[Candidate]:
-    """The target-group users on the ordinary advisers' caseloads at week 0 (serial numbers 0, 1, ...).
+                     streams: Streams, settings: CandidateSettings, first_serial: int = 0) -> list[Candidate]:
+    """The target-group users on one office's ordinary caseloads at week 0 (serial numbers
+    ``first_serial``, ``first_serial + 1``, ...: an office after the first goes on from the last).
 
     The office serves ``n_advisers x caseload_ordinary`` users, a share ``target_share`` of them in
     the target group. They are drawn in the same order under every policy and dealt out in turn
@@ -175,7 +176,7 @@ def build_population(model, cfg, rng: np.random.Generator, advisers: list[Advise
     base, extra = divmod(n_other, len(advisers))
     for i, adviser in enumerate(advisers):
         adviser.other_users = base + (1 if i < extra else 0)
-    return [draw_user(model, rng, serial=i, caseload_adviser=advisers[i % len(advisers)], entry_week=0,
+    return [draw_user(model, rng, serial=first_serial + i, caseload_adviser=advisers[i % len(advisers)], entry_week=0,
                       population=cfg.population, sector_mix=sector_mix, streams=streams, settings=settings,
                       horizon_weeks=cfg.horizon_weeks)
             for i in range(n_target)]

@@ -37,6 +37,7 @@ from sim.calendar import Calendar
 from sim.eventlog import EventLog
 from sim.ledger import TimeLedger
 from sim.mentoring import MentorPool
+from sim.offices import Office, Region, all_staff
 from sim.staffing import Staff
 from sim.pathway import Pathways
 from sim.phases import employment, hazards, intake, job_development, learning, planning, recording, training
@@ -63,7 +64,6 @@ class InclusionModel(mesa.Model):
                       for name, close in self.policy.mode_channels().items()}
         self.has_mentor_network = any(mode.settings.network for mode in self.modes.values())
         self.network_week = False
-        self.ia_hours_left = cfg.office.ia_hours_week
         self.ledger = TimeLedger(cfg.horizon_weeks)
         self.events = EventLog(record=cfg.record_events)
         self.calendar = Calendar(cfg.horizon_weeks)
@@ -72,18 +72,27 @@ class InclusionModel(mesa.Model):
         self.mentor_pool = MentorPool()
         self.weekly_rows: list[dict] = []
         self.stepped_candidate_weeks = 0
-        # the world: firms, office, users (each from its own stream: the same under every policy)
+        # the world: firms by region, offices, users (each from its own stream: the same under every policy)
         self.sector_mix = SectorMix.of(cfg.labour_market)
-        self.firms = build_labour_market(self, cfg, self.streams["labour"], self.sector_mix)
-        self.firms_by_sector: dict[str, list] = {}
-        for firm in self.firms:
-            self.firms_by_sector.setdefault(firm.sector, []).append(firm)
-        advisers, specialists = build_office(self, cfg, self.policy, self.firms, self.streams["office"])
-        self.staff = Staff(advisers, specialists)
+        world = cfg.world
+        n_regions = -(-world.n_offices // world.offices_per_region)
+        self.regions = [Region(r, build_labour_market(self, cfg, self.streams["labour"], self.sector_mix))
+                        for r in range(n_regions)]
+        self.firms = [firm for region in self.regions for firm in region.firms]
         self.candidate_settings = candidate_settings(cfg)
-        for cand in build_population(self, cfg, self.streams["population"], advisers, self.sector_mix,
-                                     self.streams, self.candidate_settings):
-            pathway.register(self, cand)
+        self.offices: list[Office] = []
+        for o in range(world.n_offices):
+            region = self.regions[o // world.offices_per_region]
+            advisers, specialists = build_office(self, cfg, self.policy, region.firms, self.streams["office"])
+            office = Office(o, region, Staff(advisers, specialists))
+            for adviser in advisers + specialists:
+                adviser.nav_office = office
+            self.offices.append(office)
+            for cand in build_population(self, cfg, self.streams["population"], advisers, self.sector_mix,
+                                         self.streams, self.candidate_settings,
+                                         first_serial=len(self.pathways.candidates)):
+                pathway.register(self, cand)
+        self.staff = all_staff(self.offices)
         placement.start_in_training(self)
         self.setup_seconds = time.perf_counter() - started
 

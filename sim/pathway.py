@@ -82,7 +82,7 @@ def move(model, cand, new: State, cause: str) -> None:
     if old == State.POOL:
         cand.caseload_adviser.pool.pop(uid, None)
     if old == State.TRANSFER_JS:
-        model.staff.queue.pop(uid, None)
+        cand.nav_office.staff.queue.pop(uid, None)
         if cand.queue_since is not None:
             cand.wait_weeks += week - cand.queue_since
             cand.queue_since = None
@@ -138,7 +138,7 @@ def _record_outcome(model, cand, old: State, new: State) -> None:
     elif new == State.TRANSFER_JS:
         cand.n_transfers += 1
         cand.queue_since = week
-        model.staff.queue[cand.unique_id] = cand
+        cand.nav_office.staff.queue[cand.unique_id] = cand
         schedule_shock(model, cand, LifeEvent.EXIT, model.cfg.population.pool_exit_hazard, Due.EXIT)
 
 

@@ -32,10 +32,10 @@ def start_in_training(model) -> None:
     """Entry shortcut: some users are already in work training at the start [001:407]."""
     rng = model.streams["population"]
     share = model.cfg.population.entry_in_training_share
-    firms = model.firms
     mode = model.modes[model.policy.ordinary_mode]
     for cand in list(model.pathways.candidates):
         if rng.random() < share:
+            firms = cand.nav_office.firms
             firm = firms[int(rng.integers(len(firms)))]
             if not firm.has_room():
                 continue

@@ -16,12 +16,13 @@ from sim import pathway, staffing
 
 def request_transfer(model, cand, cause: str) -> None:
     """T3: hand a case that proves too heavy to a job specialist (immediately, or when one has room)."""
-    if not model.staff.has_specialists:
+    staff = cand.nav_office.staff
+    if not staff.has_specialists:
         raise PolicyError(f"policy {model.policy.name!r} handed a case to a job specialist, but the office has none")
     if cand.state == State.TRAINING:
-        specialist = model.staff.free_specialist()
+        specialist = staff.free_specialist()
         if specialist is None:
-            model.staff.awaiting_in_training[cand.unique_id] = cand
+            staff.awaiting_in_training[cand.unique_id] = cand
             return
         pathway.move(model, cand, State.TRANSFER_JS, cause)
         take_case(model, specialist, cand, in_training=True)
@@ -31,7 +32,7 @@ def request_transfer(model, cand, cause: str) -> None:
 
 def take_case(model, specialist, cand, in_training: bool) -> None:
     """A job specialist takes a case: at the workplace it is in, or from the queue (intake)."""
-    model.staff.awaiting_in_training.pop(cand.unique_id, None)
+    cand.nav_office.staff.awaiting_in_training.pop(cand.unique_id, None)
     mode = model.modes[model.policy.specialist_mode]
     staffing.assign(cand, specialist, mode, model.week, model.counters)
     if in_training and cand.employer is not None:
@@ -47,8 +48,13 @@ def take_case(model, specialist, cand, in_training: bool) -> None:
 
 
 def take_waiting_cases(model) -> None:
-    """Phase 1: job specialists with room take heavy cases at a workplace first, then the queue in order."""
-    staff = model.staff
+    """Phase 1: in each office, job specialists with room take heavy cases at a workplace first, then
+    the queue in order."""
+    for office in model.offices:
+        _take_waiting_cases(model, office.staff)
+
+
+def _take_waiting_cases(model, staff) -> None:
     for cand in list(staff.awaiting_in_training.values()):
         if cand.state != State.TRAINING:
             staff.awaiting_in_training.pop(cand.unique_id, None)
@@ -69,5 +75,5 @@ def hidden_need_revealed(model, cand) -> None:
     """A hidden need shows (R9): the case gets heavier, and the policy may hand it to a job specialist."""
     model.events.note(model.week, cand, "hidden_need_revealed")
     cand.reveal_hidden_need()
-    if model.policy.refer_when_need_revealed(cand, model.staff):
+    if model.policy.refer_when_need_revealed(cand, cand.nav_office.staff):
         request_transfer(model, cand, cause="need_too_large")

@@ -108,7 +108,7 @@ def _events(model: InclusionModel, run_id: str) -> pd.DataFrame:
 
 def _candidates(model: InclusionModel, run_id: str) -> pd.DataFrame:
     candidates = pd.DataFrame([{
-        "run_id": run_id, "candidate_id": c.serial, "need_level": c.need_level0,
+        "run_id": run_id, "candidate_id": c.serial, "office_index": c.nav_office.index, "need_level": c.need_level0,
         "need_level_end": c.need_level, "age": c.age, "barriers": c.barriers, "hidden_need": c.hidden_need,
         "entry_week": c.entry_week, "first_job_week": c.first_job_week, "final_state": c.state.name,
         "ever_close": c.ever_close, "ever_js": c.ever_js, "n_placements": c.n_placements,

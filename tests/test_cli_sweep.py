@@ -94,7 +94,7 @@ def test_single_run_prints_kpis_and_writes_tables(tmp_path):
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (["office.n_advisers=0"], "office.n_advisers = 0: allowed range is 1 to 200"),
+    (["office.n_advisers=0"], "office.n_advisers = 0: allowed range is 1 to 5000"),
     (["office.n_adviserz=3"], "office.n_adviserz"),
     (["office.n_advisers=many"], "office.n_advisers"),
     (["policy=magic"], "Could not find 'policy/magic'"),

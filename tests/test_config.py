@@ -17,7 +17,7 @@ def test_defaults_are_valid_and_every_parameter_has_unit_and_source():
 
 
 @pytest.mark.parametrize("data, fragment", [
-    ({"office": {"n_advisers": 0}}, "office.n_advisers = 0: allowed range is 1 to 200"),
+    ({"office": {"n_advisers": 0}}, "office.n_advisers = 0: allowed range is 1 to 5000"),
     ({"population": {"share_under_30": 1.5}}, "population.share_under_30 = 1.5: allowed range is 0.0 to 1.0"),
     ({"policy": {"name": "magic"}}, "policy.name = 'magic': allowed policies are"),
     ({"office": {"region": "suburb"}}, "office.region = 'suburb': allowed values are urban, rural"),

@@ -241,7 +241,7 @@ def test_a_rejected_sweep_leaves_the_folder_exactly_as_it_was(sweep_copy, tmp_pa
     before = snapshot(sweep_copy)
     proc = sweep(tmp_path, "base", "office.n_advisers=4,0", "seed=1,2")
     assert proc.returncode == 2
-    assert "office.n_advisers = 0: allowed range is 1 to 200" in one_line_error(proc)
+    assert "office.n_advisers = 0: allowed range is 1 to 5000" in one_line_error(proc)
     assert snapshot(sweep_copy) == before
 
 

@@ -18,6 +18,7 @@ from analysis.charts.data import HORIZON_COLUMN, at_setting
 from analysis.formatting import format_kpi_difference, lever_value, natural_key, setting_text, with_text
 from analysis.kpis import kpis_present, last_checkpoint_kpi, with_derived_kpis
 from analysis.labels import DEFAULT_BASELINE, METHOD_NAMES, lever_label, lever_short, order_policies, sort_rows
+from analysis.offices import has_offices, office_results, office_spread
 from analysis.report import readings
 from analysis.stats import LEVEL, interval_method, paired_differences, reference_setting, summarise, swept_levers
 from analysis.summary import kpi_by_group
@@ -108,6 +109,9 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
     }
 
     tables, rendered = _tables(runs, levers, baseline)
+    if has_offices(candidates):
+        tables["by_office"] = office_results(candidates, runs)
+        rendered["by_office"] = office_spread(tables["by_office"])
     warnings = _few_replications(runs, levers) + _nothing_to_show(runs, tables["summary"])
     entries = _charts(runs, weekly, candidates, levers, ref, baseline)
     for entry in entries:
@@ -118,7 +122,8 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
     metas = _read_metas(sweep_dir, runs["run_id"])
     provenance = _provenance(sweep_dir, runs, metas, levers)
     config = _config(runs, metas, baseline, ref, levers)
-    return Report(sweep_dir=sweep_dir, title=f"inclusim sweep report: {sweep_dir.name}", design=design,
+    return Report(sweep_dir=sweep_dir, title=(f"inclusim sweep report: {sweep_dir.name}" if (sweep_dir / "runs").is_dir()
+                                                 else f"inclusim run report: {sweep_dir.parent.name}/{sweep_dir.name}"), design=design,
                   tables=tables, rendered=rendered, charts=entries, provenance=provenance, config=config,
                   notes=notes, warnings=warnings)
 

@@ -153,6 +153,7 @@ def render_html(report: Report, out_dir: Path) -> str:
         differences_table=table_view(differences, "differences-table", text_columns=[
             COLUMN_TITLES[c] for c in ("policy", "baseline", "outcome")]),
         varying_table=table_view(varying, "varying-table", text_columns=varying.columns),
+        office_table=table_view(report.rendered.get("by_office"), "office-table", text_columns=("Policy",)),
         config_table=table_view(flat, "config-table", text_columns=flat.columns),
         runs_table=table_view(index.astype(str), "runs-table", text_columns=("run_id", "config_hash", "policy")),
         unclean_commits=any(c == "unknown" or c.endswith("-dirty") for c in provenance["run_commits"]))

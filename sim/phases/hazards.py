@@ -33,15 +33,23 @@ def run(model, week: int) -> None:
     for i in changed:
         model.firms[i].leader_changes += 1
     # adviser turnover (R6), one draw per configured position every week
-    draws = rng.random(cfg.office.n_advisers + cfg.office.n_job_specialists)
-    for adviser, u in zip(model.staff.all_advisers, draws, strict=False):
-        hazard = cfg.office.adviser_turnover_hazard
-        if adviser.over_budget or adviser.js_like:
-            hazard *= cfg.office.overload_turnover_mult
-        if u < hazard:
-            _adviser_leaves(model, adviser)
-    for i in changed:
-        _new_leader(model, model.firms[i], week)
+    for office in model.offices:
+        draws = rng.random(cfg.office.n_advisers + cfg.office.n_job_specialists)
+        for adviser, u in zip(office.staff.all_advisers, draws, strict=False):
+            hazard = cfg.office.adviser_turnover_hazard
+            if adviser.over_budget or adviser.js_like:
+                hazard *= cfg.office.overload_turnover_mult
+            if u < hazard:
+                _adviser_leaves(model, adviser)
+    if len(changed):
+        # the users in work training at each changed firm, found in one pass over the active pathways
+        at_firm: dict[int, list] = {uid: [] for uid in changed_firms}
+        for cand in model.pathways.active.values():
+            if cand.employer is not None and cand.state in AT_WORKPLACE and cand.employer.unique_id in at_firm:
+                at_firm[cand.employer.unique_id].append(cand)
+        for i in changed:
+            firm = model.firms[i]
+            _new_leader(model, firm, week, at_firm[firm.unique_id])
     exit_p = cfg.population.pool_exit_hazard
     for cand in list(model.pathways.active.values()):
         if cand.state in BEFORE_WORKPLACE:
@@ -68,10 +76,13 @@ def run(model, week: int) -> None:
             _mentor_stops(model, cand, 0, "mentor_left_firm", week)
 
 
-def _new_leader(model, firm, week: int) -> None:
-    """T24: a new leader may end every placement and job at the firm; a leader who mentored stops [001:1519]."""
+def _new_leader(model, firm, week: int, at_firm: list | None = None) -> None:
+    """T24: a new leader may end every placement and job at the firm; a leader who mentored stops [001:1519].
+
+    ``at_firm``: the users in work training there (found by the caller; all active pathways if None)."""
     market = model.cfg.labour_market
-    at_firm = [c for c in model.pathways.active.values() if c.employer is firm and c.state in AT_WORKPLACE]
+    if at_firm is None:
+        at_firm = [c for c in model.pathways.active.values() if c.employer is firm and c.state in AT_WORKPLACE]
     for cand in at_firm + list(firm.employees.values()):
         if cand.employer is not firm:
             continue

@@ -39,8 +39,13 @@ def run(model, week: int) -> None:
 
 
 def _arrivals(model, week: int) -> None:
+    for office in model.offices:
+        _arrivals_at(model, office.staff.advisers, week)
+
+
+def _arrivals_at(model, advisers: list, week: int) -> None:
+    """New target-group users at one office, each on an ordinary adviser's caseload."""
     rng = model.streams["arrivals"]
-    advisers = model.staff.advisers
     cap = model.cfg.office.caseload_cap
     for _ in range(int(rng.poisson(model.cfg.population.inflow_per_week))):
         adviser = advisers[int(rng.integers(len(advisers)))]
@@ -68,11 +73,12 @@ def _review(model, cand) -> None:
         model.calendar.schedule(cand, model.week + model.cfg.office.review_postpone_weeks, Due.REVIEW)
         return
     model.counters[Tally.REVIEWS_DONE] += 1
-    action = model.policy.review(cand, model.staff)
+    staff = cand.nav_office.staff
+    action = model.policy.review(cand, staff)
     if action is ReviewAction.ORDINARY_PLACEMENT:
         placement.start_ordinary_placement(model, cand)
     elif action is ReviewAction.REFER_TO_SPECIALIST:
-        if not model.staff.has_specialists:
+        if not staff.has_specialists:
             raise PolicyError(f"policy {model.policy.name!r} referred a user to a job specialist, but the office has "
                               "none under it (set specialist_mode and office.n_job_specialists > 0)")
         pathway.move(model, cand, State.TRANSFER_JS, "referred_to_job_specialist")

@@ -59,7 +59,7 @@ def _screen(model, cand) -> None:
     """The case meeting decides whether a selected user fits close follow-up [001:792]."""
     if cand.draw() >= cand.grant.get(Work.SCREEN, 0.0):
         return
-    decision = model.policy.screen(cand, model.staff)
+    decision = model.policy.screen(cand, cand.nav_office.staff)
     cand.registered_need = cand.need_level   # the case meeting corrects the record
     if decision is ScreenDecision.TOO_LIGHT:
         pathway.move(model, cand, State.POOL, "too_light")
@@ -96,12 +96,12 @@ def _interview(model, cand) -> None:
             pathway.move(model, cand, State.SEARCH, "declined_after_interview")
 
 
-def ia_adviser_joins(model) -> bool:
-    """The IA adviser joins a first meeting if its hours for the week last; the hours are booked."""
+def ia_adviser_joins(model, office) -> bool:
+    """The office's IA adviser joins a first meeting if its hours for the week last; the hours are booked."""
     hours = model.cfg.office.ia_visit_hours
-    if model.ia_hours_left < hours:
+    if office.ia_hours_left < hours:
         return False
-    model.ia_hours_left -= hours
+    office.ia_hours_left -= hours
     model.ledger.book_ia(model.week, hours)
     return True
 
@@ -112,7 +112,9 @@ def _pick_firm(model, cand):
     adviser = cand.pathway_adviser
     rng = model.streams["search"]
     if settings.p_reuse_registered > 0 and model.mentor_pool.registry and rng.random() < settings.p_reuse_registered:
-        ready = mentoring.ready_registry_mentors(model.mentor_pool, model.week)
+        region = cand.nav_office.region.index   # the registry of mentors in the user's own labour market
+        ready = [m for m in mentoring.ready_registry_mentors(model.mentor_pool, model.week)
+                 if m.employer.region_index == region]
         if ready:
             mentor = ready[int(rng.integers(len(ready)))]
             return mentor.employer, True, mentor
@@ -121,10 +123,11 @@ def _pick_firm(model, cand):
         with_room = [firm for firm in adviser.known_firms if firm.has_room()]
         if with_room:
             return with_room[int(rng.integers(len(with_room)))], True, None
-    if settings.interest_based_search and cand.interest_known and model.firms_by_sector.get(cand.interest):
-        sector_firms = model.firms_by_sector[cand.interest]
+    region = cand.nav_office.region
+    if settings.interest_based_search and cand.interest_known and region.firms_by_sector.get(cand.interest):
+        sector_firms = region.firms_by_sector[cand.interest]
         return sector_firms[int(rng.integers(len(sector_firms)))], False, None
-    return model.firms[int(rng.integers(len(model.firms)))], False, None
+    return region.firms[int(rng.integers(len(region.firms)))], False, None
 
 
 def _search(model, cand) -> None:
@@ -154,7 +157,7 @@ def _search(model, cand) -> None:
                                             interest_match=firm.sector == cand.interest) * quality
             if registry_mentor is not None:
                 p = min(0.95, p * model.cfg.mentor.registry_acceptance_mult)
-            elif not known and not firm.ia_contact and mode.close and ia_adviser_joins(model):
+            elif not known and not firm.ia_contact and mode.close and ia_adviser_joins(model, cand.nav_office):
                 firm.ia_contact = True   # the IA adviser opens the door [001:1096], [001:1366-1368]
                 p = min(0.95, p * market.ia_door_opener_mult)
             if settings.place_then_train:

@@ -21,12 +21,14 @@ def run(model, week: int) -> None:
     for adviser in staff.all_advisers:
         adviser.learn(adviser.cocreative_weeks)
     spillover = model.cfg.learning.office_spillover
-    experienced = [a.competence for a in staff.advisers if a.role.takes_close_cases and a.n_close > 0]
-    if experienced and spillover > 0:
-        mean = sum(experienced) / len(experienced)
-        for adviser in staff.advisers:
-            if not adviser.role.takes_close_cases and adviser.competence < mean:
-                adviser.competence += spillover * (mean - adviser.competence)
+    for office in model.offices:    # colleagues learn from the close-follow-up advisers of their own office
+        advisers = office.staff.advisers
+        experienced = [a.competence for a in advisers if a.role.takes_close_cases and a.n_close > 0]
+        if experienced and spillover > 0:
+            mean = sum(experienced) / len(experienced)
+            for adviser in advisers:
+                if not adviser.role.takes_close_cases and adviser.competence < mean:
+                    adviser.competence += spillover * (mean - adviser.competence)
 
 
 def _network_session(model, week: int) -> None:

@@ -22,7 +22,8 @@ DRIFT_STATES = (State.MAPPING, State.SEARCH, State.TRAINING)
 def run(model, week: int) -> None:
     interval = model.cfg.mentor.network_interval_weeks
     model.network_week = interval > 0 and week % interval == 0 and model.has_mentor_network
-    model.ia_hours_left = model.cfg.office.ia_hours_week
+    for office in model.offices:
+        office.ia_hours_left = model.cfg.office.ia_hours_week
     active = model.pathways.active
     for cand in active.values():
         cand.close_hours_week = 0.0

@@ -20,7 +20,7 @@ def run(model, week: int) -> None:
     for state in State:
         row[state.column] = int(pathways.state_counts[state])
     indicators = (
-        len(staff.queue),                                                      # users waiting for a job specialist
+        sum(len(office.staff.queue) for office in model.offices),             # users waiting for a job specialist
         sum(1 for c in pathways.active.values() if c.mentor is not None),     # mentors at work
         len(model.mentor_pool.registry),                                       # mentors in the registry
         sum(a.n_close for a in staff.advisers),                                # close-follow-up slots in use

@@ -15,8 +15,9 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-#: columns that name or place a run, not results (they change when config keys are renamed)
-ID_COLUMNS = {"run_id", "config_hash", "git_commit", "mesa_version", "overrides", "variant"}
+#: columns that name or place a run or a user, not results (they change when config keys are renamed;
+#: ``office_index`` (the NAV office a user belongs to) came with the multi-office world, always 0 in the recorded single-office runs)
+ID_COLUMNS = {"run_id", "config_hash", "git_commit", "mesa_version", "overrides", "variant", "office_index"}
 
 
 def _text(value) -> str:

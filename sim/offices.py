@@ -1,0 +1,55 @@
+"""NAV offices and labour-market regions: the units a world of several offices is made of.
+
+A run holds ``world.n_offices`` offices; every ``world.offices_per_region`` of them share a region,
+whose firms (``labour_market.n_firms``) they all search. An office has its own staff (ordinary
+advisers, job specialists and their queue, ``sim.staffing.Staff``), its own users (each user belongs
+to the office of their caseload adviser) and its own IA-adviser hours. Everything else is shared by
+the run: the calendar, the time ledger, the tables and the mentor network. With one office (the
+default) the run is the office.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.staffing import Staff
+
+
+@dataclass
+class Region:
+    """A labour-market region: its firms, also by sector (interest-based search)."""
+
+    index: int
+    firms: list
+    firms_by_sector: dict[str, list] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for firm in self.firms:
+            firm.region_index = self.index
+            self.firms_by_sector.setdefault(firm.sector, []).append(firm)
+
+
+@dataclass
+class Office:
+    index: int
+    region: Region
+    staff: Staff
+    ia_hours_left: float = 0.0   # the IA adviser's hours still free this week
+
+    @property
+    def firms(self) -> list:
+        return self.region.firms
+
+    @property
+    def firms_by_sector(self) -> dict[str, list]:
+        return self.region.firms_by_sector
+
+
+def all_staff(offices: list[Office]) -> Staff:
+    """The staff of every office together, for the phases that go through every adviser."""
+    if len(offices) == 1:
+        return offices[0].staff
+    return Staff([a for o in offices for a in o.staff.advisers], [s for o in offices for s in o.staff.specialists])
+
+
+__all__ = ["Office", "Region", "all_staff"]

@@ -1,0 +1,72 @@
+"""A world of several NAV offices sharing regional labour markets (``world.n_offices``)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+
+from domain.config import from_dict
+from sim.model import InclusionModel
+from sim.tables import run_model
+
+
+def _world(**world):
+    over = {"horizon_weeks": 60, "policy": {"name": "brobygger"}, "world": world,
+            "office": {"n_advisers": 4, "caseload_ordinary": 40, "n_job_specialists": 1},
+            "labour_market": {"n_firms": 50}, "seed": 3}
+    return InclusionModel(from_dict(over))
+
+
+def test_each_office_follows_only_its_own_users_and_searches_only_its_own_region():
+    model = _world(n_offices=3, offices_per_region=2)
+    assert len(model.offices) == 3 and len(model.regions) == 2 and len(model.firms) == 100
+    assert model.offices[0].region is model.offices[1].region is not model.offices[2].region
+    model.run()
+    assert {c.nav_office.index for c in model.candidates} == {0, 1, 2}
+    for cand in model.candidates:
+        office = cand.nav_office
+        assert cand.caseload_adviser in office.staff.advisers
+        if cand.pathway_adviser is not None:
+            assert cand.pathway_adviser.nav_office is office          # followed by the office's own staff
+        if cand.employer is not None:
+            assert cand.employer in office.region.firms              # placed in the office's own region
+    for office in model.offices:
+        assert all(c.nav_office is office for c in office.staff.queue.values())
+
+
+def test_more_offices_mean_proportionally_more_users_and_results_by_office():
+    one = run_model(_world(n_offices=1).cfg)
+    three = run_model(_world(n_offices=3, offices_per_region=3).cfg)
+    assert 2.5 * one.runs["n_candidates"].iloc[0] < three.runs["n_candidates"].iloc[0] < 3.5 * one.runs["n_candidates"].iloc[0]
+    by_office = three.candidates.groupby("office_index")["candidate_id"].size()
+    assert list(by_office.index) == [0, 1, 2] and by_office.min() > 0.7 * by_office.max()
+    assert set(one.candidates["office_index"]) == {0}
+
+
+def test_a_sweep_of_a_world_reports_its_offices(tmp_path):
+    args = ["-m", "name=w", f"output_root={tmp_path}", "policy=saksbehandler,brobygger", "seed=1,2",
+            "world.n_offices=3", "world.offices_per_region=2", "office.n_advisers=3", "office.caseload_ordinary=30",
+            "labour_market.n_firms=40", "horizon_weeks=40", "hydra.launcher.n_jobs=1"]
+    proc = subprocess.run([sys.executable, "-m", "inclusim.cli", *args], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    html = (tmp_path / "w" / "report" / "report.html").read_text()
+    assert "Offices: users ever employed" in html
+    by_office = pd.read_csv(tmp_path / "w" / "report" / "tables" / "by_office.csv")
+    assert len(by_office) == 6 and set(by_office["office_index"]) == {0, 1, 2}
+    assert by_office["ever_employed_share"].between(0, 1).all()
+
+
+def test_a_single_run_of_a_world_writes_its_tables_and_a_report(tmp_path):
+    args = [f"output_root={tmp_path}", "name=one", "policy=brobygger", "world.n_offices=3", "world.offices_per_region=3",
+            "office.n_advisers=3", "office.caseload_ordinary=30", "labour_market.n_firms=40", "horizon_weeks=30"]
+    proc = subprocess.run([sys.executable, "-m", "inclusim.cli", *args], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    (run_dir,) = list((tmp_path / "single" / "one").iterdir())
+    assert (run_dir / "candidates.parquet").exists() and "report:" in proc.stdout
+    html = (run_dir / "report" / "report.html").read_text()
+    assert "inclusim run report" in html and "Offices: users ever employed" in html
+    again = subprocess.run([sys.executable, "-m", "inclusim.cli", "report", str(run_dir)], capture_output=True,
+                           text=True, timeout=600)
+    assert again.returncode == 0 and "report:" in again.stdout, again.stderr[-2000:]
