@@ -105,7 +105,8 @@ class LifeShocks:
         return self._block
 
     def __call__(self, kind: LifeEvent, week: int) -> float:
-        return float(self._draws()[kind, min(week, self._weeks - 1)])
+        block = self._block if self._block is not None else self._draws()
+        return block.item(kind, week if week < self._weeks else self._weeks - 1)
 
     def first_week(self, kind: LifeEvent, after: int, weekly_p: float) -> int | None:
         """The first week after ``after`` (up to the horizon) whose shock is below ``weekly_p``; None if none."""

@@ -34,7 +34,7 @@ def run(model, week: int) -> None:
         model.firms[i].leader_changes += 1
     # adviser turnover (R6), one draw per configured position every week
     for office in model.offices:
-        draws = rng.random(cfg.office.n_advisers + cfg.office.n_job_specialists)
+        draws = rng.random(cfg.office.n_advisers + cfg.office.n_job_specialists).tolist()
         for adviser, u in zip(office.staff.all_advisers, draws, strict=False):
             hazard = cfg.office.adviser_turnover_hazard
             if adviser.over_budget or adviser.js_like:
