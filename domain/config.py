@@ -424,7 +424,7 @@ class Config:
     seed: int = param(1, "-", "run control", 0, 2**32 - 1, doc="One seed per run; named streams are split from it")
     horizon_weeks: int = param(156, "weeks", "SEED 001:88 (3-year project)", 1, 1040)
     record_events: bool = param(True, "bool", "run control", doc="Keep the event table (one row per state change)")
-    report: bool = param(True, "bool", "run control", doc="Write the HTML report at the end of a sweep")
+    report: bool = param(True, "bool", "run control", doc="Write the HTML report at the end of a run or a sweep")
     world: WorldConfig = field(default_factory=WorldConfig)
     office: OfficeConfig = field(default_factory=OfficeConfig)
     population: PopulationConfig = field(default_factory=PopulationConfig)

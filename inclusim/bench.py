@@ -132,8 +132,10 @@ def _measure_case(overrides: dict, repeats: int) -> dict:
             "horizon": cfg.horizon_weeks}
 
 
-def measure(cases=CASES, repeats: int = 5, quick: bool = False) -> tuple[dict, list[dict]]:
-    """(references, one row per case)."""
+def measure(cases=CASES, repeats: int = 5, quick: bool = False, on_reference=None,
+            on_case=None) -> tuple[dict, list[dict]]:
+    """(references, one row per case); ``on_reference(references)`` and ``on_case(row)`` are called as
+    soon as each is measured (to print progress)."""
     import scenarios.policies  # noqa: F401 - the policies must be registered to read a config
     from domain.config import from_dict
 
@@ -141,6 +143,8 @@ def measure(cases=CASES, repeats: int = 5, quick: bool = False) -> tuple[dict, l
     for case in chosen:      # every case is a valid configuration before anything is measured
         from_dict(case.overrides)
     references = {"mesa_agent_steps_per_s": mesa_reference(), "numpy_user_weeks_per_s": numpy_reference()}
+    if on_reference is not None:
+        on_reference(references)
     rows = []
     context = get_context("spawn")
     for case in chosen:
@@ -156,6 +160,8 @@ def measure(cases=CASES, repeats: int = 5, quick: bool = False) -> tuple[dict, l
                      "stepped_share": got["stepped_weeks"] / got["target_user_weeks"] if got["target_user_weeks"] else 0,
                      "ratio_to_mesa": target_rate / references["mesa_agent_steps_per_s"],
                      "peak_memory_mb": got["peak_mb"]})
+        if on_case is not None:
+            on_case(rows[-1])
     return references, rows
 
 
@@ -186,16 +192,21 @@ def main(repeats: int = 5, quick: bool = False, out: Path | None = None) -> int:
     out = Path(out or "outputs/bench")
     out.mkdir(parents=True, exist_ok=True)
     print(f"machine: {platform.machine()}, {_cores()} cores, python {platform.python_version()}, mesa {mesa.__version__}")
-    references, rows = measure(repeats=2 if quick else repeats, quick=quick)
-    mesa_rate = references["mesa_agent_steps_per_s"]
-    print(f"reference, plain Mesa trivial agents:  {mesa_rate / 1e6:7.2f} M agent-steps/s")
-    print(f"reference, plain numpy hazards:        {references['numpy_user_weeks_per_s'] / 1e6:7.2f} M user-weeks/s")
-    header = f"{'case':<52} {'wall median (min-max)':>24} {'target M uw/s':>13} {'x Mesa':>7} {'caseload M uw/s':>15} {'peak MB':>8}"
-    print(header)
-    for r in rows:
+    header = (f"{'case':<52} {'wall median (min-max)':>24} {'target M uw/s':>13} {'x Mesa':>7} "
+              f"{'caseload M uw/s':>15} {'peak MB':>8}")
+
+    def show_references(references: dict) -> None:
+        print(f"reference, plain Mesa trivial agents:  {references['mesa_agent_steps_per_s'] / 1e6:7.2f} M agent-steps/s")
+        print(f"reference, plain numpy hazards:        {references['numpy_user_weeks_per_s'] / 1e6:7.2f} M user-weeks/s")
+        print(header, flush=True)
+
+    def show_case(r: dict) -> None:
         span = f"{r['wall_median_s']:.3f} ({r['wall_min_s']:.3f}-{r['wall_max_s']:.3f}) s"
         print(f"{r['case']:<52} {span:>24} {r['target_user_weeks_per_s'] / 1e6:13.3f} {r['ratio_to_mesa']:7.2f} "
-              f"{r['caseload_user_weeks_per_s'] / 1e6:15.2f} {r['peak_memory_mb']:8.0f}")
+              f"{r['caseload_user_weeks_per_s'] / 1e6:15.2f} {r['peak_memory_mb']:8.0f}", flush=True)
+
+    references, rows = measure(repeats=2 if quick else repeats, quick=quick, on_reference=show_references,
+                               on_case=show_case)
     with open(out / "bench.csv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["case", *[k for k in rows[0] if k != "case"], *references])
         writer.writeheader()

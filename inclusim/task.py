@@ -139,8 +139,10 @@ def print_single(result, out: Path) -> None:
     last = last_checkpoint_kpi(runs)
     shown = [k for k in (SINGLE_RUN_KPIS[:1] + ((last,) if last else ()) + SINGLE_RUN_KPIS[1:])]
     width = max(len(kpi(k).label) for k in shown)
-    lines = [f"inclusim: one run, policy={row['policy']}, seed={row['seed']}, {int(row['n_candidates'])} target-group "
-             f"users, {result.meta['wall_seconds']:.2f} s"]
+    offices = int(row.get("cfg.world.n_offices", 1))
+    where = f"{offices} NAV offices, " if offices > 1 else ""
+    lines = [f"inclusim: one run, policy={row['policy']}, seed={row['seed']}, {where}{int(row['n_candidates'])} "
+             f"target-group users, {result.meta['wall_seconds']:.2f} s"]
     for name in shown:
         entry = kpi(name)
         value = float(row[name])

@@ -417,5 +417,8 @@ def _config(runs: pd.DataFrame, metas: dict, baseline: str, ref: dict, levers: l
         if len(values) > 1:
             varying[c.removeprefix(CONFIG_PREFIX)] = sorted(map(str, values), key=natural_key)
     scenario = {k: str(runs[k].iloc[0]) for k in ("office", "population", "labour_market") if k in runs}
+    for key, column in (("NAV offices", "cfg.world.n_offices"), ("offices per region", "cfg.world.offices_per_region")):
+        if column in runs and runs[column].max() > 1:
+            scenario[key] = ", ".join(map(str, sorted(runs[column].unique().tolist())))
     return {"run_id": run_id, "source": source, "flat": flat, "varying": varying, "scenario": scenario,
             "overrides": meta.get("overrides") if meta else None, "levers": levers}
