@@ -68,6 +68,18 @@ def test_collect_unites_the_columns_of_every_run(sweep):
     assert not list(sweep.glob(".*collecting"))
 
 
+def test_runs_are_gathered_into_row_groups_not_one_group_per_run(sweep, monkeypatch):
+    import analysis.collect as collect_module
+
+    paths = collect(sweep, quiet=True)
+    assert pq.ParquetFile(paths["runs"]).metadata.num_row_groups == 1        # three one-row runs, one group
+    monkeypatch.setattr(collect_module, "ROW_GROUP_ROWS", 2)                 # weekly: two rows per run
+    monkeypatch.setattr(collect_module, "READ_CHUNK", 2)                     # read across chunk borders
+    paths = collect(sweep, quiet=True)
+    assert pq.ParquetFile(paths["weekly"]).metadata.num_row_groups == 3
+    assert pd.read_parquet(paths["weekly"])["run_id"].tolist() == ["ra", "ra", "rb", "rb", "rc", "rc"]
+
+
 def test_collect_twice_gives_the_same_tables(sweep):
     first = {name: pd.read_parquet(path) for name, path in collect(sweep, quiet=True).items()}
     for name, path in collect(sweep, quiet=True).items():

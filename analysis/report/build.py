@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from analysis import charts
 from analysis.charts.data import HORIZON_COLUMN, at_setting
@@ -69,8 +70,18 @@ class Report:
     warnings: list[str] = field(default_factory=list)   # shown near the top of the page, marked
 
 
-def _read_optional(path: Path) -> pd.DataFrame | None:
-    return pd.read_parquet(path) if path.exists() else None
+#: The columns of the users table the report uses (time to first job, results by office): reading only
+#: these keeps the report's memory small for sweeps of large worlds.
+CANDIDATE_COLUMNS = ("run_id", "candidate_id", "office_index", "entry_week", "first_job_week", "n_dropouts")
+
+
+def _read_optional(path: Path, columns=None) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    if columns is not None:
+        present = set(pq.read_schema(path).names)
+        columns = [c for c in columns if c in present]
+    return pd.read_parquet(path, columns=columns)
 
 
 def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
@@ -86,7 +97,7 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
     runs["policy"] = runs["policy"].astype(str)
     runs = with_derived_kpis(runs)
     weekly = _read_optional(sweep_dir / "weekly.parquet")
-    candidates = _read_optional(sweep_dir / "candidates.parquet")
+    candidates = _read_optional(sweep_dir / "candidates.parquet", CANDIDATE_COLUMNS)
     notes: list[str] = []
 
     policies = order_policies(runs["policy"].unique())
