@@ -1,8 +1,11 @@
-"""Pattern validation: the model against the figures of the seeds and the evidence file.
+"""Validation: the model against the targets file (``conf/targets.yaml``).
 
-Each pattern names its source, the target (a value or range) and how the model's figure is
-computed; the table gives the model's mean over replications with a 90 % interval and whether it
-lands in the target range. Nothing here changes a parameter: it measures.
+Each target the model can measure has a :class:`Measure` here: the setting(s) it is run in and how
+its figure is computed from the run tables of one seed. The range, the source and whether the
+target is used in calibration live in the targets file alone. The table gives, for every target,
+the model's mean over replications with a 90 % interval and whether it meets the target; targets
+the model cannot measure yet are listed with what it would need. Where the targets file names only
+a proxy (the nearest existing KPI), the row says so. Nothing here changes a parameter: it measures.
 
     inclusim validate [--seeds N] [--out FILE.csv]
 """
@@ -20,6 +23,7 @@ from analysis.stats import mean_ci
 from domain.config import Config
 from domain.params import merge
 from inclusim.compose import compose_config
+from inclusim.targets import Target, load_targets
 from sim.tables import run_model
 
 PILOT = {"office": {"leader_support": 0.9, "caseload_ordinary": 60, "n_advisers": 10, "hybrid_volunteer_share": 0.5},
@@ -28,24 +32,42 @@ PILOT = {"office": {"leader_support": 0.9, "caseload_ordinary": 60, "n_advisers"
          # job-specialist team (001:398-407), so the pilot setting does not escalate
          "policy": {"name": "hybrid", "max_age": 29, "escalate_to_js": False}}
 
-
-@dataclass
-class Pattern:
-    name: str
-    source: str
-    low: float
-    high: float
-    setting: str                       # key into SETTINGS
-    measure: Callable[[dict], float]   # run tables of one seed -> figure
-    unit: str = "share"
+Tables = dict   # one seed's run tables: runs, weekly, events, candidates
 
 
-def _runs_kpi(kpi: str) -> Callable[[dict], float]:
+@dataclass(frozen=True)
+class Measure:
+    """How one target's figure is measured: in ``setting`` (or, for a contrast, as ``combine`` of the
+    figures in ``setting`` and ``baseline``), by ``figure`` from one seed's tables."""
+
+    setting: str
+    figure: Callable[[Tables], float]
+    baseline: str | None = None                 # a contrast: the second setting
+    combine: str = "ratio"                      # ratio or difference of setting over baseline
+    label: str = ""                             # which of several KPIs (e.g. "medium need")
+    proxy: str = ""                             # the proxy used, when the target's own measure is missing
+
+
+def _runs_kpi(kpi: str) -> Callable[[Tables], float]:
     return lambda t: float(t["runs"].iloc[0][kpi])
 
 
-def _ratio(kpi: str, a: str, b: str) -> Callable[[dict], float]:
-    return lambda t: float(t[a]["runs"].iloc[0][kpi] / t[b]["runs"].iloc[0][kpi])
+def _employed_within(weeks: int, needs=("medium", "large"), under_30: bool = False) -> Callable[[Tables], float]:
+    """Share first employed within ``weeks`` of entry, among users of these need levels (at entry) who
+    entered at least ``weeks`` before the end of the run (the trials' clock starts at randomisation)."""
+    def figure(t: Tables) -> float:
+        users = t["candidates"]
+        horizon = int(t["runs"].iloc[0]["cfg.horizon_weeks"])
+        entry = users["entry_week"].clip(lower=0)
+        chosen = users["need_level"].isin(needs) & (entry <= horizon - weeks)
+        if under_30:
+            chosen &= users["age"] < 30
+        if not chosen.any():
+            return float("nan")
+        # never hired: NaN, which is not within any number of weeks (a nullable NA would be skipped)
+        first = users.loc[chosen, "first_job_week"].astype("float64").to_numpy()
+        return float(np.mean(first - entry[chosen].to_numpy(dtype=float) <= weeks))
+    return figure
 
 
 def _started_in_training(t: dict) -> float:
@@ -78,90 +100,161 @@ def _concurrent_close(t: dict) -> float:
     return float(w.loc[w["week"] > 26, "close_cases"].mean())
 
 
-SETTINGS: dict[str, dict] = {
+SETTINGS: dict[str, dict | list[str]] = {
     "pilot": PILOT,
-    "asker": {"_scenario": "asker_pilot"},
-    "namdal": {"_scenario": "namdal_pilot"},
+    "asker": ["+scenario=asker_pilot"],
+    "namdal": ["+scenario=namdal_pilot"],
     "saksbehandler": {"policy": {"name": "saksbehandler"}},
     "hybrid": {"policy": {"name": "hybrid"}},
     "jobbspesialist": {"policy": {"name": "jobbspesialist"}},
+    "saksbehandler_caseload_40": {"policy": {"name": "saksbehandler"}, "office": {"caseload_ordinary": 40}},
+    "saksbehandler_caseload_100": {"policy": {"name": "saksbehandler"}, "office": {"caseload_ordinary": 100}},
+    "saksbehandler_reviews_13": {"policy": {"name": "saksbehandler", "review_interval_weeks": 13}},
+    "saksbehandler_reviews_26": {"policy": {"name": "saksbehandler", "review_interval_weeks": 26}},
+    "rural_jobbspesialist": ["labour_market=rural", "office.region=rural", "policy=jobbspesialist"],
+    "rural_saksbehandler": ["labour_market=rural", "office.region=rural", "policy=saksbehandler"],
+    "jobbspesialist_3_contacts": ["policy=jobbspesialist", "policy.modes.jobbspesialist.employer_contacts_per_week=3"],
+    "jobbspesialist_1_contact": ["policy=jobbspesialist", "policy.modes.jobbspesialist.employer_contacts_per_week=1"],
 }
 
-PATTERNS = [
-    Pattern("Pilot: close cases employed (with a year to finish)", "SEED 001:407 (36/49 = 0.73, upper bound)",
-            0.50, 0.75, "pilot", _runs_kpi("close_employed_share_1y")),
-    Pattern("Pilot: close cases in an apprenticeship", "SEED 001:407 (2/49 = 0.04)",
-            0.01, 0.08, "pilot", _runs_kpi("close_apprentice_share_1y")),
-    Pattern("Pilot: close cases in education", "SEED 001:407 (2/49 = 0.04)",
-            0.01, 0.08, "pilot", _runs_kpi("close_education_share_1y")),
-    Pattern("Pilot: users in close follow-up over 3 years", "SEED 001:407 (49 users in 2 offices)",
-            30, 70, "pilot", _runs_kpi("n_close_cases"), unit="users"),
-    Pattern("Pilot: pathways that start with work training (by construction)", "SEED 001:407 ('de aller fleste', >= 0.8)",
-            0.8, 1.0, "pilot", _started_in_training),
-    Pattern("Pilot: placements attached longer than 13 weeks", "SEED 001:1897 ('de fleste', > 0.5)",
-            0.5, 1.0, "pilot", _attached_over_13_weeks),
-    Pattern("Asker-like office: concurrent close cases", "SEED 001:398 (20 active cases at any time)",
-            14, 26, "asker", _concurrent_close, unit="cases"),
-    Pattern("Namdal-like office: concurrent close cases", "SEED 001:1070 (10-15 users out)",
-            8, 17, "namdal", _concurrent_close, unit="cases"),
-    Pattern("Job specialist vs saksbehandler: ratio ever employed", "EVID E3 (RR 1.63), E4 (RR 2.31); Norway lower",
-            1.3, 2.3, "ratio:jobbspesialist/saksbehandler", _ratio("ever_employed_share", "jobbspesialist", "saksbehandler"),
-            unit="ratio"),
-    Pattern("Hybrid vs saksbehandler: ratio ever employed", "EVID section 2: above SB by at least M1, at most about N7 (+39 %)",
-            1.1, 1.4, "ratio:hybrid/saksbehandler", _ratio("ever_employed_share", "hybrid", "saksbehandler"),
-            unit="ratio"),
-    Pattern("Job specialist: median weeks from programme start to first job", "EVID T2 (132 days = 19 weeks, routine IPS)",
-            12, 35, "jobbspesialist", _runs_kpi("median_weeks_start_to_first_job"), unit="weeks"),
-    Pattern("Job specialist: employed within 78 weeks of start", "EVID E1 (61 % IPS, 18-24 months), E9-E10 (35-46 % routine)",
-            0.35, 0.65, "jobbspesialist", _runs_kpi("employed_within_78w_of_start_share")),
-    Pattern("Saksbehandler: ever employed in 3 years", "EVID E1-E2 controls (23-25 % over 18-24 months, SMI)",
-            0.15, 0.35, "saksbehandler", _runs_kpi("ever_employed_share")),
-    Pattern("Retention 52 weeks after hire (job specialist)", "EVID J1 (47 % of the year worked), J3, D1",
-            0.35, 0.75, "jobbspesialist", _runs_kpi("retention_52")),
-]
+_MED_LARGE_78 = _employed_within(78)
 
 
-def _tables(setting: dict, seed: int) -> dict:
-    if "_scenario" in setting:
-        return _scenario_tables(setting["_scenario"], seed)
-    res = run_model(merge(Config(), {**setting, "seed": seed}))
-    return {"runs": res.runs, "events": res.events, "weekly": res.weekly}
+def _each_need(target_id: str, setting: str, baseline: str, combine: str) -> dict[str, list[Measure]]:
+    return {target_id: [Measure(setting, _runs_kpi(f"ever_employed_share_{need}"), baseline, combine,
+                                label=f"{need} need") for need in ("medium", "large")]}
 
 
-def _scenario_tables(scenario: str, seed: int) -> dict:
-    res = run_model(compose_config([f"+scenario={scenario}", f"seed={seed}"]))
-    return {"runs": res.runs, "events": res.events, "weekly": res.weekly}
+#: Target id -> how the model measures it (several measures: each must hold).
+MEASURES: dict[str, list[Measure]] = {
+    "pilot_close_employed": [Measure("pilot", _runs_kpi("close_employed_share_1y"))],
+    "pilot_close_apprenticeship": [Measure("pilot", _runs_kpi("close_apprentice_share_1y"))],
+    "pilot_close_education": [Measure("pilot", _runs_kpi("close_education_share_1y"))],
+    "pilot_close_users": [Measure("pilot", _runs_kpi("n_close_cases"))],
+    "pilot_training_first": [Measure("pilot", _started_in_training)],
+    "pilot_attached_over_13w": [Measure("pilot", _attached_over_13_weeks)],
+    "asker_concurrent_close_cases": [Measure("asker", _concurrent_close)],
+    "namdal_concurrent_close_cases": [Measure("namdal", _concurrent_close)],
+    "control_employed_78w": [Measure("saksbehandler", _MED_LARGE_78)],
+    "js_sb_risk_ratio": [Measure("jobbspesialist", _MED_LARGE_78, "saksbehandler")],
+    "js_sb_ratio_ceiling": [Measure("jobbspesialist", _MED_LARGE_78, "saksbehandler")],
+    "hybrid_sb_ratio": [Measure("hybrid", _runs_kpi("ever_employed_share"), "saksbehandler")],
+    **_each_need("nonsmi_js_sb_ratio", "jobbspesialist", "saksbehandler", "ratio"),
+    **_each_need("js_advantage_every_need_level", "jobbspesialist", "saksbehandler", "difference"),
+    **_each_need("rural_js_advantage", "rural_jobbspesialist", "rural_saksbehandler", "difference"),
+    **_each_need("js_field_time_more_jobs", "jobbspesialist_3_contacts", "jobbspesialist_1_contact", "difference"),
+    "sb_lower_caseload_more_jobs": [Measure("saksbehandler_caseload_40", _runs_kpi("ever_employed_share"),
+                                            "saksbehandler_caseload_100", "difference")],
+    "sb_fewer_reviews_fewer_jobs": [Measure("saksbehandler_reviews_13", _runs_kpi("ever_employed_share"),
+                                            "saksbehandler_reviews_26", "difference")],
+    "youth_intensified_followup_1y": [Measure("saksbehandler_caseload_40",
+                                              _employed_within(52, ("small", "medium", "large"), under_30=True),
+                                              "saksbehandler", "difference")],
+    "ips_employed_78w": [Measure("jobbspesialist", _runs_kpi("employed_within_78w_of_start_share"),
+                                 proxy="employed_within_78w_of_start_share, all need levels")],
+    "routine_ips_employed_52w": [Measure("jobbspesialist", _runs_kpi("employed_within_52w_of_start_share"),
+                                         proxy="employed_within_52w_of_start_share, all need levels")],
+    "js_median_weeks_start_to_job": [Measure("jobbspesialist", _runs_kpi("median_weeks_start_to_first_job"),
+                                             proxy="median_weeks_start_to_first_job, all need levels")],
+    "js_first_job_retention_52": [Measure("jobbspesialist", _runs_kpi("retention_52"),
+                                          proxy="retention_52, all need levels")],
+}
 
 
-def validate(seeds: int = 10) -> pd.DataFrame:
-    cache: dict[tuple[str, int], dict] = {}
+def _tables(setting: dict | list[str], seed: int) -> Tables:
+    if isinstance(setting, list):
+        res = run_model(compose_config([*setting, f"seed={seed}"]))
+    else:
+        res = run_model(merge(Config(), {**setting, "seed": seed}))
+    return {"runs": res.runs, "events": res.events, "weekly": res.weekly, "candidates": res.candidates}
 
-    def tables(key: str, seed: int) -> dict:
+
+def _verdict(target: Target, mean: float, high: float) -> str:
+    """meets / misses; a sign target whose mean is not above zero but whose interval reaches above it
+    is "unclear" (too weak an effect for these replications to show its sign)."""
+    if target.holds(mean):
+        return "meets"
+    if target.kind == "direction" and high == high and high > 0:
+        return "unclear"
+    return "misses"
+
+
+def validate(seeds: int = 10, targets: dict[str, Target] | None = None) -> pd.DataFrame:
+    """One row per target (and per KPI where a target names several): the model's figure over
+    ``seeds`` replications against the target's range; targets without a measure are listed with
+    what the model would need."""
+    targets = load_targets() if targets is None else targets
+    unknown = sorted(set(MEASURES) - set(targets))
+    if unknown:
+        raise KeyError(f"measures for targets that are not in the targets file: {unknown}")
+    cache: dict[tuple[str, int], Tables] = {}
+
+    def tables(key: str, seed: int) -> Tables:
         if (key, seed) not in cache:
             cache[(key, seed)] = _tables(SETTINGS[key], seed)
         return cache[(key, seed)]
 
     rows = []
-    for p in PATTERNS:
-        values = []
-        for seed in range(1, seeds + 1):
-            if p.setting.startswith("ratio:"):
-                a, b = p.setting.split(":", 1)[1].split("/")
-                values.append(p.measure({a: tables(a, seed), b: tables(b, seed)}))
-            else:
-                values.append(p.measure(tables(p.setting, seed)))
-        m, lo, hi, n = mean_ci(values)
-        rows.append({"pattern": p.name, "source": p.source, "target_low": p.low, "target_high": p.high,
-                     "unit": p.unit, "model_mean": m, "model_low": lo, "model_high": hi, "replications": n,
-                     "in_range": bool(p.low <= m <= p.high)})
+    for target in targets.values():
+        base = {"target": target.id, "use": target.use, "kind": target.kind, "unit": target.unit,
+                "source": target.source, "target_low": target.low, "target_high": target.high,
+                "target_range": target.range_text}
+        measures = MEASURES.get(target.id)
+        if not measures:
+            rows.append({**base, "measured": "no", "needs": target.needs, "verdict": "not measured"})
+            continue
+        for measure in measures:
+            values = []
+            for seed in range(1, seeds + 1):
+                value = measure.figure(tables(measure.setting, seed))
+                if measure.baseline is not None:
+                    other = measure.figure(tables(measure.baseline, seed))
+                    value = value / other if measure.combine == "ratio" else value - other
+                values.append(value)
+            m, lo, hi, n = mean_ci(values)
+            rows.append({**base, "part": measure.label, "measured": f"proxy: {measure.proxy}" if measure.proxy else "yes",
+                         "model_mean": m, "model_low": lo, "model_high": hi, "replications": n,
+                         "verdict": _verdict(target, m, hi)})
     return pd.DataFrame(rows)
 
 
 def main(seeds: int = 10, out: Path | None = None) -> int:
     table = validate(seeds)
-    with pd.option_context("display.width", 200, "display.max_colwidth", 60):
-        print(table[["pattern", "target_low", "target_high", "model_mean", "model_low", "model_high",
-                     "in_range"]].round(3).to_string(index=False))
+    shown = table.assign(target=table["target"] + table["part"].fillna("").map(lambda p: f" ({p})" if p else ""))
+    with pd.option_context("display.width", 200, "display.max_colwidth", 48, "display.max_rows", 200):
+        print(shown[["target", "use", "target_range", "model_mean", "model_low", "model_high", "verdict"]]
+              .round(3).to_string(index=False, na_rep=""))
+    measured = table[table["verdict"] != "not measured"]
+    unclear = (measured["verdict"] == "unclear").sum()
+    print(f"\n{(measured['verdict'] == 'meets').sum()} of {len(measured)} measured figures meet their target"
+          f"{f' ({unclear} sign(s) unclear)' if unclear else ''}; "
+          f"{table.loc[table['verdict'] == 'not measured', 'target'].nunique()} targets are not measured yet "
+          f"(conf/targets.yaml says what each needs)")
     if out is not None:
-        table.to_csv(out, index=False)
+        if Path(out).suffix == ".md":
+            Path(out).write_text(markdown(table))
+        else:
+            table.to_csv(out, index=False)
     return 0
+
+
+def markdown(table: pd.DataFrame) -> str:
+    """The validation table as Markdown (``docs/calibration.md``): one line per measured figure, then
+    the targets not measured yet with what they need."""
+    def number(v: float) -> str:
+        return "n/a" if v != v else f"{v:.3g}" if abs(v) >= 10 else f"{v:.3f}"
+
+    lines = ["| target | use | source | target range | model (90 % interval) | measured | meets |",
+             "|---|---|---|---|---|---|---|"]
+    measured = table[table["verdict"] != "not measured"]
+    for _, row in measured.iterrows():
+        part = f" ({row['part']})" if isinstance(row.get("part"), str) and row["part"] else ""
+        interval = "" if row["model_low"] != row["model_low"] else \
+            f" ({number(row['model_low'])} to {number(row['model_high'])})"
+        meets = {"meets": "yes", "misses": "**no**"}.get(row["verdict"], row["verdict"])
+        lines.append(f"| `{row['target']}`{part} | {row['use']} | {row['source']} | {row['target_range']} | "
+                     f"{number(row['model_mean'])}{interval} | {row['measured']} | {meets} |")
+    rest = table[table["verdict"] == "not measured"]
+    lines += ["", "Not measured yet (what the model would need):", ""]
+    lines += [f"* `{row['target']}` ({row['use']}, {row['source']}): {row['needs']}" for _, row in rest.iterrows()]
+    return "\n".join(lines) + "\n"
