@@ -59,7 +59,7 @@ class Target:
             return f"<= {self.high:g}"
         if self.high is None:
             return f">= {self.low:g}"
-        return f"{self.low:g}-{self.high:g}"
+        return f"{self.low:g} to {self.high:g}"
 
 
 def load_targets(path: Path = TARGETS_FILE) -> dict[str, Target]:

@@ -100,6 +100,18 @@ def _concurrent_close(t: dict) -> float:
     return float(w.loc[w["week"] > 26, "close_cases"].mean())
 
 
+def _median_weeks_to_first_job(needs=("medium", "large")) -> Callable[[Tables], float]:
+    """Median weeks from entry to the first job among the hired users of these need levels (at entry)."""
+    def figure(t: Tables) -> float:
+        users = t["candidates"]
+        chosen = users["need_level"].isin(needs) & users["first_job_week"].notna()
+        if not chosen.any():
+            return float("nan")
+        waited = users.loc[chosen, "first_job_week"].astype("float64") - users.loc[chosen, "entry_week"].clip(lower=0)
+        return float(np.median(waited.to_numpy(dtype=float)))
+    return figure
+
+
 SETTINGS: dict[str, dict | list[str]] = {
     "pilot": PILOT,
     "asker": ["+scenario=asker_pilot"],
@@ -150,6 +162,7 @@ MEASURES: dict[str, list[Measure]] = {
     "youth_intensified_followup_1y": [Measure("saksbehandler_caseload_40",
                                               _employed_within(52, ("small", "medium", "large"), under_30=True),
                                               "saksbehandler", "difference")],
+    "js_first_job_earlier": [Measure("jobbspesialist", _median_weeks_to_first_job(), "saksbehandler", "difference")],
     "ips_employed_78w": [Measure("jobbspesialist", _runs_kpi("employed_within_78w_of_start_share"),
                                  proxy="employed_within_78w_of_start_share, all need levels")],
     "routine_ips_employed_52w": [Measure("jobbspesialist", _runs_kpi("employed_within_52w_of_start_share"),
@@ -242,7 +255,7 @@ def markdown(table: pd.DataFrame) -> str:
     """The validation table as Markdown (``docs/calibration.md``): one line per measured figure, then
     the targets not measured yet with what they need."""
     def number(v: float) -> str:
-        return "n/a" if v != v else f"{v:.3g}" if abs(v) >= 10 else f"{v:.3f}"
+        return "n/a" if v != v else f"{v:.3g}"
 
     lines = ["| target | use | source | target range | model (90 % interval) | measured | meets |",
              "|---|---|---|---|---|---|---|"]
