@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.spells import employed_at, employment_spells, weeks_employed
 from analysis.stats import mean_ci
 from domain.config import Config
 from domain.params import merge
@@ -46,28 +47,97 @@ class Measure:
     combine: str = "ratio"                      # ratio or difference of setting over baseline
     label: str = ""                             # which of several KPIs (e.g. "medium need")
     proxy: str = ""                             # the proxy used, when the target's own measure is missing
+    contrast: Callable[[Tables, Tables], float] | None = None   # a contrast not a ratio or difference of figures
 
 
 def _runs_kpi(kpi: str) -> Callable[[Tables], float]:
     return lambda t: float(t["runs"].iloc[0][kpi])
 
 
+def _users(t: Tables, needs=("medium", "large"), under_30: bool = False, window: int = 0) -> pd.DataFrame:
+    """The users of these need levels (at entry), by candidate_id, who entered at least ``window``
+    weeks before the end of the run; ``entry`` is the entry week (0 for users there at the start)."""
+    users = t["candidates"]
+    horizon = _horizon(t)
+    entry = users["entry_week"].clip(lower=0)
+    chosen = users["need_level"].isin(needs) & (entry <= horizon - window)
+    if under_30:
+        chosen &= users["age"] < 30
+    out = users.loc[chosen, ["candidate_id", "first_job_week"]].assign(entry=entry[chosen].astype("int64"))
+    return out.set_index("candidate_id")
+
+
+def _horizon(t: Tables) -> int:
+    return int(t["runs"].iloc[0]["cfg.horizon_weeks"])
+
+
+def _spells(t: Tables) -> pd.DataFrame:
+    if "_spells" not in t:
+        t["_spells"] = employment_spells(t["events"], _horizon(t))
+    return t["_spells"]
+
+
+def _mean(values) -> float:
+    values = np.asarray(values, dtype=float)
+    return float(values.mean()) if values.size else float("nan")
+
+
 def _employed_within(weeks: int, needs=("medium", "large"), under_30: bool = False) -> Callable[[Tables], float]:
     """Share first employed within ``weeks`` of entry, among users of these need levels (at entry) who
     entered at least ``weeks`` before the end of the run (the trials' clock starts at randomisation)."""
     def figure(t: Tables) -> float:
-        users = t["candidates"]
-        horizon = int(t["runs"].iloc[0]["cfg.horizon_weeks"])
-        entry = users["entry_week"].clip(lower=0)
-        chosen = users["need_level"].isin(needs) & (entry <= horizon - weeks)
-        if under_30:
-            chosen &= users["age"] < 30
-        if not chosen.any():
-            return float("nan")
+        users = _users(t, needs, under_30, window=weeks)
         # never hired: NaN, which is not within any number of weeks (a nullable NA would be skipped)
-        first = users.loc[chosen, "first_job_week"].astype("float64").to_numpy()
-        return float(np.mean(first - entry[chosen].to_numpy(dtype=float) <= weeks))
+        first = users["first_job_week"].astype("float64").to_numpy()
+        return _mean(first - users["entry"].to_numpy(dtype=float) <= weeks)
     return figure
+
+
+def _weeks_employed_within(weeks: int) -> Callable[[Tables], float]:
+    """Mean weeks in a job in the ``weeks`` after entry, medium- and large-need users (0 for those never hired)."""
+    def figure(t: Tables) -> float:
+        users = _users(t, window=weeks)
+        return _mean(weeks_employed(_spells(t), users["entry"], weeks))
+    return figure
+
+
+def _year_after_first_job(t: Tables) -> float:
+    """Mean share of the 52 weeks after the first hire spent in a job, medium- and large-need users hired
+    at least 52 weeks before the end of the run."""
+    users = _users(t)
+    first = users["first_job_week"].astype("float64").dropna()
+    first = first[first <= _horizon(t) - 52].astype("int64")
+    return _mean(weeks_employed(_spells(t), first, 52) / 52)
+
+
+def _employed_after_entry(weeks: int, under_30: bool = True) -> Callable[[Tables], float]:
+    """Share in a job ``weeks`` after entry (a stock), users of every need level."""
+    def figure(t: Tables) -> float:
+        users = _users(t, ("small", "medium", "large"), under_30, window=weeks)
+        return _mean(employed_at(_spells(t), users["entry"] + weeks))
+    return figure
+
+
+def _in_education_after_entry(weeks: int, under_30: bool = True) -> Callable[[Tables], float]:
+    """Share in education ``weeks`` after entry (education ends the user's story in the model)."""
+    def figure(t: Tables) -> float:
+        users = _users(t, ("small", "medium", "large"), under_30, window=weeks)
+        events = t["events"]
+        started = events.loc[events["to_state"].astype(str) == "EDUCATION"].groupby("candidate_id")["week"].min()
+        started = started.reindex(users.index)
+        return _mean((started <= users["entry"] + weeks).to_numpy())
+    return figure
+
+
+def _stock_ratio(week: int) -> Callable[[Tables, Tables], float]:
+    """Employed at ``week`` (medium and large need, entered by then): setting over baseline."""
+    def share(t: Tables) -> float:
+        users = _users(t, window=_horizon(t) - week)
+        return _mean(employed_at(_spells(t), pd.Series(week, index=users.index)))
+    def ratio(a: Tables, b: Tables) -> float:
+        base = share(b)
+        return share(a) / base if base > 0 else float("nan")   # undefined: the seed drops out
+    return ratio
 
 
 def _started_in_training(t: dict) -> float:
@@ -162,6 +232,15 @@ MEASURES: dict[str, list[Measure]] = {
     "youth_intensified_followup_1y": [Measure("saksbehandler_caseload_40",
                                               _employed_within(52, ("small", "medium", "large"), under_30=True),
                                               "saksbehandler", "difference")],
+    "js_more_weeks_worked": [Measure("jobbspesialist", _weeks_employed_within(78), "saksbehandler", "difference")],
+    "js_weeks_worked_after_first_job": [Measure("jobbspesialist", _year_after_first_job)],
+    "js_advantage_attenuates": [
+        Measure("jobbspesialist", _mean, "saksbehandler", label="ratio at week 52 minus ratio at week 156",
+                contrast=lambda a, b: _stock_ratio(52)(a, b) - _stock_ratio(156)(a, b)),
+        Measure("jobbspesialist", _mean, "saksbehandler", label="ratio at week 156 minus 1",
+                contrast=lambda a, b: _stock_ratio(156)(a, b) - 1.0)],
+    "mentor_youth_job_1y": [Measure("hybrid", _employed_after_entry(52), "saksbehandler", "difference")],
+    "mentor_youth_education_1y": [Measure("hybrid", _in_education_after_entry(52), "saksbehandler", "difference")],
     "js_first_job_earlier": [Measure("jobbspesialist", _median_weeks_to_first_job(), "saksbehandler", "difference")],
     "ips_employed_78w": [Measure("jobbspesialist", _runs_kpi("employed_within_78w_of_start_share"),
                                  proxy="employed_within_78w_of_start_share, all need levels")],
@@ -219,6 +298,9 @@ def validate(seeds: int = 10, targets: dict[str, Target] | None = None) -> pd.Da
         for measure in measures:
             values = []
             for seed in range(1, seeds + 1):
+                if measure.contrast is not None:
+                    values.append(measure.contrast(tables(measure.setting, seed), tables(measure.baseline, seed)))
+                    continue
                 value = measure.figure(tables(measure.setting, seed))
                 if measure.baseline is not None:
                     other = measure.figure(tables(measure.baseline, seed))
