@@ -157,3 +157,18 @@ def test_write_summary_saves_the_numbers(tmp_path):
     assert set(saved["kpi"]) == set(printed.index) and (saved["n"] == 2).all() and (saved["method"] == "t").all()
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "summary.parquet"), saved, check_dtype=False)
     assert SUMMARY_HEADING.startswith("Summary: mean over replications (90 % interval: Student t below 20")
+
+
+def test_plain_tables_are_written_without_pandas_metadata_and_read_back_the_same():
+    import io
+
+    from domain.store import parquet_bytes
+
+    wide = pd.DataFrame({f"cfg.k{i}": [float(i)] for i in range(300)} | {"policy": ["hybrid"], "seed": [1],
+                                                                          "ok": [True]})
+    data = parquet_bytes(wide)
+    assert pq.read_schema(io.BytesIO(data)).metadata is None or b"pandas" not in pq.read_schema(io.BytesIO(data)).metadata
+    back = pd.read_parquet(io.BytesIO(data))
+    pd.testing.assert_frame_equal(back, wide)
+    nullable = pd.DataFrame({"first_job_week": pd.array([3, None], dtype="Int64")})   # kept by pandas' metadata
+    pd.testing.assert_frame_equal(pd.read_parquet(io.BytesIO(parquet_bytes(nullable))), nullable)
