@@ -65,8 +65,11 @@ def test_a_single_run_of_a_world_writes_its_tables_and_a_report(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     (run_dir,) = list((tmp_path / "single" / "one").iterdir())
     assert (run_dir / "candidates.parquet").exists() and "report:" in proc.stdout
+    assert "3 NAV offices" in proc.stdout.splitlines()[0]
     html = (run_dir / "report" / "report.html").read_text()
     assert "inclusim run report" in html and "Offices: users ever employed" in html
+    assert "<dt>NAV offices</dt><dd>3</dd>" in html
+    assert "&times; 1 seed;" in html and "at least 1 replication per setting" in html
     again = subprocess.run([sys.executable, "-m", "inclusim.cli", "report", str(run_dir)], capture_output=True,
                            text=True, timeout=600)
     assert again.returncode == 0 and "report:" in again.stdout, again.stderr[-2000:]
