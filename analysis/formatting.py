@@ -123,4 +123,14 @@ def with_text(long: pd.DataFrame, compact: bool = False) -> pd.DataFrame:
         return out
     out["text"] = [format_kpi(name, m, lo, hi, compact) for name, m, lo, hi in
                    zip(out["kpi"], out["mean"], out["low"], out["high"], strict=True)]
+    if "set_low" in out:   # the interval over the calibrated ensemble's parameter sets, in brackets
+        out["text"] = [text + set_range(name, lo, hi, compact) for text, name, lo, hi in
+                       zip(out["text"], out["kpi"], out["set_low"], out["set_high"], strict=True)]
     return out
+
+
+def set_range(name: str, low: float, high: float, compact: bool = False, sign: bool = False) -> str:
+    """' [10.0 to 15.0]': a KPI's interval over the parameter sets, '' when there is none."""
+    if not has_interval(low, high):
+        return ""
+    return f" [{format_range(low, high, kpi(name).unit, sign=sign, compact=compact)}]"

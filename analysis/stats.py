@@ -133,7 +133,9 @@ def paired_difference(runs: pd.DataFrame, kpi: str, policy: str, baseline: str, 
 
     ``within``: further columns that must match for two runs to be a pair (e.g. swept levers).
     """
-    keys = [pair_on] + list(within or [])
+    # runs pair within a parameter set and a sensitivity point too: the same seed, set and point
+    keys = [pair_on] + list(within or []) + [c for c in (PARAMETER_SET, SENSITIVITY_POINT)
+                                             if c in runs and c not in (within or []) and runs[c].nunique() > 1]
     a = runs[runs[by] == policy].set_index(keys)[kpi]
     b = runs[runs[by] == baseline].set_index(keys)[kpi]
     joined = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="inner").dropna()
@@ -169,15 +171,53 @@ def paired_differences(runs: pd.DataFrame, kpis: list[str], baseline: str = DEFA
     return pd.DataFrame(rows, columns=cols)
 
 
+#: The run's parameter set of the calibrated ensemble (``+uncertainty=ensemble``).
+PARAMETER_SET = f"{CONFIG_PREFIX}parameter_set"
+
+
+#: The point of a sensitivity design (``+experiment=sensitivity``).
+SENSITIVITY_POINT = f"{CONFIG_PREFIX}sensitivity_point"
+
+
+def _varied_with(runs: pd.DataFrame, key: str) -> list[str]:
+    """``key`` and the ``cfg.*`` columns that vary only with it (constant within each of its values),
+    when it takes more than one value; otherwise none."""
+    if key not in runs or runs[key].nunique() < 2:
+        return []
+    found = [key]
+    for col in runs.columns:
+        if not col.startswith(CONFIG_PREFIX) or col == key:
+            continue
+        values = runs[col].map(lambda v: v if isinstance(v, (str, int, float, bool, type(None))) else repr(v))
+        if values.nunique(dropna=False) > 1 and (values.groupby(runs[key]).nunique(dropna=False) <= 1).all():
+            found.append(col)
+    return found
+
+
+def ensemble_columns(runs: pd.DataFrame) -> list[str]:
+    """The ``cfg.*`` columns that vary only with the parameter set: ``cfg.parameter_set`` and the
+    calibrated parameters it sets, when a sweep ran more than one set. A parameter also swept on
+    purpose (it varies within a set) is not one of them: it stays a lever."""
+    return _varied_with(runs, PARAMETER_SET)
+
+
+def uncertainty_columns(runs: pd.DataFrame) -> list[str]:
+    """The columns of the calibrated ensemble and of a sensitivity design's points: the values a sweep
+    varied to show uncertainty, not levers (a setting of them is a replication, not a setting)."""
+    return list(dict.fromkeys(ensemble_columns(runs) + _varied_with(runs, SENSITIVITY_POINT)))
+
+
 def swept_levers(runs: pd.DataFrame, by: str = "policy") -> list[str]:
     """The ``cfg.*`` columns a sweep varied on purpose, besides the policy and the seed.
 
     A column counts when it takes more than one value among the runs of one policy (so settings that
     a policy's own config fixes, and that merely differ between policies, are not levers). Columns
     that split the runs in exactly the same way (e.g. every value of one office preset) count once,
-    the first in column order, a ``*.name`` column preferred.
+    the first in column order, a ``*.name`` column preferred. The parameter sets of the calibrated
+    ensemble and the points of a sensitivity design are not levers (:func:`uncertainty_columns`).
     """
-    cands = [c for c in runs.columns if c.startswith(CONFIG_PREFIX) and c not in NOT_LEVERS]
+    uncertain = set(uncertainty_columns(runs))
+    cands = [c for c in runs.columns if c.startswith(CONFIG_PREFIX) and c not in NOT_LEVERS and c not in uncertain]
     groups = runs[by] if by in runs else pd.Series(0, index=runs.index)
     found: list[str] = []
     seen: dict[tuple, int] = {}

@@ -20,7 +20,8 @@ import pandas as pd
 from analysis.formatting import natural_key, with_text
 from analysis.kpis import kpis_present, with_derived_kpis
 from analysis.labels import order_policies
-from analysis.stats import LEVEL, summarise
+from analysis.stats import LEVEL, PARAMETER_SET, uncertainty_columns
+from analysis.uncertainty import ensemble_summary, has_ensemble
 from domain.schema import CONFIG_PREFIX, KEY_KPIS, SUMMARY_KPIS, config_column
 from domain.store import atomic_write_bytes, atomic_write_parquet
 
@@ -29,6 +30,9 @@ WIDE_LIMIT = 6
 #: The line to print above the terminal table.
 SUMMARY_HEADING = (f"Summary: mean over replications ({int(LEVEL * 100)} % interval: Student t below 20 "
                    "replications, bootstrap from 20); shares in %, NOK in thousands")
+#: The line added below it when the sweep ran the calibrated ensemble (``analysis.uncertainty``).
+ENSEMBLE_HEADING = ("Mean and interval over the seeds of the best parameter set; in brackets, the 90 % interval over "
+                    "the {sets} parameter sets of the calibrated ensemble (the wider one, to quote)")
 #: The column :func:`with_settings` adds: one label per distinct configuration (seed aside).
 SETTING = "setting"
 
@@ -42,7 +46,9 @@ def with_settings(runs: pd.DataFrame) -> pd.DataFrame:
     """
     if SETTING in runs or runs.empty:
         return runs
-    columns = sorted(c for c in runs.columns if c.startswith(CONFIG_PREFIX) and c != config_column("seed"))
+    uncertain = set(uncertainty_columns(runs))   # parameter sets and sensitivity points are replications
+    columns = sorted(c for c in runs.columns
+                     if c.startswith(CONFIG_PREFIX) and c != config_column("seed") and c not in uncertain)
     key = pd.util.hash_pandas_object(runs[columns].astype(str), index=False).map("{:016x}".format)
     text = runs["variant"] if "variant" in runs else runs["policy"]
     order = runs.assign(_key=key, _text=text.astype(str)).sort_values(["seed"], kind="stable")
@@ -80,14 +86,14 @@ def summary_table(runs: pd.DataFrame, kpis: list[str] | None = None, by: str = "
     compact form (shares in per cent, NOK in thousands)."""
     runs = with_derived_kpis(runs)
     kpis = kpis_present(runs, kpis or SUMMARY_KPIS)
-    return kpi_by_group(with_text(summarise(runs, kpis, by=by), compact=True), kpis, by)
+    return kpi_by_group(with_text(ensemble_summary(runs, kpis, [by]), compact=True), kpis, by)
 
 
 def settings_table(runs: pd.DataFrame, by: str = "variant", kpis: list[str] | None = None) -> pd.DataFrame:
     """One row per setting (group) in natural order, a few KPIs as columns, 'mean (interval)' compact."""
     runs = with_derived_kpis(runs)
     kpis = kpis_present(runs, kpis or KEY_KPIS)
-    long = with_text(summarise(runs, kpis, by=by), compact=True)
+    long = with_text(ensemble_summary(runs, kpis, [by]), compact=True)
     table = long.pivot(index=by, columns="kpi", values="text")[kpis]
     table = table.loc[order_groups(table.index, by)]
     table.columns.name = None
@@ -100,18 +106,20 @@ def terminal_summary(runs: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     defaults to :func:`group_column`."""
     runs = with_settings(runs)
     by = by or group_column(runs)
-    if runs[by].nunique() <= WIDE_LIMIT:
-        return summary_table(runs, by=by)
-    return settings_table(runs, by=by)
+    table = summary_table(runs, by=by) if runs[by].nunique() <= WIDE_LIMIT else settings_table(runs, by=by)
+    if has_ensemble(runs):
+        table.attrs["heading"] = SUMMARY_HEADING + "\n" + ENSEMBLE_HEADING.format(sets=runs[PARAMETER_SET].nunique())
+    return table
 
 
 def write_summary(sweep_dir: Path, by: str | None = None) -> pd.DataFrame:
     """Save the summary of a collected sweep (``summary.parquet`` and ``summary.csv``: group, kpi,
-    mean, low, high, n) and return the table to print (:func:`terminal_summary`)."""
+    mean, low, high, n, and set_low, set_high, sets over the calibrated ensemble's parameter sets when
+    the sweep ran them, see ``analysis.uncertainty``) and return the table to print (:func:`terminal_summary`)."""
     sweep_dir = Path(sweep_dir)
     runs = with_settings(with_derived_kpis(pd.read_parquet(sweep_dir / "runs.parquet")))
     by = by if by in runs else group_column(runs)
-    long = summarise(runs, kpis_present(runs, SUMMARY_KPIS), by=by)
+    long = ensemble_summary(runs, kpis_present(runs, SUMMARY_KPIS), [by])
     atomic_write_parquet(long, sweep_dir / "summary.parquet")
     atomic_write_bytes(sweep_dir / "summary.csv", long.to_csv(index=False).encode())
     return terminal_summary(runs, by=by)

@@ -152,6 +152,27 @@ def override(dotted: str, value) -> dict:
     return out
 
 
+def set_dotted(data: dict, dotted: str, value) -> None:
+    """Set ``a.b.c`` in a nested dict, creating groups as needed (unknown keys are refused later by merge)."""
+    *path, last = dotted.split(".")
+    node = data
+    for part in path:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+    node[last] = value
+
+
+def overrides(settings: dict) -> dict:
+    """One nested override for :func:`merge` from ``{"office.leader_support": 0.5, ...}``."""
+    out: dict = {}
+    for dotted, value in settings.items():
+        set_dotted(out, dotted, value)
+    return out
+
+
 def stable_hash(data: dict) -> str:
     """A short hash of a nested dict of settings, independent of key order."""
     blob = json.dumps(data, sort_keys=True, default=str).encode()

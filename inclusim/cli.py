@@ -1,6 +1,7 @@
 """The ``inclusim`` command.
 
-    inclusim                               the main job: compare the four policies on the default office
+    inclusim                               the main job: compare the four policies on the default office,
+                                           over seeds and the calibrated ensemble's parameter sets
     inclusim [key=value ...]               one run (Hydra overrides), tables in outputs/single/...
     inclusim -m [key=a,b ...]              a sweep (Hydra multirun, all cores), collected at the end
     inclusim -m +experiment=NAME           a ready sweep from conf/experiment/
@@ -9,10 +10,13 @@
     inclusim summary SWEEP_DIR             print the summary table of a collected sweep
     inclusim progress SWEEP_DIR            runs done / total, elapsed, time left (e.g. on a cluster)
     inclusim params [--out FILE]           write the parameter table (docs/parameters.md)
-    inclusim validate [--seeds N] [--out FILE]   the model against the seeds' and the evidence's figures
+    inclusim validate [--seeds N] [--out FILE] [--ensemble] [--workers K]
+                                           the model against the seeds' and the evidence's figures
     inclusim mechanisms [--seeds N] [--out FILE] each mechanism off / halved / doubled (docs/mechanisms.md)
     inclusim contrast [--seeds N] [--out FILE]   why large-need users fare so differently (docs/contrast.md)
     inclusim bench [--repeats N] [--quick] [--out DIR]   speed beside plain Mesa and numpy, and how it scales
+    inclusim calibrate [--trials N] [--workers K] [--storage URL] [--study NAME] [--quick] [--ensemble FILE]
+                                           fit the free parameters to the targets (Optuna), keep an ensemble
 
 User errors (unknown keys, wrong types, values out of range, missing folders, unknown options)
 print one line naming the field, the value and what is allowed, and exit with status 2, without a
@@ -28,8 +32,9 @@ from pathlib import Path
 
 from inclusim.errors import fail
 
-MAIN_JOB = ["-m", "+experiment=policy_compare"]
-SUBCOMMANDS = ("collect", "summary", "progress", "report", "params", "validate", "mechanisms", "contrast", "bench")
+#: The main job: the four policies over seeds 1-10 of every parameter set of the calibrated ensemble.
+MAIN_JOB = ["-m", "+experiment=policy_compare", "+uncertainty=ensemble"]
+SUBCOMMANDS = ("collect", "summary", "progress", "report", "params", "validate", "mechanisms", "contrast", "bench", "calibrate")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,6 +56,9 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="the model against the figures of the seeds and the evidence")
     validate.add_argument("--seeds", type=int, default=10)
     validate.add_argument("--out", type=Path, default=None)
+    validate.add_argument("--ensemble", action="store_true",
+                          help="also run every parameter set of the calibrated ensemble: the interval over the sets")
+    validate.add_argument("--workers", type=int, default=2)
     mechanisms = commands.add_parser("mechanisms", help="each mechanism off, halved and doubled, for every policy")
     mechanisms.add_argument("--seeds", type=int, default=8)
     mechanisms.add_argument("--out", type=Path, default=Path("docs/mechanisms.md"))
@@ -61,6 +69,14 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeats", type=int, default=5)
     bench.add_argument("--quick", action="store_true", help="2 repeats, no national case")
     bench.add_argument("--out", type=Path, default=Path("outputs/bench"))
+    calibrate = commands.add_parser("calibrate", help="fit the free parameters to the targets (Optuna), keep an ensemble")
+    calibrate.add_argument("--trials", type=int, default=150, help="complete trials the study should hold")
+    calibrate.add_argument("--workers", type=int, default=2, help="processes taking trials")
+    calibrate.add_argument("--storage", default=None, help="Optuna storage URL (default sqlite:///outputs/calibration/study.db)")
+    calibrate.add_argument("--study", default="inclusim", help="study name")
+    calibrate.add_argument("--quick", action="store_true", help="the reduced plan of conf/calibration.yaml (CI)")
+    calibrate.add_argument("--ensemble", type=Path, default=None, metavar="CONF_DIR",
+                           help="write the accepted parameter sets to CONF_DIR/ensemble/ (conf for the model's own)")
     return parser
 
 
@@ -123,10 +139,30 @@ def subcommand(args: argparse.Namespace) -> None:
 
         contrast_main(seeds=args.seeds, out=args.out)
         return
+    if args.command == "calibrate":
+        from domain.params import ConfigError
+        from inclusim.study import main as calibrate_main
+
+        if args.trials < 1 or args.workers < 1:
+            fail(f"--trials = {args.trials}, --workers = {args.workers}: both must be at least 1")
+        try:
+            status = calibrate_main(args.trials, args.workers, args.storage, args.study, args.quick, args.ensemble)
+        except ConfigError as exc:
+            fail(str(exc))
+        raise SystemExit(status)
     if args.command == "validate":
         from inclusim.validation import main as validate_main
 
-        validate_main(seeds=args.seeds, out=args.out)
+        if args.ensemble:
+            from inclusim.calibration_doc import main as ensemble_main
+            from inclusim.study import load_ensemble
+
+            ensemble = load_ensemble()
+            if not ensemble:
+                fail("--ensemble: conf/ensemble/ holds no parameter set; run 'inclusim calibrate --ensemble conf' first")
+            ensemble_main(args.seeds, args.out, ensemble, workers=max(1, args.workers))
+            return
+        validate_main(seeds=args.seeds, out=args.out, workers=max(1, args.workers))
         return
     sweep_dir = args.sweep_dir
     if not sweep_dir.is_dir():

@@ -9,14 +9,13 @@ and wrong types are refused before a model is built).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional
 
 from domain.config import Config, resolve, validate
 from domain.params import merge
+from domain.paths import CONF_DIR
 from scenarios.policies import registered_policies
 
-CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 
 #: Keys of a composed Hydra config that are not model settings.
 NOT_SETTINGS = ("hydra", "experiment", "scenario", "seeds")
@@ -49,7 +48,12 @@ def to_config(composed) -> Config:
             continue
         value = composed[key]
         data[key] = OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else value
-    return validate(resolve(merge(Config(), data)))
+    cfg = validate(resolve(merge(Config(), data)))
+    if cfg.sensitivity_design != "none":   # a point of a sensitivity design: its factors on the composed values
+        from domain.sensitivity import apply_point
+
+        cfg = validate(apply_point(cfg))
+    return cfg
 
 
 def compose_config(overrides: list[str]) -> Config:

@@ -21,8 +21,10 @@ this file matches the schema).
 Source column: `SEED file:line` is a value or bound stated in a seed report (`../shared/seeds/`);
 `SEED-QUAL` means the seeds give the direction or existence and the number is an assumption;
 `EVID` refers to `../shared/domain/evidence.md`; `ASSUMPTION` means nothing in the sources;
-"calibrated" marks values tuned so that the pilot setting lands in the seeds' reported range
-(see docs/calibration.md).
+"calibrated (conf/ensemble/set0.yaml)" marks the values `inclusim calibrate` fitted to the targets of
+`conf/targets.yaml` (the best parameter set of the calibrated ensemble; `docs/calibration.md` and
+`docs/calibration_results.md` give the method, the searched ranges and the range over the ensemble);
+a plain "calibrated" marks values set by hand so that the pilot setting lands in the seeds' range.
 """
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.config import Config, resolve, validate
-from domain.params import ConfigError, merge
+from domain.params import ConfigError, merge, set_dotted
 from inclusim.compose import CONF_DIR, NOT_SETTINGS, register_configs
 
 #: Hydra flags after which there is nothing to check (help, printing the config, shell completion).
@@ -97,7 +97,7 @@ def check(argv: list[str]) -> Plan | None:
                 key = override.key_or_group
                 if _is_group(key, groups) or key.startswith("hydra.") or override.is_delete():
                     continue
-                _set(data, key, override.value())
+                set_dotted(data, key, override.value())
             try:
                 cfg = validate(resolve(merge(Config(), data)))
             except ConfigError as exc:
@@ -125,19 +125,6 @@ def check_output(output_root: Path, name: str) -> None:
 
 def _key(override: str) -> str:
     return override.lstrip("+~").split("=", 1)[0]
-
-
-def _set(data: dict, dotted: str, value) -> None:
-    """Set ``a.b.c`` in a nested dict, creating groups as needed (unknown keys are refused later by merge)."""
-    *path, last = dotted.split(".")
-    node = data
-    for part in path:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            child = {}
-            node[part] = child
-        node = child
-    node[last] = value
 
 
 def _one_line(exc: Exception) -> str:

@@ -85,7 +85,7 @@ def after_sweep(sweep_dir: Path, report: bool = True) -> None:
     with sweep_lock(sweep_dir, "collect the runs"):
         collect(sweep_dir)
         table = write_summary(sweep_dir)
-        print("\n" + SUMMARY_HEADING)
+        print("\n" + table.attrs.get("heading", SUMMARY_HEADING))
         print(table.to_string())
         print(f"\nresults: {sweep_dir}")
         if report:

@@ -89,8 +89,10 @@ def _run_one(cfg, overrides: list[str], out: Path, multirun: bool, sweep_dir: Pa
         result = run_model(cfg)
         model_overrides = [o for o in overrides if not is_label_override(o)]
         result.runs["overrides"] = " ".join(model_overrides)
-        # what distinguishes this run from its replications: the overrides minus the seed
-        result.runs["variant"] = " ".join(o for o in model_overrides if o.split("=", 1)[0] != "seed") or cfg.policy.name
+        # what distinguishes this run from its replications: the overrides minus the seed and the
+        # parameter set of the calibrated ensemble
+        result.runs["variant"] = " ".join(o for o in model_overrides
+                                          if o.split("=", 1)[0] not in ("seed", "ensemble")) or cfg.policy.name
         result.meta["overrides"] = overrides
         result.write(out)
     except Exception as exc:  # noqa: BLE001 - one run's failure is reported, the sweep goes on
@@ -125,7 +127,7 @@ def _single_report(out: Path) -> None:
 def is_label_override(override: str) -> bool:
     """Overrides that name or place a run but do not change the model (kept out of result tables)."""
     key = override.lstrip("+~").split("=", 1)[0]
-    return key in LABEL_KEYS or key == "experiment" or key.startswith(("hydra.", "hydra/"))
+    return key in LABEL_KEYS or key in ("experiment", "uncertainty") or key.startswith(("hydra.", "hydra/"))
 
 
 #: What a single run prints: its headline KPIs (one run has no interval).

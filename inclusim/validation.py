@@ -22,7 +22,7 @@ import pandas as pd
 from analysis.spells import employed_at, employment_spells, weeks_employed
 from analysis.stats import mean_ci
 from domain.config import Config
-from domain.params import merge
+from domain.params import merge, overrides
 from inclusim.compose import compose_config
 from inclusim.targets import Target, load_targets
 from sim.tables import run_model
@@ -253,12 +253,59 @@ MEASURES: dict[str, list[Measure]] = {
 }
 
 
-def _tables(setting: dict | list[str], seed: int) -> Tables:
+def _tables(setting: dict | list[str], seed: int, adjust: Callable[[Config], Config] | None = None) -> Tables:
+    """One seed's run tables in ``setting``; ``adjust`` changes the composed config first (calibration)."""
     if isinstance(setting, list):
-        res = run_model(compose_config([*setting, f"seed={seed}"]))
+        cfg = compose_config([*setting, f"seed={seed}"])
     else:
-        res = run_model(merge(Config(), {**setting, "seed": seed}))
+        cfg = merge(Config(), {**setting, "seed": seed})
+    res = run_model(adjust(cfg) if adjust is not None else cfg)
     return {"runs": res.runs, "events": res.events, "weekly": res.weekly, "candidates": res.candidates}
+
+
+def _combine(value: float, baseline: float, how: str) -> float:
+    """Ratio or difference of a setting's figure over its baseline's; a ratio over 0 is undefined (NaN)."""
+    if how == "ratio":
+        return value / baseline if baseline > 0 else float("nan")
+    return value - baseline
+
+
+def measure_keys(target_ids) -> list[tuple[str, str]]:
+    """(target id, part) of every measure of these targets, in the order of MEASURES."""
+    return [(tid, m.label) for tid in MEASURES if tid in set(target_ids) for m in MEASURES[tid]]
+
+
+def settings_of(target_ids) -> list[str]:
+    """The settings the measures of these targets run in."""
+    chosen = set(target_ids)
+    return sorted({name for tid in MEASURES if tid in chosen for m in MEASURES[tid]
+                   for name in (m.setting, m.baseline) if name is not None})
+
+
+def seed_figures(seed: int, target_ids, adjust: Callable[[Config], Config] | None = None) -> dict[tuple[str, str], float]:
+    """The figure of every measure of these targets for one seed: {(target id, part): value}. Each
+    setting runs once; ``adjust`` changes every setting's config (a calibration trial's parameters)."""
+    cache: dict[str, Tables] = {}
+
+    def tables(key: str) -> Tables:
+        if key not in cache:
+            cache[key] = _tables(SETTINGS[key], seed, adjust)
+        return cache[key]
+
+    out = {}
+    for tid in MEASURES:
+        if tid not in set(target_ids):
+            continue
+        for measure in MEASURES[tid]:
+            if measure.contrast is not None:
+                value = measure.contrast(tables(measure.setting), tables(measure.baseline))
+            else:
+                value = measure.figure(tables(measure.setting))
+                if measure.baseline is not None:
+                    other = measure.figure(tables(measure.baseline))
+                    value = _combine(value, other, measure.combine)
+            out[(tid, measure.label)] = float(value)
+    return out
 
 
 def _verdict(target: Target, mean: float, high: float) -> str:
@@ -271,21 +318,60 @@ def _verdict(target: Target, mean: float, high: float) -> str:
     return "misses"
 
 
-def validate(seeds: int = 10, targets: dict[str, Target] | None = None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class SetValues:
+    """Sets the settings of one parameter set ({path: value}) in a composed config (picklable)."""
+
+    values: tuple[tuple[str, float], ...]
+
+    def __call__(self, cfg: Config) -> Config:
+        return merge(cfg, overrides(dict(self.values)))
+
+
+def figures_job(job: tuple) -> dict:
+    """``seed_figures(seed, target_ids, adjust)`` for one (seed, target_ids, adjust) job (a worker's task)."""
+    seed, target_ids, adjust = job
+    return seed_figures(seed, target_ids, adjust)
+
+
+def run_jobs(jobs: list[tuple], workers: int = 1) -> list[dict]:
+    """:func:`figures_job` of every job, in order, with ``workers`` processes."""
+    if workers <= 1 or len(jobs) <= 1:
+        return [figures_job(job) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(figures_job, jobs))
+
+
+def ensemble_spread(per_set: list[list[dict]]) -> dict[tuple[str, str], tuple[float, float, int]]:
+    """{(target, part): (low, high, sets)}: the 5 % and 95 % quantiles of the parameter sets' mean
+    figures (``per_set``: one list of per-seed figures for each set)."""
+    means: dict[tuple[str, str], list[float]] = {}
+    for figures in per_set:
+        for key in (figures[0] if figures else {}):
+            values = np.asarray([f[key] for f in figures], dtype=float)
+            values = values[np.isfinite(values)]
+            if values.size:
+                means.setdefault(key, []).append(float(values.mean()))
+    return {key: (float(np.quantile(v, 0.05)), float(np.quantile(v, 0.95)), len(v)) for key, v in means.items()}
+
+
+def validate(seeds: int = 10, targets: dict[str, Target] | None = None,
+             figures: list[dict[tuple[str, str], float]] | None = None,
+             spread: dict[tuple[str, str], tuple[float, float, int]] | None = None) -> pd.DataFrame:
     """One row per target (and per KPI where a target names several): the model's figure over
-    ``seeds`` replications against the target's range; targets without a measure are listed with
-    what the model would need."""
+    ``seeds`` replications (seeds 1..N) against the target's range; targets without a measure are
+    listed with what the model would need. ``figures`` (one :func:`seed_figures` result per seed)
+    are used instead of running the model, when given; ``spread`` (:func:`ensemble_spread`) adds the
+    interval over the calibrated ensemble's parameter sets."""
     targets = load_targets() if targets is None else targets
     unknown = sorted(set(MEASURES) - set(targets))
     if unknown:
         raise KeyError(f"measures for targets that are not in the targets file: {unknown}")
-    cache: dict[tuple[str, int], Tables] = {}
-
-    def tables(key: str, seed: int) -> Tables:
-        if (key, seed) not in cache:
-            cache[(key, seed)] = _tables(SETTINGS[key], seed)
-        return cache[(key, seed)]
-
+    if figures is None:
+        figures = [seed_figures(seed, list(MEASURES)) for seed in range(1, seeds + 1)]
     rows = []
     for target in targets.values():
         base = {"target": target.id, "use": target.use, "kind": target.kind, "unit": target.unit,
@@ -296,35 +382,44 @@ def validate(seeds: int = 10, targets: dict[str, Target] | None = None) -> pd.Da
             rows.append({**base, "measured": "no", "needs": target.needs, "verdict": "not measured"})
             continue
         for measure in measures:
-            values = []
-            for seed in range(1, seeds + 1):
-                if measure.contrast is not None:
-                    values.append(measure.contrast(tables(measure.setting, seed), tables(measure.baseline, seed)))
-                    continue
-                value = measure.figure(tables(measure.setting, seed))
-                if measure.baseline is not None:
-                    other = measure.figure(tables(measure.baseline, seed))
-                    value = value / other if measure.combine == "ratio" else value - other
-                values.append(value)
+            values = [one[(target.id, measure.label)] for one in figures if (target.id, measure.label) in one]
             m, lo, hi, n = mean_ci(values)
+            set_low, set_high, sets = (spread or {}).get((target.id, measure.label), (np.nan, np.nan, 0))
             rows.append({**base, "part": measure.label, "measured": f"proxy: {measure.proxy}" if measure.proxy else "yes",
                          "model_mean": m, "model_low": lo, "model_high": hi, "replications": n,
+                         "set_low": set_low, "set_high": set_high, "sets": sets,
                          "verdict": _verdict(target, m, hi)})
     return pd.DataFrame(rows)
 
 
-def main(seeds: int = 10, out: Path | None = None) -> int:
-    table = validate(seeds)
+def figures_per_set(seeds: int, ensemble: list[dict] | None = None, workers: int = 1) -> list[list[dict]]:
+    """Every measure's figures for seeds 1..N: one list for the defaults, then one per further
+    parameter set of ``ensemble`` (the first set is the defaults)."""
+    ids = list(MEASURES)
+    sets = [()] + [tuple(sorted(member.items())) for member in (ensemble or [])[1:]]
+    jobs = [(seed, ids, SetValues(values) if values else None) for values in sets for seed in range(1, seeds + 1)]
+    results = run_jobs(jobs, workers)
+    return [results[i * seeds:(i + 1) * seeds] for i in range(len(sets))]
+
+
+def print_table(table: pd.DataFrame) -> None:
     shown = table.assign(target=table["target"] + table["part"].fillna("").map(lambda p: f" ({p})" if p else ""))
-    with pd.option_context("display.width", 200, "display.max_colwidth", 48, "display.max_rows", 200):
-        print(shown[["target", "use", "target_range", "model_mean", "model_low", "model_high", "verdict"]]
-              .round(3).to_string(index=False, na_rep=""))
+    columns = ["target", "use", "target_range", "model_mean", "model_low", "model_high"]
+    columns += ["set_low", "set_high"] if "sets" in table and (table["sets"].fillna(0) > 1).any() else []
+    with pd.option_context("display.width", 220, "display.max_colwidth", 48, "display.max_rows", 200):
+        print(shown[[*columns, "verdict"]].round(3).to_string(index=False, na_rep=""))
     measured = table[table["verdict"] != "not measured"]
     unclear = (measured["verdict"] == "unclear").sum()
     print(f"\n{(measured['verdict'] == 'meets').sum()} of {len(measured)} measured figures meet their target"
           f"{f' ({unclear} sign(s) unclear)' if unclear else ''}; "
           f"{table.loc[table['verdict'] == 'not measured', 'target'].nunique()} targets are not measured yet "
           f"(conf/targets.yaml says what each needs)")
+
+
+def main(seeds: int = 10, out: Path | None = None, workers: int = 1) -> int:
+    """Print (and write, as CSV or Markdown) the validation table of the default office."""
+    table = validate(seeds, figures=figures_per_set(seeds, workers=workers)[0])
+    print_table(table)
     if out is not None:
         if Path(out).suffix == ".md":
             Path(out).write_text(markdown(table))
@@ -339,16 +434,20 @@ def markdown(table: pd.DataFrame) -> str:
     def number(v: float) -> str:
         return "n/a" if v != v else f"{v:.3g}"
 
-    lines = ["| target | use | source | target range | model (90 % interval) | measured | meets |",
-             "|---|---|---|---|---|---|---|"]
+    with_sets = "sets" in table and (table["sets"].fillna(0) > 1).any()
+    lines = ["| target | use | source | target range | model (90 % interval over seeds) |"
+             + (" over the parameter sets (90 %) |" if with_sets else "") + " measured | meets |",
+             "|---|---|---|---|---|" + ("---|" if with_sets else "") + "---|---|"]
     measured = table[table["verdict"] != "not measured"]
     for _, row in measured.iterrows():
         part = f" ({row['part']})" if isinstance(row.get("part"), str) and row["part"] else ""
         interval = "" if row["model_low"] != row["model_low"] else \
             f" ({number(row['model_low'])} to {number(row['model_high'])})"
         meets = {"meets": "yes", "misses": "**no**"}.get(row["verdict"], row["verdict"])
+        over_sets = (f" {number(row['set_low'])} to {number(row['set_high'])} |" if row["set_low"] == row["set_low"]
+                     else " n/a |") if with_sets else ""
         lines.append(f"| `{row['target']}`{part} | {row['use']} | {row['source']} | {row['target_range']} | "
-                     f"{number(row['model_mean'])}{interval} | {row['measured']} | {meets} |")
+                     f"{number(row['model_mean'])}{interval} |{over_sets} {row['measured']} | {meets} |")
     rest = table[table["verdict"] == "not measured"]
     lines += ["", "Not measured yet (what the model would need):", ""]
     lines += [f"* `{row['target']}` ({row['use']}, {row['source']}): {row['needs']}" for _, row in rest.iterrows()]

@@ -153,7 +153,8 @@ def test_write_summary_saves_the_numbers(tmp_path):
     runs.to_parquet(tmp_path / "runs.parquet")
     printed = write_summary(tmp_path)
     saved = pd.read_csv(tmp_path / "summary.csv")
-    assert list(saved.columns) == ["policy", "kpi", "mean", "low", "high", "n", "method"]
+    assert list(saved.columns) == ["policy", "kpi", "mean", "low", "high", "n", "method", "set_low", "set_high", "sets"]
+    assert saved["sets"].eq(0).all() and saved["set_low"].isna().all()   # no ensemble: no interval over sets
     assert set(saved["kpi"]) == set(printed.index) and (saved["n"] == 2).all() and (saved["method"] == "t").all()
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "summary.parquet"), saved, check_dtype=False)
     assert SUMMARY_HEADING.startswith("Summary: mean over replications (90 % interval: Student t below 20")

@@ -4,8 +4,9 @@
 policies x 3 seeds on the default office, and of the collected tables of one small sweep
 (``tests/golden/hashing.py`` says what is hashed: every result column, floats to 12 significant
 digits; identifiers and config columns are left out). They were recorded before the restructuring of
-issue 7, which matched them bit for bit, and re-recorded once, on purpose, for the model changes of
-issue 9 (the file's ``note`` says what changed and why; ``history`` keeps the earlier recording). A
+issue 7, which matched them bit for bit, and re-recorded on purpose for the model changes of issue 9
+and for the calibrated defaults of issue 11 (the file's ``note`` says what changed and why; ``history``
+keeps the earlier recordings). A
 change of results must re-record them deliberately, with a note.
 """
 

@@ -28,12 +28,23 @@ def compose_cfg(overrides):
 
 
 @pytest.mark.parametrize("experiment, expected, two_seeds", [
-    ("policy_compare", 80, 8), ("caseload_tradeoff", 800, 160), ("labour_uncertainty", 720, 144), ("pilots", 40, 4)])
+    ("policy_compare", 80, 8), ("caseload_tradeoff", 800, 160), ("labour_uncertainty", 720, 144), ("pilots", 40, 4),
+    ("sensitivity", 1448, 2896)])
 def test_experiment_presets_compose_and_count(experiment, expected, two_seeds):
     cfg = compose_cfg([f"+experiment={experiment}"])
     params = dict(cfg.hydra.sweeper.params)
     assert count_jobs([], params) == expected
     assert count_jobs(["seed=1,2"], params) == two_seeds   # the command line overrides the preset
+
+
+def test_the_ensemble_sweeps_every_parameter_set_with_its_own_seeds():
+    from inclusim.study import load_ensemble
+
+    cfg = compose_cfg(["+experiment=policy_compare", "+uncertainty=ensemble"])
+    params = dict(cfg.hydra.sweeper.params)
+    sets = len(load_ensemble())
+    assert params["ensemble"] == ",".join(f"set{k}" for k in range(sets))
+    assert count_jobs([], params) == 4 * sets * len(range(*map(int, params["seed"][6:-1].split(","))))
 
 
 @pytest.mark.parametrize("scenario", ["ordinary_office", "asker_pilot", "namdal_pilot", "ips_office",

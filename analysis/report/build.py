@@ -16,12 +16,16 @@ import pyarrow.parquet as pq
 
 from analysis import charts
 from analysis.charts.data import HORIZON_COLUMN, at_setting
-from analysis.formatting import format_kpi_difference, lever_value, natural_key, setting_text, with_text
+from analysis.formatting import format_kpi_difference, lever_value, natural_key, set_range, setting_text, with_text
 from analysis.kpis import kpis_present, last_checkpoint_kpi, with_derived_kpis
 from analysis.labels import DEFAULT_BASELINE, METHOD_NAMES, lever_label, lever_short, order_policies, sort_rows
 from analysis.offices import has_offices, office_results, office_spread
 from analysis.report import readings
-from analysis.stats import LEVEL, interval_method, paired_differences, reference_setting, summarise, swept_levers
+from analysis.stats import LEVEL, PARAMETER_SET, interval_method, reference_setting, swept_levers
+from analysis.charts import sensitivity as sensitivity_charts
+from analysis.sensitivity import contrast_texts, is_sensitivity, point_values
+from analysis.sensitivity import indices as sensitivity_indices
+from analysis.uncertainty import best_set, ensemble_differences, ensemble_summary, has_ensemble
 from analysis.summary import kpi_by_group
 from domain.provenance import git_commit, versions
 from domain.schema import CONFIG_PREFIX, DIFFERENCE_KPIS, SUMMARY_KPIS, kpi
@@ -39,6 +43,8 @@ COLUMN_TITLES = {
     "outcome": "Outcome",
     "difference": f"Difference ({int(LEVEL * 100)} % interval)",
     "pairs": "Seeds paired",
+    "over_sets": f"Over the parameter sets ({int(LEVEL * 100)} % interval)",
+    "sign_robust": "Sign the same in every set",
     "setting": "Setting",
     "values": "Values in this sweep",
     "value": "Value",
@@ -106,12 +112,22 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
         baseline = policies[0]
     levers = swept_levers(runs)
     ref = reference_setting(runs, levers)
+    all_runs = runs
+    if has_ensemble(runs):
+        sets = runs[PARAMETER_SET].nunique()
+        notes.append(f"The sweep ran every setting under {sets} parameter sets of the calibrated ensemble "
+                     "(conf/ensemble/). Tables give each result over the seeds of the best set and, in brackets or "
+                     "their own column, the 90 % interval over the parameter sets: quote the wider one. A difference "
+                     "whose sign changes between sets is marked as not robust. The charts show the best set.")
+        runs = best_set(runs)
+        weekly = None if weekly is None else weekly[weekly["run_id"].isin(runs["run_id"])]
+        candidates = None if candidates is None else candidates[candidates["run_id"].isin(runs["run_id"])]
     if levers:
         notes.append("Charts 1-4, 6 and 8 show one setting of the swept levers, each at its middle value: "
                      f"{setting_text(ref)}. Charts 5 and 7 show the levers; the tables show every setting.")
 
     design = {
-        "policies": policies, "baseline": baseline, "n_runs": len(runs),
+        "policies": policies, "baseline": baseline, "n_runs": len(all_runs),
         "runs_per_policy": runs["policy"].value_counts().reindex(policies).astype(int).to_dict(),
         "seeds": sorted(runs["seed"].unique().tolist()),
         "levers": {lv: sorted(runs[lv].unique().tolist()) for lv in levers},
@@ -119,19 +135,24 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
         "replications": int(runs.groupby(["policy"] + levers).size().min()),
     }
 
-    tables, rendered = _tables(runs, levers, baseline)
+    tables, rendered = _tables(all_runs, levers, baseline)
     if has_offices(candidates):
         tables["by_office"] = office_results(candidates, runs)
         rendered["by_office"] = office_spread(tables["by_office"])
     warnings = _few_replications(runs, levers) + _nothing_to_show(runs, tables["summary"])
     entries = _charts(runs, weekly, candidates, levers, ref, baseline)
+    if is_sensitivity(all_runs):
+        notes.append("This is a sensitivity sweep: every point of the Morris and Sobol designs of "
+                     "conf/sensitivity.yaml under each policy. Tables and charts 1-8 pool the points (a global "
+                     "average over the uncertain assumptions); charts 9 and 10 give the indices.")
+        entries += _sensitivity(all_runs, baseline, tables, notes)
     for entry in entries:
         if entry.figure is not None:
             for name, frame in getattr(entry.figure, "inclusim_data", {}).items():
                 tables[f"chart_{entry.key}_{name}"] = frame
 
-    metas = _read_metas(sweep_dir, runs["run_id"])
-    provenance = _provenance(sweep_dir, runs, metas, levers)
+    metas = _read_metas(sweep_dir, all_runs["run_id"])
+    provenance = _provenance(sweep_dir, all_runs, metas, levers)
     config = _config(runs, metas, baseline, ref, levers)
     return Report(sweep_dir=sweep_dir, title=(f"inclusim sweep report: {sweep_dir.name}" if (sweep_dir / "runs").is_dir()
                                                  else f"inclusim run report: {sweep_dir.parent.name}/{sweep_dir.name}"), design=design,
@@ -168,26 +189,13 @@ def _nothing_to_show(runs: pd.DataFrame, summary: pd.DataFrame) -> list[str]:
 
 # --- tables --------------------------------------------------------------------------------------
 
-def _differences(runs: pd.DataFrame, kpis: list[str], levers: list[str], baseline: str) -> pd.DataFrame:
-    """``paired_differences`` against the baseline, within each setting of the levers."""
-    if not levers:
-        return paired_differences(runs, kpis, baseline=baseline)
-    parts = []
-    for key, grp in runs.groupby(levers, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        part = paired_differences(grp, kpis, baseline=baseline)
-        for i, (lever, value) in enumerate(zip(levers, key, strict=True)):
-            part.insert(i, lever, value)
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-
-
 def _tables(runs: pd.DataFrame, levers: list[str], baseline: str):
-    """The summary (``summarise``) and the paired differences (``paired_differences``, within each
+    """The summary and the paired differences (``analysis.uncertainty``: over seeds, and over the
+    parameter sets when the sweep ran the ensemble; differences within each
     setting of the levers), as numbers and as the text the page shows."""
     kpis = kpis_present(runs, SUMMARY_KPIS)
-    summary = summarise(runs, kpis, by=["policy"] + levers)
-    diffs = _differences(runs, kpis_present(runs, DIFFERENCE_KPIS), levers, baseline)
+    summary = ensemble_summary(runs, kpis, ["policy"] + levers)
+    diffs = ensemble_differences(runs, kpis_present(runs, DIFFERENCE_KPIS), baseline, within=levers)
     return ({"summary": summary, "differences": diffs},
             {"summary": _summary_text(summary, kpis, levers), "differences": _differences_text(diffs, levers)})
 
@@ -234,10 +242,32 @@ def _differences_text(diffs: pd.DataFrame, levers: list[str]) -> pd.DataFrame:
         COLUMN_TITLES["difference"]: [format_kpi_difference(name, d, lo, hi) for name, d, lo, hi in
                                       zip(diffs["kpi"], diffs["difference"], diffs["low"], diffs["high"],
                                           strict=True)],
-        COLUMN_TITLES["pairs"]: diffs["pairs"].astype(int).astype(str)})
+        COLUMN_TITLES["pairs"]: diffs["pairs"].astype(int).astype(str),
+        **({} if not (diffs["sets"] > 0).any() else {
+            COLUMN_TITLES["over_sets"]: [set_range(name, lo, hi, sign=True).strip(" []") or "n/a" for name, lo, hi in
+                                         zip(diffs["kpi"], diffs["set_low"], diffs["set_high"], strict=True)],
+            COLUMN_TITLES["sign_robust"]: ["yes" if robust else "no: the sign is not robust" for robust in diffs["sign_robust"]]})})
 
 
 # --- charts --------------------------------------------------------------------------------------
+
+def _sensitivity(runs: pd.DataFrame, baseline: str, tables: dict, notes: list[str]) -> list[ChartEntry]:
+    """Charts 9 and 10 of a sensitivity sweep, with the words per policy contrast as their reading."""
+    morris_table, sobol_table, problems = sensitivity_indices(runs, baseline)
+    notes.extend(problems)
+    values = point_values(runs, baseline)
+    tables.update({"sensitivity_points": values, "sensitivity_morris": morris_table, "sensitivity_sobol": sobol_table})
+    texts = contrast_texts(values, morris_table, sobol_table, baseline)
+    none = "No complete design in this sweep."
+    return [ChartEntry("morris", "9. Sensitivity: the assumptions each contrast rests on (Morris)",
+                       sensitivity_charts.morris_ranking(morris_table), texts)
+            if not morris_table.empty else ChartEntry("morris", "9. Sensitivity (Morris)", skipped=none),
+            ChartEntry("sobol", "10. Sensitivity: Sobol indices of the most influential groups",
+                       sensitivity_charts.sobol_indices(sobol_table),
+                       ["S1: the share of a contrast's variance over the design that a group explains alone; "
+                        "ST: alone and through its interactions with the other groups (95 % half-widths)."])
+            if not sobol_table.empty else ChartEntry("sobol", "10. Sensitivity (Sobol)", skipped=none)]
+
 
 def _has_values(fig) -> bool:
     """True when a frame the chart drew from has a finite mean (or difference)."""
