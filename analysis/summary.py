@@ -31,8 +31,9 @@ WIDE_LIMIT = 6
 SUMMARY_HEADING = (f"Summary: mean over replications ({int(LEVEL * 100)} % interval: Student t below 20 "
                    "replications, bootstrap from 20); shares in %, NOK in thousands")
 #: The line added below it when the sweep ran the calibrated ensemble (``analysis.uncertainty``).
-ENSEMBLE_HEADING = ("Mean and interval over the seeds of the best parameter set; in brackets, the 90 % interval over "
-                    "the {sets} parameter sets of the calibrated ensemble (the wider one, to quote)")
+ENSEMBLE_HEADING = ("Mean and interval over the seeds of the best parameter set (the defaults); in brackets, the 5 % "
+                    "to 95 % quantiles of the means of the {sets} parameter sets of the calibrated ensemble: where the "
+                    "result lies over parameter values that all meet the targets (quote both)")
 #: The column :func:`with_settings` adds: one label per distinct configuration (seed aside).
 SETTING = "setting"
 

@@ -8,7 +8,8 @@ two intervals:
   set, as in a sweep without the ensemble (the noise of a finite number of runs);
 * **over parameter sets**: from the 5 % to the 95 % quantile of the parameter sets' own means
   (each the mean over its seeds): how far the result moves among parameter values that all meet
-  the targets. It is the wider one, and the one to quote.
+  the targets. It is usually the wider one; the best set can sit at its edge (for a stock measure,
+  set 0 has the lowest job-loss hazard of the ensemble), so quote both.
 
 For a paired policy difference the sets' own differences (paired by seed within each set) give the
 second interval; the sign is *robust* when every set's difference has the sign of the best set's.

@@ -193,9 +193,9 @@ def write_ensemble(conf_dir: Path, kept: list[dict], study_name: str, url: str, 
     sweep.write_text("# @package _global_\n"
                      "# Every run of a sweep once per parameter set of the calibrated ensemble (conf/ensemble/):\n"
                      "#   inclusim -m +experiment=policy_compare +uncertainty=ensemble\n"
-                     "# The summary and the report then give each result an interval over seeds and a wider one\n"
-                     f"# over the parameter sets. Each set runs seeds 1 to {spec.ensemble_seeds} (replacing the\n"
-                     "# experiment's seeds: the interval over sets is the wider one, and more seeds narrow only the\n"
+                     "# The summary and the report then give each result an interval over seeds and the range over\n"
+                     f"# the parameter sets. Each set runs seeds 1 to {spec.ensemble_seeds} (replacing the\n"
+                     "# experiment's seeds: the spread over the sets is the larger uncertainty, and more seeds narrow only the\n"
                      "# interval over seeds). Written by `inclusim calibrate`.\n"
                      + yaml.safe_dump({"hydra": {"sweeper": {"params": {
                          "ensemble": ",".join(f"set{k}" for k in range(len(kept))),

@@ -116,9 +116,11 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
     if has_ensemble(runs):
         sets = runs[PARAMETER_SET].nunique()
         notes.append(f"The sweep ran every setting under {sets} parameter sets of the calibrated ensemble "
-                     "(conf/ensemble/). Tables give each result over the seeds of the best set and, in brackets or "
-                     "their own column, the 90 % interval over the parameter sets: quote the wider one. A difference "
-                     "whose sign changes between sets is marked as not robust. The charts show the best set.")
+                     "(conf/ensemble/). Tables give each result over the seeds of the best set (the defaults) and, in "
+                     "brackets or their own column, the 5 % to 95 % quantiles of the parameter sets' means: where the "
+                     "result lies over parameter values that all meet the calibration targets. The best set can sit at "
+                     "the edge of that range; quote both. A difference whose sign changes between sets is marked as "
+                     "not robust. The charts show the best set.")
         runs = best_set(runs)
         weekly = None if weekly is None else weekly[weekly["run_id"].isin(runs["run_id"])]
         candidates = None if candidates is None else candidates[candidates["run_id"].isin(runs["run_id"])]
