@@ -18,12 +18,17 @@ def _contrast_targets(table: pd.DataFrame) -> list[str]:
     return [t for t in dict.fromkeys(table["target"]) if " - " in t]
 
 
+def _file_key(target: str) -> str:
+    """'hybrid_vs_saksbehandler' for 'ever_employed_share|hybrid - saksbehandler' (a table's file name)."""
+    return target.split("|", 1)[1].replace(" - ", "_vs_")
+
+
 @styled
 def morris_ranking(morris_table: pd.DataFrame) -> Figure:
     """Mean absolute elementary effect (mu*) of each group of assumptions on each policy contrast, in
     points, largest first, with its 95 % bootstrap half-width; sigma as a marker (interactions)."""
     targets = _contrast_targets(morris_table)
-    fig = new_figure(4.2 * max(1, len(targets)), 4.8)
+    fig = new_figure(4.8 * max(1, len(targets)), 4.8)
     axes = fig.subplots(1, max(1, len(targets)), squeeze=False)[0]
     for ax, target in zip(axes, targets, strict=False):
         part = morris_table[morris_table["target"] == target].sort_values("mu_star", ascending=False).head(TOP_GROUPS)
@@ -35,7 +40,7 @@ def morris_ranking(morris_table: pd.DataFrame) -> Figure:
         ax.set_yticks(y, part["group"].str.replace("_", " "))
         ax.set_xlabel("change in the contrast, points")
         ax.set_title(target_label(target), fontsize=9)
-        fig.inclusim_data[f"morris {target}"] = part.iloc[::-1].reset_index(drop=True)
+        fig.inclusim_data[_file_key(target)] = part.iloc[::-1].reset_index(drop=True)
     axes[0].legend(loc="lower right", fontsize=7)
     fig.suptitle("Which assumptions each policy contrast rests on (Morris screening, every group over its range)")
     return fig
@@ -46,7 +51,7 @@ def sobol_indices(sobol_table: pd.DataFrame) -> Figure:
     """First-order (S1) and total (ST) Sobol indices of the chosen groups on each policy contrast,
     with 95 % half-widths."""
     targets = _contrast_targets(sobol_table)
-    fig = new_figure(4.2 * max(1, len(targets)), 3.8)
+    fig = new_figure(4.8 * max(1, len(targets)), 3.8)
     axes = fig.subplots(1, max(1, len(targets)), squeeze=False)[0]
     for ax, target in zip(axes, targets, strict=False):
         part = sobol_table[sobol_table["target"] == target].sort_values("ST", ascending=False)
@@ -57,7 +62,7 @@ def sobol_indices(sobol_table: pd.DataFrame) -> Figure:
         ax.set_ylabel("share of the contrast's variance")
         ax.set_ylim(bottom=min(0.0, float(np.nanmin(part["S1"] - part["S1_conf"])) if len(part) else 0.0))
         ax.set_title(target_label(target), fontsize=9)
-        fig.inclusim_data[f"sobol {target}"] = part.reset_index(drop=True)
+        fig.inclusim_data[_file_key(target)] = part.reset_index(drop=True)
     axes[0].legend(fontsize=7)
     fig.suptitle("Sobol indices of the most influential groups")
     return fig
