@@ -101,13 +101,12 @@ def test_pattern_validation_against_the_seeds_and_the_evidence():
     from inclusim.validation import validate
 
     table = validate(seeds=6)
-    # documented in docs/calibration.md (for issue 11's calibration): the hybrid gap above the evidence bound,
-    # first jobs kept longer than the US IPS samples imply, and, for medium and large needs within 78 weeks,
-    # ordinary follow-up far below the trial controls with a job-specialist gap above the trials'
-    # first jobs kept longer than the US IPS samples imply, and hybrid gains that come after the first year
-    known_misses = {"hybrid_sb_ratio", "js_first_job_retention_52", "control_employed_78w", "js_sb_risk_ratio",
-                    "js_sb_ratio_ceiling", "js_weeks_worked_after_first_job", "mentor_youth_job_1y",
-                    "mentor_youth_education_1y"}
+    # the calibrated model's misses, documented in docs/calibration.md and docs/calibration_results.md:
+    # routine-IPS employment within 52 weeks a little high (a proxy), the job-specialist ratio for
+    # medium-need users a little low, time in work after a first hire a little long, and no hybrid
+    # effect for young users within the first year (the Danish mentor trial's +2 points)
+    known_misses = {"routine_ips_employed_52w", "nonsmi_js_sb_ratio", "js_weeks_worked_after_first_job",
+                    "mentor_youth_job_1y", "mentor_youth_education_1y"}
     measured = table[table["verdict"] != "not measured"]
     missed = measured[(measured["verdict"] == "misses") & ~measured["target"].isin(known_misses)]
     assert missed.empty, missed[["target", "part", "target_range", "model_mean"]].to_string()
