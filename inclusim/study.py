@@ -39,8 +39,14 @@ def storage(url: str, grace_seconds: int = GRACE_SECONDS):
         kwargs = {"connect_args": {"timeout": 300}}   # several workers write one SQLite file
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)   # the heartbeat is marked experimental
-    return RDBStorage(url, engine_kwargs=kwargs, heartbeat_interval=min(HEARTBEAT_SECONDS, grace_seconds),
-                      grace_period=grace_seconds, heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=2))
+    try:
+        return RDBStorage(url, engine_kwargs=kwargs, heartbeat_interval=min(HEARTBEAT_SECONDS, grace_seconds),
+                          grace_period=grace_seconds,
+                          heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=2))
+    except Exception as exc:  # noqa: BLE001 - a URL that names no database Optuna can open: one line
+        raise ConfigError(f"--storage = {url!r}: cannot open it as an Optuna storage ({type(exc).__name__}: "
+                          f"{str(exc).splitlines()[0][:160]}); give e.g. sqlite:///path/study.db or "
+                          "postgresql://user@host/db") from None
 
 
 def plan_signature(spec: Spec) -> dict:

@@ -164,3 +164,13 @@ def test_writing_an_ensemble_replaces_the_older_one_and_its_sweep(tmp_path):
     sweep = yaml.safe_load((tmp_path / "uncertainty" / "ensemble.yaml").read_text())
     assert sweep["hydra"]["sweeper"]["params"]["ensemble"] == "set0,set1"
     assert sweep["hydra"]["sweeper"]["params"]["seed"] == f"range(1,{spec.ensemble_seeds + 1})"
+
+
+def test_a_storage_that_cannot_be_opened_is_one_line_naming_the_url(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "inclusim.cli", "calibrate", "--quick", "--trials", "1",
+                           "--storage", "foo://nowhere"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "--storage = 'foo://nowhere': cannot open it as an Optuna storage" in proc.stderr
