@@ -70,7 +70,13 @@ def _int(where: str, key: str, value, low: int = 1) -> int:
 
 
 def load_plan(path: Path = SENSITIVITY_FILE) -> Plan:
-    """The plan, checked; every uncertain parameter is placed in the first group whose pattern matches."""
+    """The plan, checked; every uncertain parameter is placed in the first group whose pattern matches.
+    Read once per version of the file (every composed run of a sensitivity sweep asks for it)."""
+    return _load_plan(Path(path), Path(path).stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _load_plan(path: Path, _version: int) -> Plan:
     from domain.config import Config
 
     name = Path(path).name

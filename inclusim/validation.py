@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis.spells import employed_at, employment_spells, weeks_employed
 from analysis.stats import mean_ci
+from analysis.uncertainty import QUANTILES
 from domain.config import Config
 from domain.params import merge, overrides
 from inclusim.compose import compose_config
@@ -355,7 +356,7 @@ def ensemble_spread(per_set: list[list[dict]]) -> dict[tuple[str, str], tuple[fl
             values = values[np.isfinite(values)]
             if values.size:
                 means.setdefault(key, []).append(float(values.mean()))
-    return {key: (float(np.quantile(v, 0.05)), float(np.quantile(v, 0.95)), len(v)) for key, v in means.items()}
+    return {key: (*map(float, np.quantile(v, QUANTILES)), len(v)) for key, v in means.items()}
 
 
 def validate(seeds: int = 10, targets: dict[str, Target] | None = None,
