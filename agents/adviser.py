@@ -63,6 +63,7 @@ class Adviser(mesa.Agent):
         self.pending_registrations: list = []   # proven mentors to register (the registry practice)
         self.pending_handovers: dict[int, object] = {}   # cases taken over from a leaving adviser
         self.nav_office = None            # the NAV office this adviser works in (``sim.offices.Office``)
+        self.last_week: AdviserWeek | None = None   # the latest planned week (phase 2)
 
     @property
     def is_specialist(self) -> bool:

@@ -4,7 +4,8 @@ A KPI's unit (``domain.schema``) decides its form: shares in per cent (differenc
 points), NOK in whole kroner (in thousands, ``241k``, in the compact form of the terminal), ratios
 with two decimals, weeks, hours and counts with one. A mean comes with its interval:
 ``12.3 % (10.0 to 15.0)``, or compact ``12.3 (10.0-15.0)``; ``12.3 % (n/a)`` when it has none (one
-replication).
+replication). Words and the decimal mark follow the current language (``analysis.i18n``): in
+bokmål ``12,3 % (10,0 til 15,0)``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from analysis.i18n import decimal_mark, localise_number, tr
 from analysis.labels import lever_label
 from domain.schema import NOK, RATIO, SHARE, kpi
 
@@ -38,8 +40,11 @@ def format_value(value: float, unit: str, digits: int | None = None, sign: bool 
     """One number in its unit's form, without the unit's name: a share 0.123 as '12.3', NOK 240911.4 as
     '240 911' (compact: '241k'), a ratio with two decimals, anything else with one; 'n/a' when missing."""
     if value is None or not math.isfinite(value):
-        return "n/a"
-    plus = "+" if sign else ""
+        return tr("n/a")
+    return localise_number(_number(value, unit, digits, "+" if sign else "", compact))
+
+
+def _number(value: float, unit: str, digits: int | None, plus: str, compact: bool) -> str:
     if unit == SHARE:
         return f"{100 * value:{plus}.{1 if digits is None else digits}f}"
     if unit == NOK:
@@ -62,9 +67,9 @@ def format_range(low: float, high: float, unit: str, digits: int | None = None, 
                  compact: bool = False) -> str:
     """An interval's ends: '10.0 to 15.0', compact '10.0-15.0'; 'n/a' when an end is missing."""
     if not has_interval(low, high):
-        return "n/a"
+        return tr("n/a")
     ends = [format_value(v, unit, digits, sign, compact) for v in (low, high)]
-    return "-".join(ends) if compact else " to ".join(ends)
+    return "-".join(ends) if compact else tr("{low} to {high}", low=ends[0], high=ends[1])
 
 
 def format_interval(mean: float, low: float, high: float, unit: str, digits: int | None = None,
@@ -72,7 +77,7 @@ def format_interval(mean: float, low: float, high: float, unit: str, digits: int
     """A mean and its interval: '12.3 % (10.0 to 15.0)' for a share; compact (the terminal's wide
     tables) '12.3 (10.0-15.0)', shares in per cent without the sign, NOK in thousands."""
     if mean is None or not math.isfinite(mean):
-        return "n/a"
+        return tr("n/a")
     mark = " %" if unit == SHARE and not compact else ""
     return (f"{format_value(mean, unit, digits, compact=compact)}{mark} "
             f"({format_range(low, high, unit, digits, compact=compact)})")
@@ -81,9 +86,11 @@ def format_interval(mean: float, low: float, high: float, unit: str, digits: int
 def format_difference(diff: float, low: float, high: float, unit: str, digits: int | None = None) -> str:
     """A difference and its interval, signed: '-0.4 points (-1.2 to +0.3)' for a share."""
     if diff is None or not math.isfinite(diff):
-        return "n/a"
-    mark = " points" if unit == SHARE else ""
-    return f"{format_value(diff, unit, digits, sign=True)}{mark} ({format_range(low, high, unit, digits, sign=True)})"
+        return tr("n/a")
+    value, interval = format_value(diff, unit, digits, sign=True), format_range(low, high, unit, digits, sign=True)
+    if unit == SHARE:
+        return tr("{value} points ({interval})", value=value, interval=interval)
+    return f"{value} ({interval})"
 
 
 def format_kpi(name: str, mean: float, low: float, high: float, compact: bool = False) -> str:
@@ -98,20 +105,27 @@ def format_kpi_difference(name: str, diff: float, low: float, high: float) -> st
 
 def percent(share: float, digits: int = 1) -> str:
     """'12.3 %' for 0.123."""
-    text = format_value(share, SHARE, digits)
-    return text if text == "n/a" else f"{text} %"
+    if share is None or not math.isfinite(share):
+        return tr("n/a")
+    return f"{format_value(share, SHARE, digits)} %"
 
 
 def lever_value(value) -> str:
-    """A lever's value as a reader writes it: 70 and 70.0 as '70', 0.25 as '0.25', text as it is."""
+    """A lever's value as a reader writes it: 70 and 70.0 as '70', 0.25 as '0.25' (bokmål '0,25'), text
+    as it is."""
     if isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_)):
-        return f"{value:g}"
+        return localise_number(f"{value:g}")
     return str(value)
+
+
+def number_list(texts) -> str:
+    """Texts holding numbers, as a list: '0.25, 0.5'; '0,25; 0,5' where the decimal mark is a comma."""
+    return ("; " if decimal_mark() == "," else ", ").join(texts)
 
 
 def setting_text(setting: dict) -> str:
     """'users per ordinary adviser (caseload) = 70, close-follow-up places per hybrid adviser = 3'."""
-    return ", ".join(f"{lever_label(lever).lower()} = {lever_value(value)}" for lever, value in setting.items())
+    return number_list(f"{lever_label(lever).lower()} = {lever_value(value)}" for lever, value in setting.items())
 
 
 def with_text(long: pd.DataFrame, compact: bool = False) -> pd.DataFrame:

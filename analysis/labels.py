@@ -1,15 +1,19 @@
-"""Plain names for what the charts and the report show, keyed by the domain's terms.
+"""Plain names for what the charts and the report show, keyed by the domain's terms, in the current
+language (``analysis.i18n``).
 
 KPI names and units come from ``domain.schema``, plain names of activities, roles and groups of
-states from ``domain.terms`` and ``domain.states``; what is here is presentation only: the order in
-which policies are shown, the baseline policy, and the plain names of the levers a sweep varies and of
-the ways an interval is made.
+states from ``domain.terms`` and ``domain.states`` (in English, translated here by their English
+text: :func:`kpi_label`, :func:`role_name`, :func:`activity_name`, :func:`state_group_name`); what
+is defined here is presentation only: the order in which policies are shown, the baseline policy,
+and the plain names of the levers a sweep varies and of the ways an interval is made.
 """
 
 from __future__ import annotations
 
-from domain.schema import CONFIG_PREFIX
-from domain.terms import ROLE_NAMES
+from analysis.i18n import DEFAULT_LANGUAGE, current_language, tr
+from domain.schema import CONFIG_PREFIX, KPIS, kpi
+from domain.states import STATE_GROUP_NAMES
+from domain.terms import ACTIVITY_NAMES, ROLE_NAMES, Activity
 
 #: Policies in the order users know them; a policy not listed here sorts after these, by name.
 POLICY_ORDER = ("saksbehandler", "hybrid", "jobbspesialist", "brobygger")
@@ -54,16 +58,50 @@ def sort_rows(frame, columns):
     return frame.sort_values(list(columns), key=lambda c: c.map(rank) if c.name == "policy" else c)
 
 
+def _english() -> bool:
+    return current_language() == DEFAULT_LANGUAGE
+
+
 def role_name(role: str) -> str:
     """'ordinary advisers' for ``saksbehandler``; an unknown role by its own name."""
-    return ROLE_NAMES.get(role, str(role))
+    return tr(ROLE_NAMES[role]) if role in ROLE_NAMES else str(role)
 
 
 def lever_label(lever: str) -> str:
-    """A lever's plain name, e.g. 'Users per ordinary adviser (caseload)'."""
-    return LEVER_LABELS.get(lever, lever.removeprefix(CONFIG_PREFIX).replace("_", " ").replace(".", ": "))
+    """A lever's plain name, e.g. 'Users per ordinary adviser (caseload)'; a lever without one by its
+    setting's name ('office: n firms', in another language as typed: 'office.n_firms')."""
+    if lever in LEVER_LABELS:
+        return tr(LEVER_LABELS[lever])
+    key = lever.removeprefix(CONFIG_PREFIX)
+    return key.replace("_", " ").replace(".", ": ") if _english() else key
 
 
 def lever_short(lever: str) -> str:
     """A lever's name short enough for a table header, e.g. 'Caseload'."""
-    return LEVER_SHORT.get(lever, lever.rsplit(".", 1)[-1].replace("_", " ").capitalize())
+    if lever in LEVER_SHORT:
+        return tr(LEVER_SHORT[lever])
+    key = lever.rsplit(".", 1)[-1]
+    return key.replace("_", " ").capitalize() if _english() else key
+
+
+def method_name(method: str) -> str:
+    """How an interval was made (``analysis.stats.interval_method``) in plain words: 'Student t'."""
+    return tr(METHOD_NAMES[method])
+
+
+def kpi_label(name: str) -> str:
+    """A KPI's plain name (``domain.schema``): 'Ever employed'; a KPI not in the catalogue by a name
+    made from its key ('Some new kpi', in another language the key itself)."""
+    if name in KPIS:
+        return tr(KPIS[name].label)
+    return kpi(name).label if _english() else name
+
+
+def activity_name(activity: Activity) -> str:
+    """An adviser activity's plain name: 'Employer contact'."""
+    return tr(ACTIVITY_NAMES[activity])
+
+
+def state_group_name(key: str) -> str:
+    """The plain name of a group of states (``domain.states.STATE_GROUPS``): 'In a job'."""
+    return tr(STATE_GROUP_NAMES[key])

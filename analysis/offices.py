@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.formatting import format_value
+from analysis.i18n import tr
 from analysis.labels import order_policies
 from domain.schema import SHARE
 
@@ -39,9 +40,9 @@ def office_spread(by_office: pd.DataFrame) -> pd.DataFrame:
     for policy in order_policies(by_office["policy"].unique()):
         values = by_office.loc[by_office["policy"] == policy, "ever_employed_share"]
         quantiles = values.quantile([0.0, 0.1, 0.5, 0.9, 1.0]).tolist()
-        rows.append({"Policy": policy, "Offices": str(len(values)),
+        rows.append({tr("Policy"): policy, tr("Offices"): str(len(values)),
                      **{name: format_value(q, SHARE) for name, q in
-                        zip(("Lowest", "10 %", "Median", "90 %", "Highest"), quantiles, strict=True)}})
+                        zip((tr("Lowest"), "10 %", tr("Median"), "90 %", tr("Highest")), quantiles, strict=True)}})
     return pd.DataFrame(rows)
 
 

@@ -19,8 +19,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.labels import DEFAULT_BASELINE
-from domain.schema import config_column, kpi
+from analysis.formatting import format_value, percent
+from analysis.i18n import DEFAULT_LANGUAGE, current_language, tr
+from analysis.labels import DEFAULT_BASELINE, kpi_label
+from domain.schema import SHARE, config_column
 from domain.sensitivity import load_plan, locate, points, problem
 
 DESIGN = config_column("sensitivity_design")
@@ -75,7 +77,8 @@ def indices(runs: pd.DataFrame, baseline: str = DEFAULT_BASELINE) -> tuple[pd.Da
             continue
         missing = int(part[targets].isna().any(axis=1).sum())
         if missing:
-            notes.append(f"The {design} design is missing {missing} of its {len(grid)} points: no {design} indices.")
+            notes.append(tr("The {design} design is missing {missing} of its {points} points: no {design} indices.",
+                            design=design, missing=missing, points=len(grid)))
             continue
         spec = problem(plan, design)
         for target in targets:
@@ -96,10 +99,22 @@ def indices(runs: pd.DataFrame, baseline: str = DEFAULT_BASELINE) -> tuple[pd.Da
             pd.DataFrame(tables["sobol"], columns=["target", "group", "S1", "S1_conf", "ST", "ST_conf"]), notes)
 
 
+def group_name(group: str) -> str:
+    """A group of assumptions of ``conf/sensitivity.yaml`` in plain words: 'mentor support' for
+    ``mentor_support``, in the current language."""
+    return tr(group.replace("_", " "))
+
+
+def _group_ref(group: str) -> str:
+    """A group named in the words per contrast: by its key in English ('own_jobs', as in
+    conf/sensitivity.yaml), by its plain name and key in another language ('jobber brukerne finner selv [own_jobs]')."""
+    return group if current_language() == DEFAULT_LANGUAGE else f"{group_name(group)} [{group}]"
+
+
 def target_label(target: str) -> str:
     """'Ever employed, hybrid - saksbehandler' for 'ever_employed_share|hybrid - saksbehandler'."""
     name, rest = target.split("|", 1)
-    return f"{kpi(name).label}, {rest}"
+    return f"{kpi_label(name)}, {rest}"
 
 
 def contrast_texts(values: pd.DataFrame, morris_table: pd.DataFrame, sobol_table: pd.DataFrame,
@@ -115,21 +130,26 @@ def contrast_texts(values: pd.DataFrame, morris_table: pd.DataFrame, sobol_table
         if diffs.size == 0:
             continue
         same = int((np.sign(diffs) == np.sign(np.median(diffs))).sum())
-        text = (f"{target_label(target)}: {100 * np.median(diffs):+.1f} points at the median point of the screening "
-                f"(from {100 * diffs.min():+.1f} to {100 * diffs.max():+.1f}); the sign is the same at {same} of "
-                f"{diffs.size} points{'' if same == diffs.size else ', so it is not robust to these assumptions'}.")
+        text = tr("{target}: {median} points at the median point of the screening (from {low} to {high}); the sign is "
+                  "the same at {same} of {points} points", target=target_label(target),
+                  median=format_value(np.median(diffs), SHARE, sign=True),
+                  low=format_value(diffs.min(), SHARE, sign=True), high=format_value(diffs.max(), SHARE, sign=True),
+                  same=same, points=diffs.size)
+        text += ("" if same == diffs.size else tr(", so it is not robust to these assumptions")) + "."
         ranked = morris_table[morris_table["target"] == target].sort_values("mu_star", ascending=False).head(top)
         if not ranked.empty:
-            text += " It rests most on " + ", ".join(
-                f"{row.group} (moving it over its range changes the contrast by {100 * row.mu_star:.1f} points on "
-                f"average)" for row in ranked.itertuples()) + "."
+            text += " " + tr("It rests most on {groups}.", groups=", ".join(
+                tr("{group} (moving it over its range changes the contrast by {points} points on average)",
+                   group=_group_ref(row.group), points=format_value(row.mu_star, SHARE)) for row in ranked.itertuples()))
         total = sobol_table[sobol_table["target"] == target].sort_values("ST", ascending=False)
         if not total.empty:
             lead = total.iloc[0]
-            text += (f" Of the groups in the Sobol design, {lead['group']} accounts for {100 * lead['ST']:.0f} % of the "
-                     f"contrast's variance with its interactions ({100 * lead['S1']:.0f} % alone).")
+            text += " " + tr("Of the groups in the Sobol design, {group} accounts for {total} of the contrast's variance "
+                             "with its interactions ({alone} alone).", group=_group_ref(lead["group"]),
+                             total=percent(lead["ST"], 0), alone=percent(lead["S1"], 0))
         texts.append(text)
     return texts
 
 
-__all__ = ["CONTRASTS", "OUTCOMES", "contrast_texts", "indices", "is_sensitivity", "point_values", "target_label"]
+__all__ = ["CONTRASTS", "OUTCOMES", "contrast_texts", "group_name", "indices", "is_sensitivity", "point_values",
+           "target_label"]

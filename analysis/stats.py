@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.i18n import tr
 from analysis.labels import DEFAULT_BASELINE, order_policies
 from domain.schema import CONFIG_PREFIX, NOT_LEVERS
 
@@ -28,9 +29,15 @@ N_RESAMPLES = 2000
 BOOT_SEED = 20161
 #: From this many replications on the interval is a percentile bootstrap; below it, Student t.
 BOOTSTRAP_FROM = 20
-#: The rule of :func:`interval_method` in words, for the report's method note.
-INTERVAL_RULE = (f"Student t interval with fewer than {BOOTSTRAP_FROM} replications, percentile bootstrap from "
-                 f"{BOOTSTRAP_FROM}, none with a single replication")
+#: The rule of :func:`interval_method` in words, for the report's method note (:func:`interval_rule`).
+INTERVAL_RULE_TEXT = ("Student t interval with fewer than {bootstrap} replications, percentile bootstrap from "
+                      "{bootstrap}, none with a single replication")
+INTERVAL_RULE = INTERVAL_RULE_TEXT.format(bootstrap=BOOTSTRAP_FROM)
+
+
+def interval_rule() -> str:
+    """:data:`INTERVAL_RULE` in the current language (``analysis.i18n``)."""
+    return tr(INTERVAL_RULE_TEXT, bootstrap=BOOTSTRAP_FROM)
 
 
 class Estimate(NamedTuple):
@@ -269,3 +276,29 @@ def first_time_at_or_below(times, values, level: float = 0.5) -> float:
     hit = np.flatnonzero(np.asarray(values, dtype=float) <= level)
     return float(times[hit[0]]) if len(hit) else math.nan
 
+
+
+def ratio_ci(numerators, denominators, level: float = LEVEL) -> Estimate:
+    """The ratio of two means, ``mean(numerators) / mean(denominators)``, from paired values (one pair
+    per replication, e.g. per-seed differences in cost and in users employed), with Fieller's interval
+    at ``level`` (Student t with n - 1 degrees of freedom, the covariance of the pair taken into
+    account). The interval is NaN (unbounded) when the denominator's own interval reaches zero, and
+    with fewer than 2 finite pairs; ``n`` counts the finite pairs."""
+    x, y = np.asarray(numerators, dtype=float), np.asarray(denominators, dtype=float)
+    keep = np.isfinite(x) & np.isfinite(y)
+    x, y = x[keep], y[keep]
+    n = len(x)
+    if n == 0 or y.mean() == 0:
+        return Estimate(math.nan, math.nan, math.nan, n)
+    a, b = float(x.mean()), float(y.mean())
+    ratio = a / b
+    if n < 2:
+        return Estimate(ratio, math.nan, math.nan, n)
+    cov = np.cov(x, y, ddof=1) / n
+    q2 = _t_quantile(level, n - 1) ** 2
+    qa, qb, qc = (float(v) for v in (b * b - q2 * cov[1, 1], a * b - q2 * cov[0, 1], a * a - q2 * cov[0, 0]))
+    disc = qb * qb - qa * qc
+    if qa <= 0 or disc < 0:
+        return Estimate(ratio, math.nan, math.nan, n)
+    root = math.sqrt(disc)
+    return Estimate(ratio, (qb - root) / qa, (qb + root) / qa, n)

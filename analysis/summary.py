@@ -4,7 +4,9 @@
 KPI) and returns the table the terminal prints: KPIs x groups when there are few groups
 (:func:`summary_table`), one row per group with a few key KPIs when there are many
 (:func:`settings_table`). The KPIs are ``domain.schema.SUMMARY_KPIS`` and ``KEY_KPIS``; derived
-KPIs (``caseholder_pressure``) are computed here (``analysis.kpis``).
+KPIs (``caseholder_pressure``) are computed here (``analysis.kpis``). The table and its headings are
+in the current language (``analysis.i18n``): in bokmål the rows (or columns) are the KPIs' plain names,
+in English their keys, as in ``summary.csv``.
 
 Runs are grouped by their configuration, not by the text of the overrides that made them: two runs
 are replications of one setting when every ``cfg.*`` value but the seed is the same
@@ -18,22 +20,41 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.formatting import natural_key, with_text
+from analysis.i18n import DEFAULT_LANGUAGE, current_language, tr
 from analysis.kpis import kpis_present, with_derived_kpis
-from analysis.labels import order_policies
-from analysis.stats import LEVEL, PARAMETER_SET, uncertainty_columns
+from analysis.labels import kpi_label, order_policies
+from analysis.stats import BOOTSTRAP_FROM, LEVEL, PARAMETER_SET, uncertainty_columns
 from analysis.uncertainty import ensemble_summary, has_ensemble
 from domain.schema import CONFIG_PREFIX, KEY_KPIS, SUMMARY_KPIS, config_column
 from domain.store import atomic_write_bytes, atomic_write_parquet
 
 #: With more groups than this, the terminal shows one row per group instead of one column.
 WIDE_LIMIT = 6
-#: The line to print above the terminal table.
-SUMMARY_HEADING = (f"Summary: mean over replications ({int(LEVEL * 100)} % interval: Student t below 20 "
-                   "replications, bootstrap from 20); shares in %, NOK in thousands")
+#: The line to print above the terminal table (English source of :func:`summary_heading`).
+SUMMARY_HEADING_TEXT = ("Summary: mean over replications ({level} % interval: Student t below {bootstrap} "
+                        "replications, bootstrap from {bootstrap}); shares in %, NOK in thousands")
+SUMMARY_HEADING = SUMMARY_HEADING_TEXT.format(level=int(LEVEL * 100), bootstrap=BOOTSTRAP_FROM)
 #: The line added below it when the sweep ran the calibrated ensemble (``analysis.uncertainty``).
 ENSEMBLE_HEADING = ("Mean and interval over the seeds of the best parameter set (the defaults); in brackets, the 5 % "
                     "to 95 % quantiles of the means of the {sets} parameter sets of the calibrated ensemble: where the "
                     "result lies over parameter values that all meet the targets (quote both)")
+
+
+def summary_heading(sets: int | None = None) -> str:
+    """The heading above the terminal table in the current language; with ``sets`` (parameter sets of
+    the calibrated ensemble), the second line that says what the brackets are."""
+    text = tr(SUMMARY_HEADING_TEXT, level=int(LEVEL * 100), bootstrap=BOOTSTRAP_FROM)
+    return text + ("\n" + tr(ENSEMBLE_HEADING, sets=sets) if sets else "")
+
+
+def summary_text(table: pd.DataFrame) -> str:
+    """What the terminal prints: the heading (:func:`summary_heading`) and the table."""
+    return table.attrs.get("heading", summary_heading()) + "\n" + table.to_string()
+
+
+def _kpi_names(kpis) -> list[str]:
+    """The KPIs as the terminal shows them: their keys in English, their plain names otherwise."""
+    return list(kpis) if current_language() == DEFAULT_LANGUAGE else [kpi_label(k) for k in kpis]
 #: The column :func:`with_settings` adds: one label per distinct configuration (seed aside).
 SETTING = "setting"
 
@@ -82,12 +103,18 @@ def kpi_by_group(long: pd.DataFrame, kpis: list[str], by: str) -> pd.DataFrame:
     return wide
 
 
+def _named(table: pd.DataFrame, axis: str) -> pd.DataFrame:
+    """``table`` with its KPI keys on ``axis`` ('index' or 'columns') as :func:`_kpi_names` gives them."""
+    names = dict(zip(getattr(table, axis), _kpi_names(getattr(table, axis)), strict=True))
+    return table.rename(**{axis: names})
+
+
 def summary_table(runs: pd.DataFrame, kpis: list[str] | None = None, by: str = "policy") -> pd.DataFrame:
     """Wide summary: one row per KPI, one column per group, 'mean (interval)' in the terminal's
     compact form (shares in per cent, NOK in thousands)."""
     runs = with_derived_kpis(runs)
     kpis = kpis_present(runs, kpis or SUMMARY_KPIS)
-    return kpi_by_group(with_text(ensemble_summary(runs, kpis, [by]), compact=True), kpis, by)
+    return _named(kpi_by_group(with_text(ensemble_summary(runs, kpis, [by]), compact=True), kpis, by), "index")
 
 
 def settings_table(runs: pd.DataFrame, by: str = "variant", kpis: list[str] | None = None) -> pd.DataFrame:
@@ -99,17 +126,18 @@ def settings_table(runs: pd.DataFrame, by: str = "variant", kpis: list[str] | No
     table = table.loc[order_groups(table.index, by)]
     table.columns.name = None
     table.index.name = None
-    return table
+    return _named(table, "columns")
 
 
 def terminal_summary(runs: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """KPIs x groups when there are few groups; one row per group when there are many. ``by``
-    defaults to :func:`group_column`."""
+    defaults to :func:`group_column`. With the calibrated ensemble ``attrs["heading"]`` holds the lines
+    to print above it (:func:`summary_heading`); :func:`summary_text` gives heading and table."""
     runs = with_settings(runs)
     by = by or group_column(runs)
     table = summary_table(runs, by=by) if runs[by].nunique() <= WIDE_LIMIT else settings_table(runs, by=by)
     if has_ensemble(runs):
-        table.attrs["heading"] = SUMMARY_HEADING + "\n" + ENSEMBLE_HEADING.format(sets=runs[PARAMETER_SET].nunique())
+        table.attrs["heading"] = summary_heading(runs[PARAMETER_SET].nunique())
     return table
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from domain.modes import PolicyConfig
 from domain.params import ConfigError, check_leaf, iter_params, merge, param, stable_hash, to_dict
-from domain.terms import NEED_LEVELS, SECTORS
+from domain.terms import LANGUAGES, NEED_LEVELS, SECTORS
 
 
 # Office: advisers, caseloads, hour budgets --------------------------------------------------
@@ -414,7 +414,7 @@ class WorldConfig:
 
 # Top level ----------------------------------------------------------------------------------
 #: run-control labels that do not change the model (left out of the config hash)
-LABEL_KEYS = ("name", "output_root", "report")
+LABEL_KEYS = ("name", "output_root", "report", "lang")
 
 
 @dataclass
@@ -425,6 +425,7 @@ class Config:
     horizon_weeks: int = param(156, "weeks", "SEED 001:88 (3-year project)", 1, 1040)
     record_events: bool = param(True, "bool", "run control", doc="Keep the event table (one row per state change)")
     report: bool = param(True, "bool", "run control", doc="Write the HTML report at the end of a run or a sweep")
+    lang: str = param("en", "-", "run control", choices=LANGUAGES, doc="Language of the report and the terminal summary: en, nb (bokmål)")
     sensitivity_design: str = param("none", "-", "run control", choices=("none", "morris", "sobol", "both"),
                                     doc="Design of a sensitivity sweep (conf/sensitivity.yaml); none for other runs")
     sensitivity_point: int = param(0, "-", "run control", 0, 1_000_000,

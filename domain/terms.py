@@ -11,6 +11,8 @@ from enum import Enum, IntEnum, StrEnum
 #: A user's support need, lowest first [001:694].
 NEED_LEVELS = ("small", "medium", "large")
 
+#: Languages of the report and the terminal summary (``analysis.i18n``): English, Norwegian bokmål.
+LANGUAGES = ("en", "nb")
 
 
 def by_need_level(settings, stem: str, level: str):

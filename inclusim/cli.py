@@ -8,6 +8,8 @@
     inclusim collect SWEEP_DIR             (re)build the tidy tables and the summary of a sweep folder
     inclusim report SWEEP_DIR              write the HTML report (figures, tables, readings) of a sweep
     inclusim summary SWEEP_DIR             print the summary table of a collected sweep
+    inclusim ... lang=nb                   the report and the terminal summary in bokmål, for a run or a sweep
+                                           (collect, report, summary: --lang nb)
     inclusim progress SWEEP_DIR            runs done / total, elapsed, time left (e.g. on a cluster)
     inclusim params [--out FILE]           write the parameter table (docs/parameters.md)
     inclusim validate [--seeds N] [--out FILE] [--ensemble] [--workers K]
@@ -15,6 +17,8 @@
     inclusim mechanisms [--seeds N] [--out FILE] each mechanism off / halved / doubled (docs/mechanisms.md)
     inclusim contrast [--seeds N] [--out FILE]   why large-need users fare so differently (docs/contrast.md)
     inclusim bench [--repeats N] [--quick] [--out DIR]   speed beside plain Mesa and numpy, and how it scales
+    inclusim dashboard [--port P] [--host H]   the office leader's dashboard in a browser (prints its address)
+    inclusim staffing [budget_fte=N] [office=FILE] [seeds=N] ...   the best staff mixes for N positions
     inclusim calibrate [--trials N] [--workers K] [--storage URL] [--study NAME] [--quick] [--ensemble FILE]
                                            fit the free parameters to the targets (Optuna), keep an ensemble
 
@@ -34,7 +38,8 @@ from inclusim.errors import fail
 
 #: The main job: the four policies over seeds 1-10 of every parameter set of the calibrated ensemble.
 MAIN_JOB = ["-m", "+experiment=policy_compare", "+uncertainty=ensemble"]
-SUBCOMMANDS = ("collect", "summary", "progress", "report", "params", "validate", "mechanisms", "contrast", "bench", "calibrate")
+SUBCOMMANDS = ("collect", "summary", "progress", "report", "params", "validate", "mechanisms", "contrast", "bench", "calibrate",
+               "dashboard", "staffing")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,6 +56,8 @@ def _subcommand_parser() -> argparse.ArgumentParser:
                        ("report", "write the HTML report of a sweep (collects first if needed)")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("sweep_dir", type=Path)
+        if name != "progress":
+            sub.add_argument("--lang", default="en", help="language of the summary and the report: en, nb (bokmål)")
     params = commands.add_parser("params", help="write the parameter table")
     params.add_argument("--out", type=Path, default=Path("docs/parameters.md"))
     validate = commands.add_parser("validate", help="the model against the figures of the seeds and the evidence")
@@ -77,6 +84,11 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--quick", action="store_true", help="the reduced plan of conf/calibration.yaml (CI)")
     calibrate.add_argument("--ensemble", type=Path, default=None, metavar="CONF_DIR",
                            help="write the accepted parameter sets to CONF_DIR/ensemble/ (conf for the model's own)")
+    dashboard = commands.add_parser("dashboard", help="the office leader's dashboard in a browser (bokmål/English)")
+    dashboard.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    dashboard.add_argument("--port", type=int, default=8765, help="port (0: any free port)")
+    staffing = commands.add_parser("staffing", help="the best staff mixes for a number of positions (docs/staffing.md)")
+    staffing.add_argument("settings", nargs="*", help="key=value: budget_fte=15 office=FILE seeds=5 ... (docs/staffing.md)")
     return parser
 
 
@@ -87,10 +99,12 @@ def main(argv: list[str] | None = None) -> None:
     if not argv:
         argv = list(MAIN_JOB)
     from domain.params import ConfigError
+    from inclusim.office import expand_office_files
     from inclusim.preflight import check
     from inclusim.task import MAIN_PID_VARIABLE
 
     try:
+        argv = expand_office_files(argv)   # office=FILE: the office file's presets and settings
         check(argv)     # every run valid, the output folder usable: before anything is written
     except ConfigError as exc:
         fail(str(exc))
@@ -101,8 +115,8 @@ def main(argv: list[str] | None = None) -> None:
     from inclusim.sweep import FINISHED_SWEEPS, finish
 
     status = 0
-    for sweep_dir, report in FINISHED_SWEEPS:
-        status = max(status, finish(sweep_dir, report))
+    for sweep_dir, report, lang in FINISHED_SWEEPS:
+        status = max(status, finish(sweep_dir, report, lang))
     if status:
         raise SystemExit(status)
 
@@ -118,12 +132,24 @@ def _hydra_main() -> None:
 
 
 def subcommand(args: argparse.Namespace) -> None:
+    if args.command == "staffing":
+        from domain.params import ConfigError
+        from inclusim.staffing_output import main as staffing_main
+
+        try:
+            raise SystemExit(staffing_main(args.settings))
+        except ConfigError as exc:
+            fail(str(exc))
     if args.command == "params":
         from inclusim.paramdoc import write_parameter_table
 
         write_parameter_table(args.out)
         print(f"wrote {args.out}")
         return
+    if args.command == "dashboard":
+        from inclusim.dashboard.server import serve
+
+        raise SystemExit(serve(args.host, args.port))
     if args.command == "mechanisms":
         from inclusim.mechanisms import main as mechanisms_main
 
@@ -164,6 +190,13 @@ def subcommand(args: argparse.Namespace) -> None:
             return
         validate_main(seeds=args.seeds, out=args.out, workers=max(1, args.workers))
         return
+    from analysis.i18n import check_language, language
+    from domain.params import ConfigError
+
+    try:
+        lang = check_language(getattr(args, "lang", "en"), "--lang")
+    except ConfigError as exc:
+        fail(str(exc))
     sweep_dir = args.sweep_dir
     if not sweep_dir.is_dir():
         fail(f"sweep folder {sweep_dir} does not exist")
@@ -172,11 +205,11 @@ def subcommand(args: argparse.Namespace) -> None:
 
         print(progress_line(sweep_dir))
     elif args.command == "collect":
-        _collect(sweep_dir)
+        _collect(sweep_dir, lang=lang)
     elif args.command == "summary":
         import pandas as pd
 
-        from analysis.summary import group_column, terminal_summary
+        from analysis.summary import group_column, summary_text, terminal_summary
 
         runs_file = sweep_dir / "runs.parquet"
         if not runs_file.exists():
@@ -186,15 +219,16 @@ def subcommand(args: argparse.Namespace) -> None:
         except Exception as exc:  # noqa: BLE001 - a damaged table: one line
             fail(f"{runs_file} cannot be read ({type(exc).__name__}); run 'inclusim collect {sweep_dir}' again",
                  code=1)
-        print(terminal_summary(runs, group_column(runs)).to_string())
+        with language(lang):
+            print(summary_text(terminal_summary(runs, group_column(runs))))
     elif args.command == "report":
         if (sweep_dir / "runs.parquet").exists() and not (sweep_dir / "runs").is_dir():
-            _single_report(sweep_dir)      # a single run's folder: its tables are the tables
+            _single_report(sweep_dir, lang)      # a single run's folder: its tables are the tables
         else:
-            _collect(sweep_dir, report=True)   # always from the runs as they are now
+            _collect(sweep_dir, report=True, lang=lang)   # always from the runs as they are now
 
 
-def _single_report(run_dir: Path) -> None:
+def _single_report(run_dir: Path, lang: str = "en") -> None:
     from domain.store import check_run
     from inclusim.sweep import describe
 
@@ -204,16 +238,16 @@ def _single_report(run_dir: Path) -> None:
     try:
         from analysis.report import build_report
 
-        print(f"report:  {build_report(run_dir).resolve()}")
+        print(f"report:  {build_report(run_dir, lang=lang).resolve()}")
     except Exception as exc:  # noqa: BLE001 - one line, status 1
         fail(f"the report of {run_dir} failed: {describe(exc)}", code=1)
 
 
-def _collect(sweep_dir: Path, report: bool = False) -> None:
+def _collect(sweep_dir: Path, report: bool = False, lang: str = "en") -> None:
     from inclusim.sweep import after_sweep, describe
 
     try:
-        after_sweep(sweep_dir, report=report)
+        after_sweep(sweep_dir, report=report, lang=lang)
     except Exception as exc:  # noqa: BLE001 - one line, status 1
         fail(f"collecting {sweep_dir} failed: {describe(exc)}", code=1)
 

@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 from analysis.collect import collect
-from analysis.summary import SUMMARY_HEADING, write_summary
+from analysis.i18n import language
+from analysis.summary import summary_text, write_summary
 from domain.store import (FAILED_MARKER, atomic_write_bytes, complete_run_dirs, failed_run_dirs, sweep_lock)
 
 try:  # the callback base class is only needed when Hydra runs the sweep
@@ -75,18 +76,18 @@ def clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-#: The sweep Hydra ran in this process (set by the callback), finished by :func:`finish` after Hydra returns.
-FINISHED_SWEEPS: list[tuple[Path, bool]] = []
+#: The sweeps Hydra ran in this process (set by the callback), finished by :func:`finish` after Hydra
+#: returns: (sweep folder, write the report, language of the summary and report).
+FINISHED_SWEEPS: list[tuple[Path, bool, str]] = []
 
 
-def after_sweep(sweep_dir: Path, report: bool = True) -> None:
-    """Collect a sweep, print and save its summary, and write its HTML report, holding the folder's lock."""
+def after_sweep(sweep_dir: Path, report: bool = True, lang: str = "en") -> None:
+    """Collect a sweep, print and save its summary, and write its HTML report, holding the folder's lock;
+    the summary and the report in ``lang`` ('en', or 'nb' for bokmål)."""
     sweep_dir = Path(sweep_dir)
-    with sweep_lock(sweep_dir, "collect the runs"):
+    with sweep_lock(sweep_dir, "collect the runs"), language(lang):
         collect(sweep_dir)
-        table = write_summary(sweep_dir)
-        print("\n" + table.attrs.get("heading", SUMMARY_HEADING))
-        print(table.to_string())
+        print("\n" + summary_text(write_summary(sweep_dir)))
         print(f"\nresults: {sweep_dir}")
         if report:
             from analysis.report import build_report
@@ -95,7 +96,7 @@ def after_sweep(sweep_dir: Path, report: bool = True) -> None:
             print(f"report:  {path.resolve()}")
 
 
-def finish(sweep_dir: Path, report: bool = True) -> int:
+def finish(sweep_dir: Path, report: bool = True, lang: str = "en") -> int:
     """The end of a sweep: collect, summary and report, then the exit status (0 only if all went well).
 
     Failed runs are named (their folders hold ``_FAILED`` with what went wrong); the runs that
@@ -106,7 +107,7 @@ def finish(sweep_dir: Path, report: bool = True) -> int:
     done = complete_run_dirs(sweep_dir)
     if done:
         try:
-            after_sweep(sweep_dir, report=report)
+            after_sweep(sweep_dir, report=report, lang=lang)
         except Exception as exc:  # noqa: BLE001 - the status says it failed, in one line
             print(f"inclusim: error: the end of the sweep failed in {sweep_dir}: {describe(exc)}", file=sys.stderr)
             return 1
@@ -150,4 +151,5 @@ class SweepCallback(Callback):
 
     def on_multirun_end(self, config, **kwargs) -> None:
         # Hydra turns an exception here into a warning: the real work is done after Hydra returns
-        FINISHED_SWEEPS.append((Path(config.hydra.sweep.dir), bool(config.get("report", True))))
+        FINISHED_SWEEPS.append((Path(config.hydra.sweep.dir), bool(config.get("report", True)),
+                                str(config.get("lang", "en"))))

@@ -14,7 +14,9 @@ import traceback
 from pathlib import Path
 
 from analysis.formatting import format_value
+from analysis.i18n import language, tr
 from analysis.kpis import last_checkpoint_kpi
+from analysis.labels import kpi_label
 from domain.config import LABEL_KEYS, config_hash, validate
 from domain.params import ConfigError, merge
 from domain.schema import HOURS, SHARE, kpi
@@ -108,9 +110,10 @@ def _run_one(cfg, overrides: list[str], out: Path, multirun: bool, sweep_dir: Pa
     if multirun:
         print(f"  {progress_line(sweep_dir)}  {' '.join(overrides)}", flush=True)
     else:
-        print_single(result, out)
-        if cfg.report:
-            _single_report(out)
+        with language(cfg.lang):   # what a single run prints, and its report, in the language asked for
+            print_single(result, out)
+            if cfg.report:
+                _single_report(out)
 
 
 def _single_report(out: Path) -> None:
@@ -140,15 +143,18 @@ def print_single(result, out: Path) -> None:
     row = runs.iloc[0]
     last = last_checkpoint_kpi(runs)
     shown = [k for k in (SINGLE_RUN_KPIS[:1] + ((last,) if last else ()) + SINGLE_RUN_KPIS[1:])]
-    width = max(len(kpi(k).label) for k in shown)
+    width = max(len(kpi_label(k)) for k in shown)
     offices = int(row.get("cfg.world.n_offices", 1))
-    where = f"{offices} NAV offices, " if offices > 1 else ""
-    lines = [f"inclusim: one run, policy={row['policy']}, seed={row['seed']}, {where}{int(row['n_candidates'])} "
-             f"target-group users, {result.meta['wall_seconds']:.2f} s"]
+    where = tr("{n} NAV offices, ", n=offices) if offices > 1 else ""
+    lines = [tr("inclusim: one run, policy={policy}, seed={seed}, {offices}{users} target-group users, {seconds} s",
+                policy=row["policy"], seed=row["seed"], offices=where, users=int(row["n_candidates"]),
+                seconds=format_value(result.meta["wall_seconds"], HOURS, 2))]
     for name in shown:
-        entry = kpi(name)
-        value = float(row[name])
-        unit = " %" if entry.unit == SHARE else (" h" if entry.unit == HOURS else "")
-        lines.append(f"  {entry.label:<{width}}  {format_value(value, entry.unit)}{unit if value == value else ''}")
-    lines += ["  (one run has no interval: sweep seeds with -m seed=range(1,21) for uncertainty)", f"  tables: {out}"]
+        unit, value = kpi(name).unit, float(row[name])
+        text = format_value(value, unit)
+        if value == value and unit in (SHARE, HOURS):
+            text = f"{text} %" if unit == SHARE else tr("{hours} h", hours=text)
+        lines.append(f"  {kpi_label(name):<{width}}  {text}")
+    lines += ["  " + tr("(one run has no interval: sweep seeds with -m seed=range(1,21) for uncertainty)"),
+              "  " + tr("tables: {folder}", folder=out)]
     print("\n".join(lines))

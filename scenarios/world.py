@@ -66,6 +66,11 @@ def n_ordinary_advisers(office, uses_job_specialists: bool) -> int:
     return office.n_advisers
 
 
+def n_hybrid_advisers(office, uses_close_followup: bool) -> int:
+    """Ordinary advisers who also follow users closely (the volunteers, under a policy with close follow-up)."""
+    return round(office.hybrid_volunteer_share * office.n_advisers) if uses_close_followup else 0
+
+
 def travel_hours_per_visit(office) -> float:
     return office.travel_hours_per_visit_rural if office.region == "rural" else office.travel_hours_per_visit
 
@@ -88,7 +93,7 @@ def build_office(model, cfg, policy, firms: list[Employer], rng: np.random.Gener
         ordinary_draws.append((competence, picks))
     specialist_draws = [min(1.0, max(0.0, learning.js_competence0 + 0.05 * float(rng.standard_normal())))
                         for _ in range(office.n_job_specialists)]
-    n_hybrid = round(office.hybrid_volunteer_share * office.n_advisers) if policy.uses_close_followup else 0
+    n_hybrid = n_hybrid_advisers(office, policy.uses_close_followup)
     advisers = []
     for i in range(n_ordinary_advisers(office, policy.uses_job_specialists)):
         role = Role.HYBRID if i < n_hybrid else Role.SAKSBEHANDLER
@@ -160,6 +165,11 @@ def draw_user(model, rng: np.random.Generator, *, serial: int, caseload_adviser:
                      registered_need=NEED_LEVELS[level], max_fte=max_fte, settings=settings)
 
 
+def target_users_per_adviser(caseload: int, target_share: float) -> int:
+    """Target-group users on each ordinary caseload at the start (the same number for every adviser)."""
+    return int(round(caseload * target_share))
+
+
 def build_population(model, cfg, rng: np.random.Generator, advisers: list[Adviser], sector_mix: SectorMix,
                      streams: Streams, settings: CandidateSettings, first_serial: int = 0) -> list[Candidate]:
     """The target-group users on one office's ordinary caseloads at week 0 (serial numbers
@@ -170,7 +180,7 @@ def build_population(model, cfg, rng: np.random.Generator, advisers: list[Advise
     to the ordinary advisers (more advisers, smaller caseloads, under ``fte_neutral``).
     """
     office = cfg.office
-    n_target_each = int(round(office.caseload_ordinary * office.target_share))
+    n_target_each = target_users_per_adviser(office.caseload_ordinary, office.target_share)
     n_target = n_target_each * office.n_advisers
     n_other = (office.caseload_ordinary - n_target_each) * office.n_advisers
     base, extra = divmod(n_other, len(advisers))

@@ -16,11 +16,11 @@ from analysis.charts.data import (employment_by_week, first_job_curves, occupanc
 from analysis.charts.style import (LEVEL_PERCENT, STATE_GROUP_COLOURS, add_note, interval_note, new_figure,
                                    percent_axis, policy_colours, policy_legend, styled, wrap, yerr)
 from analysis.formatting import has_interval
+from analysis.i18n import tr
 from analysis.kpis import headline_outcomes, kpis_present
-from analysis.labels import DEFAULT_BASELINE
+from analysis.labels import DEFAULT_BASELINE, kpi_label, state_group_name
 from analysis.stats import paired_differences, summarise
-from domain.schema import kpi
-from domain.states import STATE_GROUP_NAMES, STATE_GROUPS
+from domain.states import STATE_GROUPS
 
 
 def _separate_kpis(ax, x) -> None:
@@ -50,7 +50,7 @@ def policy_comparison(runs: pd.DataFrame, kpis: list[str] | None = None, baselin
     axes = fig.subplots(1, 2) if two else [fig.subplots()]
     ax = axes[0]
     x = np.arange(len(kpis))
-    ticks = [wrap(kpi(k).label, 11) for k in kpis]
+    ticks = [wrap(kpi_label(k), 11) for k in kpis]
     width = 0.8 / max(len(policies), 1)
     for i, pol in enumerate(policies):
         s = summary[summary["policy"] == pol].set_index("kpi").reindex(kpis)
@@ -60,8 +60,8 @@ def policy_comparison(runs: pd.DataFrame, kpis: list[str] | None = None, baselin
     ax.set_xticks(x, ticks)
     ax.set_ylim(bottom=0)
     percent_axis(ax)
-    ax.set_ylabel("Share of users (%)")
-    ax.set_title("Outcomes by policy")
+    ax.set_ylabel(tr("Share of users (%)"))
+    ax.set_title(tr("Outcomes by policy"))
     _separate_kpis(ax, x)
     if two:
         ax2 = axes[1]
@@ -77,13 +77,13 @@ def policy_comparison(runs: pd.DataFrame, kpis: list[str] | None = None, baselin
         ax2.text(0.995, 0, f"{baseline} ", transform=ax2.get_yaxis_transform(), ha="right", va="bottom",
                  fontsize=8, color=colours[baseline])
         ax2.set_xticks(x, ticks)
-        ax2.set_ylabel(f"Difference from {baseline} (percentage points)")
-        ax2.set_title(f"Difference from {baseline}, paired by seed")
+        ax2.set_ylabel(tr("Difference from {baseline} (percentage points)", baseline=baseline))
+        ax2.set_title(tr("Difference from {baseline}, paired by seed", baseline=baseline))
         _separate_kpis(ax2, x)
     policy_legend(fig, policies)
     n = replications(summary)
-    add_note(fig, f"Whiskers: {interval_note(summary, diffs)} Up to {n} replications per policy."
-             + (f" Differences: policy minus {baseline}, same seed." if two else ""))
+    add_note(fig, tr("Whiskers: {note} Up to {n} replications per policy.", note=interval_note(summary, diffs), n=n)
+             + (" " + tr("Differences: policy minus {baseline}, same seed.", baseline=baseline) if two else ""))
     return fig
 
 
@@ -110,7 +110,7 @@ def _band_by_week(per_run: pd.DataFrame, value: str, week: str, legend_loc: str,
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 4, 5, 10]))
     percent_axis(ax)
     if colours:
-        ax.legend(loc=legend_loc, title="Policy")
+        ax.legend(loc=legend_loc, title=tr("Policy"))
     return fig, ax
 
 
@@ -123,13 +123,13 @@ def employment_over_time(weekly: pd.DataFrame, runs: pd.DataFrame) -> Figure:
     """
     fig, ax = _band_by_week(employment_by_week(weekly, runs), "employed_share", "week", "upper left")
     band = fig.inclusim_data["band"]
-    ax.set_xlabel("Week of the simulation")
-    ax.set_ylabel("Users in a job (% of users on the caseload so far)")
-    ax.set_title("Share of users in a job, week by week")
+    ax.set_xlabel(tr("Week of the simulation"))
+    ax.set_ylabel(tr("Users in a job (% of users on the caseload so far)"))
+    ax.set_title(tr("Share of users in a job, week by week"))
     ax.set_ylim(bottom=0)
     ax.set_xlim(left=band["week"].min() if len(band) else 0, right=band["week"].max() if len(band) else 1)
-    add_note(fig, f"Line: mean over {replications(band)} replications; band: {interval_note(band)} "
-             "In a job = hired, with or without follow-up after hire.")
+    add_note(fig, tr("Line: mean over {n} replications; band: {note} In a job = hired, with or without follow-up "
+                     "after hire.", n=replications(band), note=interval_note(band)))
     return fig
 
 
@@ -142,16 +142,16 @@ def time_to_first_job(candidates: pd.DataFrame, runs: pd.DataFrame) -> Figure:
     """
     fig, ax = _band_by_week(first_job_curves(candidates, runs), "without_job", "weeks", "lower left", survival=True)
     ax.axhline(0.5, color="#777777", lw=1, ls=":")
-    ax.text(0.995, 0.5, "half hired ", transform=ax.get_yaxis_transform(), ha="right", va="bottom",
+    ax.text(0.995, 0.5, tr("half hired") + " ", transform=ax.get_yaxis_transform(), ha="right", va="bottom",
             fontsize=8, color="#555555")
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
-    ax.set_xlabel("Weeks since the user came onto the caseload")
-    ax.set_ylabel("Users still without a first job (%)")
-    ax.set_title("Time to first job (Kaplan-Meier)")
+    ax.set_xlabel(tr("Weeks since the user came onto the caseload"))
+    ax.set_ylabel(tr("Users still without a first job (%)"))
+    ax.set_title(tr("Time to first job (Kaplan-Meier)"))
     band = fig.inclusim_data["band"]
-    add_note(fig, f"Line: mean of the {replications(band)} per-run Kaplan-Meier curves; band, week by week: "
-             f"{interval_note(band)} Users never hired are censored at the end of the run.")
+    add_note(fig, tr("Line: mean of the {n} per-run Kaplan-Meier curves; band, week by week: {note} Users never "
+                     "hired are censored at the end of the run.", n=replications(band), note=interval_note(band)))
     return fig
 
 
@@ -189,7 +189,7 @@ def pathway_occupancy(weekly: pd.DataFrame, runs: pd.DataFrame, band_every: int 
     for ax, pol in zip(axes, policies, strict=False):
         m = mean[mean["policy"] == pol].sort_values("week")
         ax.stackplot(m["week"], [m[key] for key in groups], colors=[STATE_GROUP_COLOURS[key] for key in groups],
-                     labels=[STATE_GROUP_NAMES[key] for key in groups], lw=0)
+                     labels=[state_group_name(key) for key in groups], lw=0)
         b = band[band["policy"] == pol]
         for cc in cum_cols[:-1]:
             bb = b[b["kpi"] == cc].sort_values("week")
@@ -203,14 +203,14 @@ def pathway_occupancy(weekly: pd.DataFrame, runs: pd.DataFrame, band_every: int 
     for ax in axes[len(policies):]:
         ax.set_visible(False)
     for ax in axes[-ncols:]:
-        ax.set_xlabel("Week of the simulation")
+        ax.set_xlabel(tr("Week of the simulation"))
     for ax in axes[::ncols]:
-        ax.set_ylabel("Users (mean number)")
-    handles = [Patch(facecolor=STATE_GROUP_COLOURS[key], label=STATE_GROUP_NAMES[key]) for key in reversed(groups)]
-    handles.append(Patch(facecolor="black", alpha=0.35, label=f"{LEVEL_PERCENT} % band of each boundary"))
+        ax.set_ylabel(tr("Users (mean number)"))
+    handles = [Patch(facecolor=STATE_GROUP_COLOURS[key], label=state_group_name(key)) for key in reversed(groups)]
+    handles.append(Patch(facecolor="black", alpha=0.35, label=tr("{level} % band of each boundary", level=LEVEL_PERCENT)))
     fig.legend(handles=handles, loc="outside right center", ncols=1, fontsize=8)
-    fig.suptitle("Where users are on the pathway, week by week", fontweight="bold", fontsize=12)
-    n = replications(band)
-    add_note(fig, f"Areas: mean number of users in each part of the pathway over {n} replications, stacked. "
-             f"Dark strips: the number of users below each boundary, {interval_note(band)}")
+    fig.suptitle(tr("Where users are on the pathway, week by week"), fontweight="bold", fontsize=12)
+    add_note(fig, tr("Areas: mean number of users in each part of the pathway over {n} replications, stacked. Dark "
+                     "strips: the number of users below each boundary, {note}", n=replications(band),
+                     note=interval_note(band)))
     return fig

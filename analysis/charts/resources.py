@@ -18,11 +18,12 @@ from analysis.charts.style import (ACTIVITY_COLOURS, WARNING_COLOUR, add_note, c
                                    interval_note, new_figure, percent_axis, policy_colours, policy_legend,
                                    styled, thousands_axis, wrap, yerr)
 from analysis.formatting import format_value, has_interval, lever_value, setting_text
+from analysis.i18n import tr
 from analysis.kpis import last_checkpoint_kpi, with_derived_kpis
-from analysis.labels import lever_label, role_name
+from analysis.labels import activity_name, kpi_label, lever_label, role_name
 from analysis.stats import summarise
-from domain.schema import HOURS, NOK, RATIO, kpi
-from domain.terms import ACTIVITIES, ACTIVITY_NAMES, ROLES
+from domain.schema import COUNT, HOURS, NOK, RATIO, kpi
+from domain.terms import ACTIVITIES, ROLES
 
 
 def _annotate_totals(ax, x, mean, high, text, fontsize: float = 8, offset: int = 4) -> None:
@@ -34,7 +35,13 @@ def _annotate_totals(ax, x, mean, high, text, fontsize: float = 8, offset: int =
 
 
 def _hours(value: float) -> str:
-    return f"{format_value(value, HOURS, digits=0)} h"
+    return tr("{hours} h", hours=format_value(value, HOURS, digits=0))
+
+
+def _held(fixed: dict | None) -> str:
+    """' Other levers held at ...' for a chart's note; '' when no lever is held."""
+    held = setting_text(fixed or {})
+    return " " + tr("Other levers held at {setting}.", setting=held) if held else ""
 
 
 def _activity_bars(ax, x, heights: dict, width: float, shown: set) -> None:
@@ -46,7 +53,7 @@ def _activity_bars(ax, x, heights: dict, width: float, shown: set) -> None:
             continue
         shown.add(act)
         ax.bar(x, h, bottom=bottom, width=width, color=ACTIVITY_COLOURS[act], edgecolor="white", lw=0.5,
-               label=ACTIVITY_NAMES[act])
+               label=activity_name(act))
         bottom += h
 
 
@@ -61,9 +68,9 @@ def adviser_hours(runs: pd.DataFrame, weekly: pd.DataFrame | None = None) -> Fig
     """
     policies = policies_in(runs)
     colours = policy_colours(policies)
-    panels = {"per_candidate": ("hours_per_candidate", "Adviser hours per user", "Hours per user over the run"),
-              "per_employment": ("hours_per_employment", "Adviser hours per user employed",
-                                 "Hours per user ever employed")}
+    panels = {"per_candidate": ("hours_per_candidate", tr("Adviser hours per user"), tr("Hours per user over the run")),
+              "per_employment": ("hours_per_employment", tr("Adviser hours per user employed"),
+                                 tr("Hours per user ever employed"))}
     third = weekly is not None and len(weekly) > 0
     fig = new_figure(11.5, 10 if third else 5.6)
     if third:
@@ -88,15 +95,15 @@ def adviser_hours(runs: pd.DataFrame, weekly: pd.DataFrame | None = None) -> Fig
             _annotate_totals(ax, x, t["mean"], t["high"], _hours)
         ax.set_xticks(x, policies)
         colour_policy_ticks(ax, colours)
-        ax.set_ylabel(f"{ylabel} (hours)")
+        ax.set_ylabel(tr("{label} (hours)", label=ylabel))
         ax.set_title(title)
         ax.margins(y=0.12)
     if third:
         _hours_by_role_panel(fig, axes[2], runs, weekly, colours, shown)
-    handles = [Patch(facecolor=ACTIVITY_COLOURS[a], label=ACTIVITY_NAMES[a]) for a in ACTIVITIES if a in shown]
+    handles = [Patch(facecolor=ACTIVITY_COLOURS[a], label=activity_name(a)) for a in ACTIVITIES if a in shown]
     fig.legend(handles=handles, loc="outside upper center", ncols=len(handles))
     tables = [fig.inclusim_data[key] for key in (*panels, "by_role") if key in fig.inclusim_data]
-    add_note(fig, f"Segments: mean hours by activity. Whiskers, on each total: {interval_note(*tables)}")
+    add_note(fig, tr("Segments: mean hours by activity. Whiskers, on each total: {note}", note=interval_note(*tables)))
     return fig
 
 
@@ -133,7 +140,7 @@ def _hours_by_role_panel(fig: Figure, ax, runs: pd.DataFrame, weekly: pd.DataFra
     budget = single_value(runs, WEEKLY_HOURS_COLUMN)
     if budget is not None:
         ax.axhline(budget, color=WARNING_COLOUR, lw=1.5, ls="--")
-        ax.text(pos[-1] + 0.45 if len(pos) else 0, budget, f"weekly hours {budget:g} h", ha="right",
+        ax.text(pos[-1] + 0.45 if len(pos) else 0, budget, tr("weekly hours {hours} h", hours=lever_value(budget)), ha="right",
                 va="bottom", fontsize=8, color=WARNING_COLOUR)
     ax.set_xticks(pos, [role_name(role).replace(" ", "\n") for _policy, role in bars])
     for label, (policy, _role) in zip(ax.get_xticklabels(), bars, strict=True):
@@ -147,8 +154,8 @@ def _hours_by_role_panel(fig: Figure, ax, runs: pd.DataFrame, weekly: pd.DataFra
         ax.annotate(policy, (float(np.mean(xs)), 0), xycoords=("data", "axes fraction"), xytext=(0, -32),
                     textcoords="offset points", ha="center", va="top", fontsize=9, fontweight="bold",
                     color=colours[policy])
-    ax.set_ylabel("Hours per adviser per week (booked)")
-    ax.set_title("Adviser hours per week, by role")
+    ax.set_ylabel(tr("Hours per adviser per week (booked)"))
+    ax.set_title(tr("Adviser hours per week, by role"))
     ax.margins(y=0.1)
 
 
@@ -188,17 +195,17 @@ def caseload_tradeoff(runs: pd.DataFrame, lever: str, outcome: str | None = None
         ax.set_xticks(sorted(tab[lever].dropna().unique()))
         if kpi(name).is_share:
             percent_axis(ax)
-            ax.set_ylabel(f"{kpi(name).label} (% of users)")
+            ax.set_ylabel(tr("{label} (% of users)", label=kpi_label(name)))
         else:
-            ax.set_ylabel(kpi(name).label)
-    ax1.set_title(kpi(outcome).label)
-    ax2.set_title("Advisers' workload")
+            ax.set_ylabel(kpi_label(name))
+    ax1.set_title(kpi_label(outcome))
+    ax2.set_title(tr("Advisers' workload"))
     ax2.axhline(threshold, color=WARNING_COLOUR, lw=1.5, ls="--")
     ax2.axhspan(threshold, max(threshold * 10, 10), color=WARNING_COLOUR, alpha=0.06, lw=0)
     drawn = load_tab["high"].fillna(load_tab["mean"]).to_numpy(dtype=float) if len(load_tab) else np.array([])
     top = max([threshold, *drawn[np.isfinite(drawn)]])
     ax2.set_ylim(bottom=0, top=top * 1.12)
-    ax2.text(0.01, threshold, " over budget above this line", transform=ax2.get_yaxis_transform(),
+    ax2.text(0.01, threshold, " " + tr("over budget above this line"), transform=ax2.get_yaxis_transform(),
              va="bottom", ha="left", fontsize=8, color=WARNING_COLOUR)
     marked = False
     for pol in policies:
@@ -211,13 +218,11 @@ def caseload_tradeoff(runs: pd.DataFrame, lever: str, outcome: str | None = None
         ax1.axvline(first, color=colours[pol], lw=1.2, ls=":", alpha=0.9)
         marked = True
     extra = [Line2D([], [], marker="o", ms=11, mfc="none", mec="#444444", mew=2, ls="none",
-                    label="first value over budget (dotted line on the left)")] if marked else []
+                    label=tr("first value over budget (dotted line on the left)"))] if marked else []
     policy_legend(fig, policies, extra)
-    held = setting_text(fixed or {})
-    n = replications(out_tab)
-    add_note(fig, f"Whiskers and bands: {interval_note(out_tab, load_tab)} {n} replications per point."
-             + (f" Other levers held at {held}." if held else "")
-             + " Workload = hours the case-holding advisers' work called for / their weekly hours.")
+    add_note(fig, tr("Whiskers and bands: {note} {n} replications per point.", note=interval_note(out_tab, load_tab),
+                     n=replications(out_tab)) + _held(fixed)
+             + " " + tr("Workload = hours the case-holding advisers' work called for / their weekly hours."))
     return fig
 
 
@@ -267,8 +272,9 @@ def lever_heatmap(runs: pd.DataFrame, name: str, x_lever: str, y_lever: str, fix
                     continue
                 dark = norm(grid[iy, ix]) < 0.55
                 digits = cell_digits(grid[iy, ix], share)
-                spread = f"\n±{half[iy, ix]:.{digits}f}" if math.isfinite(half[iy, ix]) else "\nno interval"
-                ax.text(ix, iy, f"{grid[iy, ix]:.{digits}f}{' %' if share else ''}{spread}",
+                spread = (f"\n±{format_value(half[iy, ix], COUNT, digits)}" if math.isfinite(half[iy, ix])
+                          else "\n" + tr("no interval"))
+                ax.text(ix, iy, f"{format_value(grid[iy, ix], COUNT, digits)}{' %' if share else ''}{spread}",
                         ha="center", va="center", fontsize=8.5, color="white" if dark else "black")
         ax.set_xticks(range(len(xs)), [lever_value(v) for v in xs])
         ax.set_yticks(range(len(ys)), [lever_value(v) for v in ys])
@@ -282,13 +288,12 @@ def lever_heatmap(runs: pd.DataFrame, name: str, x_lever: str, y_lever: str, fix
         ax.set_visible(False)
     if image is not None:
         bar = fig.colorbar(image, ax=list(axes[:len(policies)]), shrink=0.9, pad=0.02)
-        bar.set_label(kpi(name).label + (" (%)" if share else ""))
-    title = f"{kpi(name).label} by {lever_label(x_lever).lower()} and {lever_label(y_lever).lower()}"
+        bar.set_label(kpi_label(name) + (" (%)" if share else ""))
+    title = tr("{kpi} by {x} and {y}", kpi=kpi_label(name), x=lever_label(x_lever).lower(),
+               y=lever_label(y_lever).lower())
     fig.suptitle(wrap(title, int(fig.get_figwidth() * 9)), fontweight="bold", fontsize=12)
-    n = replications(cells)
-    held = setting_text(fixed or {})
-    add_note(fig, f"Each cell: mean over {n} replications, and ± half the width of its interval: "
-             f"{interval_note(cells)}" + (f" Other levers held at {held}." if held else ""))
+    add_note(fig, tr("Each cell: mean over {n} replications, and ± half the width of its interval: {note}",
+                     n=replications(cells), note=interval_note(cells)) + _held(fixed))
     return fig
 
 
@@ -337,27 +342,27 @@ def mentor_and_subsidy(runs: pd.DataFrame) -> Figure:
     ms, lo, hi = col(subsidised), col(subsidised, "low"), col(subsidised, "high")
     ax.errorbar(x + 0.42, ms, yerr=yerr(ms, lo, hi), fmt="D", ms=6, color="#333333", mfc="white", mew=1.5,
                 capsize=3, label="_subsidised")
-    ax.set_ylabel("Mentor hours per week, whole office")
-    ax.set_title("Mentor hours per week")
+    ax.set_ylabel(tr("Mentor hours per week, whole office"))
+    ax.set_title(tr("Mentor hours per week"))
     ax = axes[1]
     stacked(ax, [("mentor_hours_support_per_employment", solid), ("mentor_hours_network_per_employment", light)],
             "mentor_hours_per_employment")
-    ax.set_ylabel("Mentor hours per user employed")
-    ax.set_title("Mentor hours per user employed")
+    ax.set_ylabel(tr("Mentor hours per user employed"))
+    ax.set_title(tr("Mentor hours per user employed"))
     ax = axes[2]
     total = "subsidy_cost_per_employment"
     stacked(ax, [("mentor_subsidy_per_employment", solid), ("wage_subsidy_per_employment", light)], total, scale=1e-3)
     _annotate_totals(ax, x, col(total) * 1e-3, col(total, "high") * 1e-3,
                      lambda thousands: format_value(thousands * 1e3, NOK, compact=True))
     thousands_axis(ax)
-    ax.set_ylabel("Subsidy cost per user employed (NOK thousand)")
-    ax.set_title("Subsidy cost per user employed")
-    handles = [Patch(facecolor="#777777", label="Mentor support (panels 1-2) / mentor subsidy (panel 3)"),
+    ax.set_ylabel(tr("Subsidy cost per user employed (NOK thousand)"))
+    ax.set_title(tr("Subsidy cost per user employed"))
+    handles = [Patch(facecolor="#777777", label=tr("Mentor support (panels 1-2) / mentor subsidy (panel 3)")),
                Patch(facecolor="#777777", alpha=0.45, hatch="///",
-                     label="Mentor network (panels 1-2) / wage subsidy (panel 3)"),
+                     label=tr("Mentor network (panels 1-2) / wage subsidy (panel 3)")),
                Line2D([], [], marker="D", mfc="white", mec="#333333", color="#333333", ls="none",
-                      label="Mentor hours paid by the mentor subsidy")]
+                      label=tr("Mentor hours paid by the mentor subsidy"))]
     fig.legend(handles=handles, loc="outside upper center", ncols=3)
-    add_note(fig, "Bars: mean over replications, stacked; whiskers, on the total (and on the subsidised hours): "
-             + interval_note(summary))
+    add_note(fig, tr("Bars: mean over replications, stacked; whiskers, on the total (and on the subsidised hours): "
+                     "{note}", note=interval_note(summary)))
     return fig

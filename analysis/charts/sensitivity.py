@@ -8,7 +8,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.charts.style import new_figure, styled
-from analysis.sensitivity import target_label
+from analysis.i18n import tr
+from analysis.sensitivity import group_name, target_label
 
 #: Groups shown per panel of the ranked-effects chart.
 TOP_GROUPS = 10
@@ -35,14 +36,14 @@ def morris_ranking(morris_table: pd.DataFrame) -> Figure:
         part = part.iloc[::-1]
         y = np.arange(len(part))
         ax.barh(y, 100 * part["mu_star"], xerr=100 * part["mu_star_conf"], color="#4878a8", ecolor="#333333",
-                capsize=2, label="mu* (mean |effect|)")
-        ax.plot(100 * part["sigma"], y, "o", color="#d08030", ms=4, label="sigma (interactions)")
-        ax.set_yticks(y, part["group"].str.replace("_", " "))
-        ax.set_xlabel("change in the contrast, points")
+                capsize=2, label=tr("mu* (mean |effect|)"))
+        ax.plot(100 * part["sigma"], y, "o", color="#d08030", ms=4, label=tr("sigma (interactions)"))
+        ax.set_yticks(y, part["group"].map(group_name))
+        ax.set_xlabel(tr("change in the contrast, points"))
         ax.set_title(target_label(target), fontsize=9)
         fig.inclusim_data[_file_key(target)] = part.iloc[::-1].reset_index(drop=True)
     axes[0].legend(loc="lower right", fontsize=7)
-    fig.suptitle("Which assumptions each policy contrast rests on (Morris screening, every group over its range)")
+    fig.suptitle(tr("Which assumptions each policy contrast rests on (Morris screening, every group over its range)"))
     return fig
 
 
@@ -56,15 +57,15 @@ def sobol_indices(sobol_table: pd.DataFrame) -> Figure:
     for ax, target in zip(axes, targets, strict=False):
         part = sobol_table[sobol_table["target"] == target].sort_values("ST", ascending=False)
         x = np.arange(len(part))
-        ax.bar(x - 0.2, part["S1"], 0.4, yerr=part["S1_conf"], color="#4878a8", capsize=2, label="S1 (alone)")
-        ax.bar(x + 0.2, part["ST"], 0.4, yerr=part["ST_conf"], color="#a0b8d0", capsize=2, label="ST (with interactions)")
-        ax.set_xticks(x, part["group"].str.replace("_", " "), rotation=30, ha="right")
-        ax.set_ylabel("share of the contrast's variance")
+        ax.bar(x - 0.2, part["S1"], 0.4, yerr=part["S1_conf"], color="#4878a8", capsize=2, label=tr("S1 (alone)"))
+        ax.bar(x + 0.2, part["ST"], 0.4, yerr=part["ST_conf"], color="#a0b8d0", capsize=2, label=tr("ST (with interactions)"))
+        ax.set_xticks(x, part["group"].map(group_name), rotation=30, ha="right")
+        ax.set_ylabel(tr("share of the contrast's variance"))
         ax.set_ylim(bottom=min(0.0, float(np.nanmin(part["S1"] - part["S1_conf"])) if len(part) else 0.0))
         ax.set_title(target_label(target), fontsize=9)
         fig.inclusim_data[_file_key(target)] = part.reset_index(drop=True)
     axes[0].legend(fontsize=7)
-    fig.suptitle("Sobol indices of the most influential groups")
+    fig.suptitle(tr("Sobol indices of the most influential groups"))
     return fig
 
 

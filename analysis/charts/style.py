@@ -3,7 +3,8 @@
 A policy has the same colour in every chart (:data:`POLICY_COLOURS`, Okabe-Ito, safe for the
 common kinds of colour blindness; other policies take :data:`SPARE_COLOURS` in display order,
 :func:`policy_colours`); activities and groups of states have their own colours (Paul
-Tol's schemes), chosen apart from the policy colours.
+Tol's schemes), chosen apart from the policy colours. Every text a chart shows goes through
+``analysis.i18n.tr``, and in a language with a decimal comma the numeric axes use it too (:func:`styled`).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, ScalarFormatter
 
 from analysis.formatting import format_value, percent
-from analysis.labels import METHOD_NAMES, order_policies
+from analysis.i18n import decimal_mark, localise_number, tr
+from analysis.labels import METHOD_NAMES, method_name, order_policies
 from analysis.stats import LEVEL
 from domain.schema import NOK
 from domain.terms import Activity
@@ -88,10 +90,12 @@ def interval_note(*tables) -> str:
     """A caption's sentence on the intervals drawn from ``stats.summarise``-like tables: their level,
     how they were made (their ``method`` column), and that none is drawn where there is one replication."""
     methods = set().union(*(set(t["method"]) for t in tables if "method" in t))
-    made = [name for method, name in METHOD_NAMES.items() if method in methods and method != "none"]
-    text = f"{LEVEL_PERCENT} % interval of the mean over replications" + (f" ({', '.join(made)})." if made else ".")
+    made = [method_name(method) for method in METHOD_NAMES if method in methods and method != "none"]
+    text = (tr("{level} % interval of the mean over replications ({methods}).", level=LEVEL_PERCENT,
+               methods=", ".join(made)) if made
+            else tr("{level} % interval of the mean over replications.", level=LEVEL_PERCENT))
     if "none" in methods:
-        text += " No interval where there is one replication."
+        text += " " + tr("No interval where there is one replication.")
     return text
 
 
@@ -110,12 +114,32 @@ def policy_colour(policy: str, shown=()) -> str:
     return policy_colours([*map(str, shown), str(policy)])[str(policy)]
 
 
+class _LocalScalarFormatter(ScalarFormatter):
+    """matplotlib's plain number ticks with the current language's decimal mark ('0,5')."""
+
+    def __call__(self, x, pos=None):
+        return localise_number(super().__call__(x, pos))
+
+
+def _local_decimal_marks(fig: Figure) -> None:
+    """Give every axis of ``fig`` with plain number ticks the current language's decimal mark."""
+    if decimal_mark() == ".":
+        return
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:
+                axis.set_major_formatter(_LocalScalarFormatter())
+
+
 def styled(func):
-    """Draw under :data:`STYLE` without changing matplotlib's global settings."""
+    """Draw under :data:`STYLE` without changing matplotlib's global settings; numeric axes in the
+    current language's decimal mark."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         with mpl.rc_context(STYLE):
-            return func(*args, **kwargs)
+            fig = func(*args, **kwargs)
+            _local_decimal_marks(fig)
+            return fig
     return wrapper
 
 
@@ -138,7 +162,8 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 150) -> tuple[Path, Pa
     engine = fig.get_layout_engine()
     fig.set_layout_engine("none")
     try:
-        fig.savefig(svg, facecolor="white")
+        with mpl.rc_context({"svg.fonttype": STYLE["svg.fonttype"]}):   # text as text: editable, searchable
+            fig.savefig(svg, facecolor="white")
     finally:
         fig.set_layout_engine(engine)
     return png, svg

@@ -17,8 +17,9 @@ import pyarrow.parquet as pq
 from analysis import charts
 from analysis.charts.data import HORIZON_COLUMN, at_setting
 from analysis.formatting import format_kpi_difference, lever_value, natural_key, set_range, setting_text, with_text
+from analysis.i18n import current_language, tr
 from analysis.kpis import kpis_present, last_checkpoint_kpi, with_derived_kpis
-from analysis.labels import DEFAULT_BASELINE, METHOD_NAMES, lever_label, lever_short, order_policies, sort_rows
+from analysis.labels import DEFAULT_BASELINE, kpi_label, lever_label, lever_short, method_name, order_policies, sort_rows
 from analysis.offices import has_offices, office_results, office_spread
 from analysis.report import readings
 from analysis.stats import LEVEL, PARAMETER_SET, interval_method, reference_setting, swept_levers
@@ -28,27 +29,33 @@ from analysis.sensitivity import indices as sensitivity_indices
 from analysis.uncertainty import best_set, ensemble_differences, ensemble_summary, has_ensemble
 from analysis.summary import kpi_by_group
 from domain.provenance import git_commit, versions
-from domain.schema import CONFIG_PREFIX, DIFFERENCE_KPIS, SUMMARY_KPIS, kpi
+from domain.schema import CONFIG_PREFIX, DIFFERENCE_KPIS, SUMMARY_KPIS
 from domain.store import complete_run_dirs, read_meta
 
 #: Levers chart 5 is drawn against when a sweep varies them (also the preferred heatmap axes).
 TRADEOFF_LEVERS = ("cfg.office.caseload_ordinary", "cfg.office.hybrid_slots")
-#: Headers of the report's tables (the rest of the page's English is in the templates).
+#: Headers of the report's tables, in English (the rest of the page's text is in the templates); the
+#: page shows them in its language (:func:`column_title`).
 COLUMN_TITLES = {
-    "outcome_interval": f"Outcome (mean and {int(LEVEL * 100)} % interval)",
+    "outcome_interval": "Outcome (mean and {level} % interval)",
     "replications": "Replications",
     "method": "Interval",
     "policy": "Policy",
     "baseline": "Compared with",
     "outcome": "Outcome",
-    "difference": f"Difference ({int(LEVEL * 100)} % interval)",
+    "difference": "Difference ({level} % interval)",
     "pairs": "Seeds paired",
-    "over_sets": f"Over the parameter sets ({int(LEVEL * 100)} % interval)",
+    "over_sets": "Over the parameter sets ({level} % interval)",
     "sign_robust": "Sign the same in every set",
     "setting": "Setting",
     "values": "Values in this sweep",
     "value": "Value",
 }
+
+
+def column_title(key: str) -> str:
+    """The header of a report table's column (:data:`COLUMN_TITLES`) in the current language."""
+    return tr(COLUMN_TITLES[key], level=int(LEVEL * 100))
 
 
 @dataclass
@@ -74,6 +81,7 @@ class Report:
     config: dict
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # shown near the top of the page, marked
+    lang: str = "en"                                     # the language of its text (``analysis.i18n``)
 
 
 #: The columns of the users table the report uses (time to first job, results by office): reading only
@@ -108,25 +116,26 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
 
     policies = order_policies(runs["policy"].unique())
     if baseline not in policies:
-        notes.append(f"This sweep has no '{baseline}' runs; differences are taken from '{policies[0]}' instead.")
+        notes.append(tr("This sweep has no '{baseline}' runs; differences are taken from '{first}' instead.",
+                        baseline=baseline, first=policies[0]))
         baseline = policies[0]
     levers = swept_levers(runs)
     ref = reference_setting(runs, levers)
     all_runs = runs
     if has_ensemble(runs):
         sets = runs[PARAMETER_SET].nunique()
-        notes.append(f"The sweep ran every setting under {sets} parameter sets of the calibrated ensemble "
-                     "(conf/ensemble/). Tables give each result over the seeds of the best set (the defaults) and, in "
-                     "brackets or their own column, the 5 % to 95 % quantiles of the parameter sets' means: where the "
-                     "result lies over parameter values that all meet the calibration targets. The best set can sit at "
-                     "the edge of that range; quote both. A difference whose sign changes between sets is marked as "
-                     "not robust. The charts show the best set.")
+        notes.append(tr("The sweep ran every setting under {sets} parameter sets of the calibrated ensemble "
+                        "(conf/ensemble/). Tables give each result over the seeds of the best set (the defaults) and, in "
+                        "brackets or their own column, the 5 % to 95 % quantiles of the parameter sets' means: where "
+                        "the result lies over parameter values that all meet the calibration targets. The best set can "
+                        "sit at the edge of that range; quote both. A difference whose sign changes between sets is "
+                        "marked as not robust. The charts show the best set.", sets=sets))
         runs = best_set(runs)
         weekly = None if weekly is None else weekly[weekly["run_id"].isin(runs["run_id"])]
         candidates = None if candidates is None else candidates[candidates["run_id"].isin(runs["run_id"])]
     if levers:
-        notes.append("Charts 1-4, 6 and 8 show one setting of the swept levers, each at its middle value: "
-                     f"{setting_text(ref)}. Charts 5 and 7 show the levers; the tables show every setting.")
+        notes.append(tr("Charts 1-4, 6 and 8 show one setting of the swept levers, each at its middle value: {setting}. "
+                        "Charts 5 and 7 show the levers; the tables show every setting.", setting=setting_text(ref)))
 
     design = {
         "policies": policies, "baseline": baseline, "n_runs": len(all_runs),
@@ -144,9 +153,9 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
     warnings = _few_replications(runs, levers) + _nothing_to_show(runs, tables["summary"])
     entries = _charts(runs, weekly, candidates, levers, ref, baseline)
     if is_sensitivity(all_runs):
-        notes.append("This is a sensitivity sweep: every point of the Morris and Sobol designs of "
-                     "conf/sensitivity.yaml under each policy. Tables and charts 1-8 pool the points (a global "
-                     "average over the uncertain assumptions); charts 9 and 10 give the indices.")
+        notes.append(tr("This is a sensitivity sweep: every point of the Morris and Sobol designs of "
+                        "conf/sensitivity.yaml under each policy. Tables and charts 1-8 pool the points (a global "
+                        "average over the uncertain assumptions); charts 9 and 10 give the indices."))
         entries += _sensitivity(all_runs, baseline, tables, notes)
     for entry in entries:
         if entry.figure is not None:
@@ -156,10 +165,12 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
     metas = _read_metas(sweep_dir, all_runs["run_id"])
     provenance = _provenance(sweep_dir, all_runs, metas, levers)
     config = _config(runs, metas, baseline, ref, levers)
-    return Report(sweep_dir=sweep_dir, title=(f"inclusim sweep report: {sweep_dir.name}" if (sweep_dir / "runs").is_dir()
-                                                 else f"inclusim run report: {sweep_dir.parent.name}/{sweep_dir.name}"), design=design,
+    return Report(sweep_dir=sweep_dir, title=(tr("inclusim sweep report: {name}", name=sweep_dir.name)
+                                              if (sweep_dir / "runs").is_dir() else
+                                              tr("inclusim run report: {name}", name=f"{sweep_dir.parent.name}/{sweep_dir.name}")),
+                  design=design,
                   tables=tables, rendered=rendered, charts=entries, provenance=provenance, config=config,
-                  notes=notes, warnings=warnings)
+                  notes=notes, warnings=warnings, lang=current_language())
 
 
 def _few_replications(runs: pd.DataFrame, levers: list[str]) -> list[str]:
@@ -168,17 +179,18 @@ def _few_replications(runs: pd.DataFrame, levers: list[str]) -> list[str]:
     single = sizes[sizes < 2]
     if single.empty:
         return []
-    names = [key if not levers else f"{key[0]} at {setting_text(dict(zip(levers, key[1:], strict=True)))}"
+    names = [key if not levers else tr("{policy} at {setting}", policy=key[0],
+                                       setting=setting_text(dict(zip(levers, key[1:], strict=True))))
              for key in single.index]
-    shown = "; ".join(names[:4]) + (f"; and {len(names) - 4} more" if len(names) > 4 else "")
-    return [f"One replication: no interval; run more seeds, e.g. seed=range(1,11). A single run for: {shown}. "
-            "Its figures have no interval, and the readings make no claim about differences or bands there."]
+    shown = "; ".join(names[:4]) + (tr("; and {n} more", n=len(names) - 4) if len(names) > 4 else "")
+    return [tr("One replication: no interval; run more seeds, e.g. seed=range(1,11). A single run for: {shown}. Its "
+               "figures have no interval, and the readings make no claim about differences or bands there.", shown=shown)]
 
 
 def _no_users(runs: pd.DataFrame) -> str:
     """' Every run has 0 users (n_candidates = 0).' when that is so, else ''."""
     if "n_candidates" in runs and not (runs["n_candidates"].fillna(0) > 0).any():
-        return " Every run has 0 users (n_candidates = 0)."
+        return " " + tr("Every run has 0 users (n_candidates = 0).")
     return ""
 
 
@@ -186,7 +198,7 @@ def _nothing_to_show(runs: pd.DataFrame, summary: pd.DataFrame) -> list[str]:
     """A warning when no run has a value for any KPI of the summary."""
     if np.isfinite(summary["mean"].to_numpy(dtype=float)).any():
         return []
-    return ["Nothing to show for the outcomes: no run has a value for any KPI of the summary." + _no_users(runs)]
+    return [tr("Nothing to show for the outcomes: no run has a value for any KPI of the summary.") + _no_users(runs)]
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -209,16 +221,16 @@ def _summary_text(summary: pd.DataFrame, kpis: list[str], levers: list[str]) -> 
     if not kpis:
         return pd.DataFrame()
     text = with_text(summary)
-    labels = [kpi(k).label for k in kpis]
+    labels = [kpi_label(k) for k in kpis]
     by = ["policy"] + levers
     replications = text.groupby(by)["n"].max().astype(int)
-    methods = replications.map(lambda n: METHOD_NAMES[interval_method(n)])
+    methods = replications.map(lambda n: method_name(interval_method(n)))
     if not levers:
         wide = kpi_by_group(text, kpis, "policy")
         wide.index = labels
-        wide.index.name = COLUMN_TITLES["outcome_interval"]
-        wide.loc[COLUMN_TITLES["replications"]] = [str(replications.get(p, 0)) for p in wide.columns]
-        wide.loc[COLUMN_TITLES["method"]] = [methods.get(p, "") for p in wide.columns]
+        wide.index.name = column_title("outcome_interval")
+        wide.loc[column_title("replications")] = [str(replications.get(p, 0)) for p in wide.columns]
+        wide.loc[column_title("method")] = [methods.get(p, "") for p in wide.columns]
         return wide.reset_index()
     shorts = [lever_short(lv) for lv in levers]
     wide = text.pivot(index=by, columns="kpi", values="text").reindex(columns=kpis)
@@ -228,8 +240,8 @@ def _summary_text(summary: pd.DataFrame, kpis: list[str], levers: list[str]) -> 
     for lv in levers:
         wide[lv] = wide[lv].map(lever_value)
     rename = {**dict(zip(kpis, labels, strict=True)), **dict(zip(levers, shorts, strict=True)),
-              "n": COLUMN_TITLES["replications"], "method": COLUMN_TITLES["method"], "policy": COLUMN_TITLES["policy"]}
-    columns = [COLUMN_TITLES["policy"], *shorts, COLUMN_TITLES["replications"], COLUMN_TITLES["method"], *labels]
+              "n": column_title("replications"), "method": column_title("method"), "policy": column_title("policy")}
+    columns = [column_title("policy"), *shorts, column_title("replications"), column_title("method"), *labels]
     return wide.rename(columns=rename)[columns].reset_index(drop=True)
 
 
@@ -239,16 +251,16 @@ def _differences_text(diffs: pd.DataFrame, levers: list[str]) -> pd.DataFrame:
         return pd.DataFrame()
     return pd.DataFrame({
         **{lever_short(lv): diffs[lv].map(lever_value) for lv in levers},
-        COLUMN_TITLES["policy"]: diffs["policy"], COLUMN_TITLES["baseline"]: diffs["baseline"],
-        COLUMN_TITLES["outcome"]: diffs["kpi"].map(lambda name: kpi(name).label),
-        COLUMN_TITLES["difference"]: [format_kpi_difference(name, d, lo, hi) for name, d, lo, hi in
-                                      zip(diffs["kpi"], diffs["difference"], diffs["low"], diffs["high"],
-                                          strict=True)],
-        COLUMN_TITLES["pairs"]: diffs["pairs"].astype(int).astype(str),
+        column_title("policy"): diffs["policy"], column_title("baseline"): diffs["baseline"],
+        column_title("outcome"): diffs["kpi"].map(kpi_label),
+        column_title("difference"): [format_kpi_difference(name, d, lo, hi) for name, d, lo, hi in
+                                     zip(diffs["kpi"], diffs["difference"], diffs["low"], diffs["high"], strict=True)],
+        column_title("pairs"): diffs["pairs"].astype(int).astype(str),
         **({} if not (diffs["sets"] > 0).any() else {
-            COLUMN_TITLES["over_sets"]: [set_range(name, lo, hi, sign=True).strip(" []") or "n/a" for name, lo, hi in
-                                         zip(diffs["kpi"], diffs["set_low"], diffs["set_high"], strict=True)],
-            COLUMN_TITLES["sign_robust"]: ["yes" if robust else "no: the sign is not robust" for robust in diffs["sign_robust"]]})})
+            column_title("over_sets"): [set_range(name, lo, hi, sign=True).strip(" []") or tr("n/a") for name, lo, hi in
+                                        zip(diffs["kpi"], diffs["set_low"], diffs["set_high"], strict=True)],
+            column_title("sign_robust"): [tr("yes") if robust else tr("no: the sign is not robust")
+                                          for robust in diffs["sign_robust"]]})})
 
 
 # --- charts --------------------------------------------------------------------------------------
@@ -260,15 +272,15 @@ def _sensitivity(runs: pd.DataFrame, baseline: str, tables: dict, notes: list[st
     values = point_values(runs, baseline)
     tables.update({"sensitivity_points": values, "sensitivity_morris": morris_table, "sensitivity_sobol": sobol_table})
     texts = contrast_texts(values, morris_table, sobol_table, baseline)
-    none = "No complete design in this sweep."
-    return [ChartEntry("morris", "9. Sensitivity: the assumptions each contrast rests on (Morris)",
+    none = tr("No complete design in this sweep.")
+    return [ChartEntry("morris", tr("9. Sensitivity: the assumptions each contrast rests on (Morris)"),
                        sensitivity_charts.morris_ranking(morris_table), texts)
-            if not morris_table.empty else ChartEntry("morris", "9. Sensitivity (Morris)", skipped=none),
-            ChartEntry("sobol", "10. Sensitivity: Sobol indices of the most influential groups",
+            if not morris_table.empty else ChartEntry("morris", tr("9. Sensitivity (Morris)"), skipped=none),
+            ChartEntry("sobol", tr("10. Sensitivity: Sobol indices of the most influential groups"),
                        sensitivity_charts.sobol_indices(sobol_table),
-                       ["S1: the share of a contrast's variance over the design that a group explains alone; "
-                        "ST: alone and through its interactions with the other groups (95 % half-widths)."])
-            if not sobol_table.empty else ChartEntry("sobol", "10. Sensitivity (Sobol)", skipped=none)]
+                       [tr("S1: the share of a contrast's variance over the design that a group explains alone; "
+                           "ST: alone and through its interactions with the other groups (95 % half-widths).")])
+            if not sobol_table.empty else ChartEntry("sobol", tr("10. Sensitivity (Sobol)"), skipped=none)]
 
 
 def _has_values(fig) -> bool:
@@ -292,7 +304,7 @@ def _entry(key: str, title: str, draw, read, setting: str, missing: str | None =
         return ChartEntry(key, title, skipped=missing)
     fig = draw()
     if not shows(fig):
-        return ChartEntry(key, title, skipped="Nothing to show: no run has a value for what this chart draws."
+        return ChartEntry(key, title, skipped=tr("Nothing to show: no run has a value for what this chart draws.")
                           + nothing)
     return ChartEntry(key, title, fig, read(fig), setting=setting)
 
@@ -300,34 +312,34 @@ def _entry(key: str, title: str, draw, read, setting: str, missing: str | None =
 def _charts(runs, weekly, candidates, levers, ref, baseline) -> list[ChartEntry]:
     """The charts the sweep's design allows, each with its reading; the others with why they are not drawn."""
     sel = at_setting(runs, ref)
-    setting = f"Shown at {setting_text(ref)}." if ref else ""
+    setting = tr("Shown at {setting}.", setting=setting_text(ref)) if ref else ""
     has_weekly = weekly is not None and len(weekly) > 0
-    no_weekly = (None if has_weekly else "weekly.parquet is missing." if weekly is None
-                 else "weekly.parquet has no rows.")
-    no_candidates = None if candidates is not None else "candidates.parquet is missing."
+    no_weekly = (None if has_weekly else tr("{file} is missing.", file="weekly.parquet") if weekly is None
+                 else tr("{file} has no rows.", file="weekly.parquet"))
+    no_candidates = None if candidates is not None else tr("{file} is missing.", file="candidates.parquet")
     entry = partial(_entry, setting=setting, nothing=_no_users(sel))
     return [
-        entry("outcomes", "1. Outcomes by policy",
+        entry("outcomes", tr("1. Outcomes by policy"),
               lambda: charts.policy_comparison(sel, baseline=baseline, within=levers or None),
               lambda fig: readings.outcomes(fig, baseline)),
-        entry("employment", "2. Employment week by week", lambda: charts.employment_over_time(weekly, sel),
+        entry("employment", tr("2. Employment week by week"), lambda: charts.employment_over_time(weekly, sel),
               lambda fig: readings.employment(fig, baseline), missing=no_weekly),
-        entry("first_job", "3. Time to first job", lambda: charts.time_to_first_job(candidates, sel),
+        entry("first_job", tr("3. Time to first job"), lambda: charts.time_to_first_job(candidates, sel),
               readings.first_job, missing=no_candidates),
-        entry("adviser_hours", "4. Adviser hours by activity and role",
+        entry("adviser_hours", tr("4. Adviser hours by activity and role"),
               lambda: charts.adviser_hours(sel, weekly if has_weekly else None),
               lambda fig: readings.hours(fig, sel)),
         *_tradeoff_charts(runs, levers, ref),
-        entry("pathway", "6. Where users are on the pathway", lambda: charts.pathway_occupancy(weekly, sel),
+        entry("pathway", tr("6. Where users are on the pathway"), lambda: charts.pathway_occupancy(weekly, sel),
               lambda _fig: readings.pathway(weekly, sel), missing=no_weekly, shows=_has_users),
         *_heatmap_charts(runs, levers, ref),
-        entry("mentors_subsidies", "8. Mentor load and subsidy cost", lambda: charts.mentor_and_subsidy(sel),
+        entry("mentors_subsidies", tr("8. Mentor load and subsidy cost"), lambda: charts.mentor_and_subsidy(sel),
               readings.mentors),
     ]
 
 
 def _held_at(fixed: dict) -> str:
-    return f"Other levers held at {setting_text(fixed)}." if fixed else ""
+    return tr("Other levers held at {setting}.", setting=setting_text(fixed)) if fixed else ""
 
 
 def _tradeoff_charts(runs, levers, ref) -> list[ChartEntry]:
@@ -335,17 +347,19 @@ def _tradeoff_charts(runs, levers, ref) -> list[ChartEntry]:
     trade = [lv for lv in TRADEOFF_LEVERS if lv in levers]
     if not trade:
         names = [lv.removeprefix(CONFIG_PREFIX) for lv in TRADEOFF_LEVERS]
-        why = ("this sweep varies no lever besides policy and seed" if not levers else
-               "this sweep varies neither " + " nor ".join(f"the {lever_short(lv).lower()} ({name})"
-                                                         for lv, name in zip(TRADEOFF_LEVERS, names, strict=True)))
-        return [ChartEntry("tradeoff", "5. Caseload trade-off",
-                           skipped=f"Not drawn: {why}. A sweep over {' or '.join(names)} draws it.")]
+        first, second = (tr("the {lever} ({name})", lever=lever_short(lv).lower(), name=name)
+                         for lv, name in zip(TRADEOFF_LEVERS, names, strict=True))
+        why = (tr("this sweep varies no lever besides policy and seed") if not levers else
+               tr("this sweep varies neither {first} nor {second}", first=first, second=second))
+        return [ChartEntry("tradeoff", tr("5. Caseload trade-off"),
+                           skipped=tr("Not drawn: {why}. A sweep over {first} or {second} draws it.", why=why,
+                                      first=names[0], second=names[1]))]
     entries = []
     for i, lever in enumerate(trade):
         fixed = {k: v for k, v in ref.items() if k != lever}
         number = f"5{'ab'[i]}" if len(trade) > 1 else "5"
         entries.append(_entry(f"tradeoff_{lever.rsplit('.', 1)[-1]}",
-                              f"{number}. Trade-off: {lever_label(lever).lower()}",
+                              tr("{number}. Trade-off: {lever}", number=number, lever=lever_label(lever).lower()),
                               partial(charts.caseload_tradeoff, runs, lever, fixed=fixed),
                               partial(readings.tradeoff, lever=lever), _held_at(fixed),
                               nothing=_no_users(at_setting(runs, fixed))))
@@ -356,16 +370,16 @@ def _heatmap_charts(runs, levers, ref) -> list[ChartEntry]:
     """Chart 7 (the last employment checkpoint, and the workload) over the first two levers, the
     trade-off levers preferred."""
     if len(levers) < 2:
-        return [ChartEntry("heatmap", "7. A KPI over two levers",
-                           skipped=f"Not drawn: it needs two swept levers and this sweep varies "
-                           f"{len(levers) or 'no'} lever{'s' if len(levers) != 1 else ''} besides policy and seed.")]
+        return [ChartEntry("heatmap", tr("7. A KPI over two levers"), skipped=tr(
+            "Not drawn: it needs two swept levers and this sweep varies 1 lever besides policy and seed." if levers else
+            "Not drawn: it needs two swept levers and this sweep varies no levers besides policy and seed."))]
     preferred = [lv for lv in TRADEOFF_LEVERS if lv in levers]
     x_lever, y_lever = (preferred + [lv for lv in levers if lv not in preferred])[:2]
     fixed = {k: v for k, v in ref.items() if k not in (x_lever, y_lever)}
     outcome = last_checkpoint_kpi(runs) or "ever_employed_share"
     entries = []
     for key, number, name in (("heatmap", "7a", outcome), ("heatmap_load", "7b", "caseholder_pressure")):
-        entries.append(_entry(key, f"{number}. {kpi(name).label} over two levers",
+        entries.append(_entry(key, tr("{number}. {kpi} over two levers", number=number, kpi=kpi_label(name)),
                               partial(charts.lever_heatmap, runs, name, x_lever, y_lever, fixed=fixed),
                               partial(readings.heatmap, name=name, x_lever=x_lever, y_lever=y_lever),
                               _held_at(fixed), nothing=_no_users(at_setting(runs, fixed))))
@@ -452,7 +466,7 @@ def _config(runs: pd.DataFrame, metas: dict, baseline: str, ref: dict, levers: l
     else:
         row = runs[runs["run_id"] == run_id].iloc[0]
         flat = {c.removeprefix(CONFIG_PREFIX): row[c] for c in config_columns}
-        source = "cfg.* columns of runs.parquet"
+        source = tr("cfg.* columns of runs.parquet")
     varying = {}
     for c in config_columns:
         # a setting only some policies have is missing in the others' runs: it differs when its values do

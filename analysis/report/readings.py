@@ -2,7 +2,8 @@
 (``fig.inclusim_data``), so that the text and the figure always agree.
 
 A missing interval (one replication) is no claim: where it is missing a reading gives the mean and
-says nothing about bands separating or a difference being above or below 0."""
+says nothing about bands separating or a difference being above or below 0. The sentences are in the
+current language (``analysis.i18n``); each is one template of the translation table."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import math
 import pandas as pd
 
 from analysis.charts.data import WEEKLY_HOURS_COLUMN, occupancy_by_week, single_value
-from analysis.formatting import format_interval, format_range, format_value, has_interval, lever_value, percent
-from analysis.labels import lever_label, order_policies, role_name, sort_rows
+from analysis.formatting import (format_interval, format_range, format_value, has_interval, lever_value, number_list,
+                                 percent)
+from analysis.i18n import tr
+from analysis.labels import activity_name, kpi_label, lever_label, order_policies, role_name, sort_rows, state_group_name
 from analysis.stats import first_time_at_or_below, summarise
 from domain.schema import CHECKPOINT_WEEKS, HOURS, NOK, SHARE, employed_share_kpi, hours_per_candidate_kpi, kpi
-from domain.states import STATE_GROUP_NAMES, STATE_GROUPS
-from domain.terms import ACTIVITIES, ACTIVITY_NAMES
+from domain.states import STATE_GROUPS
+from domain.terms import ACTIVITIES
 
 #: The groups of states the pathway reading names.
 PATHWAY_GROUPS = ("in_job", "work_training", "ordinary_followup", "exited")
@@ -38,8 +41,13 @@ def _estimate(row, unit: str, digits: int | None = None) -> str:
 
 
 def _hours(row, digits: int) -> str:
-    return (f"{format_value(row['mean'], HOURS, digits)} h "
-            f"({format_range(row['low'], row['high'], HOURS, digits)})")
+    return tr("{hours} h ({interval})", hours=format_value(row["mean"], HOURS, digits),
+              interval=format_range(row["low"], row["high"], HOURS, digits))
+
+
+def _first_lower(text: str) -> str:
+    """A plain name inside a sentence: 'In a job' -> 'in a job' (only the first letter changes)."""
+    return text[:1].lower() + text[1:]
 
 
 def _difference_phrase(diff: pd.Series, baseline: str, short: bool = False) -> str:
@@ -48,20 +56,19 @@ def _difference_phrase(diff: pd.Series, baseline: str, short: bool = False) -> s
     seed paired) the difference is given with no direction claimed; without a pair, none is given."""
     d, lo, hi = float(diff["difference"]), float(diff["low"]), float(diff["high"])
     if not math.isfinite(d):
-        return "no seed paired" if short else f"no seed paired with {baseline}"
-    interval = format_range(lo, hi, SHARE, sign=True)
+        return tr("no seed paired") if short else tr("no seed paired with {baseline}", baseline=baseline)
+    fields = {"baseline": baseline, "interval": format_range(lo, hi, SHARE, sign=True),
+              "signed": format_value(d, SHARE, sign=True), "points": format_value(abs(d), SHARE)}
     if not has_interval(lo, hi):
-        signed = format_value(d, SHARE, sign=True)
-        return (f"{signed} points (no interval)" if short else
-                f"{signed} points against {baseline} (no interval: too few seeds to say which is higher)")
+        return tr("{signed} points (no interval)" if short else
+                  "{signed} points against {baseline} (no interval: too few seeds to say which is higher)", **fields)
     if lo <= 0 <= hi:
-        signed = format_value(d, SHARE, sign=True)
-        return (f"no clear difference ({signed} points, {interval})" if short else
-                f"no clear difference from {baseline} ({signed} points, interval {interval})")
-    points = f"{format_value(abs(d), SHARE)} points ({interval})"
+        return tr("no clear difference ({signed} points, {interval})" if short else
+                  "no clear difference from {baseline} ({signed} points, interval {interval})", **fields)
     if short:
-        return f"{'higher' if d > 0 else 'lower'} by {points}"
-    return f"{points} {'more' if d > 0 else 'fewer'} than {baseline}"
+        return tr("higher by {points} points ({interval})" if d > 0 else "lower by {points} points ({interval})", **fields)
+    return tr("{points} points ({interval}) more than {baseline}" if d > 0 else
+              "{points} points ({interval}) fewer than {baseline}", **fields)
 
 
 def outcomes(fig, baseline: str) -> list[str]:
@@ -82,27 +89,31 @@ def outcomes(fig, baseline: str) -> list[str]:
 
     base = row(baseline)
     if base is not None:
-        out.append(f"Under {baseline}, {_estimate(base, SHARE)} of users are employed at week {week}.")
+        out.append(tr("Under {baseline}, {share} of users are employed at week {week}.", baseline=baseline,
+                      share=_estimate(base, SHARE), week=week))
     for policy in order_policies(summ["policy"].unique()):
         mine = row(policy)
         if policy == baseline or mine is None:
             continue
-        text = f"{policy} reaches {_estimate(mine, SHARE)} employed at week {week}"
+        text = tr("{policy} reaches {share} employed at week {week}", policy=policy, share=_estimate(mine, SHARE),
+                  week=week)
         d = diffs[(diffs["policy"] == policy) & (diffs["kpi"] == main)] if len(diffs) else pd.DataFrame()
         if len(d):
             d = d.iloc[0]
             pairs = int(d["pairs"])
-            text += ", " + _difference_phrase(d, baseline) + f", paired over {pairs} seed{'s' if pairs != 1 else ''}"
+            text += ", " + _difference_phrase(d, baseline) + ", " + tr(
+                "paired over {n} seeds" if pairs != 1 else "paired over {n} seed", n=pairs)
         out.append(text + ".")
     if len(diffs):
         drop = diffs[diffs["kpi"] == "dropout_share"]
         if len(drop):
             parts = [f"{r['policy']} {_difference_phrase(r, baseline, short=True)}" for _, r in drop.iterrows()]
-            out.append("Dropout from work training compared with " + baseline + ": " + "; ".join(parts) + ".")
+            out.append(tr("Dropout from work training compared with {baseline}: {parts}.", baseline=baseline,
+                          parts="; ".join(parts)))
     ever = _known(summ[summ["kpi"] == "ever_employed_share"]).sort_values("mean", ascending=False)
     if len(ever) > 1:
         top = ever.iloc[0]
-        out.append(f"Most users ever employed: {top['policy']}, {_estimate(top, SHARE)}.")
+        out.append(tr("Most users ever employed: {policy}, {share}.", policy=top["policy"], share=_estimate(top, SHARE)))
     return out
 
 
@@ -117,7 +128,7 @@ def employment(fig, baseline: str) -> list[str]:
     if end.empty:
         return []
     parts = [f"{r['policy']} {_estimate(r, SHARE)}" for _, r in end.iterrows()]
-    out = [f"In a job at week {last}: " + "; ".join(parts) + "."]
+    out = [tr("In a job at week {week}: {parts}.", week=last, parts="; ".join(parts))]
     best = end.sort_values("mean").iloc[-1]["policy"]
     if best != baseline and (band["policy"] == baseline).any():
         a = band[band["policy"] == best].set_index("week")
@@ -128,8 +139,8 @@ def employment(fig, baseline: str) -> list[str]:
         # the first week from which the bands stay apart to the end
         stays = apart[::-1].cumprod()[::-1].astype(bool)
         if stays.any():
-            out.append(f"From week {int(stays[stays].index.min())} on, the bands of {best} and {baseline} "
-                       "no longer overlap.")
+            out.append(tr("From week {week} on, the bands of {best} and {baseline} no longer overlap.",
+                          week=int(stays[stays].index.min()), best=best, baseline=baseline))
     return out
 
 
@@ -143,21 +154,23 @@ def first_job(fig) -> list[str]:
     rows = _by_policy(band[band["weeks"] == at])
     if rows.empty:
         return []
-    out = [f"Still without a first job {at} weeks after coming onto the caseload: "
-           + "; ".join(f"{r['policy']} {_estimate(r, SHARE)}" for _, r in rows.iterrows()) + "."]
+    out = [tr("Still without a first job {weeks} weeks after coming onto the caseload: {parts}.", weeks=at,
+              parts="; ".join(f"{r['policy']} {_estimate(r, SHARE)}" for _, r in rows.iterrows()))]
     medians = []
     for policy in order_policies(band["policy"].unique()):
         curve = band[band["policy"] == policy].sort_values("weeks")
         mean, low, high = (first_time_at_or_below(curve["weeks"], curve[col]) for col in ("mean", "low", "high"))
         banded = curve[["low", "high"]].notna().all(axis=None)
         if math.isnan(mean):
-            medians.append(f"{policy} not within {horizon} weeks" + ("" if banded else " (no interval)"))
+            medians.append(tr("{policy} not within {horizon} weeks", policy=policy, horizon=horizon)
+                           + ("" if banded else " " + tr("(no interval)")))
         elif not banded:
-            medians.append(f"{policy} {mean:.0f} weeks (no interval)")
+            medians.append(tr("{policy} {weeks} weeks (no interval)", policy=policy, weeks=f"{mean:.0f}"))
         else:
-            upper = f"{high:.0f}" if math.isfinite(high) else f"more than {horizon}"
-            medians.append(f"{policy} {mean:.0f} weeks ({low:.0f} to {upper})")
-    out.append("Half the users have had a first job after: " + "; ".join(medians) + ".")
+            upper = f"{high:.0f}" if math.isfinite(high) else tr("more than {weeks}", weeks=horizon)
+            medians.append(tr("{policy} {weeks} weeks ({low} to {high})", policy=policy, weeks=f"{mean:.0f}",
+                              low=f"{low:.0f}", high=upper))
+    out.append(tr("Half the users have had a first job after: {parts}.", parts="; ".join(medians)))
     return out
 
 
@@ -167,12 +180,13 @@ def hours(fig, runs: pd.DataFrame) -> list[str]:
     out = []
     per_candidate = fig.inclusim_data.get("per_candidate", pd.DataFrame())
     per_employment = fig.inclusim_data.get("per_employment", pd.DataFrame())
-    for table, total, what in ((per_candidate, "hours_per_candidate", "per user"),
-                               (per_employment, "hours_per_employment", "per user employed")):
+    for table, total, sentence in ((per_candidate, "hours_per_candidate", "Adviser hours per user over the run: {parts}."),
+                                   (per_employment, "hours_per_employment",
+                                    "Adviser hours per user employed over the run: {parts}.")):
         t = _known(table[table["kpi"] == total]) if len(table) else table
         if len(t):
             parts = [f"{r['policy']} {_hours(r, 0)}" for _, r in _by_policy(t).iterrows()]
-            out.append(f"Adviser hours {what} over the run: " + "; ".join(parts) + ".")
+            out.append(tr(sentence, parts="; ".join(parts)))
     if len(per_candidate):
         by_key = {hours_per_candidate_kpi(a): a for a in ACTIVITIES}
         acts = _known(per_candidate[per_candidate["kpi"] != "hours_per_candidate"])
@@ -181,16 +195,17 @@ def hours(fig, runs: pd.DataFrame) -> list[str]:
             total = mine["mean"].sum()
             if len(mine) and total > 0:
                 top = mine.iloc[0]
-                name = ACTIVITY_NAMES[by_key[top["kpi"]]] if top["kpi"] in by_key else top["kpi"]
-                out.append(f"Under {policy}, {name.lower()} takes the largest share of these hours "
-                           f"({percent(top['mean'] / total, 0)}).")
+                name = activity_name(by_key[top["kpi"]]) if top["kpi"] in by_key else top["kpi"]
+                out.append(tr("Under {policy}, {activity} takes the largest share of these hours ({share}).",
+                              policy=policy, activity=name.lower(), share=percent(top["mean"] / total, 0)))
     by_role = fig.inclusim_data.get("by_role")
     if by_role is not None and len(_known(by_role)):
         t = sort_rows(_known(by_role[by_role["kpi"] == "total"]), ["policy", "role"])
         budget = single_value(runs, WEEKLY_HOURS_COLUMN)
-        parts = [f"{role_name(r['role'])} under {r['policy']} {_hours(r, 1)}" for _, r in t.iterrows()]
-        head = "Booked hours per adviser per week" + (f" (weekly hours {budget:g} h)" if budget else "")
-        out.append(head + ": " + "; ".join(parts) + ".")
+        parts = [tr("{role} under {policy} {hours}", role=role_name(r["role"]), policy=r["policy"], hours=_hours(r, 1))
+                 for _, r in t.iterrows()]
+        out.append(tr("Booked hours per adviser per week (weekly hours {budget} h): {parts}." if budget else
+                      "Booked hours per adviser per week: {parts}.", budget=lever_value(budget), parts="; ".join(parts)))
     return out
 
 
@@ -202,29 +217,32 @@ def tradeoff(fig, lever: str) -> list[str]:
     out = []
     name = lever_label(lever).lower()
     outcome_kpi = kpi(outcome["kpi"].iloc[0] if len(outcome) else "")
+    outcome_name = kpi_label(outcome_kpi.name).lower()
     load_unit = kpi(load["kpi"].iloc[0]).unit if len(load) else SHARE
     for policy in order_policies(outcome["policy"].unique()):
         mine = _known(outcome[outcome["policy"] == policy]).sort_values(lever)
         if len(mine) < 2:
             continue
         low_end, high_end = mine.iloc[0], mine.iloc[-1]
-        text = (f"{policy}: {outcome_kpi.label.lower()} goes from {_estimate(low_end, outcome_kpi.unit)} at {name} "
-                f"{lever_value(low_end[lever])} to {_estimate(high_end, outcome_kpi.unit)} at "
-                f"{lever_value(high_end[lever])}")
+        text = tr("{policy}: {outcome} goes from {low} at {lever} {low_value} to {high} at {high_value}", policy=policy,
+                  outcome=outcome_name, low=_estimate(low_end, outcome_kpi.unit), lever=name,
+                  low_value=lever_value(low_end[lever]), high=_estimate(high_end, outcome_kpi.unit),
+                  high_value=lever_value(high_end[lever]))
         first = over[over["policy"] == policy][lever]
         first = first.iloc[0] if len(first) else None
         if first is None or pd.isna(first):
-            text += "; the case-holding advisers stay within their hours across these values"
+            text += "; " + tr("the case-holding advisers stay within their hours across these values")
         else:
             at_first = load[(load["policy"] == policy) & (load[lever] == first)].iloc[0]
-            already = "already " if first == mine[lever].iloc[0] else ""
             spread = (format_range(at_first["low"], at_first["high"], load_unit)
-                      if has_interval(at_first["low"], at_first["high"]) else "no interval")
-            text += (f"; the case-holding advisers are over their hours {already}at {lever_value(first)} "
-                     f"(workload {format_value(at_first['mean'], load_unit)}, {spread})")
+                      if has_interval(at_first["low"], at_first["high"]) else tr("no interval"))
+            text += "; " + tr("the case-holding advisers are over their hours already at {value} (workload {load}, {spread})"
+                              if first == mine[lever].iloc[0] else
+                              "the case-holding advisers are over their hours at {value} (workload {load}, {spread})",
+                              value=lever_value(first), load=format_value(at_first["mean"], load_unit), spread=spread)
         out.append(text + ".")
-    out.append("Workload is the hours the case-holding advisers' work called for divided by their weekly hours, "
-               "averaged over adviser-weeks; the marked point is the first swept value with a mean above 1.")
+    out.append(tr("Workload is the hours the case-holding advisers' work called for divided by their weekly hours, "
+                  "averaged over adviser-weeks; the marked point is the first swept value with a mean above 1."))
     return out
 
 
@@ -244,11 +262,11 @@ def pathway(weekly: pd.DataFrame, runs: pd.DataFrame) -> list[str]:
     out = []
     for policy in order_policies(summ["policy"].unique()):
         mine = summ[summ["policy"] == policy].set_index("kpi")
-        parts = [f"{STATE_GROUP_NAMES[key][0].lower() + STATE_GROUP_NAMES[key][1:]} "
-                 f"{_estimate(mine.loc[key], SHARE, 0)}" for key in PATHWAY_GROUPS
+        parts = [f"{_first_lower(state_group_name(key))} {_estimate(mine.loc[key], SHARE, 0)}" for key in PATHWAY_GROUPS
                  if key in mine.index and pd.notna(mine.loc[key, "mean"])]
         if parts:
-            out.append(f"{policy}, week {last}: " + ", ".join(parts) + " of the users counted so far.")
+            out.append(tr("{policy}, week {week}: {parts} of the users counted so far.", policy=policy, week=last,
+                          parts=", ".join(parts)))
     return out
 
 
@@ -260,12 +278,11 @@ def heatmap(fig, name: str, x_lever: str, y_lever: str) -> list[str]:
     out = []
 
     def where(r) -> str:
-        return (f"{lever_label(x_lever).lower()} {lever_value(r[x_lever])}, "
-                f"{lever_label(y_lever).lower()} {lever_value(r[y_lever])}")
+        return number_list(f"{lever_label(lever).lower()} {lever_value(r[lever])}" for lever in (x_lever, y_lever))
 
     def value(r) -> str:
         spread = (f" ± {format_value(r['half_width'], unit)}" if has_interval(r["low"], r["high"])
-                  else " (no interval)")
+                  else " " + tr("(no interval)"))
         return f"{format_value(r['mean'], unit)}{mark}{spread}"
 
     for policy in order_policies(cells["policy"].unique()):
@@ -273,7 +290,8 @@ def heatmap(fig, name: str, x_lever: str, y_lever: str) -> list[str]:
         if mine.empty:
             continue
         high, low = mine.loc[mine["mean"].idxmax()], mine.loc[mine["mean"].idxmin()]
-        out.append(f"{policy}: highest {value(high)} at {where(high)}; lowest {value(low)} at {where(low)}.")
+        out.append(tr("{policy}: highest {high} at {high_at}; lowest {low} at {low_at}.", policy=policy, high=value(high),
+                      high_at=where(high), low=value(low), low_at=where(low)))
     return out
 
 
@@ -281,14 +299,14 @@ def mentors(fig) -> list[str]:
     """Chart 8: subsidy cost and mentor hours per user employed, by policy."""
     summ = fig.inclusim_data["summary"]
     out = []
-    for name, what in (("subsidy_cost_per_employment", "Subsidy cost per user employed"),
-                       ("mentor_hours_per_employment", "Mentor hours per user employed")):
+    for name, what in (("subsidy_cost_per_employment", "Subsidy cost per user employed: {parts}."),
+                       ("mentor_hours_per_employment", "Mentor hours per user employed: {parts}.")):
         t = _known(summ[summ["kpi"] == name])
         if t.empty:
             continue
         if kpi(name).unit == NOK:
-            parts = [f"{r['policy']} NOK {_estimate(r, NOK)}" for _, r in _by_policy(t).iterrows()]
+            parts = [f"{r['policy']} " + tr("NOK {amount}", amount=_estimate(r, NOK)) for _, r in _by_policy(t).iterrows()]
         else:
             parts = [f"{r['policy']} {_hours(r, 0)}" for _, r in _by_policy(t).iterrows()]
-        out.append(f"{what}: " + "; ".join(parts) + ".")
+        out.append(tr(what, parts="; ".join(parts)))
     return out

@@ -1,5 +1,6 @@
 """Writing a report: figures (PNG, SVG) and CSV tables beside one self-contained HTML file, rendered
-from the Jinja2 templates in ``analysis/templates`` (autoescaped; the page's English lives there).
+from the Jinja2 templates in ``analysis/templates`` (autoescaped; the page's own text lives there, in
+English, each piece passed through ``tr`` of ``analysis.i18n``, and is shown in the report's language).
 
 The report is written whole or not at all: everything goes into a fresh temporary folder beside the
 report folder, which then takes the old folder's place (:func:`swap_in`). A failure on the way
@@ -17,35 +18,52 @@ from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from analysis import charts
 from analysis.charts.style import LEVEL_PERCENT, policy_colours
-from analysis.formatting import lever_value
+from analysis.formatting import format_value, lever_value, number_list
+from analysis.i18n import DEFAULT_LANGUAGE, current_language, language, tr
 from analysis.labels import lever_label, lever_short
-from analysis.report.build import COLUMN_TITLES, DEFAULT_BASELINE, Report, make_report
-from analysis.stats import INTERVAL_RULE
+from analysis.report.build import DEFAULT_BASELINE, Report, column_title, make_report
+from analysis.stats import interval_rule
+from domain.schema import COUNT
 from domain.schema import CONFIG_PREFIX
 from domain.store import file_mode, folder_mode
 
 TEMPLATES = Environment(loader=PackageLoader("analysis", "templates"), autoescape=select_autoescape(["html"]),
                         trim_blocks=True, lstrip_blocks=True)
+TEMPLATES.globals["tr"] = tr
 
 
-def build_report(sweep_dir: Path, out_dir: Path | None = None, baseline: str = DEFAULT_BASELINE) -> Path:
+def _fill(text: str, **fields) -> Markup:
+    """A translated text with markup in its fields (``tr("in {folder}")|fill(folder="<code>x</code>"|safe)``):
+    the text is escaped, a field marked safe is put in as it is, any other field escaped."""
+    return Markup(escape(text)).format(**fields)
+
+
+TEMPLATES.filters["fill"] = _fill
+
+
+def build_report(sweep_dir: Path, out_dir: Path | None = None, baseline: str = DEFAULT_BASELINE,
+                 lang: str | None = None) -> Path:
     """Write the report of a collected sweep: ``report.html`` plus figures (PNG, SVG) and CSV tables
-    beside it. ``out_dir`` defaults to ``sweep_dir/report``. Returns the path of ``report.html``."""
-    report = make_report(Path(sweep_dir), baseline=baseline)
-    return write_report(report, Path(out_dir) if out_dir is not None else Path(sweep_dir) / "report")
+    beside it. ``out_dir`` defaults to ``sweep_dir/report``; ``lang`` ('en', 'nb') defaults to the
+    current language (``analysis.i18n``). Returns the path of ``report.html``."""
+    with language(lang or current_language()):
+        report = make_report(Path(sweep_dir), baseline=baseline)
+        return write_report(report, Path(out_dir) if out_dir is not None else Path(sweep_dir) / "report")
 
 
 def write_report(report: Report, out_dir: Path, dpi: int = 150) -> Path:
-    """Write a :class:`Report` as the folder ``out_dir`` (figures at ``dpi``), replacing any folder there
-    only once everything is written; returns the path of ``report.html``."""
+    """Write a :class:`Report` as the folder ``out_dir`` (figures at ``dpi``, the page in the report's
+    language), replacing any folder there only once everything is written; returns the path of ``report.html``."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".writing"))
     try:
-        _write_files(report, work, dpi)
+        with language(report.lang):   # the page in the language its charts and readings were made in
+            _write_files(report, work, dpi)
         _finish(work)
         swap_in(work, out_dir)
     except BaseException:
@@ -133,27 +151,30 @@ def render_html(report: Report, out_dir: Path) -> str:
     """The page of a report whose figures have been saved under ``out_dir``."""
     design, provenance, config = report.design, report.provenance, report.config
     levers = [{"key": lever.removeprefix(CONFIG_PREFIX), "label": lever_label(lever), "short": lever_short(lever),
-               "levels": [lever_value(v) for v in values]} for lever, values in design["levers"].items()]
+               "levels": number_list(lever_value(v) for v in values)} for lever, values in design["levers"].items()]
     summary, differences = report.rendered["summary"], report.rendered["differences"]
-    varying = pd.DataFrame({COLUMN_TITLES["setting"]: list(config["varying"]),
-                            COLUMN_TITLES["values"]: [", ".join(v) for v in config["varying"].values()]})
-    flat = pd.DataFrame({COLUMN_TITLES["setting"]: list(config["flat"]),
-                         COLUMN_TITLES["value"]: [json.dumps(v) if isinstance(v, (list, dict)) else str(v)
-                                                  for v in config["flat"].values()]})
+    varying = pd.DataFrame({column_title("setting"): list(config["varying"]),
+                            column_title("values"): [", ".join(v) for v in config["varying"].values()]})
+    flat = pd.DataFrame({column_title("setting"): list(config["flat"]),
+                         column_title("value"): [json.dumps(v) if isinstance(v, (list, dict)) else str(v)
+                                                 for v in config["flat"].values()]})
     index = provenance["run_index"].copy()
     index.columns = [lever_short(c) if c.startswith(CONFIG_PREFIX) else c for c in index.columns]
+    if current_language() != DEFAULT_LANGUAGE:   # the run index's own columns, named in the page's language
+        index = index.rename(columns={c: tr(c) for c in ("policy", "seed") if c in index})
     outcomes = next((e for e in report.charts if e.key == "outcomes"), None)
     return TEMPLATES.get_template("report.html").render(
+        lang=current_language(), wall_seconds=format_value(provenance["wall_seconds"], COUNT, 1),
         title=report.title, design=design, provenance=provenance, config=config, notes=report.notes,
-        warnings=report.warnings, command=provenance["command"], level=LEVEL_PERCENT, interval_rule=INTERVAL_RULE,
+        warnings=report.warnings, command=provenance["command"], level=LEVEL_PERCENT, interval_rule=interval_rule(),
         levers=levers, policies=[{"name": p, "colour": c} for p, c in policy_colours(design["policies"]).items()],
         charts=[_chart_view(e, out_dir) for e in report.charts],
         in_short=outcomes.reading if outcomes else [],
         summary_table=table_view(summary, "summary-table", text_columns=summary.columns[:1]),
         differences_table=table_view(differences, "differences-table", text_columns=[
-            COLUMN_TITLES[c] for c in ("policy", "baseline", "outcome")]),
+            column_title(c) for c in ("policy", "baseline", "outcome")]),
         varying_table=table_view(varying, "varying-table", text_columns=varying.columns),
-        office_table=table_view(report.rendered.get("by_office"), "office-table", text_columns=("Policy",)),
+        office_table=table_view(report.rendered.get("by_office"), "office-table", text_columns=(tr("Policy"),)),
         config_table=table_view(flat, "config-table", text_columns=flat.columns),
-        runs_table=table_view(index.astype(str), "runs-table", text_columns=("run_id", "config_hash", "policy")),
+        runs_table=table_view(index.astype(str), "runs-table", text_columns=("run_id", "config_hash", tr("policy"))),
         unclean_commits=any(c == "unknown" or c.endswith("-dirty") for c in provenance["run_commits"]))

@@ -32,6 +32,7 @@ def run(model, week: int) -> None:
     for adviser in model.staff.all_advisers:
         adviser.cocreative_weeks = 0
         adviser_week = adviser.plan_week(week, model.network_week, session_hours)
+        adviser.last_week = adviser_week       # what a viewer of the run shows of this adviser's week
         model.ledger.book_adviser_week(week, adviser_week)
         for mentor in adviser_week.registered_mentors:
             mentoring.register(model, mentor)

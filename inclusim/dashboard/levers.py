@@ -1,0 +1,208 @@
+"""The levers an office leader owns, and the scenario choices, as model settings.
+
+A :class:`Lever` is one control of the dashboard: its English label (translated by
+``analysis.i18n``), the range the control offers, and the config setting it moves. The control
+ranges are presentation only; every value is still checked against the schema's own range when
+the configuration is built. Scenario choices (labour demand, need mix) come from
+``conf/dashboard.yaml``, each an assumption with its source.
+
+:func:`values_under` reads the levers' values of an office (as it is today, or under another
+policy); :func:`to_overrides` turns the values the leader chose into dotted settings, only those
+that differ from the office's, so an untouched control never changes the model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+
+from domain.config import Config, resolve, validate
+from domain.params import ConfigError, dotted_field, dotted_value, iter_params, merge, overrides
+from domain.paths import CONF_DIR
+from scenarios.policies import make_policy, registered_policies
+
+#: The scenario file of the dashboard.
+SCENARIO_FILE = CONF_DIR / "dashboard.yaml"
+#: A lever that sets one field in every way of working of the policy (``policy.modes.<mode>.<field>``).
+MODES = "policy.modes.*."
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One control: ``key`` names it in the dashboard's state, ``setting`` is the dotted config
+    setting it moves (``policy.modes.*.x`` for a field of every way of working; empty for the
+    number of hybrid advisers, which is a share of the advisers in the config)."""
+
+    key: str
+    label: str
+    setting: str
+    low: float = 0
+    high: float = 1
+    step: float = 1
+    group: str = "staff"    # "staff": positions and caseloads; "practice": how the office works
+
+    @property
+    def kind(self) -> str:
+        """"policy", "bool", "int" or "float": the kind of control."""
+        if self.key == "policy":
+            return "policy"
+        if self.setting and not self.setting.startswith(MODES):
+            field_type = dotted_field(Config(), self.setting).type
+            if field_type in ("bool", bool):
+                return "bool"
+        return "int" if float(self.step).is_integer() and float(self.low).is_integer() else "float"
+
+
+LEVERS: tuple[Lever, ...] = (
+    Lever("policy", "Way of working", "policy.name"),
+    Lever("advisers", "Advisers with a caseload", "office.n_advisers", 1, 60),
+    Lever("hybrid_advisers", "of them also following users closely (hybrid)", "", 0, 60),
+    Lever("slots", "Close-follow-up places per hybrid adviser", "office.hybrid_slots", 0, 10),
+    Lever("caseload", "Users per adviser (caseload)", "office.caseload_ordinary", 20, 150, 5),
+    Lever("job_specialists", "Job-specialist positions", "office.n_job_specialists", 0, 20),
+    Lever("leader_support", "Leader support (0-1)", "office.leader_support", 0.0, 1.0, 0.05, "practice"),
+    Lever("mentor_grant_hours", "Mentor grant, hours a week", MODES + "fixed_subsidy_hours", 0.0, 20.0, 0.5,
+          "practice"),
+    Lever("training_period", "Work-training period (weeks)", "pathway.training_period_weeks", 4, 26, 1, "practice"),
+    Lever("long_periods", "Long training periods agreed from the start", "pathway.long_term_signal", 0, 1, 1,
+          "practice"),
+    Lever("post_followup_weeks", "Follow-up after hiring (weeks)", MODES + "post_followup_weeks", 0, 104, 2,
+          "practice"),
+)
+LEVER_BY_KEY = {lever.key: lever for lever in LEVERS}
+
+
+@dataclass(frozen=True)
+class ScenarioChoice:
+    """One uncertainty the leader picks a scenario of: its options and the source of their values."""
+
+    key: str
+    label: str
+    default: str
+    options: dict
+    source: str
+
+    @staticmethod
+    def option_label(option: str) -> str:
+        """The English name of an option ('as_today' -> 'As today')."""
+        return option.replace("_", " ").capitalize()
+
+
+@cache
+def scenario_choices() -> dict[str, ScenarioChoice]:
+    """The scenario choices of ``conf/dashboard.yaml``."""
+    data = yaml.safe_load(SCENARIO_FILE.read_text(encoding="utf-8"))
+    return {key: ScenarioChoice(key, spec["label"], spec["default"],
+                                {name: option or {} for name, option in spec["options"].items()},
+                                " ".join(str(spec.get("source", "")).split()))
+            for key, spec in data.items()}
+
+
+def build_config(settings: dict) -> Config:
+    """The validated Config of dotted ``settings`` on top of the defaults (a ConfigError names a bad one)."""
+    return validate(resolve(merge(Config(), overrides(settings))))
+
+
+def settings_of(cfg: Config) -> dict:
+    """Every setting of ``cfg`` but the seed, dotted, the policy first (so :func:`build_config` gives
+    ``cfg`` back: an office composed from presets and a file becomes plain settings)."""
+    flat = {name: value for name, value, _field in iter_params(cfg) if name != "seed"}
+    return {"policy.name": flat.pop("policy.name"), **flat}
+
+
+def _mode_names(cfg: Config) -> list[str]:
+    return [f.name for f in dataclasses.fields(cfg.policy.modes)]
+
+
+def _shown_mode(cfg: Config) -> str:
+    """The way of working whose value a mode lever shows: the policy's close follow-up if it has one."""
+    policy = make_policy(cfg.policy)
+    return policy.close_mode or policy.specialist_mode or policy.ordinary_mode
+
+
+def lever_value(cfg: Config, lever: Lever):
+    """The value ``lever`` has in ``cfg``."""
+    if lever.key == "hybrid_advisers":
+        return round(cfg.office.hybrid_volunteer_share * cfg.office.n_advisers)
+    if lever.setting.startswith(MODES):
+        return getattr(getattr(cfg.policy.modes, _shown_mode(cfg)), lever.setting.removeprefix(MODES))
+    return dotted_value(cfg, lever.setting)
+
+
+def current_values(cfg: Config) -> dict:
+    """Every lever's value in ``cfg``, by key."""
+    return {lever.key: lever_value(cfg, lever) for lever in LEVERS}
+
+
+def policies() -> list[str]:
+    """The ways of working a leader can choose."""
+    from analysis.labels import order_policies
+
+    return order_policies(registered_policies())
+
+
+def values_under(base: dict, policy: str | None = None) -> dict:
+    """The levers' values of the office described by dotted ``base`` settings, under ``policy``
+    (default: the office's own): a lever of the ways of working shows that policy's value."""
+    settings = dict(base) if policy is None else {**base, "policy.name": policy}
+    return current_values(build_config(settings))
+
+
+def to_overrides(values: dict, base: dict) -> dict:
+    """Dotted settings for the lever ``values`` the leader chose, on the office of dotted ``base``
+    settings: only the levers whose value differs from the office's (under the chosen policy, for the
+    levers of the ways of working) are set, so an untouched control never changes the model."""
+    today = values_under(base)
+    policy = values.get("policy", today["policy"])
+    reference = values_under(base, policy) if policy != today["policy"] else today
+    changed = {key: value for key, value in values.items() if key in LEVER_BY_KEY and value != reference[key]}
+    out: dict = {}
+    if policy != today["policy"]:
+        out["policy.name"] = policy
+    if "advisers" in changed or "hybrid_advisers" in changed:
+        advisers = int(values.get("advisers", reference["advisers"]))
+        hybrid = min(int(values.get("hybrid_advisers", reference["hybrid_advisers"])), advisers)
+        out["office.n_advisers"] = advisers
+        out["office.hybrid_volunteer_share"] = round(hybrid / advisers, 6)
+    modes = _mode_names(build_config({**base, "policy.name": policy}))
+    for key, value in changed.items():
+        lever = LEVER_BY_KEY[key]
+        if key in ("policy", "advisers", "hybrid_advisers"):
+            continue
+        if lever.setting.startswith(MODES):
+            for mode in modes:
+                out[f"policy.modes.{mode}.{lever.setting.removeprefix(MODES)}"] = value
+        else:
+            out[lever.setting] = bool(value) if lever.kind == "bool" else value
+    return out
+
+
+def scenario_overrides(choice_values: dict, today: Config) -> dict:
+    """Dotted settings of the chosen scenario options (``{"labour_demand": "low", ...}``) on ``today``."""
+    out: dict = {}
+    for key, option_name in choice_values.items():
+        choices = scenario_choices()
+        if key not in choices:
+            raise ConfigError(f"scenario {key!r}: allowed are {', '.join(choices)}")
+        choice = choices[key]
+        if option_name not in choice.options:
+            raise ConfigError(f"{key} = {option_name!r}: allowed values are {', '.join(choice.options)}")
+        option = choice.options[option_name]
+        for setting, factor in option.get("scale", {}).items():
+            meta = dotted_field(today, setting).metadata
+            value = dotted_value(today, setting) * float(factor)
+            out[setting] = min(meta.get("hi", value), max(meta.get("lo", value), value))
+        if "shift_need" in option:
+            out.update(_shift_need(today, float(option["shift_need"])))
+    return out
+
+
+def _shift_need(cfg: Config, shift: float) -> dict:
+    """Move ``shift`` of the users from small to large needs (negative: the other way), within 0-1."""
+    population = cfg.population
+    moved = min(shift, population.need_share_small) if shift > 0 else -min(-shift, population.need_share_large)
+    return {"population.need_share_small": round(population.need_share_small - moved, 6),
+            "population.need_share_large": round(population.need_share_large + moved, 6)}

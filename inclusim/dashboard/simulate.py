@@ -1,0 +1,181 @@
+"""The first page: the office's levers, a run in the background, and the result beside today's.
+
+The leader changes the levers, picks the scenario and presses run: both the office as it is today
+and the leader's choice are simulated over the same seeds (paired), on worker processes, with a
+progress bar. The result gives each figure with its interval for both and the difference, and the
+charts of the report drawn for the two settings.
+"""
+
+from __future__ import annotations
+
+import solara
+
+from analysis.formatting import format_kpi
+from analysis.i18n import language
+from domain.params import ConfigError
+from inclusim.dashboard import state
+from inclusim.dashboard.levers import (LEVERS, build_config, policies, scenario_choices, scenario_overrides,
+                                       to_overrides, values_under)
+from inclusim.dashboard.runner import Setting, run_settings
+from inclusim.dashboard.state import CHOICE, TODAY, T
+from inclusim.dashboard.views import HEADLINE, SECTIONS, figures, headline, kpi_rows, markdown_table
+
+
+def comparison_settings(office_settings: dict, scenario: dict, chosen: dict) -> list[Setting]:
+    """Today's office and the leader's choice, both under the chosen scenario."""
+    today = {**office_settings, **scenario_overrides(scenario, build_config(office_settings))}
+    choice = {**today, **to_overrides(chosen, office_settings)}
+    return [Setting.of(TODAY, today), Setting.of(CHOICE, choice)]
+
+
+@solara.lab.task(prefer_threaded=True)
+def simulate(settings: list[Setting], seeds: int):
+    state.progress.set((0, len(settings) * seeds))
+    return run_settings(settings, list(range(1, seeds + 1)), progress=lambda done, total: state.progress.set((done, total)))
+
+
+@solara.component
+def OfficePicker():
+    examples = state.example_offices()
+    path = solara.use_reactive("")
+    with solara.Card(T("Office")):
+        solara.Markdown(f"**{T(state.office.value.name)}**"
+                        + (f"  \n{state.office.value.source}" if state.office.value.source else ""))
+        with solara.Column(gap="0px"):
+            solara.Button(T("Built-in default office"), on_click=state.use_built_in, text=True)
+            for example in examples:
+                solara.Button(T("Example: {name}", name=example.stem), text=True,
+                              on_click=lambda example=example: state.load_office(example))
+        with solara.Row():
+            solara.InputText(T("My office file (path to a .yaml file)"), value=path)
+            solara.Button(T("Load my office"), on_click=lambda: state.load_office(path.value), outlined=True)
+        if state.office_error.value:
+            solara.Error(state.office_error.value)
+        for note in state.office_notes.value:
+            solara.Text(note, style={"font-size": "0.8em"})
+
+
+def _set_value(key: str, value) -> None:
+    state.values.set({**state.values.value, key: value})
+
+
+def _set_policy(policy: str) -> None:
+    """A new way of working shows its own values of the levers of the ways of working."""
+    own = values_under(state.office.value.settings, policy)
+    chosen = dict(state.values.value)
+    for lever in LEVERS:
+        if lever.setting.startswith("policy.modes"):
+            chosen[lever.key] = own[lever.key]
+    chosen["policy"] = policy
+    state.values.set(chosen)
+
+
+@solara.component
+def LeverControls():
+    chosen = state.values.value
+    names = {T(name): name for name in policies()}
+    with solara.Card(T("Staff and caseloads")):
+        solara.Select(T("Way of working"), values=list(names), value=T(chosen["policy"]),
+                      on_value=lambda text: _set_policy(names[text]))
+        for lever in LEVERS:
+            if lever.group != "staff" or lever.kind == "policy":
+                continue
+            _control(lever, chosen[lever.key])
+    with solara.Card(T("How the office works")):
+        for lever in LEVERS:
+            if lever.group == "practice":
+                _control(lever, chosen[lever.key])
+    with solara.Card(T("Scenario")):
+        for key, choice in scenario_choices().items():
+            options = {T(choice.option_label(option)): option for option in choice.options}
+            solara.Select(T(choice.label), values=list(options),
+                          value=T(choice.option_label(state.scenario.value[key])),
+                          on_value=lambda text, key=key, options=options:
+                          state.scenario.set({**state.scenario.value, key: options[text]}))
+        solara.Text(T("Scenario values are assumptions: see conf/dashboard.yaml."), style={"font-size": "0.8em"})
+
+
+def _control(lever, value) -> None:
+    label = T(lever.label)
+    if lever.kind == "bool":
+        solara.Checkbox(label=label, value=bool(value), on_value=lambda v, key=lever.key: _set_value(key, v))
+    elif lever.kind == "int":
+        solara.InputInt(label, value=int(value), on_value=lambda v, key=lever.key: _set_value(key, v))
+    else:
+        solara.InputFloat(label, value=float(value), on_value=lambda v, key=lever.key: _set_value(key, v))
+
+
+@solara.component
+def RunPanel():
+    error = solara.use_reactive("")
+
+    def start():
+        try:
+            settings = comparison_settings(state.office.value.settings, state.scenario.value, state.values.value)
+        except ConfigError as exc:
+            error.set(str(exc))
+            return
+        error.set("")
+        simulate(settings, state.replications.value)
+
+    with solara.Card(T("Run")):
+        solara.InputInt(T("Replications (seeds)"), value=state.replications)
+        solara.Button(T("Run"), on_click=start, color="primary", disabled=simulate.pending)
+        done, total = state.progress.value
+        if simulate.pending:
+            solara.ProgressLinear(100 * done / total if total else True)
+            solara.Text(T("{done} of {total} runs", done=done, total=total))
+        if error.value:
+            solara.Error(error.value)
+        if simulate.error:
+            solara.Error(str(simulate.exception))
+
+
+@solara.component
+def Results():
+    outcome = simulate.value
+    lang = state.lang.value
+    view = solara.use_memo(lambda: _view(outcome, lang), [id(outcome), lang])
+    if view is None:
+        solara.Info(T("Change the levers and press Run: the office as it is today and your choice are simulated "
+                      "over the same seeds."))
+        return
+    with solara.Card(T("Result")):
+        for text in view["texts"]:
+            solara.Markdown(text)
+    for name, figure in view["charts"].items():
+        with solara.Card():
+            solara.FigureMatplotlib(figure, format="png", dependencies=[id(outcome), lang, name])
+
+
+def _view(outcome, lang: str) -> dict | None:
+    """The result's texts (headline, note, one Markdown table per section) and charts, in ``lang``:
+    made once per result and language, not at every change of the page."""
+    if outcome is None:
+        return None
+    with language(lang):
+        names = {TODAY: T(TODAY), CHOICE: T(CHOICE)}
+        headlines = []
+        for label in outcome.labels:
+            mean, low, high = headline(outcome, label)
+            headlines.append(f"**{names[label]}**: {format_kpi(HEADLINE, mean, low, high)}")
+        texts = [T("Users in work after 3 years") + ": " + " · ".join(headlines),
+                 T("Mean over {n} replications, with its 90 % interval in brackets; the difference is paired "
+                   "by seed.", n=len(outcome.runs) // len(outcome.labels))]
+        for section, kpis in SECTIONS:
+            rows = kpi_rows(outcome, TODAY, kpis)
+            texts.append(markdown_table([T(section), names[TODAY], names[CHOICE], T("Difference")],
+                                        [[T(row["label"]), row[TODAY], row[CHOICE], row.get("difference", "")]
+                                         for row in rows]))
+        return {"texts": texts, "charts": figures(outcome, TODAY, names=names)}
+
+
+@solara.component
+def SimulatePage():
+    with solara.Columns([1, 2]):
+        with solara.Column():
+            OfficePicker()
+            LeverControls()
+            RunPanel()
+        with solara.Column():
+            Results()

@@ -1,0 +1,71 @@
+"""The staffing page: the best staff mixes for a fixed number of positions (``inclusim staffing``).
+
+The leader gives the number of positions; the search (``inclusim.staffing``) runs the mixes of
+ordinary, hybrid and job-specialist positions that number allows on the office's own users, in the
+background, and the page shows the Pareto chart (users in work at 1 and 3 years against NAV cost and
+adviser hours, with intervals) and the best mixes beside today's staff.
+"""
+
+from __future__ import annotations
+
+import solara
+
+from analysis.i18n import language
+from inclusim.dashboard import state
+from inclusim.dashboard.levers import build_config, scenario_overrides
+from inclusim.dashboard.runner import default_workers
+from inclusim.dashboard.state import T
+
+#: Seeds per mix on the page: enough for intervals, few enough for a search in minutes.
+PAGE_SEEDS = 3
+
+
+@solara.lab.task(prefer_threaded=True)
+def find_mixes(settings: dict, budget: int, seeds: int):
+    from inclusim.staffing import search
+
+    return search(settings, budget, seeds=seeds, workers=default_workers(),
+                  progress=lambda text: state.staffing_progress.set(text))
+
+
+@solara.component
+def StaffingPage():
+    from inclusim.staffing import today_mix
+
+    office = state.office.value.settings
+    settings = {**office, **scenario_overrides(state.scenario.value, build_config(office))}
+    today = solara.use_memo(lambda: today_mix(build_config(settings)), [repr(sorted(settings.items()))])
+    budget = solara.use_reactive(today.positions)
+    seeds = solara.use_reactive(PAGE_SEEDS)
+    lang = state.lang.value
+    result = find_mixes.value
+    chart = solara.use_memo(lambda: _chart(result, lang), [id(result), lang])
+    with solara.Card(T("Staff mix for a budget")):
+        solara.Markdown(T("The office's staff today: {mix}. Positions are ordinary advisers (SB), hybrid advisers (HY, "
+                          "with their close-follow-up places) and job specialists (JS); the office's users stay the "
+                          "same, so the caseload follows from the mix.", mix=today.label))
+        solara.InputInt(T("Positions (budget)"), value=budget)
+        solara.InputInt(T("Replications (seeds)"), value=seeds)
+        solara.Button(T("Search"), color="primary", disabled=find_mixes.pending,
+                      on_click=lambda: find_mixes(settings, budget.value, seeds.value))
+        if find_mixes.pending:
+            solara.ProgressLinear(True)
+            solara.Text(state.staffing_progress.value or T("Searching ..."))
+        if find_mixes.error:
+            solara.Error(str(find_mixes.exception))
+    if result is None or chart is None:
+        return
+    with solara.Card():
+        solara.FigureMatplotlib(chart["figure"], format="png", dependencies=[id(result), lang])
+    with solara.Card(T("Best mixes")):
+        solara.Markdown("```\n" + chart["table"] + "\n```")
+
+
+def _chart(result, lang: str) -> dict | None:
+    if result is None:
+        return None
+    from inclusim.staffing import load_plan
+    from inclusim.staffing_output import pareto_chart, terminal_table
+
+    with language(lang):
+        return {"figure": pareto_chart(result, load_plan()), "table": terminal_table(result)}

@@ -1,0 +1,85 @@
+"""The dashboard's state for one browser session, and the text of the page in its language.
+
+Every ``solara.reactive`` here is per session (one leader's tab), so two leaders never see each
+other's office or results. :func:`T` translates a page text into the session's language through
+``analysis.i18n``, the one translation table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import solara
+
+from analysis.i18n import language, tr
+from domain.paths import CONF_DIR
+from inclusim.dashboard.levers import scenario_choices, settings_of, values_under
+
+#: The language a leader sees first.
+FIRST_LANGUAGE = "nb"
+#: The example offices shipped with inclusim.
+EXAMPLES_DIR = CONF_DIR.parent / "examples"
+#: The labels of the two settings a comparison runs (translated when shown).
+TODAY, CHOICE = "Today", "Your choice"
+
+
+@dataclass(frozen=True)
+class Office:
+    """The office the leader works on: a name, where it came from, and its settings (dotted)."""
+
+    name: str
+    source: str = ""
+    settings: dict = field(default_factory=dict)
+
+
+BUILT_IN = Office("The built-in default office")
+
+lang = solara.reactive(FIRST_LANGUAGE)
+office = solara.reactive(BUILT_IN)
+office_error = solara.reactive("")
+office_notes = solara.reactive([])
+scenario = solara.reactive({key: choice.default for key, choice in scenario_choices().items()})
+values = solara.reactive(values_under({}))
+replications = solara.reactive(8)
+progress = solara.reactive((0, 0))
+staffing_progress = solara.reactive("")
+
+
+def T(text: str, **fields) -> str:
+    """``text`` in the session's language (fields filled in after the look-up)."""
+    with language(lang.value):
+        return tr(text, **fields)
+
+
+def example_offices() -> list[Path]:
+    """The example office files (``examples/*.yaml``)."""
+    return sorted(EXAMPLES_DIR.glob("*.yaml")) if EXAMPLES_DIR.is_dir() else []
+
+
+def load_office(path: str | Path) -> None:
+    """Make the office file at ``path`` the office worked on (its levers become today's values), as
+    ``inclusim office=PATH`` would run it; a bad file leaves the office as it was and shows the
+    error, which names the row and the field."""
+    from domain.params import ConfigError
+    from inclusim.office import office_config
+
+    notes: list[str] = []
+    path = Path(str(path).strip()).expanduser()
+    try:
+        settings = settings_of(office_config(path, notes=notes))
+        today = values_under(settings)
+    except ConfigError as exc:
+        office_error.set(str(exc))
+        return
+    office_error.set("")
+    office_notes.set(notes)
+    office.set(Office(settings.get("office.name") or path.stem, str(path), settings))
+    values.set(today)
+
+
+def use_built_in() -> None:
+    office_error.set("")
+    office_notes.set([])
+    office.set(BUILT_IN)
+    values.set(values_under({}))

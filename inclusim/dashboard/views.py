@@ -1,0 +1,162 @@
+"""What the dashboard shows of a comparison: tables with intervals and the report's own charts.
+
+The charts are the analysis floor's (``analysis.charts``), drawn with the settings compared in
+place of policies: the runs' ``policy`` column is set to each setting's label (``Today``, ``Your
+choice``), so every chart, colour rule and interval rule has one home. Tables give each KPI as
+'mean (interval)' for both settings and the paired difference, seed by seed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis.charts import outcomes, resources
+from analysis.formatting import format_kpi, format_kpi_difference
+from analysis.kpis import with_derived_kpis
+from analysis.stats import mean_ci, paired_difference
+from domain.schema import kpi
+from domain.terms import NEED_LEVELS
+from inclusim.dashboard.runner import VARIANT, Outcome
+
+#: The dashboard's KPIs, in sections: (section title, KPIs).
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Users in work", ("ever_employed_share", "employed_share_w52", "employed_share_w156", "retention_52",
+                       *(f"ever_employed_share_{level}" for level in NEED_LEVELS))),
+    ("Dropout", ("dropout_share", *(f"dropout_share_{level}" for level in NEED_LEVELS))),
+    ("Advisers' time", ("hours_per_candidate", "caseholder_pressure", "adviser_weeks_over_budget_share",
+                        "reviews_postponed_share")),
+    ("Mentors and subsidies", ("mentor_hours_support", "mentor_hours_subsidised", "mentor_burnouts",
+                               "mentor_subsidy_nok", "wage_subsidy_nok", "subsidy_cost_per_employment")),
+)
+#: The headline figure of the summary line.
+HEADLINE = "employed_share_w156"
+
+
+def markdown_table(columns: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table (the dashboard's tables are Markdown): a header row, then one line per row."""
+    def line(cells) -> str:
+        return "| " + " | ".join(str(cell).replace("|", "/") for cell in cells) + " |\n"
+
+    return line(columns) + line(["---"] * len(columns)) + "".join(line(row) for row in rows)
+
+
+def frame_markdown(table: pd.DataFrame) -> str:
+    """A DataFrame with a text index (e.g. the terminal summary) as a Markdown table."""
+    return markdown_table(["", *map(str, table.columns)],
+                          [[index, *row] for index, row in zip(table.index, table.to_numpy().tolist(), strict=True)])
+
+
+def as_policies(result: Outcome, names: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The runs and weekly tables with each setting's label (or its name in ``names``, e.g. translated)
+    as its ``policy``, for the charts."""
+    labels = result.runs[VARIANT].map(lambda label: (names or {}).get(label, label))
+    runs = with_derived_kpis(result.runs).assign(policy=labels.to_numpy())
+    return runs, result.weekly
+
+
+def kpi_rows(result: Outcome, baseline: str, kpis) -> list[dict]:
+    """One row per KPI: its plain name, 'mean (interval)' per setting and the paired difference
+    from ``baseline`` (or '' when only one setting was run)."""
+    runs = with_derived_kpis(result.runs)
+    rows = []
+    for name in kpis:
+        if name not in runs:
+            continue
+        row = {"kpi": name, "label": kpi(name).label}
+        for label in result.labels:
+            est = mean_ci(runs.loc[runs[VARIANT] == label, name])
+            row[label] = format_kpi(name, est.mean, est.low, est.high)
+        others = [label for label in result.labels if label != baseline]
+        if baseline in result.labels and others:
+            diff = paired_difference(runs, name, others[0], baseline, by=VARIANT)
+            row["difference"] = ("" if math.isnan(diff["difference"])
+                                 else format_kpi_difference(name, diff["difference"], diff["low"], diff["high"]))
+        rows.append(row)
+    return rows
+
+
+def headline(result: Outcome, label: str) -> tuple[float, float, float]:
+    """Mean and interval of the headline KPI (users in work at 3 years) for one setting."""
+    runs = result.runs
+    est = mean_ci(runs.loc[runs[VARIANT] == label, HEADLINE])
+    return est.mean, est.low, est.high
+
+
+def figures(result: Outcome, baseline: str, names: dict | None = None) -> dict:
+    """The charts of a comparison, by name: employment over time, outcomes by need level, adviser
+    hours against the budget, mentor load and subsidy cost. ``names``: what to call each setting."""
+    runs, weekly = as_policies(result, names)
+    baseline = (names or {}).get(baseline, baseline)
+    by_need = [f"ever_employed_share_{level}" for level in NEED_LEVELS] + \
+              [f"dropout_share_{level}" for level in NEED_LEVELS]
+    return {
+        "employment": outcomes.employment_over_time(weekly, runs),
+        "need": outcomes.policy_comparison(runs, kpis=by_need, baseline=baseline),
+        "hours": resources.adviser_hours(runs, weekly),
+        "mentors": resources.mentor_and_subsidy(runs),
+    }
+
+
+def adviser_week_table(advisers) -> pd.DataFrame:
+    """One row per adviser and activity: the hours booked in the adviser's latest planned week,
+    with the role, the weekly hours and this week's demand / hours (read off the adviser agents)."""
+    from domain.terms import ACTIVITIES
+
+    rows = []
+    for number, adviser in enumerate(advisers, start=1):
+        week = adviser.last_week
+        if week is None:
+            continue
+        for activity in ACTIVITIES:
+            rows.append({"adviser": number, "role": str(adviser.role), "activity": activity,
+                         "hours": float(week.booked[activity]), "budget": adviser.hours_week,
+                         "pressure": week.pressure})
+    return pd.DataFrame(rows, columns=["adviser", "role", "activity", "hours", "budget", "pressure"])
+
+
+def adviser_week_chart(table: pd.DataFrame, week: int):
+    """Each adviser's week: hours booked by activity (stacked bars), the weekly hours as a line, and
+    the advisers whose demand was above their hours marked."""
+    from matplotlib.patches import Patch
+
+    from analysis.charts.style import ACTIVITY_COLOURS, WARNING_COLOUR, new_figure, styled
+    from analysis.i18n import tr
+    from domain.terms import ACTIVITIES, ACTIVITY_NAMES, ROLE_NAMES
+
+    @styled
+    def draw():
+        fig = new_figure(11, 4.6)
+        ax = fig.subplots()
+        if table.empty:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, tr("No week planned yet: press Step."), ha="center", va="center")
+            return fig
+        wide = table.pivot_table(index=["adviser", "role"], columns="activity", values="hours", aggfunc="sum")
+        x = range(len(wide))
+        bottom = [0.0] * len(wide)
+        for activity in ACTIVITIES:
+            heights = wide.get(activity, pd.Series(0.0, index=wide.index)).to_numpy()
+            ax.bar(x, heights, bottom=bottom, color=ACTIVITY_COLOURS[activity], width=0.8, lw=0)
+            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+        budget = table.groupby("adviser")["budget"].first().to_numpy()
+        ax.step([i - 0.5 for i in x] + [len(wide) - 0.5], list(budget) + [budget[-1]], where="post",
+                color=WARNING_COLOUR, lw=1.5, ls="--")
+        over = table.groupby("adviser")["pressure"].first().to_numpy() > 1.0
+        for i in [i for i, flag in enumerate(over) if flag]:
+            ax.text(i, bottom[i] + 0.5, "!", ha="center", color=WARNING_COLOUR, fontweight="bold")
+        roles = [role for _adviser, role in wide.index]
+        ax.set_xticks(list(x), [f"{i + 1}" for i in x], fontsize=7)
+        ax.set_xlabel(tr("Advisers: {groups}", groups=", ".join(
+            f"{tr(ROLE_NAMES[role])} {roles.index(role) + 1}-{len(roles) - roles[::-1].index(role)}"
+            for role in dict.fromkeys(roles))))
+        ax.set_ylabel(tr("Hours booked this week"))
+        ax.set_title(tr("Each adviser's week {week}", week=week))
+        handles = [Patch(facecolor=ACTIVITY_COLOURS[a], label=tr(ACTIVITY_NAMES[a])) for a in ACTIVITIES]
+        handles.append(Patch(facecolor="none", edgecolor=WARNING_COLOUR, ls="--",
+                             label=tr("Weekly hours; ! demand above the hours")))
+        fig.legend(handles=handles, loc="outside upper center", ncols=4, fontsize=8)
+        return fig
+
+    return draw()

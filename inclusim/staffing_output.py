@@ -1,0 +1,238 @@
+"""``inclusim staffing``: the command, the terminal table, and the written table and Pareto chart.
+
+    inclusim staffing [budget_fte=N] [office=FILE] [seeds=N] [workers=K] [search=auto|grid|optuna]
+                      [mixes=N] [slots=2,3,4,5] [mixed_policy=auto|brobygger|hybrid] [ensemble_interval=true]
+                      [out=DIR] [any config override, e.g. horizon_weeks=104 office.leader_support=0.9]
+
+:func:`write_outputs` writes ``staffing.csv`` (one row per mix run), ``pareto.png`` / ``.svg`` and
+``run.yaml`` (what was searched, with which costs) to the output folder.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from analysis.charts.style import add_note, new_figure, policy_colours, save_figure, styled, yerr
+from analysis.i18n import language, tr
+from domain.config import Config
+from domain.params import ConfigError
+from inclusim.staffing import Plan, StaffingResult, add_ensemble_interval, load_plan, search
+
+#: The command's own settings and how each is read; every other key=value is a config override.
+OWN_KEYS = {"budget_fte": int, "seeds": int, "workers": int, "search": str, "mixes": int, "slots": "ints",
+            "mixed_policy": str, "ensemble_interval": bool, "out": Path, "top": int}
+
+
+def _convert(key: str, value: str):
+    kind = OWN_KEYS[key]
+    try:
+        if kind is int:
+            return int(value)
+        if kind == "ints":
+            return tuple(int(v) for v in value.strip("[]").split(","))
+        if kind is bool:
+            if value.lower() not in ("true", "false"):
+                raise ValueError
+            return value.lower() == "true"
+        return kind(value)
+    except ValueError:
+        what = {int: "a whole number", "ints": "whole numbers separated by commas", bool: "true or false"}[kind]
+        raise ConfigError(f"{key} = {value!r}: must be {what}") from None
+
+
+def parse(args: list[str]) -> tuple[dict, list[str]]:
+    """(the command's own settings, the config overrides) of ``inclusim staffing`` arguments."""
+    own, rest = {}, []
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        if arg.startswith("-") or not sep:
+            raise ConfigError(f"{arg!r}: inclusim staffing takes key=value settings, e.g. budget_fte=15 seeds=5 "
+                              f"office=examples/urban_office.yaml")
+        if key in OWN_KEYS:
+            own[key] = _convert(key, value)
+        else:
+            rest.append(arg)
+    for key in ("seeds", "workers", "mixes", "top"):
+        if key in own and own[key] < 1:
+            raise ConfigError(f"{key} = {own[key]}: must be at least 1")
+    return own, rest
+
+
+def base_config(overrides: list[str]) -> Config:
+    """The office the search starts from: ``inclusim <overrides>`` as one run (an office file expanded)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    from inclusim.compose import compose_config
+    from inclusim.office import expand_office_files
+    from inclusim.preflight import check
+
+    overrides = expand_office_files(overrides)
+    try:
+        sweeps = [o.input_line for o in OverridesParser.create().parse_overrides(overrides) if o.is_sweep_override()]
+    except HydraException as exc:
+        raise ConfigError(" ".join(str(exc).split())) from None
+    if sweeps:
+        raise ConfigError(f"{sweeps[0]}: inclusim staffing searches one office; give one value per setting")
+    check(overrides)
+    return compose_config(overrides)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "office"
+
+
+def main(args: list[str]) -> int:
+    own, overrides = parse(args)
+    base = base_config(overrides)
+    plan = load_plan()
+    changes = {k: own[k] for k in ("seeds", "slots", "mixes", "mixed_policy") if k in own}
+    plan = plan.with_changes(**changes)
+    workers = own.get("workers", 2)
+    print(f"inclusim staffing: office {base.office.name!r}, policy {base.policy.name}, "
+          f"{base.office.n_advisers * base.office.caseload_ordinary} users on caseloads, {base.horizon_weeks} weeks")
+    result = search(base, own.get("budget_fte"), seeds=plan.seeds, workers=workers, how=own.get("search", "auto"),
+                    plan=plan, progress=lambda text: print(f"  {text}", flush=True))
+    if own.get("ensemble_interval"):
+        from inclusim.study import load_ensemble
+
+        ensemble = load_ensemble()
+        if len(ensemble) < 2:
+            raise ConfigError("ensemble_interval: conf/ensemble/ holds fewer than 2 parameter sets")
+        print(f"  the calibrated ensemble: {len(ensemble) - 1} more parameter sets for today's staff and the Pareto mixes")
+        add_ensemble_interval(result, base, ensemble, workers, plan)
+    out = own.get("out") or Path(base.output_root) / "staffing" / f"{_slug(base.office.name)}_{result.budget_fte}fte"
+    with language(base.lang):
+        written = write_outputs(result, out, plan)
+        print(terminal_table(result, own.get("top", 8)))
+    for name, path in written.items():
+        print(f"{name + ':':<7} {path}")
+    return 0
+
+
+# -- the terminal table ----------------------------------------------------------------------------
+def _run_length(weeks: int) -> str:
+    """'3 years' for a run of 156 weeks, 'week 30' for one that is not a whole number of years."""
+    if weeks % 52:
+        return tr("week {week}", week=weeks)
+    return tr("{n} years", n=weeks // 52) if weeks > 52 else tr("1 year")
+
+
+def _cell(row, name: str, scale: float = 1.0, digits: int = 1) -> str:
+    mean, low, high = (row.get(f"{name}{s}", math.nan) for s in ("", "_low", "_high"))
+    if not np.isfinite(mean):
+        return "-"
+    text = f"{mean / scale:.{digits}f}"
+    if np.isfinite(low) and np.isfinite(high):
+        text += f" ({low / scale:.{digits}f} to {high / scale:.{digits}f})"
+    elif name == "cost_per_extra":
+        text += " (" + tr("unbounded") + ")"   # Fieller: the extra users in work are not clearly above 0
+    sets = row.get(f"{name}_sets_low", math.nan)
+    if np.isfinite(sets):
+        text += f" [{sets / scale:.{digits}f} to {row[f'{name}_sets_high'] / scale:.{digits}f}]"
+    return text
+
+
+def terminal_table(result: StaffingResult, top: int = 8) -> str:
+    """Today's staff and the ``top`` mixes with most users in work at the end, Pareto mixes marked."""
+    table = result.table
+    shown = pd.concat([table[table["today"]], table[~table["today"]].head(top)])
+    end = _run_length(result.horizon_weeks)
+    rows = []
+    for _, row in shown.iterrows():
+        rows.append({tr("mix"): ("* " if row["pareto"] else "  ") + row["mix"], tr("policy"): row["policy"],
+                     tr("caseload"): int(row["caseload"]),
+                     tr("in work 1 y"): _cell(row, "in_work_1y"), tr("in work at {end}", end=end): _cell(row, "in_work_end"),
+                     tr("extra vs today"): _cell(row, "extra_in_work"), tr("NAV cost MNOK"): _cell(row, "nav_cost", 1e6),
+                     tr("kNOK per extra"): _cell(row, "cost_per_extra", 1e3, 0),
+                     tr("over budget %"): f"{100 * row['over_budget']:.0f}"})
+    frame = pd.DataFrame(rows)
+    with pd.option_context("display.width", 250, "display.max_colwidth", 60):
+        body = frame.to_string(index=False)
+    how = tr("every mix") if result.search == "grid" else "Optuna"
+    sets = (" " + tr("[5-95 % over the parameter sets]")) if "n_sets" in table else ""
+    return "\n".join([
+        tr("Staff mixes of {budget} positions: {run} of {space} run ({how}), {seeds} seeds each, {seconds} s",
+           budget=result.budget_fte, run=len(table) - 1, space=result.space_size, how=how, seeds=len(result.seeds),
+           seconds=f"{result.seconds:.0f}"),
+        tr("Users in work (of today's users), mean (90 % interval over seeds){sets}; NAV cost over the run: positions, "
+           "mentor grants, wage subsidies; over budget: share of adviser-weeks with more work than hours; * Pareto (no "
+           "mix has more in work at 1 year and at the end for less)", sets=sets),
+        body])
+
+
+# -- the written outputs -------------------------------------------------------------------------
+def write_outputs(result: StaffingResult, out_dir: str | Path, plan: Plan | None = None) -> dict[str, Path]:
+    """Write ``staffing.csv``, the Pareto chart (``pareto.png`` and ``.svg``) and ``run.yaml`` to ``out_dir``."""
+    plan = plan or load_plan()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    table_path = out / "staffing.csv"
+    result.table.to_csv(table_path, index=False)
+    png, _svg = save_figure(pareto_chart(result, plan), out / "pareto")
+    about = {"budget_fte": result.budget_fte, "today": result.today.label, "seeds": result.seeds,
+             "horizon_weeks": result.horizon_weeks, "search": result.search, "mixes_run": len(result.table) - 1,
+             "space_size": result.space_size, "mixed_policy": result.mixed_policy, "slots": list(plan.slots),
+             "position_cost_nok_per_year": plan.position_cost, "seconds": round(result.seconds, 1)}
+    (out / "run.yaml").write_text(yaml.safe_dump(about, sort_keys=False))
+    return {"table": table_path, "chart": png, "about": out / "run.yaml"}
+
+
+@styled
+def pareto_chart(result: StaffingResult, plan: Plan, label_top: int = 3):
+    """Users in work at 1 year and at the end of the run against NAV cost and adviser hours: every mix
+    run in grey, the Pareto mixes in their policy's colour with 90 % intervals, today's staff as a star
+    with dotted lines through it; the ``label_top`` Pareto mixes with most users in work at the end are named."""
+    table = result.table
+    end = _run_length(result.horizon_weeks)
+    fig = new_figure(11.5, 8.0)
+    axes = fig.subplots(2, 2, sharey="row")
+    colours = policy_colours(sorted(set(table["policy"])))
+    front = table[table["pareto"] & ~table["today"]]
+    today = table[table["today"]]
+    labelled = front.head(label_top)["mix"]   # the table is sorted by users in work at the end
+    ys = (("in_work_1y", tr("Users in work at 1 year")), ("in_work_end", tr("Users in work at {end}", end=end)))
+    xs = (("nav_cost", 1e6, tr("NAV cost to {end}, million NOK", end=end)),
+          ("pathway_hours", 1e3, tr("Adviser hours on the target group's pathways to {end}, thousands", end=end)))
+    for r, (y, ylabel) in enumerate(ys):
+        for c, (x, scale, xlabel) in enumerate(xs):
+            ax = axes[r][c]
+            ax.scatter(table[x] / scale, table[y], s=14, color="#BBBBBB", zorder=1, label=tr("other mixes run"))
+            ax.axhline(today[y].iloc[0], color="#888888", ls=":", lw=1, zorder=0)
+            ax.axvline(today[x].iloc[0] / scale, color="#888888", ls=":", lw=1, zorder=0)
+            for policy in [p for p in colours if p in set(front["policy"])]:
+                group = front[front["policy"] == policy]
+                ax.errorbar(group[x] / scale, group[y], yerr=yerr(group[y], group[f"{y}_low"], group[f"{y}_high"]),
+                            xerr=yerr(group[x], group[f"{x}_low"], group[f"{x}_high"]) / scale, fmt="o",
+                            color=colours[policy], ms=6, lw=1, capsize=2, zorder=3, label=tr("Pareto: {policy}", policy=policy))
+            ax.errorbar(today[x] / scale, today[y], yerr=yerr(today[y], today[f"{y}_low"], today[f"{y}_high"]),
+                        xerr=yerr(today[x], today[f"{x}_low"], today[f"{x}_high"]) / scale, fmt="*", color="black",
+                        ms=13, lw=1, capsize=2, zorder=4, label=tr("today's staff"))
+            for _, row in front[front["mix"].isin(labelled)].iterrows() if c == 0 else ():
+                ax.annotate(row["mix"], (row[x] / scale, row[y]), xytext=(5, 4), textcoords="offset points",
+                            fontsize=7.5, color="#333333")
+            for _, row in today.iterrows():
+                ax.annotate(tr("today"), (row[x] / scale, row[y]), xytext=(6, -11), textcoords="offset points",
+                            fontsize=8, fontweight="bold")
+            ax.set_xlabel(xlabel)
+            if c == 0:
+                ax.set_ylabel(ylabel)
+    axes[0][0].legend(loc="upper left", fontsize=8)
+    fig.suptitle(tr("Staff mixes of {budget} positions: users in work against NAV cost and adviser hours",
+                    budget=result.budget_fte), fontweight="bold")
+    costs = ", ".join(f"{role} {value / 1e6:g}" for role, value in plan.position_cost.items())
+    add_note(fig, tr("Means over seeds {first}-{last} with 90 % intervals; users in work counted on today's users. NAV "
+                     "cost: positions (million NOK a position-year, ASSUMPTION: {costs}), mentor grants and wage "
+                     "subsidies. Pareto: no other mix has more users in work at 1 year and at the end for less. Named: "
+                     "the {top} Pareto mixes with most users in work at the end. Dotted lines: today's staff.",
+                     first=result.seeds[0], last=result.seeds[-1], costs=costs, top=label_top))
+    return fig
+
+
+__all__ = ["base_config", "main", "parse", "pareto_chart", "terminal_table", "write_outputs"]

@@ -1,0 +1,111 @@
+"""The dashboard's workings without a browser: levers to settings, scenarios, runs and tables.
+
+The browser test (tests/test_dashboard_browser.py) drives the pages; these check the rules under
+them: an untouched control changes nothing, a changed one changes exactly its setting, scenario
+values stay in their allowed range, and the same settings and seeds give the same tables in this
+process or on workers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from domain.params import ConfigError
+from inclusim.dashboard.levers import (LEVERS, build_config, scenario_choices, scenario_overrides, to_overrides,
+                                       values_under)
+from inclusim.dashboard.runner import ResultCache, Setting, run_settings
+from inclusim.dashboard.views import SECTIONS, frame_markdown, kpi_rows, markdown_table
+
+SHORT = {"horizon_weeks": 20, "office.n_advisers": 3, "office.n_job_specialists": 1}
+
+
+def test_untouched_levers_change_nothing():
+    today = values_under({})
+    assert to_overrides(today, {}) == {}
+    office = {"office.caseload_ordinary": 55, "office.n_advisers": 9}
+    assert to_overrides(values_under(office), office) == {}
+
+
+def test_a_changed_lever_sets_exactly_its_setting():
+    today = values_under({})
+    assert to_overrides({**today, "caseload": 50}, {}) == {"office.caseload_ordinary": 50}
+    assert to_overrides({**today, "long_periods": True}, {}) == {"pathway.long_term_signal": True}
+    hybrid = to_overrides({**today, "hybrid_advisers": 6}, {})
+    assert hybrid == {"office.n_advisers": 12, "office.hybrid_volunteer_share": 0.5}
+    assert build_config(hybrid).office.hybrid_volunteer_share == 0.5
+
+
+def test_levers_of_the_ways_of_working_follow_the_chosen_policy():
+    hybrid_values = values_under({}, "hybrid")
+    assert hybrid_values["post_followup_weeks"] == build_config({"policy.name": "hybrid"}).policy.modes.hybrid.post_followup_weeks
+    # choosing hybrid and leaving its own values alone sets the policy only
+    assert to_overrides(hybrid_values, {}) == {"policy.name": "hybrid"}
+    changed = to_overrides({**hybrid_values, "mentor_grant_hours": 8.0}, {})
+    cfg = build_config(changed)
+    assert {cfg.policy.modes.saksbehandler.fixed_subsidy_hours, cfg.policy.modes.hybrid.fixed_subsidy_hours,
+            cfg.policy.modes.jobbspesialist.fixed_subsidy_hours} == {8.0}
+
+
+def test_every_lever_reads_a_value_and_names_a_label():
+    today = values_under({})
+    assert set(today) == {lever.key for lever in LEVERS}
+    assert all(lever.label and lever.low <= lever.high for lever in LEVERS)
+
+
+def test_a_value_out_of_range_is_a_clear_error():
+    settings = to_overrides({**values_under({}), "caseload": 1000}, {})
+    with pytest.raises(ConfigError, match=r"office\.caseload_ordinary = 1000: allowed range is 5 to 250"):
+        build_config(settings)
+
+
+def test_scenarios_stay_in_range_and_shift_the_need_mix():
+    today = build_config({"labour_market.p_accept_training": 0.9})
+    high = scenario_overrides({"labour_demand": "high"}, today)
+    assert high["labour_market.p_accept_training"] == 1.0          # 0.9 x 1.3, clamped to the allowed 1.0
+    heavier = scenario_overrides({"need_mix": "heavier"}, build_config({}))
+    cfg = build_config(heavier)
+    assert cfg.population.need_share_large == pytest.approx(0.3)
+    assert cfg.population.need_share_small == pytest.approx(0.3)
+    assert scenario_overrides({key: choice.default for key, choice in scenario_choices().items()}, today) == {}
+    with pytest.raises(ConfigError, match="need_mix = 'huge': allowed values are"):
+        scenario_overrides({"need_mix": "huge"}, today)
+
+
+def test_the_same_settings_give_the_same_tables_here_and_on_workers():
+    settings = [Setting.of("Today", SHORT), Setting.of("Your choice", {**SHORT, "policy.name": "hybrid"})]
+    seen: list[tuple[int, int]] = []
+    serial = run_settings(settings, [1, 2], workers=1, cache=None, progress=lambda done, total: seen.append((done, total)))
+    parallel = run_settings(settings, [1, 2], workers=2, cache=None)
+    pd.testing.assert_frame_equal(serial.runs.drop(columns=["git_commit"]), parallel.runs.drop(columns=["git_commit"]))
+    pd.testing.assert_frame_equal(serial.weekly, parallel.weekly)
+    assert seen[0] == (0, 4) and seen[-1] == (4, 4)
+    assert list(serial.runs["variant"]) == ["Today", "Today", "Your choice", "Your choice"]
+
+
+def test_the_cache_runs_a_setting_once():
+    cache = ResultCache()
+    settings = [Setting.of("Today", SHORT)]
+    first = run_settings(settings, [3], workers=1, cache=cache)
+    calls: list[tuple[int, int]] = []
+    again = run_settings(settings, [3], workers=1, cache=cache, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 1)]          # already done before anything ran
+    pd.testing.assert_frame_equal(first.runs, again.runs)
+
+
+def test_a_bad_setting_is_refused_before_any_run():
+    with pytest.raises(ConfigError, match="office.n_advisers"):
+        run_settings([Setting.of("Today", {"office.n_advisers": 0})], [1], workers=1, cache=None)
+
+
+def test_tables_give_intervals_and_paired_differences():
+    settings = [Setting.of("Today", SHORT), Setting.of("Your choice", {**SHORT, "office.caseload_ordinary": 40})]
+    outcome = run_settings(settings, [1, 2, 3], workers=1, cache=None)
+    rows = kpi_rows(outcome, "Today", SECTIONS[2][1])
+    assert [row["kpi"] for row in rows][:2] == ["hours_per_candidate", "caseholder_pressure"]
+    assert all("(" in row["Today"] and "(" in row["Your choice"] for row in rows)
+    pressure = next(row for row in rows if row["kpi"] == "caseholder_pressure")
+    assert pressure["difference"].startswith("-")       # smaller caseloads, less demand per hour
+    table = markdown_table(["a", "b"], [["1", "x|y"]])
+    assert table == "| a | b |\n| --- | --- |\n| 1 | x/y |\n"
+    assert frame_markdown(pd.DataFrame({"v": ["1"]}, index=["k"])).startswith("|  | v |")
