@@ -1,5 +1,7 @@
 # inclusim: every target sets itself up on a fresh machine (Python 3.12 via pyenv's .python-version).
 PYTHON ?= python
+# test processes (pytest-xdist); each test file runs whole in one of them, so its fixtures are built once
+TEST_WORKERS ?= 2
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
@@ -22,12 +24,12 @@ run: setup
 ## test: the import contracts between the floors (import-linter), then the fast test suite
 test: setup
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 ## test-all: every test, the slow ones included
 test-all: setup
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q -m "slow or not slow"
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "slow or not slow"
 
 ## bench: speed benchmark (writes docs/performance.md figures to stdout)
 bench: setup
