@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test test-all bench params clean
+.PHONY: setup run dashboard test test-all bench params clean
 
 setup: $(STAMP)
 
@@ -20,6 +20,10 @@ $(STAMP): pyproject.toml scripts/ensure-browser.sh
 ## run: the main job, a policy comparison on the built-in default office (results in outputs/policy_compare)
 run: setup
 	$(VENV)/bin/inclusim
+
+## dashboard: the office leader's dashboard in a browser (prints its address; Ctrl+C stops it)
+dashboard: setup
+	$(VENV)/bin/inclusim dashboard
 
 ## test: the import contracts between the floors (import-linter), then the fast test suite
 test: setup

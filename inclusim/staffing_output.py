@@ -19,7 +19,7 @@ import pandas as pd
 import yaml
 
 from analysis.charts.style import add_note, new_figure, policy_colours, save_figure, styled, yerr
-from analysis.i18n import language, tr
+from analysis.i18n import language, localise_number, tr
 from domain.config import Config
 from domain.params import ConfigError
 from inclusim.staffing import Plan, StaffingResult, add_ensemble_interval, load_plan, search
@@ -128,14 +128,17 @@ def _cell(row, name: str, scale: float = 1.0, digits: int = 1) -> str:
     mean, low, high = (row.get(f"{name}{s}", math.nan) for s in ("", "_low", "_high"))
     if not np.isfinite(mean):
         return "-"
-    text = f"{mean / scale:.{digits}f}"
+    def number(value: float) -> str:
+        return localise_number(f"{value / scale:.{digits}f}")
+
+    text = number(mean)
     if np.isfinite(low) and np.isfinite(high):
-        text += f" ({low / scale:.{digits}f} to {high / scale:.{digits}f})"
+        text += " (" + tr("{low} to {high}", low=number(low), high=number(high)) + ")"
     elif name == "cost_per_extra":
         text += " (" + tr("unbounded") + ")"   # Fieller: the extra users in work are not clearly above 0
     sets = row.get(f"{name}_sets_low", math.nan)
     if np.isfinite(sets):
-        text += f" [{sets / scale:.{digits}f} to {row[f'{name}_sets_high'] / scale:.{digits}f}]"
+        text += " [" + tr("{low} to {high}", low=number(sets), high=number(row[f"{name}_sets_high"])) + "]"
     return text
 
 
@@ -146,7 +149,8 @@ def terminal_table(result: StaffingResult, top: int = 8) -> str:
     end = _run_length(result.horizon_weeks)
     rows = []
     for _, row in shown.iterrows():
-        rows.append({tr("mix"): ("* " if row["pareto"] else "  ") + row["mix"], tr("policy"): row["policy"],
+        mix = tr("today: {mix}", mix=result.today.label) if row["today"] else row["mix"]
+        rows.append({tr("mix"): ("* " if row["pareto"] else "  ") + mix, tr("policy"): row["policy"],
                      tr("caseload"): int(row["caseload"]),
                      tr("in work 1 y"): _cell(row, "in_work_1y"), tr("in work at {end}", end=end): _cell(row, "in_work_end"),
                      tr("extra vs today"): _cell(row, "extra_in_work"), tr("NAV cost MNOK"): _cell(row, "nav_cost", 1e6),
