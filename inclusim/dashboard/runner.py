@@ -73,6 +73,21 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         return _POOL
 
 
+def _ready() -> bool:
+    """Import what a run needs (in a worker: the first real run then starts at once)."""
+    import sim.tables  # noqa: F401
+
+    return True
+
+
+def warm_up(workers: int | None = None) -> None:
+    """Start the worker processes and load the model in each, in the background, before the first run."""
+    workers = workers or default_workers()
+    pool = _pool(workers)
+    for _ in range(workers):
+        pool.submit(_ready)
+
+
 def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 

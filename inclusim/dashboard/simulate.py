@@ -8,6 +8,7 @@ charts of the report drawn for the two settings.
 
 from __future__ import annotations
 
+import pandas as pd
 import solara
 
 from analysis.formatting import format_kpi
@@ -16,7 +17,7 @@ from domain.params import ConfigError
 from inclusim.dashboard import state
 from inclusim.dashboard.levers import (LEVERS, build_config, policies, scenario_choices, scenario_overrides,
                                        to_overrides, values_under)
-from inclusim.dashboard.runner import Setting, run_settings
+from inclusim.dashboard.runner import Setting, run_settings, warm_up
 from inclusim.dashboard.state import CHOICE, TODAY, T
 from inclusim.dashboard.views import HEADLINE, SECTIONS, figures, headline, kpi_rows, markdown_table
 
@@ -51,8 +52,8 @@ def OfficePicker():
             solara.Button(T("Load my office"), on_click=lambda: state.load_office(path.value), outlined=True)
         if state.office_error.value:
             solara.Error(state.office_error.value)
-        for note in state.office_notes.value:
-            solara.Text(note, style={"font-size": "0.8em"})
+        if state.office_notes.value:
+            solara.Markdown("\n".join(f"* {note}" for note in state.office_notes.value), style={"font-size": "0.8em"})
 
 
 def _set_value(key: str, value) -> None:
@@ -116,6 +117,7 @@ def RunPanel():
             error.set(str(exc))
             return
         error.set("")
+        state.run_office.set(state.office.value.name)
         simulate(settings, state.replications.value)
 
     with solara.Card(T("Run")):
@@ -140,9 +142,13 @@ def Results():
         solara.Info(T("Change the levers and press Run: the office as it is today and your choice are simulated "
                       "over the same seeds."))
         return
-    with solara.Card(T("Result")):
+    with solara.Card(T("Result: {office}", office=T(state.run_office.value))):
+        if state.run_office.value != state.office.value.name:
+            solara.Warning(T("These results are for {office}; press Run to simulate {current}.",
+                             office=T(state.run_office.value), current=T(state.office.value.name)))
         for text in view["texts"]:
             solara.Markdown(text)
+        solara.FileDownload(view["csv"], filename="inclusim_result.csv", label=T("Download the table (CSV)"))
     for name, figure in view["charts"].items():
         with solara.Card():
             solara.FigureMatplotlib(figure, format="png", dependencies=[id(outcome), lang, name])
@@ -162,16 +168,20 @@ def _view(outcome, lang: str) -> dict | None:
         texts = [T("Users in work after 3 years") + ": " + " · ".join(headlines),
                  T("Mean over {n} replications, with its 90 % interval in brackets; the difference is paired "
                    "by seed.", n=len(outcome.runs) // len(outcome.labels))]
+        table = []
         for section, kpis in SECTIONS:
-            rows = kpi_rows(outcome, TODAY, kpis)
-            texts.append(markdown_table([T(section), names[TODAY], names[CHOICE], T("Difference")],
-                                        [[T(row["label"]), row[TODAY], row[CHOICE], row.get("difference", "")]
-                                         for row in rows]))
-        return {"texts": texts, "charts": figures(outcome, TODAY, names=names)}
+            rows = [[T(row["label"]), row[TODAY], row[CHOICE], row.get("difference", "")]
+                    for row in kpi_rows(outcome, TODAY, kpis)]
+            header = [T(section), names[TODAY], names[CHOICE], T("Difference")]
+            texts.append(markdown_table(header, rows))
+            table += [[T(section), *row] for row in rows]
+        csv = pd.DataFrame(table, columns=["", T("Figure"), names[TODAY], names[CHOICE], T("Difference")]).to_csv(index=False)
+        return {"texts": texts, "charts": figures(outcome, TODAY, names=names), "csv": csv}
 
 
 @solara.component
 def SimulatePage():
+    solara.use_effect(warm_up, [])     # the worker processes start while the leader sets the levers
     with solara.Columns([1, 2]):
         with solara.Column():
             OfficePicker()

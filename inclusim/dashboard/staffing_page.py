@@ -59,6 +59,8 @@ def StaffingPage():
         solara.FigureMatplotlib(chart["figure"], format="png", dependencies=[id(result), lang])
     with solara.Card(T("Best mixes")):
         solara.Markdown("```\n" + chart["table"] + "\n```")
+        solara.FileDownload(result.table.to_csv(index=False), filename="inclusim_staffing.csv",
+                            label=T("Download every mix run (CSV)"))
 
 
 def _chart(result, lang: str) -> dict | None:

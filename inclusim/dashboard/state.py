@@ -44,6 +44,7 @@ values = solara.reactive(values_under({}))
 replications = solara.reactive(8)
 progress = solara.reactive((0, 0))
 staffing_progress = solara.reactive("")
+run_office = solara.reactive(BUILT_IN.name)   # the office the shown result was simulated for
 
 
 def T(text: str, **fields) -> str:
