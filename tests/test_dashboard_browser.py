@@ -138,6 +138,13 @@ def test_a_leader_compares_a_new_staffing_with_today(dashboard, page):
     page.wait_for_function("(el) => el.value !== '45'", arg=caseload.element_handle(), timeout=30_000)
     page.screenshot(path=SHOTS / "dashboard_example_office.png", full_page=True)
     assert "urban_office" in page.inner_text("body")
+    # "load my office" with a file that is not there: the error names it, the office stays
+    path_field = page.get_by_label(en("My office file (path to a .yaml file)"), exact=True)
+    path_field.fill("/nowhere/my_office.yaml")
+    path_field.press("Enter")
+    page.get_by_role("button", name=en("Load my office")).click()
+    page.get_by_text("office file /nowhere/my_office.yaml not found").first.wait_for(timeout=30_000)
+    assert "urban_office" in page.inner_text("body")
 
 
 def _fabricate():
