@@ -109,3 +109,30 @@ def test_tables_give_intervals_and_paired_differences():
     table = markdown_table(["a", "b"], [["1", "x|y"]])
     assert table == "| a | b |\n| --- | --- |\n| 1 | x/y |\n"
     assert frame_markdown(pd.DataFrame({"v": ["1"]}, index=["k"])).startswith("|  | v |")
+
+
+def test_every_text_of_the_dashboard_and_the_staffing_output_is_in_the_translation_table():
+    """Every literal text passed to the translation functions, every lever, section, page and scenario
+    name has its bokmål: the dashboard opens in bokmål, and nothing may be left in English."""
+    import ast
+    from pathlib import Path
+
+    from analysis.i18n import translations
+    from inclusim.dashboard.app import PAGES
+    from inclusim.dashboard.state import BUILT_IN, CHOICE, TODAY
+
+    root = Path(__file__).resolve().parents[1] / "inclusim"
+    texts = []
+    for path in [*sorted((root / "dashboard").glob("*.py")), root / "staffing_output.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("T", "tr") and node.args
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                texts.append(node.args[0].value)
+    texts += [lever.label for lever in LEVERS] + [section for section, _kpis in SECTIONS]
+    texts += [label for _path, label, _page in PAGES] + [TODAY, CHOICE, BUILT_IN.name]
+    for choice in scenario_choices().values():
+        texts += [choice.label] + [choice.option_label(option) for option in choice.options]
+    assert len(texts) > 60
+    table = translations("nb")
+    missing = sorted({text for text in texts if text not in table})
+    assert missing == []
