@@ -1,6 +1,6 @@
 """The ``inclusim`` command.
 
-    inclusim                               the main job: compare the four policies on the default office,
+    inclusim [lang=nb]                     the main job: compare the four policies on the default office,
                                            over seeds and the calibrated ensemble's parameter sets
     inclusim [key=value ...]               one run (Hydra overrides), tables in outputs/single/...
     inclusim -m [key=a,b ...]              a sweep (Hydra multirun, all cores), collected at the end
@@ -38,6 +38,8 @@ from inclusim.errors import fail
 
 #: The main job: the four policies over seeds 1-10 of every parameter set of the calibrated ensemble.
 MAIN_JOB = ["-m", "+experiment=policy_compare", "+uncertainty=ensemble"]
+#: Settings that change how results are shown, not what is run: given alone, they apply to the main job.
+PRESENTATION_KEYS = ("lang",)
 SUBCOMMANDS = ("collect", "summary", "progress", "report", "params", "validate", "mechanisms", "contrast", "bench", "calibrate",
                "dashboard", "staffing")
 
@@ -96,8 +98,8 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
         return subcommand(_subcommand_parser().parse_args(argv))
-    if not argv:
-        argv = list(MAIN_JOB)
+    if all(arg.split("=", 1)[0] in PRESENTATION_KEYS for arg in argv):
+        argv = list(MAIN_JOB) + argv     # e.g. `inclusim lang=nb`: the main job, in bokmål
     from domain.params import ConfigError
     from inclusim.office import expand_office_files
     from inclusim.preflight import check

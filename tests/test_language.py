@@ -260,3 +260,19 @@ def test_a_text_translated_twice_is_refused(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         i18n._table.cache_clear()
+
+
+def test_lang_alone_runs_the_main_job_in_that_language(monkeypatch):
+    """`inclusim lang=nb` is the main job in bokmål (a key=value that only changes how results are
+    shown does not turn the main job into a single run); any other key=value still means one run."""
+    import sys
+
+    from inclusim import cli, preflight
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(preflight, "check", lambda argv: None)
+    monkeypatch.setattr(cli, "_hydra_main", lambda: seen.append(list(sys.argv[1:])))
+    monkeypatch.setattr(sys, "argv", ["inclusim"])
+    cli.main(["lang=nb"])
+    cli.main(["lang=nb", "seed=3"])
+    assert seen == [[*cli.MAIN_JOB, "lang=nb"], ["lang=nb", "seed=3"]]
