@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from domain.params import ConfigError
-from inclusim.dashboard.levers import (LEVERS, build_config, scenario_choices, scenario_overrides, to_overrides,
-                                       values_under)
+from inclusim.dashboard.levers import (LEVERS, build_config, lever_notes, policies, scenario_choices,
+                                       scenario_overrides, to_overrides, values_under)
 from inclusim.dashboard.runner import ResultCache, Setting, run_settings
 from inclusim.dashboard.views import SECTIONS, frame_markdown, kpi_rows, markdown_table
 
@@ -45,6 +45,15 @@ def test_levers_of_the_ways_of_working_follow_the_chosen_policy():
     cfg = build_config(changed)
     assert {cfg.policy.modes.saksbehandler.fixed_subsidy_hours, cfg.policy.modes.hybrid.fixed_subsidy_hours,
             cfg.policy.modes.jobbspesialist.fixed_subsidy_hours} == {8.0}
+
+
+def test_levers_a_way_of_working_does_not_use_are_marked():
+    saksbehandler = lever_notes({}, "saksbehandler")
+    assert not saksbehandler["hybrid_advisers"][0] and not saksbehandler["slots"][0]
+    assert saksbehandler["job_specialists"][0]          # equal staff: the positions become ordinary advisers
+    assert not lever_notes({"office.fte_neutral": False}, "saksbehandler")["job_specialists"][0]
+    assert lever_notes({}, "brobygger") == {}
+    assert set(lever_notes({}, "jobbspesialist")) == {"hybrid_advisers", "slots"}
 
 
 def test_every_lever_reads_a_value_and_names_a_label():
@@ -130,6 +139,7 @@ def test_every_text_of_the_dashboard_and_the_staffing_output_is_in_the_translati
                 texts.append(node.args[0].value)
     texts += [lever.label for lever in LEVERS] + [section for section, _kpis in SECTIONS]
     texts += [label for _path, label, _page in PAGES] + [TODAY, CHOICE, BUILT_IN.name]
+    texts += [note for policy in policies() for _used, note in lever_notes({}, policy).values()]
     for choice in scenario_choices().values():
         texts += [choice.label] + [choice.option_label(option) for option in choice.options]
     assert len(texts) > 60

@@ -137,6 +137,23 @@ def current_values(cfg: Config) -> dict:
     return {lever.key: lever_value(cfg, lever) for lever in LEVERS}
 
 
+def lever_notes(settings: dict, policy: str) -> dict[str, tuple[bool, str]]:
+    """What the levers mean under ``policy`` for the office of dotted ``settings``: by lever key,
+    (whether the lever has any effect, an English note for the leader). Levers not listed act as labelled."""
+    cfg = build_config({**settings, "policy.name": policy})
+    used = make_policy(cfg.policy)
+    notes: dict[str, tuple[bool, str]] = {}
+    if not used.uses_close_followup:
+        for key in ("hybrid_advisers", "slots"):
+            notes[key] = (False, "Not used by this way of working: no adviser follows users closely.")
+    if not used.uses_job_specialists:
+        notes["job_specialists"] = ((True, "This way of working has no job specialists: the positions are ordinary "
+                                           "advisers with a caseload (equal staff).")
+                                    if cfg.office.fte_neutral else
+                                    (False, "Not used by this way of working: it has no job specialists."))
+    return notes
+
+
 def policies() -> list[str]:
     """The ways of working a leader can choose."""
     from analysis.labels import order_policies

@@ -15,8 +15,8 @@ from analysis.formatting import format_kpi
 from analysis.i18n import language
 from domain.params import ConfigError
 from inclusim.dashboard import state
-from inclusim.dashboard.levers import (LEVERS, build_config, policies, scenario_choices, scenario_overrides,
-                                       to_overrides, values_under)
+from inclusim.dashboard.levers import (LEVERS, build_config, lever_notes, policies, scenario_choices,
+                                       scenario_overrides, to_overrides, values_under)
 from inclusim.dashboard.runner import Setting, run_settings, warm_up
 from inclusim.dashboard.state import CHOICE, TODAY, T
 from inclusim.dashboard.views import HEADLINE, SECTIONS, figures, headline, kpi_rows, markdown_table
@@ -78,10 +78,14 @@ def LeverControls():
     with solara.Card(T("Staff and caseloads")):
         solara.Select(T("Way of working"), values=list(names), value=T(chosen["policy"]),
                       on_value=lambda text: _set_policy(names[text]))
+        notes = lever_notes(state.office.value.settings, chosen["policy"])
         for lever in LEVERS:
             if lever.group != "staff" or lever.kind == "policy":
                 continue
-            _control(lever, chosen[lever.key])
+            used, note = notes.get(lever.key, (True, ""))
+            _control(lever, chosen[lever.key], disabled=not used)
+            if note:
+                solara.Text(T(note), style={"font-size": "0.8em", "color": "#666"})
     with solara.Card(T("How the office works")):
         for lever in LEVERS:
             if lever.group == "practice":
@@ -96,14 +100,17 @@ def LeverControls():
         solara.Text(T("Scenario values are assumptions: see conf/dashboard.yaml."), style={"font-size": "0.8em"})
 
 
-def _control(lever, value) -> None:
+def _control(lever, value, disabled: bool = False) -> None:
     label = T(lever.label)
     if lever.kind == "bool":
-        solara.Checkbox(label=label, value=bool(value), on_value=lambda v, key=lever.key: _set_value(key, v))
+        solara.Checkbox(label=label, value=bool(value), on_value=lambda v, key=lever.key: _set_value(key, v),
+                        disabled=disabled)
     elif lever.kind == "int":
-        solara.InputInt(label, value=int(value), on_value=lambda v, key=lever.key: _set_value(key, v))
+        solara.InputInt(label, value=int(value), on_value=lambda v, key=lever.key: _set_value(key, v),
+                        disabled=disabled)
     else:
-        solara.InputFloat(label, value=float(value), on_value=lambda v, key=lever.key: _set_value(key, v))
+        solara.InputFloat(label, value=float(value), on_value=lambda v, key=lever.key: _set_value(key, v),
+                          disabled=disabled)
 
 
 @solara.component
