@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from analysis.i18n import tr
 from analysis.stats import mean_cis, ratio_ci
 from analysis.uncertainty import QUANTILES
 from domain.config import Config, resolve, validate
@@ -296,8 +297,7 @@ def build_table(runner: Runner, plan: Plan, today: Mix) -> pd.DataFrame:
                "positions": m.positions,
                "policy": runner.base.policy.name if mix is None else policy_for(m.hybrid > 0, m.specialists > 0,
                                                                                   runner.mixed_policy),
-               "caseload": runner.base.office.caseload_ordinary if mix is None
-               else mix_caseload(m, office_users(runner.base)[0])}
+               "caseload": mix_caseload(m, office_users(runner.base)[0])}   # today's too: the users its advisers share
         for name in (*OUTCOMES, "extra_in_work", "extra_cost"):
             est = next(estimates)
             row.update({name: est.mean, f"{name}_low": est.low, f"{name}_high": est.high})
@@ -352,7 +352,7 @@ def _grid(runner: Runner, space: list[Mix], progress) -> None:
     chunk = max(1, 4 * max(1, runner.workers))
     for start in range(0, len(space), chunk):
         runner.run(space[start:start + chunk])
-        progress(f"{min(start + chunk, len(space))}/{len(space)} mixes")
+        progress(tr("{done}/{total} mixes", done=min(start + chunk, len(space)), total=len(space)))
 
 
 def _optuna(runner: Runner, space: list[Mix], plan: Plan, budget: int, progress) -> None:
@@ -381,7 +381,7 @@ def _optuna(runner: Runner, space: list[Mix], plan: Plan, budget: int, progress)
                 study.tell(trial, state=TrialState.PRUNED)   # not a mix the budget allows
         idle = 0 if new else idle + 1
         if new:
-            progress(f"{len(done)}/{target} mixes")
+            progress(tr("{done}/{total} mixes", done=len(done), total=target))
 
 
 def _proposed(trial, budget: int, slots) -> Mix:

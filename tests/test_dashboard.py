@@ -29,11 +29,29 @@ def test_untouched_levers_change_nothing():
 
 def test_a_changed_lever_sets_exactly_its_setting():
     today = values_under({})
-    assert to_overrides({**today, "caseload": 50}, {}) == {"office.caseload_ordinary": 50}
     assert to_overrides({**today, "long_periods": True}, {}) == {"pathway.long_term_signal": True}
     hybrid = to_overrides({**today, "hybrid_advisers": 6}, {})
     assert hybrid == {"office.n_advisers": 12, "office.hybrid_volunteer_share": 0.5}
     assert build_config(hybrid).office.hybrid_volunteer_share == 0.5
+
+
+def test_staff_levers_keep_the_office_users_and_the_caseload_follows():
+    today = values_under({})
+    assert today["users"] == 840
+    smaller = build_config(to_overrides({**today, "caseload": 60}, {}))       # 60 users each takes 14 advisers
+    assert (smaller.office.n_advisers, smaller.office.caseload_ordinary) == (14, 60)
+    more = build_config(to_overrides({**today, "advisers": 15}, {}))
+    assert (more.office.n_advisers, more.office.caseload_ordinary) == (15, 56)
+    for cfg in (smaller, more):   # the same users, and about the same target-group users (whole numbers each)
+        assert cfg.office.n_advisers * cfg.office.caseload_ordinary == 840
+        target = cfg.office.n_advisers * round(cfg.office.caseload_ordinary * cfg.office.target_share)
+        assert abs(target - 216) <= cfg.office.n_advisers / 2
+    grown = build_config(to_overrides({**today, "users": 1000}, {}))
+    assert (grown.office.n_advisers, grown.office.caseload_ordinary) == (12, 83)
+    with pytest.raises(ConfigError, match="advisers with a caseload = 0: at least 1"):
+        to_overrides({**today, "advisers": 0}, {})
+    with pytest.raises(ConfigError, match="hybrid advisers = 30: from 0 to the 12 advisers"):
+        to_overrides({**today, "hybrid_advisers": 30}, {})
 
 
 def test_levers_of_the_ways_of_working_follow_the_chosen_policy():
@@ -63,8 +81,8 @@ def test_every_lever_reads_a_value_and_names_a_label():
 
 
 def test_a_value_out_of_range_is_a_clear_error():
-    settings = to_overrides({**values_under({}), "caseload": 1000}, {})
-    with pytest.raises(ConfigError, match=r"office\.caseload_ordinary = 1000: allowed range is 5 to 250"):
+    settings = to_overrides({**values_under({}), "users": 5000}, {})       # 417 users per adviser
+    with pytest.raises(ConfigError, match=r"office\.caseload_ordinary = 417: allowed range is 5 to 250"):
         build_config(settings)
 
 
@@ -146,3 +164,21 @@ def test_every_text_of_the_dashboard_and_the_staffing_output_is_in_the_translati
     table = translations("nb")
     missing = sorted({text for text in texts if text not in table})
     assert missing == []
+
+
+def test_an_office_file_under_another_way_of_working_builds():
+    """An office loaded from a file carries its policy's own settings; choosing another way of
+    working leaves them behind instead of refusing them."""
+    from inclusim.dashboard.levers import settings_of, with_policy
+    from inclusim.dashboard.simulate import comparison_settings
+    from inclusim.office import office_config
+
+    office = settings_of(office_config("examples/urban_office.yaml"))
+    assert office["policy.name"] == "brobygger" and any(k.startswith("policy.modes.hybrid.") for k in office)
+    assert not any(k.startswith("policy.modes.hybrid.") for k in with_policy(office, "saksbehandler"))
+    chosen = {**values_under(office, "saksbehandler"), "caseload": 60}
+    today, choice = comparison_settings(office, {"labour_demand": "normal", "need_mix": "as_today"}, chosen)
+    cfg = build_config(dict(choice.settings))
+    assert cfg.policy.name == "saksbehandler" and cfg.office.caseload_ordinary == 59     # 888 users, 15 advisers
+    assert build_config(dict(today.settings)).policy.name == "brobygger"
+    assert set(lever_notes(office, "saksbehandler")) == {"hybrid_advisers", "slots", "job_specialists"}

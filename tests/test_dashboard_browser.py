@@ -134,8 +134,12 @@ def test_a_leader_compares_a_new_staffing_with_today(dashboard, page):
     assert en("Difference") in page.inner_text("body")
     # the example office file
     page.get_by_role("button", name=en("Example: {name}", name="urban_office")).click()
+    try:
+        page.get_by_text("examples/urban_office.yaml").first.wait_for(timeout=30_000)
+    finally:
+        page.screenshot(path=SHOTS / "dashboard_example_office.png", full_page=True)
     caseload = page.get_by_label(en("Users per adviser (caseload)"), exact=True)
-    page.wait_for_function("(el) => el.value !== '45'", arg=caseload.element_handle(), timeout=30_000)
+    assert caseload.input_value() == "74"      # the example's advisers carry 74 users each (docs/office_file.md)
     page.screenshot(path=SHOTS / "dashboard_example_office.png", full_page=True)
     assert "urban_office" in page.inner_text("body")
     # "load my office" with a file that is not there: the error names it, the office stays

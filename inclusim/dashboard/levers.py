@@ -22,7 +22,9 @@ import yaml
 from domain.config import Config, resolve, validate
 from domain.params import ConfigError, dotted_field, dotted_value, iter_params, merge, overrides
 from domain.paths import CONF_DIR
+from scenarios.office_file import per_adviser
 from scenarios.policies import make_policy, registered_policies
+from scenarios.world import target_users_per_adviser
 
 #: The scenario file of the dashboard.
 SCENARIO_FILE = CONF_DIR / "dashboard.yaml"
@@ -34,7 +36,8 @@ MODES = "policy.modes.*."
 class Lever:
     """One control: ``key`` names it in the dashboard's state, ``setting`` is the dotted config
     setting it moves (``policy.modes.*.x`` for a field of every way of working; empty for the
-    number of hybrid advisers, which is a share of the advisers in the config)."""
+    number of hybrid advisers, a share of the advisers in the config, and for the office's users,
+    advisers x caseload in the config)."""
 
     key: str
     label: str
@@ -58,6 +61,7 @@ class Lever:
 
 LEVERS: tuple[Lever, ...] = (
     Lever("policy", "Way of working", "policy.name"),
+    Lever("users", "Users on the advisers' caseloads (the office)", "", 50, 20000, 10),
     Lever("advisers", "Advisers with a caseload", "office.n_advisers", 1, 60),
     Lever("hybrid_advisers", "of them also following users closely (hybrid)", "", 0, 60),
     Lever("slots", "Close-follow-up places per hybrid adviser", "office.hybrid_slots", 0, 10),
@@ -127,6 +131,8 @@ def lever_value(cfg: Config, lever: Lever):
     """The value ``lever`` has in ``cfg``."""
     if lever.key == "hybrid_advisers":
         return round(cfg.office.hybrid_volunteer_share * cfg.office.n_advisers)
+    if lever.key == "users":
+        return cfg.office.n_advisers * cfg.office.caseload_ordinary
     if lever.setting.startswith(MODES):
         return getattr(getattr(cfg.policy.modes, _shown_mode(cfg)), lever.setting.removeprefix(MODES))
     return dotted_value(cfg, lever.setting)
@@ -140,7 +146,7 @@ def current_values(cfg: Config) -> dict:
 def lever_notes(settings: dict, policy: str) -> dict[str, tuple[bool, str]]:
     """What the levers mean under ``policy`` for the office of dotted ``settings``: by lever key,
     (whether the lever has any effect, an English note for the leader). Levers not listed act as labelled."""
-    cfg = build_config({**settings, "policy.name": policy})
+    cfg = build_config(with_policy(settings, policy))
     used = make_policy(cfg.policy)
     notes: dict[str, tuple[bool, str]] = {}
     if not used.uses_close_followup:
@@ -161,11 +167,18 @@ def policies() -> list[str]:
     return order_policies(registered_policies())
 
 
+def with_policy(settings: dict, policy: str | None) -> dict:
+    """Dotted ``settings`` under another ``policy``: the old policy's own settings (``policy.*``, its
+    ways of working included) are left behind, the new one starts from its defaults."""
+    if policy is None or policy == settings.get("policy.name", Config().policy.name):
+        return dict(settings)
+    return {"policy.name": policy, **{k: v for k, v in settings.items() if not k.startswith("policy.")}}
+
+
 def values_under(base: dict, policy: str | None = None) -> dict:
     """The levers' values of the office described by dotted ``base`` settings, under ``policy``
     (default: the office's own): a lever of the ways of working shows that policy's value."""
-    settings = dict(base) if policy is None else {**base, "policy.name": policy}
-    return current_values(build_config(settings))
+    return current_values(build_config(with_policy(base, policy)))
 
 
 def to_overrides(values: dict, base: dict) -> dict:
@@ -179,15 +192,25 @@ def to_overrides(values: dict, base: dict) -> dict:
     out: dict = {}
     if policy != today["policy"]:
         out["policy.name"] = policy
-    if "advisers" in changed or "hybrid_advisers" in changed:
-        advisers = int(values.get("advisers", reference["advisers"]))
-        hybrid = min(int(values.get("hybrid_advisers", reference["hybrid_advisers"])), advisers)
+    users = int(values.get("users", reference["users"]))
+    advisers = int(values.get("advisers", reference["advisers"]))
+    if "caseload" in changed and "advisers" not in changed:      # a caseload asks for the advisers it takes
+        advisers = advisers_for(users, int(changed["caseload"]))
+        changed["advisers"] = advisers
+    if advisers < 1:
+        raise ConfigError(f"advisers with a caseload = {advisers}: at least 1")
+    hybrid = int(values.get("hybrid_advisers", reference["hybrid_advisers"]))
+    if not 0 <= hybrid <= advisers:
+        raise ConfigError(f"hybrid advisers = {hybrid}: from 0 to the {advisers} advisers with a caseload")
+    if changed.keys() & {"users", "advisers", "caseload"}:
+        out.update(_staffing(build_config(base), users, advisers))
+    if changed.keys() & {"advisers", "hybrid_advisers"}:
         out["office.n_advisers"] = advisers
         out["office.hybrid_volunteer_share"] = round(hybrid / advisers, 6)
-    modes = _mode_names(build_config({**base, "policy.name": policy}))
+    modes = _mode_names(build_config(with_policy(base, policy)))
     for key, value in changed.items():
         lever = LEVER_BY_KEY[key]
-        if key in ("policy", "advisers", "hybrid_advisers"):
+        if key in ("policy", "users", "advisers", "hybrid_advisers", "caseload"):
             continue
         if lever.setting.startswith(MODES):
             for mode in modes:
@@ -195,6 +218,31 @@ def to_overrides(values: dict, base: dict) -> dict:
         else:
             out[lever.setting] = bool(value) if lever.kind == "bool" else value
     return out
+
+
+def caseload_of(users: int, advisers: int) -> int:
+    """The caseload when ``advisers`` share ``users`` evenly (the model gives every adviser the same)."""
+    return per_adviser(users, max(1, advisers))
+
+
+def advisers_for(users: int, caseload: int) -> int:
+    """The advisers ``users`` need at about ``caseload`` each."""
+    return max(1, round(users / max(1, caseload)))
+
+
+def _staffing(today: Config, users: int, advisers: int) -> dict:
+    """The office settings that share ``users`` among ``advisers``: the caseload follows, and the
+    target-group users grow or shrink with the users (kept when the users are), as in
+    ``inclusim.staffing``: a change of staff does not change who the office serves."""
+    if users < 1:
+        raise ConfigError(f"users on the caseloads = {users}: at least 1")
+    users_today = today.office.n_advisers * today.office.caseload_ordinary
+    target_today = today.office.n_advisers * target_users_per_adviser(today.office.caseload_ordinary,
+                                                                       today.office.target_share)
+    caseload = caseload_of(users, advisers)
+    each = per_adviser(target_today * users / users_today, advisers)
+    return {"office.n_advisers": advisers, "office.caseload_ordinary": caseload,
+            "office.target_share": round(min(1.0, each / caseload), 6) if caseload else today.office.target_share}
 
 
 def scenario_overrides(choice_values: dict, today: Config) -> dict:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -16,15 +18,13 @@ DEFAULT_PORT = 8765
 START_TIMEOUT_SECONDS = 180
 
 
-def free_port(host: str) -> int:
+def bindable_port(host: str, port: int) -> int:
+    """``port`` (or, for 0, a free port) after checking the server could listen there: raises
+    ``OSError`` (errno EADDRINUSE when the port is taken; another errno for a host not on this machine)."""
     with socket.socket() as probe:
-        probe.bind((host, 0))
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
         return probe.getsockname()[1]
-
-
-def port_in_use(host: str, port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex((host, port)) == 0
 
 
 def command(host: str, port: int) -> list[str]:
@@ -51,23 +51,50 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     """Run the dashboard until Ctrl+C; the exit status of the server (0 when stopped by the user)."""
     from inclusim.errors import fail
 
-    if port == 0:
-        port = free_port(host)
-    elif port_in_use(host, port):
-        fail(f"--port = {port}: the port is in use on {host}; give another (--port 0 picks a free one)")
+    if not 0 <= port <= 65535:
+        fail(f"--port = {port}: allowed are 0 (any free port) to 65535")
+    try:
+        port = bindable_port(host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            fail(f"--port = {port}: the port is in use on {host}; give another (--port 0 picks a free one)")
+        fail(f"--host = {host}: the dashboard cannot listen there ({exc.strerror or exc})")
     url = f"http://{host}:{port}/"
     print(f"inclusim dashboard: starting on {url} ...", flush=True)
     # Solara warns that session cookies fall back to SameSite=Lax over plain http: expected on localhost
     env = {**os.environ, "SOLARA_APP": "inclusim.dashboard.app",
            "PYTHONWARNINGS": "ignore::UserWarning:solara.server.starlette"}
-    process = subprocess.Popen(command(host, port), env=env)
+    # its own session: Ctrl+C, a closed terminal or a kill reach this process, which stops the server
+    process = subprocess.Popen(command(host, port), env=env, start_new_session=True)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
     try:
         if not wait_until_up(url, process):
-            process.terminate()
-            fail(f"the dashboard server did not start on {url} (exit status {process.wait()})", code=1)
+            _end(process)
+            fail(f"the dashboard server did not start on {url} (exit status {process.returncode})", code=1)
         print(f"inclusim dashboard: open {url} in a browser (Ctrl+C stops it)", flush=True)
         return process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        process.wait()
+    except (KeyboardInterrupt, _Stopped):
+        _end(process)
+        print("inclusim dashboard: stopped", flush=True)
         return 0
+
+
+class _Stopped(Exception):
+    """A signal asked the dashboard to stop."""
+
+
+def _stop(signum, frame):
+    raise _Stopped
+
+
+def _end(process: subprocess.Popen, grace_seconds: float = 10) -> None:
+    """Stop the server and every process it started (its worker processes are in its session)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        process.wait()

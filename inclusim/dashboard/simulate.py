@@ -12,11 +12,12 @@ import pandas as pd
 import solara
 
 from analysis.formatting import format_kpi
-from analysis.i18n import language
+from analysis.i18n import language, localise_number
 from domain.params import ConfigError
 from inclusim.dashboard import state
-from inclusim.dashboard.levers import (LEVERS, build_config, lever_notes, policies, scenario_choices,
-                                       scenario_overrides, to_overrides, values_under)
+from inclusim.dashboard.levers import (LEVERS, advisers_for, build_config, caseload_of, lever_notes, policies,
+                                       scenario_choices, scenario_overrides, to_overrides, values_under,
+                                       with_policy)
 from inclusim.dashboard.runner import Setting, run_settings, warm_up
 from inclusim.dashboard.state import CHOICE, TODAY, T
 from inclusim.dashboard.views import HEADLINE, SECTIONS, figures, headline, kpi_rows, markdown_table
@@ -25,8 +26,13 @@ from inclusim.dashboard.views import HEADLINE, SECTIONS, figures, headline, kpi_
 def comparison_settings(office_settings: dict, scenario: dict, chosen: dict) -> list[Setting]:
     """Today's office and the leader's choice, both under the chosen scenario."""
     today = {**office_settings, **scenario_overrides(scenario, build_config(office_settings))}
-    choice = {**today, **to_overrides(chosen, office_settings)}
+    changes = to_overrides(chosen, office_settings)
+    choice = {**with_policy(today, changes.get("policy.name")), **changes}
     return [Setting.of(TODAY, today), Setting.of(CHOICE, choice)]
+
+
+#: Replications a run may ask for: two give an interval; fifty keep a run to about a minute on 2 cores.
+MIN_REPLICATIONS, MAX_REPLICATIONS = 2, 50
 
 
 @solara.lab.task(prefer_threaded=True)
@@ -57,7 +63,14 @@ def OfficePicker():
 
 
 def _set_value(key: str, value) -> None:
-    state.values.set({**state.values.value, key: value})
+    """Set one lever; the office's users, its advisers and their caseload hang together (users =
+    advisers x caseload): a new caseload sets the advisers it takes, new advisers or users the caseload."""
+    chosen = {**state.values.value, key: value}
+    if key == "caseload" and value and value > 0:
+        chosen["advisers"] = advisers_for(chosen["users"], value)
+    if key in ("users", "advisers", "caseload") and chosen["advisers"] and chosen["advisers"] > 0:
+        chosen["caseload"] = caseload_of(chosen["users"], chosen["advisers"])
+    state.values.set(chosen)
 
 
 def _set_policy(policy: str) -> None:
@@ -78,7 +91,10 @@ def LeverControls():
     with solara.Card(T("Staff and caseloads")):
         solara.Select(T("Way of working"), values=list(names), value=T(chosen["policy"]),
                       on_value=lambda text: _set_policy(names[text]))
-        notes = lever_notes(state.office.value.settings, chosen["policy"])
+        try:
+            notes = lever_notes(state.office.value.settings, chosen["policy"])
+        except ConfigError:     # a moment between a new office and its levers: no notes
+            notes = {}
         for lever in LEVERS:
             if lever.group != "staff" or lever.kind == "policy":
                 continue
@@ -108,9 +124,27 @@ def _control(lever, value, disabled: bool = False) -> None:
     elif lever.kind == "int":
         solara.InputInt(label, value=int(value), on_value=lambda v, key=lever.key: _set_value(key, v),
                         disabled=disabled)
-    else:
-        solara.InputFloat(label, value=float(value), on_value=lambda v, key=lever.key: _set_value(key, v),
-                          disabled=disabled)
+    else:   # typed as text: a leader writes 0,9 as often as 0.9
+        with language(state.lang.value):
+            shown = localise_number(f"{float(value):g}")
+        solara.InputText(label, value=shown, disabled=disabled,
+                         on_value=lambda text, key=lever.key: _set_decimal(key, text),
+                         error=state.lever_errors.value.get(lever.key, False))
+
+
+def _set_decimal(key: str, text: str) -> None:
+    """A decimal lever from what was typed (a comma or a point); an unreadable number is shown as an
+    error on the field and the lever keeps its value."""
+    errors = dict(state.lever_errors.value)
+    try:
+        value = float(str(text).strip().replace(",", "."))
+    except ValueError:
+        errors[key] = T("Not a number: {text}", text=text)
+        state.lever_errors.set(errors)
+        return
+    errors.pop(key, None)
+    state.lever_errors.set(errors)
+    _set_value(key, value)
 
 
 @solara.component
@@ -122,6 +156,10 @@ def RunPanel():
             settings = comparison_settings(state.office.value.settings, state.scenario.value, state.values.value)
         except ConfigError as exc:
             error.set(str(exc))
+            return
+        if not MIN_REPLICATIONS <= state.replications.value <= MAX_REPLICATIONS:
+            error.set(T("Replications = {n}: from {low} to {high} (an interval needs at least two)",
+                        n=state.replications.value, low=MIN_REPLICATIONS, high=MAX_REPLICATIONS))
             return
         error.set("")
         state.run_office.set(state.office.value.name)

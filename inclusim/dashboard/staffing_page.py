@@ -24,8 +24,13 @@ PAGE_SEEDS = 3
 def find_mixes(settings: dict, budget: int, seeds: int):
     from inclusim.staffing import search
 
-    return search(settings, budget, seeds=seeds, workers=default_workers(),
-                  progress=lambda text: state.staffing_progress.set(text))
+    lang = state.lang.value
+
+    def say(text: str) -> None:   # the search's progress line, in the page's language
+        state.staffing_progress.set(text)
+
+    with language(lang):
+        return search(settings, budget, seeds=seeds, workers=default_workers(), progress=say)
 
 
 @solara.component

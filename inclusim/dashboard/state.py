@@ -39,6 +39,7 @@ lang = solara.reactive(FIRST_LANGUAGE)
 office = solara.reactive(BUILT_IN)
 office_error = solara.reactive("")
 office_notes = solara.reactive([])
+lever_errors = solara.reactive({})     # lever key -> what was wrong with the text typed
 scenario = solara.reactive({key: choice.default for key, choice in scenario_choices().items()})
 values = solara.reactive(values_under({}))
 replications = solara.reactive(8)

@@ -20,7 +20,7 @@ from analysis.labels import lever_label
 from analysis.stats import reference_setting, swept_levers
 from analysis.summary import terminal_summary
 from domain.paths import CONF_DIR
-from domain.schema import SUMMARY_KPIS, kpi
+from domain.schema import KPIS, SUMMARY_KPIS, kpi
 from inclusim.dashboard import state
 from inclusim.dashboard.state import T
 from inclusim.dashboard.views import frame_markdown
@@ -81,6 +81,7 @@ def SweepPage():
         solara.FigureMatplotlib(figure, format="png", dependencies=[folder.value, chosen, outcome.value, lang])
     with language(lang):
         table = terminal_summary(runs)
+        table.index = [T(kpi(name).label) if name in KPIS else name for name in table.index]
     solara.Markdown(frame_markdown(table))
 
 
