@@ -56,6 +56,8 @@ def OfficePicker():
         with solara.Row():
             solara.InputText(T("My office file (path to a .yaml file)"), value=path)
             solara.Button(T("Load my office"), on_click=lambda: state.load_office(path.value), outlined=True)
+        solara.FileDrop(label=T("... or drop your office file here"), lazy=False,
+                        on_file=lambda info: state.load_dropped_office(info["name"], info["data"]))
         if state.office_error.value:
             solara.Error(state.office_error.value)
         if state.office_notes.value:

@@ -59,10 +59,21 @@ def example_offices() -> list[Path]:
     return sorted(EXAMPLES_DIR.glob("*.yaml")) if EXAMPLES_DIR.is_dir() else []
 
 
-def load_office(path: str | Path) -> None:
+def load_dropped_office(name: str, data: bytes) -> None:
+    """An office file dropped on the page (from the leader's own machine): kept in a folder of its
+    own under the system's temporary folder, then loaded as :func:`load_office` loads a path."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="inclusim_office_"))
+    path = folder / Path(name).name
+    path.write_bytes(data)
+    load_office(path, shown_as=Path(name).name)
+
+
+def load_office(path: str | Path, shown_as: str | None = None) -> None:
     """Make the office file at ``path`` the office worked on (its levers become today's values), as
     ``inclusim office=PATH`` would run it; a bad file leaves the office as it was and shows the
-    error, which names the row and the field."""
+    error, which names the row and the field. ``shown_as``: how to name the file on the page."""
     from domain.params import ConfigError
     from inclusim.office import office_config
 
@@ -72,11 +83,11 @@ def load_office(path: str | Path) -> None:
         settings = settings_of(office_config(path, notes=notes))
         today = values_under(settings)
     except ConfigError as exc:
-        office_error.set(str(exc))
+        office_error.set(str(exc).replace(str(path), shown_as) if shown_as else str(exc))
         return
     office_error.set("")
     office_notes.set(notes)
-    office.set(Office(settings.get("office.name") or path.stem, str(path), settings))
+    office.set(Office(settings.get("office.name") or path.stem, shown_as or str(path), settings))
     values.set(today)
 
 

@@ -32,7 +32,9 @@ def PathwayStates(model):
             return
         weekly = pd.DataFrame(model.weekly_rows).assign(run_id="run")
         runs = pd.DataFrame({"run_id": ["run"], "policy": [T(CHOICE)], "seed": [model.cfg.seed]})
-        solara.FigureMatplotlib(pathway_occupancy(weekly, runs), format="png")
+        figure = pathway_occupancy(weekly, runs)
+        figure.set_size_inches(8, 5.5)     # SolaraViz shows two charts side by side: larger text for the space
+        solara.FigureMatplotlib(figure, format="png")
 
 
 @solara.component
@@ -40,6 +42,7 @@ def AdviserWeeks(model):
     update_counter.get()
     with language(state.lang.value):
         figure = adviser_week_chart(adviser_week_table(model.staff.all_advisers), model.week)
+        figure.set_size_inches(8, 5.5)
         solara.FigureMatplotlib(figure, format="png")
 
 
