@@ -156,7 +156,7 @@ def adviser_week_chart(table: pd.DataFrame, week: int):
         handles = [Patch(facecolor=ACTIVITY_COLOURS[a], label=tr(ACTIVITY_NAMES[a])) for a in ACTIVITIES]
         handles.append(Patch(facecolor="none", edgecolor=WARNING_COLOUR, ls="--",
                              label=tr("Weekly hours; ! demand above the hours")))
-        fig.legend(handles=handles, loc="outside upper center", ncols=4, fontsize=8)
+        fig.legend(handles=handles, loc="outside upper center", ncols=3, fontsize=8)
         return fig
 
     return draw()
