@@ -151,17 +151,23 @@ def mix_caseload(mix: Mix, users: int) -> int:
     return per_adviser(users, mix.advisers)
 
 
+def shared_users(users: float, target: float, advisers: int) -> dict[str, object]:
+    """The office settings that share ``users`` (``target`` of them in the target group) evenly among
+    ``advisers``: the caseload, and the target share that keeps the target-group users (to the nearest
+    whole number per adviser). The staffing search and the dashboard's staff levers both use it."""
+    caseload = per_adviser(users, advisers)
+    each = per_adviser(target, advisers)
+    return {"office.n_advisers": advisers, "office.caseload_ordinary": caseload,
+            "office.target_share": min(1.0, each / caseload)}
+
+
 def mix_settings(mix: Mix, base: Config, mixed_policy: str = "brobygger") -> dict[str, object]:
     """``{dotted key: value}`` that staff ``base``'s office with ``mix``: the office's users divided
     among the mix's advisers (the caseload), the target-group users kept (to the nearest whole number
     per adviser), the policy the mix's roles describe (``scenarios.office_file.policy_for``)."""
     users, target = office_users(base)
-    caseload = mix_caseload(mix, users)
-    each = per_adviser(target, mix.advisers)
     return {
-        "office.n_advisers": mix.advisers,
-        "office.caseload_ordinary": caseload,
-        "office.target_share": min(1.0, each / caseload),
+        **shared_users(users, target, mix.advisers),
         "office.n_job_specialists": mix.specialists,
         "office.fte_neutral": False,
         "office.hybrid_volunteer_share": mix.hybrid / mix.advisers,

@@ -22,9 +22,9 @@ import yaml
 from domain.config import Config, resolve, validate
 from domain.params import ConfigError, dotted_field, dotted_value, iter_params, merge, overrides
 from domain.paths import CONF_DIR
+from inclusim.staffing import office_users, shared_users
 from scenarios.office_file import per_adviser
 from scenarios.policies import make_policy, registered_policies
-from scenarios.world import target_users_per_adviser
 
 #: The scenario file of the dashboard.
 SCENARIO_FILE = CONF_DIR / "dashboard.yaml"
@@ -236,13 +236,8 @@ def _staffing(today: Config, users: int, advisers: int) -> dict:
     ``inclusim.staffing``: a change of staff does not change who the office serves."""
     if users < 1:
         raise ConfigError(f"users on the caseloads = {users}: at least 1")
-    users_today = today.office.n_advisers * today.office.caseload_ordinary
-    target_today = today.office.n_advisers * target_users_per_adviser(today.office.caseload_ordinary,
-                                                                       today.office.target_share)
-    caseload = caseload_of(users, advisers)
-    each = per_adviser(target_today * users / users_today, advisers)
-    return {"office.n_advisers": advisers, "office.caseload_ordinary": caseload,
-            "office.target_share": round(min(1.0, each / caseload), 6) if caseload else today.office.target_share}
+    users_today, target_today = office_users(today)
+    return shared_users(users, target_today * users / users_today, advisers)
 
 
 def scenario_overrides(choice_values: dict, today: Config) -> dict:
