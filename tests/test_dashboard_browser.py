@@ -112,6 +112,8 @@ def _set_number(page, label: str, value) -> None:
 
 
 def test_a_leader_compares_a_new_staffing_with_today(dashboard, page):
+    from playwright.sync_api import expect
+
     page.goto(dashboard)
     page.get_by_text(nb("Staff and caseloads")).first.wait_for(timeout=WAIT_MS)   # bokmål first
     page.screenshot(path=SHOTS / "dashboard_nb.png", full_page=True)
@@ -139,7 +141,8 @@ def test_a_leader_compares_a_new_staffing_with_today(dashboard, page):
     finally:
         page.screenshot(path=SHOTS / "dashboard_example_office.png", full_page=True)
     caseload = page.get_by_label(en("Users per adviser (caseload)"), exact=True)
-    assert caseload.input_value() == "74"      # the example's advisers carry 74 users each (docs/office_file.md)
+    # the page updates asynchronously: wait (with a limit) for the example's 74 users per adviser (docs/office_file.md)
+    expect(caseload).to_have_value("74", timeout=30_000)
     page.screenshot(path=SHOTS / "dashboard_example_office.png", full_page=True)
     assert "urban_office" in page.inner_text("body")
     # "load my office" with a file that is not there: the error names it, the office stays

@@ -87,12 +87,12 @@ def load_office(path: str | Path, shown_as: str | None = None) -> None:
         return
     office_error.set("")
     office_notes.set(notes)
+    values.set(today)       # the levers first: a page that shows the office's name shows its numbers
     office.set(Office(settings.get("office.name") or path.stem, shown_as or str(path), settings))
-    values.set(today)
 
 
 def use_built_in() -> None:
     office_error.set("")
     office_notes.set([])
-    office.set(BUILT_IN)
     values.set(values_under({}))
+    office.set(BUILT_IN)
