@@ -140,16 +140,26 @@ def paired_difference(runs: pd.DataFrame, kpi: str, policy: str, baseline: str, 
 
     ``within``: further columns that must match for two runs to be a pair (e.g. swept levers).
     """
+    return _differences(runs, [kpi], policy, baseline, by, pair_on, level, within)[0]
+
+
+def _differences(runs: pd.DataFrame, kpis: list[str], policy: str, baseline: str, by: str, pair_on: str,
+                 level: float, within: list[str] | None) -> list[dict]:
+    """:func:`paired_difference` for each of ``kpis``, the runs paired once for all of them."""
     # runs pair within a parameter set and a sensitivity point too: the same seed, set and point
     keys = [pair_on] + list(within or []) + [c for c in (PARAMETER_SET, SENSITIVITY_POINT)
                                              if c in runs and c not in (within or []) and runs[c].nunique() > 1]
-    a = runs[runs[by] == policy].set_index(keys)[kpi]
-    b = runs[runs[by] == baseline].set_index(keys)[kpi]
-    joined = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="inner").dropna()
-    diff = (joined["a"] - joined["b"]).to_numpy(dtype=float)
-    est = mean_ci(diff, level)
-    return {"kpi": kpi, "policy": policy, "baseline": baseline, "difference": est.mean, "low": est.low,
-            "high": est.high, "pairs": est.n, "method": est.method}
+    a = runs[runs[by] == policy].set_index(keys)[kpis]
+    b = runs[runs[by] == baseline].set_index(keys)[kpis]
+    joined = pd.concat([a.add_prefix("a:"), b.add_prefix("b:")], axis=1, join="inner")
+    out = []
+    for kpi in kpis:
+        pair = joined[[f"a:{kpi}", f"b:{kpi}"]].dropna()
+        diff = (pair[f"a:{kpi}"] - pair[f"b:{kpi}"]).to_numpy(dtype=float)
+        est = mean_ci(diff, level)
+        out.append({"kpi": kpi, "policy": policy, "baseline": baseline, "difference": est.mean, "low": est.low,
+                    "high": est.high, "pairs": est.n, "method": est.method})
+    return out
 
 
 # --- tables over several KPIs and policies, and the sweep's design -------------------------------
@@ -170,11 +180,10 @@ def paired_differences(runs: pd.DataFrame, kpis: list[str], baseline: str = DEFA
     for policy in order_policies(present):
         if policy == baseline:
             continue
-        for kpi in kpis:
-            if kpi not in runs:
-                continue
-            d = paired_difference(runs, kpi, policy, baseline, by=by, pair_on=pair_on, level=level, within=within)
-            rows.append({name: d[name] for name in cols})
+        present_kpis = [kpi for kpi in kpis if kpi in runs]
+        if present_kpis:
+            rows += [{name: d[name] for name in cols}
+                     for d in _differences(runs, present_kpis, policy, baseline, by, pair_on, level, within)]
     return pd.DataFrame(rows, columns=cols)
 
 
