@@ -39,6 +39,8 @@ class Adviser(mesa.Agent):
                  close_slots: int = 0):
         super().__init__(model)
         self.role = Role(role)
+        #: a job specialist: no ordinary caseload, every case close (an adviser keeps its role)
+        self.is_specialist = self.role.is_specialist
         self.competence = competence
         self.settings = office            # OfficeConfig: hours, casework, leader support, load rules
         self.learning = learning          # LearningConfig
@@ -64,10 +66,6 @@ class Adviser(mesa.Agent):
         self.pending_handovers: dict[int, object] = {}   # cases taken over from a leaving adviser
         self.nav_office = None            # the NAV office this adviser works in (``sim.offices.Office``)
         self.last_week: AdviserWeek | None = None   # the latest planned week (phase 2)
-
-    @property
-    def is_specialist(self) -> bool:
-        return self.role.is_specialist
 
     def free_slots(self) -> int:
         if self.is_specialist:
@@ -118,8 +116,8 @@ class Adviser(mesa.Agent):
         admin_rest = admin - floor
         if admin_rest > 0:
             ordinary_items.append(Demand(None, Work.ADMIN, Activity.ADMIN, admin_rest, LAST))
-        close_demand = sum(item.hours for item in close_items)
-        ordinary_demand = sum(item.hours for item in ordinary_items)
+        close_demand = sum([item.hours for item in close_items])
+        ordinary_demand = sum([item.hours for item in ordinary_items])
         split = split_budget(self.hours_week, floor, close_demand, ordinary_demand, office.leader_support)
         granted_close = allocate_by_tier(close_items, split.close)
         granted_ordinary = allocate_by_tier(ordinary_items, split.ordinary)

@@ -60,26 +60,23 @@ def allocate_by_tier(items: list[Demand], available: float) -> list[float]:
     granted = [0.0] * len(items)
     if not items:
         return granted
-    order = sorted(range(len(items)), key=lambda i: items[i].tier)
-    pos = 0
-    n = len(order)
-    while pos < n:
-        tier = items[order[pos]].tier
-        end = pos
+    tiers: dict[int, list[int]] = {}
+    for i, item in enumerate(items):     # each tier's items in list order
+        tiers.setdefault(item.tier, []).append(i)
+    for tier in sorted(tiers):
+        members = tiers[tier]
         demand = 0.0
-        while end < n and items[order[end]].tier == tier:
-            demand += items[order[end]].hours
-            end += 1
+        for i in members:
+            demand += items[i].hours
         if demand <= available:
-            for k in range(pos, end):
-                granted[order[k]] = items[order[k]].hours
+            for i in members:
+                granted[i] = items[i].hours
             available -= demand
         else:
             share = available / demand if demand > 0 else 0.0
-            for k in range(pos, end):
-                granted[order[k]] = items[order[k]].hours * share
+            for i in members:
+                granted[i] = items[i].hours * share
             available = 0.0
-        pos = end
     return granted
 
 

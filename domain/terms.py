@@ -15,9 +15,17 @@ NEED_LEVELS = ("small", "medium", "large")
 LANGUAGES = ("en", "nb")
 
 
+#: ``(stem, level) -> "<stem>_<level>"``, so the weekly rules do not format a name at every lookup.
+_SETTING_NAMES: dict[tuple[str, str], str] = {}
+
+
 def by_need_level(settings, stem: str, level: str):
     """The setting ``<stem>_<level>`` of ``settings`` (e.g. ``hours_needed_large``)."""
-    return getattr(settings, f"{stem}_{level}")
+    try:
+        name = _SETTING_NAMES[stem, level]
+    except KeyError:
+        name = _SETTING_NAMES.setdefault((stem, level), f"{stem}_{level}")
+    return getattr(settings, name)
 
 
 #: Sectors of firms and of users' interests [001:409], [001:416].
