@@ -10,6 +10,9 @@ and the plain names of the levers a sweep varies and of the ways an interval is 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from analysis.i18n import DEFAULT_LANGUAGE, current_language, tr
 from domain.schema import CONFIG_PREFIX, KPIS, kpi
 from domain.states import STATE_GROUP_NAMES
@@ -45,11 +48,28 @@ LEVER_SHORT = {
 }
 
 
+#: Names shown before every other (``shown_first``): a comparison of settings that are not policies,
+#: such as the dashboard's "today" and "your choice", keeps its order (and so its colours) in every language.
+_SHOWN_FIRST: ContextVar[tuple[str, ...]] = ContextVar("inclusim_shown_first", default=())
+
+
+@contextmanager
+def shown_first(names):
+    """Within this block, :func:`order_policies` puts ``names`` first, in this order (per thread and session)."""
+    token = _SHOWN_FIRST.set(tuple(str(name) for name in names))
+    try:
+        yield
+    finally:
+        _SHOWN_FIRST.reset(token)
+
+
 def order_policies(policies) -> list[str]:
-    """Distinct policy names, the known ones first in :data:`POLICY_ORDER`, any others after, by name."""
+    """Distinct policy names: any ``shown_first`` names, then the known ones in :data:`POLICY_ORDER`,
+    any others after, by name."""
     names = list(dict.fromkeys(str(p) for p in policies))
-    known = [p for p in POLICY_ORDER if p in names]
-    return known + sorted(p for p in names if p not in POLICY_ORDER)
+    leading = (*_SHOWN_FIRST.get(), *POLICY_ORDER)
+    known = [p for p in dict.fromkeys(leading) if p in names]
+    return known + sorted(p for p in names if p not in leading)
 
 
 def sort_rows(frame, columns):

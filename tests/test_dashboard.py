@@ -199,3 +199,21 @@ def test_an_office_file_dropped_on_the_page_loads_and_a_bad_one_names_its_own_na
     assert state.office_error.value.startswith("office file bad.yaml: advisers, row 1: role = 'boss'")
     assert state.office.value.name == "NAV Eksempelbygd"          # the office stays as it was
     state.use_built_in()
+
+
+def test_today_and_the_choice_keep_their_colours_in_either_language():
+    """The settings are shown in their own order, not by name: 'I dag' sorts after 'Ditt valg'."""
+    from analysis.i18n import language, tr
+    from inclusim.dashboard.views import figures
+
+    outcome = run_settings([Setting.of("Today", SHORT), Setting.of("Your choice", {**SHORT, "policy.name": "hybrid"})],
+                           [1, 2], workers=1, cache=None)
+    colours = {}
+    for lang in ("en", "nb"):
+        with language(lang):
+            names = {label: tr(label) for label in outcome.labels}
+            lines = figures(outcome, "Today", names=names)["employment"].axes[0].get_lines()
+            by_name = {line.get_label(): line.get_color() for line in lines}
+            colours[lang] = [by_name[names[label]] for label in outcome.labels]
+    assert colours["en"] == colours["nb"]
+    assert len(set(colours["en"])) == 2

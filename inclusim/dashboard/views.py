@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.charts import outcomes, resources
 from analysis.formatting import format_kpi, format_kpi_difference
 from analysis.kpis import with_derived_kpis
+from analysis.labels import shown_first
 from analysis.stats import mean_ci, paired_difference
 from domain.schema import kpi
 from domain.terms import NEED_LEVELS
@@ -91,12 +92,14 @@ def figures(result: Outcome, baseline: str, names: dict | None = None) -> dict:
     baseline = (names or {}).get(baseline, baseline)
     by_need = [f"ever_employed_share_{level}" for level in NEED_LEVELS] + \
               [f"dropout_share_{level}" for level in NEED_LEVELS]
-    return {
-        "employment": outcomes.employment_over_time(weekly, runs),
-        "need": outcomes.policy_comparison(runs, kpis=by_need, baseline=baseline),
-        "hours": resources.adviser_hours(runs, weekly),
-        "mentors": resources.mentor_and_subsidy(runs),
-    }
+    # the settings in their own order (today first), so each keeps its colour in either language
+    with shown_first((names or {}).get(label, label) for label in result.labels):
+        return {
+            "employment": outcomes.employment_over_time(weekly, runs),
+            "need": outcomes.policy_comparison(runs, kpis=by_need, baseline=baseline),
+            "hours": resources.adviser_hours(runs, weekly),
+            "mentors": resources.mentor_and_subsidy(runs),
+        }
 
 
 def adviser_week_table(advisers) -> pd.DataFrame:
