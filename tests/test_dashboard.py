@@ -217,3 +217,27 @@ def test_today_and_the_choice_keep_their_colours_in_either_language():
             colours[lang] = [by_name[names[label]] for label in outcome.labels]
     assert colours["en"] == colours["nb"]
     assert len(set(colours["en"])) == 2
+
+
+def test_the_calibrated_parameter_sets_add_their_range_and_the_best_set_leads():
+    from inclusim.dashboard.runner import over_parameter_sets
+    from inclusim.dashboard.views import figures, headline
+    from inclusim.study import load_ensemble
+
+    ensemble = load_ensemble()[:2]
+    assert ensemble[0] != ensemble[1]
+    plain = [Setting.of("Today", SHORT), Setting.of("Your choice", {**SHORT, "office.caseload_ordinary": 40})]
+    settings = over_parameter_sets(plain, ensemble)
+    assert [s.label for s in settings] == ["Today", "Today", "Your choice", "Your choice"]
+    assert [dict(s.settings)["parameter_set"] for s in settings] == [0, 1, 0, 1]
+    both = run_settings(settings, [1, 2, 3], workers=1, cache=None)
+    assert both.labels == ["Today", "Your choice"]
+    rows = kpi_rows(both, "Today", SECTIONS[0][1])
+    assert rows[0]["kpi"] == "ever_employed_share"
+    assert " [" in rows[0]["Today"] and " [" in rows[0]["Your choice"] and " [" in rows[0]["difference"]
+    # the mean and interval are the best set's: the same as a run of set 0 alone
+    alone = run_settings(over_parameter_sets(plain, ensemble[:1]), [1, 2, 3], workers=1, cache=None)
+    assert headline(both, "Your choice") == headline(alone, "Your choice")
+    first = kpi_rows(alone, "Today", SECTIONS[0][1])[0]
+    assert rows[0]["Today"].startswith(first["Today"]) and " [" not in first["Today"]
+    assert len(figures(both, "Today")["employment"].axes[0].get_lines()) == 2

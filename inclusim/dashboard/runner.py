@@ -170,4 +170,12 @@ def _gather(settings: list[Setting], seeds: list[int], tables: dict) -> Outcome:
             runs.append(run_row.assign(run_id=run_id, **{VARIANT: setting.label}))
             weekly.append(weeks.assign(run_id=run_id))
     return Outcome(pd.concat(runs, ignore_index=True).copy(), pd.concat(weekly, ignore_index=True),
-                   [setting.label for setting in settings])
+                   list(dict.fromkeys(setting.label for setting in settings)))
+
+
+def over_parameter_sets(settings: list[Setting], ensemble: list[dict]) -> list[Setting]:
+    """Each setting once per parameter set of the calibrated ensemble (``inclusim.study.load_ensemble``:
+    dotted values, the best set first), under the same label, its runs marked with ``parameter_set``.
+    The sets hold calibrated rule parameters, never a lever a leader sets, so the choice is kept."""
+    return [Setting.of(setting.label, {**dict(setting.settings), **values, "parameter_set": number})
+            for setting in settings for number, values in enumerate(ensemble)]

@@ -13,12 +13,13 @@ import solara
 
 from analysis.formatting import format_kpi
 from analysis.i18n import language, localise_number
+from analysis.stats import PARAMETER_SET
 from domain.params import ConfigError
 from inclusim.dashboard import state
 from inclusim.dashboard.levers import (LEVERS, advisers_for, build_config, caseload_of, lever_notes, policies,
                                        scenario_choices, scenario_overrides, to_overrides, values_under,
                                        with_policy)
-from inclusim.dashboard.runner import Setting, run_settings, warm_up
+from inclusim.dashboard.runner import Setting, over_parameter_sets, run_settings, warm_up
 from inclusim.dashboard.state import CHOICE, TODAY, T
 from inclusim.dashboard.views import HEADLINE, SECTIONS, figures, headline, kpi_rows, markdown_table
 
@@ -163,12 +164,19 @@ def RunPanel():
             error.set(T("Replications = {n}: from {low} to {high} (an interval needs at least two)",
                         n=state.replications.value, low=MIN_REPLICATIONS, high=MAX_REPLICATIONS))
             return
+        if state.parameter_sets.value:
+            from inclusim.study import load_ensemble
+
+            settings = over_parameter_sets(settings, load_ensemble())
         error.set("")
         state.run_office.set(state.office.value.name)
         simulate(settings, state.replications.value)
 
     with solara.Card(T("Run")):
         solara.InputInt(T("Replications (seeds)"), value=state.replications)
+        solara.Checkbox(label=T("Also over the calibrated parameter sets (the model's own uncertainty; "
+                                "each set runs every seed, so it takes several times as long)"),
+                        value=state.parameter_sets)
         solara.Button(T("Run"), on_click=start, color="primary", disabled=simulate.pending)
         done, total = state.progress.value
         if simulate.pending:
@@ -212,9 +220,14 @@ def _view(outcome, lang: str) -> dict | None:
         for label in outcome.labels:
             mean, low, high = headline(outcome, label)
             headlines.append(f"**{names[label]}**: {format_kpi(HEADLINE, mean, low, high)}")
+        sets = int(outcome.runs[PARAMETER_SET].nunique()) if PARAMETER_SET in outcome.runs else 1
         texts = [T("Users in work after 3 years") + ": " + " · ".join(headlines),
                  T("Mean over {n} replications, with its 90 % interval in brackets; the difference is paired "
-                   "by seed.", n=len(outcome.runs) // len(outcome.labels))]
+                   "by seed.", n=len(outcome.runs) // (len(outcome.labels) * sets))]
+        if sets > 1:
+            texts.append(T("Over the best of the {sets} calibrated parameter sets; in square brackets, the range "
+                           "(5 % to 95 %) of the sets' own means and differences: how far the result moves among "
+                           "parameter values that all fit the published figures.", sets=sets))
         table = []
         for section, kpis in SECTIONS:
             rows = [[T(row["label"]), row[TODAY], row[CHOICE], row.get("difference", "")]

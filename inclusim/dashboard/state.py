@@ -43,6 +43,7 @@ lever_errors = solara.reactive({})     # lever key -> what was wrong with the te
 scenario = solara.reactive({key: choice.default for key, choice in scenario_choices().items()})
 values = solara.reactive(values_under({}))
 replications = solara.reactive(8)
+parameter_sets = solara.reactive(False)   # run every parameter set of the calibrated ensemble too
 progress = solara.reactive((0, 0))
 staffing_progress = solara.reactive("")
 run_office = solara.reactive(BUILT_IN.name)   # the office the shown result was simulated for

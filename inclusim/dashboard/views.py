@@ -13,10 +13,11 @@ import math
 import pandas as pd
 
 from analysis.charts import outcomes, resources
-from analysis.formatting import format_kpi, format_kpi_difference
+from analysis.formatting import format_kpi, format_kpi_difference, set_range
 from analysis.kpis import with_derived_kpis
 from analysis.labels import shown_first
-from analysis.stats import mean_ci, paired_difference
+from analysis.stats import mean_ci
+from analysis.uncertainty import best_set, ensemble_differences, ensemble_summary
 from domain.schema import kpi
 from domain.terms import NEED_LEVELS
 from inclusim.dashboard.runner import VARIANT, Outcome
@@ -49,6 +50,12 @@ def frame_markdown(table: pd.DataFrame) -> str:
                           [[index, *row] for index, row in zip(table.index, table.to_numpy().tolist(), strict=True)])
 
 
+def best_runs(result: Outcome) -> Outcome:
+    """The runs of the best parameter set (all runs when the ensemble was not run), for the charts."""
+    runs = best_set(result.runs)
+    return Outcome(runs, result.weekly[result.weekly["run_id"].isin(runs["run_id"])], result.labels)
+
+
 def as_policies(result: Outcome, names: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The runs and weekly tables with each setting's label (or its name in ``names``, e.g. translated)
     as its ``policy``, for the charts."""
@@ -59,28 +66,36 @@ def as_policies(result: Outcome, names: dict | None = None) -> tuple[pd.DataFram
 
 def kpi_rows(result: Outcome, baseline: str, kpis) -> list[dict]:
     """One row per KPI: its plain name, 'mean (interval)' per setting and the paired difference
-    from ``baseline`` (or '' when only one setting was run)."""
+    from ``baseline`` (or '' when only one setting was run). With the calibrated ensemble run, the
+    mean and interval are over the best set's seeds and the range over the parameter sets follows
+    in square brackets (``analysis.uncertainty``)."""
     runs = with_derived_kpis(result.runs)
+    runs = runs.assign(policy=runs[VARIANT].to_numpy())      # the settings stand where policies stand
+    present = [name for name in kpis if name in runs]
+    summary = ensemble_summary(runs, present, by=["policy"]).set_index(["policy", "kpi"])
+    others = [label for label in result.labels if label != baseline]
+    diffs = (ensemble_differences(runs, present, baseline).set_index("kpi")
+             if baseline in result.labels and others else None)
     rows = []
-    for name in kpis:
-        if name not in runs:
-            continue
+    for name in present:
         row = {"kpi": name, "label": kpi(name).label}
         for label in result.labels:
-            est = mean_ci(runs.loc[runs[VARIANT] == label, name])
-            row[label] = format_kpi(name, est.mean, est.low, est.high)
-        others = [label for label in result.labels if label != baseline]
-        if baseline in result.labels and others:
-            diff = paired_difference(runs, name, others[0], baseline, by=VARIANT)
+            cell = summary.loc[(label, name)]
+            row[label] = (format_kpi(name, cell["mean"], cell["low"], cell["high"])
+                          + set_range(name, cell["set_low"], cell["set_high"]))
+        if diffs is not None:
+            diff = diffs.loc[name]
             row["difference"] = ("" if math.isnan(diff["difference"])
-                                 else format_kpi_difference(name, diff["difference"], diff["low"], diff["high"]))
+                                 else format_kpi_difference(name, diff["difference"], diff["low"], diff["high"])
+                                 + set_range(name, diff["set_low"], diff["set_high"], sign=True))
         rows.append(row)
     return rows
 
 
 def headline(result: Outcome, label: str) -> tuple[float, float, float]:
-    """Mean and interval of the headline KPI (users in work at 3 years) for one setting."""
-    runs = result.runs
+    """Mean and interval of the headline KPI (users in work at 3 years) for one setting (the best
+    parameter set's seeds when the ensemble was run)."""
+    runs = best_set(result.runs)
     est = mean_ci(runs.loc[runs[VARIANT] == label, HEADLINE])
     return est.mean, est.low, est.high
 
@@ -88,7 +103,7 @@ def headline(result: Outcome, label: str) -> tuple[float, float, float]:
 def figures(result: Outcome, baseline: str, names: dict | None = None) -> dict:
     """The charts of a comparison, by name: employment over time, outcomes by need level, adviser
     hours against the budget, mentor load and subsidy cost. ``names``: what to call each setting."""
-    runs, weekly = as_policies(result, names)
+    runs, weekly = as_policies(best_runs(result), names)
     baseline = (names or {}).get(baseline, baseline)
     by_need = [f"ever_employed_share_{level}" for level in NEED_LEVELS] + \
               [f"dropout_share_{level}" for level in NEED_LEVELS]
