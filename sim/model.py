@@ -34,6 +34,7 @@ from scenarios.policies import make_policy
 from scenarios.world import (SectorMix, build_labour_market, build_office, build_population, candidate_settings)
 from sim import pathway, placement
 from sim.calendar import Calendar
+from sim.collector import fewer_collections
 from sim.eventlog import EventLog
 from sim.ledger import TimeLedger
 from sim.mentoring import MentorPool
@@ -108,6 +109,7 @@ class InclusionModel(mesa.Model):
             self.running = False
 
     def run(self) -> InclusionModel:
-        while self.running and self.week < self.cfg.horizon_weeks:
-            self.step()
+        with fewer_collections():    # the collector walks the long-lived world less often (``sim.collector``)
+            while self.running and self.week < self.cfg.horizon_weeks:
+                self.step()
         return self
