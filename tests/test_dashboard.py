@@ -241,3 +241,23 @@ def test_the_calibrated_parameter_sets_add_their_range_and_the_best_set_leads():
     first = kpi_rows(alone, "Today", SECTIONS[0][1])[0]
     assert rows[0]["Today"].startswith(first["Today"]) and " [" not in first["Today"]
     assert len(figures(both, "Today")["employment"].axes[0].get_lines()) == 2
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_stopped_run_keeps_its_finished_runs_for_the_next(workers):
+    from inclusim.dashboard.runner import RunStopped
+
+    cache = ResultCache()
+    settings = [Setting.of("Today", SHORT), Setting.of("Your choice", {**SHORT, "office.caseload_ordinary": 40})]
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(RunStopped, match="stopped after"):
+        run_settings(settings, [1, 2, 3], workers=workers, cache=cache,
+                     progress=lambda done, total: seen.append((done, total)), stop=lambda: seen[-1][0] >= 2)
+    kept = seen[-1][0]
+    assert 2 <= kept < 6
+    again: list[tuple[int, int]] = []
+    outcome = run_settings(settings, [1, 2, 3], workers=1, cache=cache,
+                           progress=lambda done, total: again.append((done, total)))
+    assert again[0] == (kept, 6) and again[-1] == (6, 6)        # the finished runs were not run again
+    fresh = run_settings(settings, [1, 2, 3], workers=1, cache=None)
+    pd.testing.assert_frame_equal(outcome.runs.drop(columns=["git_commit"]), fresh.runs.drop(columns=["git_commit"]))

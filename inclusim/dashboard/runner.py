@@ -114,12 +114,19 @@ class ResultCache:
 CACHE = ResultCache()
 
 
+class RunStopped(Exception):
+    """A run stopped by the leader before every replication was done (the finished ones are kept)."""
+
+
 def run_settings(settings: list[Setting], seeds: list[int], workers: int | None = None,
-                 progress: Callable[[int, int], None] | None = None, cache: ResultCache | None = CACHE) -> Outcome:
+                 progress: Callable[[int, int], None] | None = None, cache: ResultCache | None = CACHE,
+                 stop: Callable[[], bool] | None = None) -> Outcome:
     """Run every setting for every seed; ``progress(done, total)`` is called as runs finish.
 
     ``workers=1`` runs in this process; more use the shared worker pool. A ConfigError of a bad
-    setting is raised before anything runs.
+    setting is raised before anything runs. ``stop()`` is asked after each finished run: when it says
+    so, the runs not yet started are dropped from the pool, the finished ones go into the cache (a
+    new run reuses them) and :class:`RunStopped` is raised.
     """
     from inclusim.dashboard.levers import build_config
 
@@ -138,25 +145,30 @@ def run_settings(settings: list[Setting], seeds: list[int], workers: int | None 
     done = len(jobs) - len(todo)
     if progress:
         progress(done, len(jobs))
+
+    def finished(setting: Setting, seed: int, result) -> None:
+        nonlocal done
+        tables[(setting.key, seed)] = result
+        if cache is not None:
+            cache.put((setting.key, seed), result)
+        done += 1
+        if progress:
+            progress(done, len(jobs))
+
     if workers == 1:
-        finished = ((job, run_one((dict(job[0].settings), job[1]))) for job in todo)
-        for (setting, seed), result in finished:
-            tables[(setting.key, seed)] = result
-            done += 1
-            if progress:
-                progress(done, len(jobs))
+        for setting, seed in todo:
+            if stop and stop():
+                raise RunStopped(f"stopped after {done} of {len(jobs)} runs")
+            finished(setting, seed, run_one((dict(setting.settings), seed)))
     else:
         pool = _pool(workers)
         futures = {pool.submit(run_one, (dict(setting.settings), seed)): (setting, seed) for setting, seed in todo}
         for future in as_completed(futures):
-            setting, seed = futures[future]
-            tables[(setting.key, seed)] = future.result()
-            done += 1
-            if progress:
-                progress(done, len(jobs))
-    if cache is not None:
-        for setting, seed in todo:
-            cache.put((setting.key, seed), tables[(setting.key, seed)])
+            finished(*futures[future], future.result())
+            if stop and stop() and done < len(jobs):
+                for other in futures:
+                    other.cancel()       # those not started; the few running finish on their own
+                raise RunStopped(f"stopped after {done} of {len(jobs)} runs")
     return _gather(settings, seeds, tables)
 
 

@@ -19,7 +19,7 @@ from inclusim.dashboard import state
 from inclusim.dashboard.levers import (LEVERS, advisers_for, build_config, caseload_of, lever_notes, policies,
                                        scenario_choices, scenario_overrides, to_overrides, values_under,
                                        with_policy)
-from inclusim.dashboard.runner import Setting, over_parameter_sets, run_settings, warm_up
+from inclusim.dashboard.runner import RunStopped, Setting, over_parameter_sets, run_settings, warm_up
 from inclusim.dashboard.state import CHOICE, TODAY, T
 from inclusim.dashboard.views import HEADLINE, SECTIONS, figures, headline, kpi_rows, markdown_table
 
@@ -39,7 +39,11 @@ MIN_REPLICATIONS, MAX_REPLICATIONS = 2, 50
 @solara.lab.task(prefer_threaded=True)
 def simulate(settings: list[Setting], seeds: int):
     state.progress.set((0, len(settings) * seeds))
-    return run_settings(settings, list(range(1, seeds + 1)), progress=lambda done, total: state.progress.set((done, total)))
+    try:
+        return run_settings(settings, list(range(1, seeds + 1)), progress=lambda done, total: state.progress.set((done, total)),
+                            stop=lambda: not simulate.is_current())      # Stop pressed, or a new run started
+    except RunStopped:
+        return None
 
 
 @solara.component
@@ -182,6 +186,10 @@ def RunPanel():
         if simulate.pending:
             solara.ProgressLinear(100 * done / total if total else True)
             solara.Text(T("{done} of {total} runs", done=done, total=total))
+            solara.Button(T("Stop"), on_click=simulate.cancel, outlined=True)
+        elif simulate.cancelled:
+            solara.Info(T("Stopped after {done} of {total} runs. The finished runs are kept: the next run "
+                          "with the same settings reuses them.", done=done, total=total))
         if error.value:
             solara.Error(error.value)
         if simulate.error:
