@@ -17,7 +17,23 @@ from typing import Any
 
 
 class ConfigError(ValueError):
-    """A user error in the configuration: names the field, the value and what is allowed."""
+    """A user error in the configuration: names the field, the value and what is allowed.
+
+    An error of a single setting's value also keeps its parts, so that a page in another language
+    can say it in its own words: ``setting`` (dotted name), ``value``, ``rule`` (an English template
+    such as ``"allowed range is {low} to {high} ({unit})"``) and ``fields`` (the template's values).
+    """
+
+    def __init__(self, message: str, *, setting: str | None = None, value: Any = None, rule: str | None = None,
+                 fields: dict | None = None):
+        super().__init__(message)
+        self.setting, self.value, self.rule, self.fields = setting, value, rule, dict(fields or {})
+
+
+def refuse(name: str, value: Any, rule: str, **fields) -> None:
+    """Raise the ConfigError '<name> = <value>: <rule>' with its parts (``rule`` filled from ``fields``)."""
+    raise ConfigError(f"{name} = {value!r}: {rule.format(**fields)}", setting=name, value=value, rule=rule,
+                      fields=fields)
 
 
 def param(default, unit: str, source: str, lo=None, hi=None, choices=None, doc: str = ""):
@@ -44,19 +60,18 @@ def check_leaf(name: str, value: Any, f: dataclasses.Field) -> None:
     meta = f.metadata
     lo, hi, choices = meta.get("lo"), meta.get("hi"), meta.get("choices")
     if f.type in ("bool", bool) and not isinstance(value, bool):
-        raise ConfigError(f"{name} = {value!r}: must be true or false")
+        refuse(name, value, "must be true or false")
     if f.type in ("int", int) and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ConfigError(f"{name} = {value!r}: must be a whole number")
+        refuse(name, value, "must be a whole number")
     if f.type in ("float", float) and (isinstance(value, bool) or not isinstance(value, (int, float))):
-        raise ConfigError(f"{name} = {value!r}: must be a number")
+        refuse(name, value, "must be a number")
     if choices is not None and value not in choices:
-        raise ConfigError(f"{name} = {value!r}: allowed values are {', '.join(map(str, choices))}")
+        refuse(name, value, "allowed values are {allowed}", allowed=", ".join(map(str, choices)))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value != value:  # NaN
-            raise ConfigError(f"{name} = {value!r}: must be a number")
+            refuse(name, value, "must be a number")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            unit = meta.get("unit", "")
-            raise ConfigError(f"{name} = {value!r}: allowed range is {lo} to {hi} ({unit})")
+            refuse(name, value, "allowed range is {low} to {high} ({unit})", low=lo, high=hi, unit=meta.get("unit", ""))
 
 
 def check_choices(name: str, values, allowed) -> None:

@@ -261,3 +261,35 @@ def test_a_stopped_run_keeps_its_finished_runs_for_the_next(workers):
     assert again[0] == (kept, 6) and again[-1] == (6, 6)        # the finished runs were not run again
     fresh = run_settings(settings, [1, 2, 3], workers=1, cache=None)
     pd.testing.assert_frame_equal(outcome.runs.drop(columns=["git_commit"]), fresh.runs.drop(columns=["git_commit"]))
+
+
+def test_a_refused_lever_is_explained_in_the_page_language_with_the_lever_name():
+    from inclusim.dashboard import state
+
+    errors = []
+    for bad in ({"office.n_advisers": 0}, {"policy.modes.saksbehandler.fixed_subsidy_hours": 99.0},
+                {"office.caseload_ordinary": 2.5}):
+        with pytest.raises(ConfigError) as caught:
+            build_config(bad)
+        errors.append(caught.value)
+    values = values_under({})
+    with pytest.raises(ConfigError) as caught:
+        to_overrides({**values, "hybrid_advisers": values["advisers"] + 5}, {})
+    errors.append(caught.value)
+    before = state.lang.value
+    try:
+        state.lang.set("nb")
+        said = [state.explain(error) for error in errors]
+        state.lang.set("en")
+        english = [state.explain(error) for error in errors]
+    finally:
+        state.lang.set(before)
+    assert said[0] == "Veiledere med portefølje = 0: tillatt er fra 1 til 5000 (veiledere)"
+    assert said[1].startswith("Mentortilskudd, timer per uke = 99: tillatt er fra 0 til 40")
+    assert said[2].endswith("= 2,5: må være et heltall")
+    assert "fra 0 til de" in said[3]
+    for text in said:
+        assert not any(word in text for word in ("allowed", "must", "range", "advisers", "office."))
+    assert english[0] == "Advisers with a caseload = 0: allowed range is 1 to 5000 (advisers)"
+    plain = ConfigError("office file x.yaml, row 3: something")
+    assert state.explain(plain) == str(plain)

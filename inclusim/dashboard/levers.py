@@ -79,6 +79,18 @@ LEVERS: tuple[Lever, ...] = (
 LEVER_BY_KEY = {lever.key: lever for lever in LEVERS}
 
 
+def lever_of(setting: str) -> Lever | None:
+    """The lever that sets the dotted ``setting`` (a way of working's field under any mode), or that
+    has this key; None when no lever does."""
+    if setting in LEVER_BY_KEY:
+        return LEVER_BY_KEY[setting]
+    for lever in LEVERS:
+        if lever.setting == setting or (lever.setting.startswith(MODES) and setting.startswith("policy.modes.")
+                                        and setting.rsplit(".", 1)[-1] == lever.setting.removeprefix(MODES)):
+            return lever
+    return None
+
+
 @dataclass(frozen=True)
 class ScenarioChoice:
     """One uncertainty the leader picks a scenario of: its options and the source of their values."""
@@ -198,10 +210,13 @@ def to_overrides(values: dict, base: dict) -> dict:
         advisers = advisers_for(users, int(changed["caseload"]))
         changed["advisers"] = advisers
     if advisers < 1:
-        raise ConfigError(f"advisers with a caseload = {advisers}: at least 1")
+        raise ConfigError(f"advisers with a caseload = {advisers}: at least 1", setting="advisers", value=advisers,
+                          rule="at least {low}", fields={"low": 1})
     hybrid = int(values.get("hybrid_advisers", reference["hybrid_advisers"]))
     if not 0 <= hybrid <= advisers:
-        raise ConfigError(f"hybrid advisers = {hybrid}: from 0 to the {advisers} advisers with a caseload")
+        raise ConfigError(f"hybrid advisers = {hybrid}: from 0 to the {advisers} advisers with a caseload",
+                          setting="hybrid_advisers", value=hybrid, rule="from 0 to the {high} advisers with a caseload",
+                          fields={"high": advisers})
     if changed.keys() & {"users", "advisers", "caseload"}:
         out.update(_staffing(build_config(base), users, advisers))
     if changed.keys() & {"advisers", "hybrid_advisers"}:
@@ -235,7 +250,8 @@ def _staffing(today: Config, users: int, advisers: int) -> dict:
     target-group users grow or shrink with the users (kept when the users are), as in
     ``inclusim.staffing``: a change of staff does not change who the office serves."""
     if users < 1:
-        raise ConfigError(f"users on the caseloads = {users}: at least 1")
+        raise ConfigError(f"users on the caseloads = {users}: at least 1", setting="users", value=users,
+                          rule="at least {low}", fields={"low": 1})
     users_today, target_today = office_users(today)
     return shared_users(users, target_today * users / users_today, advisers)
 

@@ -162,7 +162,7 @@ def RunPanel():
         try:
             settings = comparison_settings(state.office.value.settings, state.scenario.value, state.values.value)
         except ConfigError as exc:
-            error.set(str(exc))
+            error.set(state.explain(exc))
             return
         if not MIN_REPLICATIONS <= state.replications.value <= MAX_REPLICATIONS:
             error.set(T("Replications = {n}: from {low} to {high} (an interval needs at least two)",
@@ -193,7 +193,7 @@ def RunPanel():
         if error.value:
             solara.Error(error.value)
         if simulate.error:
-            solara.Error(str(simulate.exception))
+            solara.Error(state.explain(simulate.exception))
 
 
 @solara.component

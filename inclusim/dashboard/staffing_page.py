@@ -57,7 +57,7 @@ def StaffingPage():
             solara.ProgressLinear(True)
             solara.Text(state.staffing_progress.value or T("Searching ..."))
         if find_mixes.error:
-            solara.Error(str(find_mixes.exception))
+            solara.Error(state.explain(find_mixes.exception))
     if result is None or chart is None:
         return
     with solara.Card():

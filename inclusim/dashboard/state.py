@@ -12,9 +12,9 @@ from pathlib import Path
 
 import solara
 
-from analysis.i18n import language, tr
+from analysis.i18n import language, localise_number, tr
 from domain.paths import CONF_DIR
-from inclusim.dashboard.levers import scenario_choices, settings_of, values_under
+from inclusim.dashboard.levers import lever_of, scenario_choices, settings_of, values_under
 
 #: The language a leader sees first.
 FIRST_LANGUAGE = "nb"
@@ -53,6 +53,29 @@ def T(text: str, **fields) -> str:
     """``text`` in the session's language (fields filled in after the look-up)."""
     with language(lang.value):
         return tr(text, **fields)
+
+
+def explain(exc: Exception) -> str:
+    """A user error in the session's language: a setting refused for its value (a ConfigError with its
+    parts, ``domain.params.refuse``) is said with the lever's own name and the rule in the page's
+    words; any other error as it was raised."""
+    rule = getattr(exc, "rule", None)
+    if rule is None:
+        return str(exc)
+    lever = lever_of(exc.setting)
+    with language(lang.value):
+        shown = {name: _shown(value) for name, value in exc.fields.items()}
+        if "unit" in shown:
+            shown["unit"] = tr(shown["unit"])
+        return tr("{setting} = {value}: " + rule, setting=tr(lever.label) if lever else exc.setting,
+                  value=_shown(exc.value), **shown)
+
+
+def _shown(value) -> str:
+    """A value as the page writes it: numbers with the language's decimal mark."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return localise_number(f"{value:g}")
+    return str(value)
 
 
 def example_offices() -> list[Path]:

@@ -52,7 +52,7 @@ def WeekPage():
         settings = comparison_settings(state.office.value.settings, state.scenario.value, state.values.value)[1]
         config = build_config({**dict(settings.settings), "seed": 1, "record_events": False})
     except ConfigError as exc:
-        solara.Error(str(exc))
+        solara.Error(state.explain(exc))
         return
     model = solara.use_memo(lambda: InclusionModel(config), [settings.key])
     solara.Markdown(T("One run of your choice ({office}), week by week.", office=T(state.office.value.name)))
