@@ -45,15 +45,16 @@ def format_value(value: float, unit: str, digits: int | None = None, sign: bool 
 
 
 def _number(value: float, unit: str, digits: int | None, plus: str, compact: bool) -> str:
+    # "z": a value that rounds to zero is written 0, never -0
     if unit == SHARE:
-        return f"{100 * value:{plus}.{1 if digits is None else digits}f}"
+        return f"{100 * value:{plus}z.{1 if digits is None else digits}f}"
     if unit == NOK:
         if compact:
-            return f"{value / 1000:{plus}.{digits or 0}f}k"
-        return f"{value:{plus},.{digits or 0}f}".replace(",", " ")
+            return f"{value / 1000:{plus}z.{digits or 0}f}k"
+        return f"{value:{plus}z,.{digits or 0}f}".replace(",", " ")
     if digits is None:
         digits = 2 if unit == RATIO else 1
-    return f"{value:{plus}.{digits}f}"
+    return f"{value:{plus}z.{digits}f}"
 
 
 def has_interval(low, high) -> bool:

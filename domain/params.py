@@ -30,6 +30,15 @@ class ConfigError(ValueError):
         self.setting, self.value, self.rule, self.fields = setting, value, rule, dict(fields or {})
 
 
+#: The rules a single value can break (``check_leaf``), as templates of their fields.
+MUST_BE_BOOL = "must be true or false"
+MUST_BE_WHOLE = "must be a whole number"
+MUST_BE_NUMBER = "must be a number"
+ALLOWED_VALUES = "allowed values are {allowed}"
+ALLOWED_RANGE = "allowed range is {low} to {high} ({unit})"
+VALUE_RULES = (MUST_BE_BOOL, MUST_BE_WHOLE, MUST_BE_NUMBER, ALLOWED_VALUES, ALLOWED_RANGE)
+
+
 def refuse(name: str, value: Any, rule: str, **fields) -> None:
     """Raise the ConfigError '<name> = <value>: <rule>' with its parts (``rule`` filled from ``fields``)."""
     raise ConfigError(f"{name} = {value!r}: {rule.format(**fields)}", setting=name, value=value, rule=rule,
@@ -60,18 +69,18 @@ def check_leaf(name: str, value: Any, f: dataclasses.Field) -> None:
     meta = f.metadata
     lo, hi, choices = meta.get("lo"), meta.get("hi"), meta.get("choices")
     if f.type in ("bool", bool) and not isinstance(value, bool):
-        refuse(name, value, "must be true or false")
+        refuse(name, value, MUST_BE_BOOL)
     if f.type in ("int", int) and (isinstance(value, bool) or not isinstance(value, int)):
-        refuse(name, value, "must be a whole number")
+        refuse(name, value, MUST_BE_WHOLE)
     if f.type in ("float", float) and (isinstance(value, bool) or not isinstance(value, (int, float))):
-        refuse(name, value, "must be a number")
+        refuse(name, value, MUST_BE_NUMBER)
     if choices is not None and value not in choices:
-        refuse(name, value, "allowed values are {allowed}", allowed=", ".join(map(str, choices)))
+        refuse(name, value, ALLOWED_VALUES, allowed=", ".join(map(str, choices)))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value != value:  # NaN
-            refuse(name, value, "must be a number")
+            refuse(name, value, MUST_BE_NUMBER)
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            refuse(name, value, "allowed range is {low} to {high} ({unit})", low=lo, high=hi, unit=meta.get("unit", ""))
+            refuse(name, value, ALLOWED_RANGE, low=lo, high=hi, unit=meta.get("unit", ""))
 
 
 def check_choices(name: str, values, allowed) -> None:

@@ -48,10 +48,21 @@ def test_staff_levers_keep_the_office_users_and_the_caseload_follows():
         assert abs(target - 216) <= cfg.office.n_advisers / 2
     grown = build_config(to_overrides({**today, "users": 1000}, {}))
     assert (grown.office.n_advisers, grown.office.caseload_ordinary) == (12, 83)
-    with pytest.raises(ConfigError, match="advisers with a caseload = 0: at least 1"):
+    with pytest.raises(ConfigError, match="Advisers with a caseload = 0: at least 1"):
         to_overrides({**today, "advisers": 0}, {})
-    with pytest.raises(ConfigError, match="hybrid advisers = 30: from 0 to the 12 advisers"):
+    with pytest.raises(ConfigError, match=r"\(hybrid\) = 30: from 0 to 12, the advisers with a caseload"):
         to_overrides({**today, "hybrid_advisers": 30}, {})
+    # the lever typed is the one named, also when what it implies is out of range
+    with pytest.raises(ConfigError, match="Users on the advisers' caseloads .* = 0: at least 1"):
+        to_overrides({**today, "users": 0}, {})
+    with pytest.raises(ConfigError, match=r"Users per adviser \(caseload\) = 0: at least 1"):
+        to_overrides({**today, "caseload": 0}, {})
+    with pytest.raises(ConfigError, match="Advisers with a caseload = 500: gives 2 users per adviser; allowed is 5 to 250"):
+        to_overrides({**today, "advisers": 500}, {})
+    # fewer advisers than the hybrid ones: the hybrid advisers are among them
+    hybrid_office = values_under({}, "hybrid")
+    fewer = build_config(to_overrides({**hybrid_office, "advisers": 2, "users": 150}, {}))
+    assert fewer.office.hybrid_volunteer_share <= 1.0
 
 
 def test_levers_of_the_ways_of_working_follow_the_chosen_policy():
@@ -71,7 +82,9 @@ def test_levers_a_way_of_working_does_not_use_are_marked():
     assert saksbehandler["job_specialists"][0]          # equal staff: the positions become ordinary advisers
     assert not lever_notes({"office.fte_neutral": False}, "saksbehandler")["job_specialists"][0]
     assert lever_notes({}, "brobygger") == {}
-    assert set(lever_notes({}, "jobbspesialist")) == {"hybrid_advisers", "slots"}
+    # leader support protects close follow-up: with none, it changes nothing (checked on runs)
+    assert set(lever_notes({}, "jobbspesialist")) == {"hybrid_advisers", "slots", "leader_support"}
+    assert not saksbehandler["leader_support"][0]
 
 
 def test_every_lever_reads_a_value_and_names_a_label():
@@ -81,9 +94,10 @@ def test_every_lever_reads_a_value_and_names_a_label():
 
 
 def test_a_value_out_of_range_is_a_clear_error():
-    settings = to_overrides({**values_under({}), "users": 5000}, {})       # 417 users per adviser
-    with pytest.raises(ConfigError, match=r"office\.caseload_ordinary = 417: allowed range is 5 to 250"):
-        build_config(settings)
+    with pytest.raises(ConfigError, match=r"= 5000: gives 417 users per adviser; allowed is 5 to 250"):
+        to_overrides({**values_under({}), "users": 5000}, {})
+    with pytest.raises(ConfigError, match=r"office\.adviser_hours_week = 500: allowed range is 10\.0 to 45\.0 \(h/week\)"):
+        build_config({"office.adviser_hours_week": 500})
 
 
 def test_scenarios_stay_in_range_and_shift_the_need_mix():
@@ -135,6 +149,7 @@ def test_tables_give_intervals_and_paired_differences():
     assert pressure["difference"].startswith("-")       # smaller caseloads, less demand per hour
     table = markdown_table(["a", "b"], [["1", "x|y"]])
     assert table == "| a | b |\n| --- | --- |\n| 1 | x/y |\n"
+    assert "18\u00a0155\u00a0500 (1 to 2)" in markdown_table(["kr"], [["18 155 500 (1 to 2)"]])
     assert frame_markdown(pd.DataFrame({"v": ["1"]}, index=["k"])).startswith("|  | v |")
 
 
@@ -158,6 +173,10 @@ def test_every_text_of_the_dashboard_and_the_staffing_output_is_in_the_translati
     texts += [lever.label for lever in LEVERS] + [section for section, _kpis in SECTIONS]
     texts += [label for _path, label, _page in PAGES] + [TODAY, CHOICE, BUILT_IN.name]
     texts += [note for policy in policies() for _used, note in lever_notes({}, policy).values()]
+    from domain.params import VALUE_RULES
+    from inclusim.dashboard.levers import LEVER_RULES
+
+    texts += ["{setting} = {value}: " + rule for rule in (*VALUE_RULES, *LEVER_RULES)]
     for choice in scenario_choices().values():
         texts += [choice.label] + [choice.option_label(option) for option in choice.options]
     assert len(texts) > 60
@@ -181,7 +200,7 @@ def test_an_office_file_under_another_way_of_working_builds():
     cfg = build_config(dict(choice.settings))
     assert cfg.policy.name == "saksbehandler" and cfg.office.caseload_ordinary == 59     # 888 users, 15 advisers
     assert build_config(dict(today.settings)).policy.name == "brobygger"
-    assert set(lever_notes(office, "saksbehandler")) == {"hybrid_advisers", "slots", "job_specialists"}
+    assert set(lever_notes(office, "saksbehandler")) == {"hybrid_advisers", "slots", "job_specialists", "leader_support"}
 
 
 def test_an_office_file_dropped_on_the_page_loads_and_a_bad_one_names_its_own_name(tmp_path):
@@ -287,9 +306,17 @@ def test_a_refused_lever_is_explained_in_the_page_language_with_the_lever_name()
     assert said[0] == "Veiledere med portefølje = 0: tillatt er fra 1 til 5000 (veiledere)"
     assert said[1].startswith("Mentortilskudd, timer per uke = 99: tillatt er fra 0 til 40")
     assert said[2].endswith("= 2,5: må være et heltall")
-    assert "fra 0 til de" in said[3]
+    assert "fra 0 til 12, veilederne med portefølje" in said[3]
     for text in said:
         assert not any(word in text for word in ("allowed", "must", "range", "advisers", "office."))
     assert english[0] == "Advisers with a caseload = 0: allowed range is 1 to 5000 (advisers)"
     plain = ConfigError("office file x.yaml, row 3: something")
     assert state.explain(plain) == str(plain)
+
+
+def test_a_choice_left_as_today_runs_once():
+    seen: list[tuple[int, int]] = []
+    outcome = run_settings([Setting.of("Today", SHORT), Setting.of("Your choice", SHORT)], [1, 2], workers=1,
+                           cache=None, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (2, 2)
+    assert list(outcome.runs["variant"]) == ["Today", "Today", "Your choice", "Your choice"]

@@ -164,6 +164,8 @@ def lever_notes(settings: dict, policy: str) -> dict[str, tuple[bool, str]]:
     if not used.uses_close_followup:
         for key in ("hybrid_advisers", "slots"):
             notes[key] = (False, "Not used by this way of working: no adviser follows users closely.")
+        notes["leader_support"] = (False, "Not used by this way of working: leader support protects the hours of "
+                                          "close follow-up, and no adviser follows users closely.")
     if not used.uses_job_specialists:
         notes["job_specialists"] = ((True, "This way of working has no job specialists: the positions are ordinary "
                                            "advisers with a caseload (equal staff).")
@@ -206,17 +208,28 @@ def to_overrides(values: dict, base: dict) -> dict:
         out["policy.name"] = policy
     users = int(values.get("users", reference["users"]))
     advisers = int(values.get("advisers", reference["advisers"]))
+    if users < 1:
+        _refuse_lever("users", users, AT_LEAST, low=1)
     if "caseload" in changed and "advisers" not in changed:      # a caseload asks for the advisers it takes
+        if int(changed["caseload"]) < 1:
+            _refuse_lever("caseload", int(changed["caseload"]), AT_LEAST, low=1)
         advisers = advisers_for(users, int(changed["caseload"]))
         changed["advisers"] = advisers
     if advisers < 1:
-        raise ConfigError(f"advisers with a caseload = {advisers}: at least 1", setting="advisers", value=advisers,
-                          rule="at least {low}", fields={"low": 1})
+        _refuse_lever("advisers", advisers, AT_LEAST, low=1)
     hybrid = int(values.get("hybrid_advisers", reference["hybrid_advisers"]))
+    if "hybrid_advisers" not in changed:
+        hybrid = min(hybrid, advisers)      # fewer advisers: the hybrid ones are among them
     if not 0 <= hybrid <= advisers:
-        raise ConfigError(f"hybrid advisers = {hybrid}: from 0 to the {advisers} advisers with a caseload",
-                          setting="hybrid_advisers", value=hybrid, rule="from 0 to the {high} advisers with a caseload",
-                          fields={"high": advisers})
+        _refuse_lever("hybrid_advisers", hybrid, HYBRID_AMONG_ADVISERS, high=advisers)
+    typed = [key for key in ("caseload", "advisers", "users") if key in changed]
+    if typed:
+        caseload = caseload_of(users, advisers)
+        allowed = dotted_field(Config(), "office.caseload_ordinary").metadata
+        if not allowed["lo"] <= caseload <= allowed["hi"]:
+            key = typed[0]
+            _refuse_lever(key, int(changed[key]), CASELOAD_IN_RANGE,
+                          caseload=caseload, low=allowed["lo"], high=allowed["hi"])
     if changed.keys() & {"users", "advisers", "caseload"}:
         out.update(_staffing(build_config(base), users, advisers))
     if changed.keys() & {"advisers", "hybrid_advisers"}:
@@ -235,6 +248,19 @@ def to_overrides(values: dict, base: dict) -> dict:
     return out
 
 
+#: The rules of the staff levers beyond the config's own (``domain.params.VALUE_RULES``).
+AT_LEAST = "at least {low}"
+HYBRID_AMONG_ADVISERS = "from 0 to {high}, the advisers with a caseload"
+CASELOAD_IN_RANGE = "gives {caseload} users per adviser; allowed is {low} to {high}"
+LEVER_RULES = (AT_LEAST, HYBRID_AMONG_ADVISERS, CASELOAD_IN_RANGE)
+
+
+def _refuse_lever(key: str, value, rule: str, **fields) -> None:
+    """A lever's value refused: the message names the lever; its parts let the page say it in its words."""
+    raise ConfigError(f"{LEVER_BY_KEY[key].label} = {value}: {rule.format(**fields)}", setting=key, value=value,
+                      rule=rule, fields=fields)
+
+
 def caseload_of(users: int, advisers: int) -> int:
     """The caseload when ``advisers`` share ``users`` evenly (the model gives every adviser the same)."""
     return per_adviser(users, max(1, advisers))
@@ -250,8 +276,7 @@ def _staffing(today: Config, users: int, advisers: int) -> dict:
     target-group users grow or shrink with the users (kept when the users are), as in
     ``inclusim.staffing``: a change of staff does not change who the office serves."""
     if users < 1:
-        raise ConfigError(f"users on the caseloads = {users}: at least 1", setting="users", value=users,
-                          rule="at least {low}", fields={"low": 1})
+        _refuse_lever("users", users, AT_LEAST, low=1)
     users_today, target_today = office_users(today)
     return shared_users(users, target_today * users / users_today, advisers)
 

@@ -133,7 +133,8 @@ def run_settings(settings: list[Setting], seeds: list[int], workers: int | None 
     for setting in settings:
         build_config(dict(setting.settings))     # refuse a bad setting before any run
     workers = workers or default_workers()
-    jobs = [(setting, seed) for setting in settings for seed in seeds]
+    # each distinct setting and seed once: a choice left as today is not run twice
+    jobs = list({(setting.key, seed): (setting, seed) for setting in settings for seed in seeds}.values())
     tables: dict[tuple[str, int], tuple[pd.DataFrame, pd.DataFrame]] = {}
     todo = []
     for setting, seed in jobs:

@@ -37,13 +37,18 @@ MIN_REPLICATIONS, MAX_REPLICATIONS = 2, 50
 
 
 @solara.lab.task(prefer_threaded=True)
-def simulate(settings: list[Setting], seeds: int):
+def simulate(settings: list[Setting], seeds: int, office: str):
     state.progress.set((0, len(settings) * seeds))
     try:
-        return run_settings(settings, list(range(1, seeds + 1)), progress=lambda done, total: state.progress.set((done, total)),
-                            stop=lambda: not simulate.is_current())      # Stop pressed, or a new run started
+        outcome = run_settings(settings, list(range(1, seeds + 1)),
+                               progress=lambda done, total: state.progress.set((done, total)),
+                               stop=lambda: not simulate.is_current())      # Stop pressed, or a new run started
     except RunStopped:
         return None
+    # shown until the next run finishes (kept also when Stop came as the last run finished)
+    state.result_office.set(office)
+    state.result.set(outcome)
+    return outcome
 
 
 @solara.component
@@ -73,9 +78,11 @@ def _set_value(key: str, value) -> None:
     """Set one lever; the office's users, its advisers and their caseload hang together (users =
     advisers x caseload): a new caseload sets the advisers it takes, new advisers or users the caseload."""
     chosen = {**state.values.value, key: value}
-    if key == "caseload" and value and value > 0:
-        chosen["advisers"] = advisers_for(chosen["users"], value)
-    if key in ("users", "advisers", "caseload") and chosen["advisers"] and chosen["advisers"] > 0:
+    if key == "caseload":
+        if (value or 0) > 0:     # a caseload asks for the advisers it takes; 0 stays as typed and is refused at Run
+            chosen["advisers"] = advisers_for(chosen["users"], value)
+            chosen["caseload"] = caseload_of(chosen["users"], chosen["advisers"])
+    elif key in ("users", "advisers") and (chosen["advisers"] or 0) > 0 and (chosen["users"] or 0) > 0:
         chosen["caseload"] = caseload_of(chosen["users"], chosen["advisers"])
     state.values.set(chosen)
 
@@ -156,25 +163,25 @@ def _set_decimal(key: str, text: str) -> None:
 
 @solara.component
 def RunPanel():
-    error = solara.use_reactive("")
+    error = solara.use_reactive(None)     # None, or a function giving the message in the page's language
 
     def start():
         try:
             settings = comparison_settings(state.office.value.settings, state.scenario.value, state.values.value)
         except ConfigError as exc:
-            error.set(state.explain(exc))
+            error.set(lambda exc=exc: state.explain(exc))       # said in the page's language when shown
             return
-        if not MIN_REPLICATIONS <= state.replications.value <= MAX_REPLICATIONS:
-            error.set(T("Replications = {n}: from {low} to {high} (an interval needs at least two)",
-                        n=state.replications.value, low=MIN_REPLICATIONS, high=MAX_REPLICATIONS))
+        n = state.replications.value
+        if not MIN_REPLICATIONS <= n <= MAX_REPLICATIONS:
+            error.set(lambda: T("Replications = {n}: from {low} to {high} (an interval needs at least two)",
+                                n=n, low=MIN_REPLICATIONS, high=MAX_REPLICATIONS))
             return
         if state.parameter_sets.value:
             from inclusim.study import load_ensemble
 
             settings = over_parameter_sets(settings, load_ensemble())
-        error.set("")
-        state.run_office.set(state.office.value.name)
-        simulate(settings, state.replications.value)
+        error.set(None)
+        simulate(settings, state.replications.value, state.office.value.name)
 
     with solara.Card(T("Run")):
         solara.InputInt(T("Replications (seeds)"), value=state.replications)
@@ -190,25 +197,31 @@ def RunPanel():
         elif simulate.cancelled:
             solara.Info(T("Stopped after {done} of {total} runs. The finished runs are kept: the next run "
                           "with the same settings reuses them.", done=done, total=total))
-        if error.value:
-            solara.Error(error.value)
+        if error.value is not None:
+            solara.Error(error.value())
         if simulate.error:
             solara.Error(state.explain(simulate.exception))
 
 
 @solara.component
 def Results():
-    outcome = simulate.value
+    outcome = state.result.value
     lang = state.lang.value
     view = solara.use_memo(lambda: _view(outcome, lang), [id(outcome), lang])
+    if simulate.pending:
+        done, total = state.progress.value
+        solara.Info(T("Running: {done} of {total} runs.", done=done, total=total)
+                    + (" " + T("The result below is the previous one.") if view is not None else ""))
     if view is None:
-        solara.Info(T("Change the levers and press Run: the office as it is today and your choice are simulated "
-                      "over the same seeds."))
+        if not simulate.pending:
+            solara.Info(T("Change the levers and press Run: the office as it is today and your choice are "
+                          "simulated over the same seeds."))
         return
-    with solara.Card(T("Result: {office}", office=T(state.run_office.value))):
-        if state.run_office.value != state.office.value.name:
+    office = state.result_office.value
+    with solara.Card(T("Result: {office}", office=T(office))):
+        if office != state.office.value.name:
             solara.Warning(T("These results are for {office}; press Run to simulate {current}.",
-                             office=T(state.run_office.value), current=T(state.office.value.name)))
+                             office=T(office), current=T(state.office.value.name)))
         for text in view["texts"]:
             solara.Markdown(text)
         solara.FileDownload(view["csv"], filename="inclusim_result.csv", label=T("Download the table (CSV)"))
@@ -233,9 +246,10 @@ def _view(outcome, lang: str) -> dict | None:
                  T("Mean over {n} replications, with its 90 % interval in brackets; the difference is paired "
                    "by seed.", n=len(outcome.runs) // (len(outcome.labels) * sets))]
         if sets > 1:
-            texts.append(T("Over the best of the {sets} calibrated parameter sets; in square brackets, the range "
-                           "(5 % to 95 %) of the sets' own means and differences: how far the result moves among "
-                           "parameter values that all fit the published figures.", sets=sets))
+            texts.append(T("Mean and interval: the best of the {sets} calibrated parameter sets (the defaults), as "
+                           "are the charts. In square brackets: the range (5 % to 95 %) of the {sets} sets' own means "
+                           "and differences, how far the result moves among parameter values that all fit the "
+                           "published figures. The best set can lie outside that range: read both.", sets=sets))
         table = []
         for section, kpis in SECTIONS:
             rows = [[T(row["label"]), row[TODAY], row[CHOICE], row.get("difference", "")]

@@ -46,7 +46,8 @@ replications = solara.reactive(8)
 parameter_sets = solara.reactive(False)   # run every parameter set of the calibrated ensemble too
 progress = solara.reactive((0, 0))
 staffing_progress = solara.reactive("")
-run_office = solara.reactive(BUILT_IN.name)   # the office the shown result was simulated for
+result = solara.reactive(None)         # the latest finished comparison (runner.Outcome), shown until the next
+result_office = solara.reactive(BUILT_IN.name)   # the office that result was simulated for
 
 
 def T(text: str, **fields) -> str:

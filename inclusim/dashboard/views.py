@@ -9,6 +9,7 @@ choice``), so every chart, colour rule and interval rule has one home. Tables gi
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -36,10 +37,15 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 HEADLINE = "employed_share_w156"
 
 
+#: The space between two groups of a number's digits ('18 155 500').
+DIGIT_GROUP = re.compile(r"(?<=\d) (?=\d{3}\b)")
+
+
 def markdown_table(columns: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table (the dashboard's tables are Markdown): a header row, then one line per row."""
+    """A Markdown table (the dashboard's tables are Markdown): a header row, then one line per row. A
+    number's groups of digits are held together (no-break spaces), so '18 155 500' never breaks."""
     def line(cells) -> str:
-        return "| " + " | ".join(str(cell).replace("|", "/") for cell in cells) + " |\n"
+        return "| " + " | ".join(DIGIT_GROUP.sub("\u00a0", str(cell)).replace("|", "/") for cell in cells) + " |\n"
 
     return line(columns) + line(["---"] * len(columns)) + "".join(line(row) for row in rows)
 
