@@ -99,7 +99,7 @@ def translations(lang: str = "nb") -> Mapping[str, str]:
     return _table() if check_language(lang) != DEFAULT_LANGUAGE else MappingProxyType({})
 
 
-def tr(text: str, **fields) -> str:
+def tr(text: str, /, **fields) -> str:
     """``text`` (English) in the current language, then ``.format(**fields)`` when fields are given.
 
     A text the table lacks comes back in English and is remembered (:func:`missing`)."""

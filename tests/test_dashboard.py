@@ -320,3 +320,19 @@ def test_a_choice_left_as_today_runs_once():
                            cache=None, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (2, 2)
     assert list(outcome.runs["variant"]) == ["Today", "Today", "Your choice", "Your choice"]
+
+
+def test_a_decimal_lever_takes_a_comma_and_refuses_what_is_not_a_number():
+    from inclusim.dashboard import simulate, state
+
+    before_values, before_lang = state.values.value, state.lang.value
+    try:
+        state.lang.set("en")
+        simulate._set_decimal("leader_support", "abc")
+        assert state.lever_errors.value == {"leader_support": "Not a number: abc"}
+        assert state.values.value["leader_support"] == before_values["leader_support"]
+        simulate._set_decimal("leader_support", "0,5")
+        assert state.lever_errors.value == {} and state.values.value["leader_support"] == 0.5
+    finally:
+        state.values.set(before_values)
+        state.lang.set(before_lang)

@@ -101,6 +101,7 @@ def _set_policy(policy: str) -> None:
 @solara.component
 def LeverControls():
     chosen = state.values.value
+    errors = state.lever_errors.value     # read here, unconditionally, so that a new error re-renders the levers
     names = {T(name): name for name in policies()}
     with solara.Card(T("Staff and caseloads")):
         solara.Select(T("Way of working"), values=list(names), value=T(chosen["policy"]),
@@ -113,13 +114,13 @@ def LeverControls():
             if lever.group != "staff" or lever.kind == "policy":
                 continue
             used, note = notes.get(lever.key, (True, ""))
-            _control(lever, chosen[lever.key], disabled=not used)
+            _control(lever, chosen[lever.key], disabled=not used, error=errors.get(lever.key, False))
             if note:
                 solara.Text(T(note), style={"font-size": "0.8em", "color": "#666"})
     with solara.Card(T("How the office works")):
         for lever in LEVERS:
             if lever.group == "practice":
-                _control(lever, chosen[lever.key])
+                _control(lever, chosen[lever.key], error=errors.get(lever.key, False))
     with solara.Card(T("Scenario")):
         for key, choice in scenario_choices().items():
             options = {T(choice.option_label(option)): option for option in choice.options}
@@ -130,7 +131,7 @@ def LeverControls():
         solara.Text(T("Scenario values are assumptions: see conf/dashboard.yaml."), style={"font-size": "0.8em"})
 
 
-def _control(lever, value, disabled: bool = False) -> None:
+def _control(lever, value, disabled: bool = False, error: bool | str = False) -> None:
     label = T(lever.label)
     if lever.kind == "bool":
         solara.Checkbox(label=label, value=bool(value), on_value=lambda v, key=lever.key: _set_value(key, v),
@@ -143,7 +144,7 @@ def _control(lever, value, disabled: bool = False) -> None:
             shown = localise_number(f"{float(value):g}")
         solara.InputText(label, value=shown, disabled=disabled,
                          on_value=lambda text, key=lever.key: _set_decimal(key, text),
-                         error=state.lever_errors.value.get(lever.key, False))
+                         error=error)
 
 
 def _set_decimal(key: str, text: str) -> None:

@@ -50,7 +50,7 @@ result = solara.reactive(None)         # the latest finished comparison (runner.
 result_office = solara.reactive(BUILT_IN.name)   # the office that result was simulated for
 
 
-def T(text: str, **fields) -> str:
+def T(text: str, /, **fields) -> str:
     """``text`` in the session's language (fields filled in after the look-up)."""
     with language(lang.value):
         return tr(text, **fields)
