@@ -146,6 +146,7 @@ def paired_difference(runs: pd.DataFrame, kpi: str, policy: str, baseline: str, 
 def _differences(runs: pd.DataFrame, kpis: list[str], policy: str, baseline: str, by: str, pair_on: str,
                  level: float, within: list[str] | None) -> list[dict]:
     """:func:`paired_difference` for each of ``kpis``, the runs paired once for all of them."""
+    kpis = list(dict.fromkeys(kpis))
     # runs pair within a parameter set and a sensitivity point too: the same seed, set and point
     keys = [pair_on] + list(within or []) + [c for c in (PARAMETER_SET, SENSITIVITY_POINT)
                                              if c in runs and c not in (within or []) and runs[c].nunique() > 1]

@@ -8,6 +8,8 @@ process or on workers.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -62,7 +64,7 @@ def test_staff_levers_keep_the_office_users_and_the_caseload_follows():
     # fewer advisers than the hybrid ones: the hybrid advisers are among them
     hybrid_office = values_under({}, "hybrid")
     fewer = build_config(to_overrides({**hybrid_office, "advisers": 2, "users": 150}, {}))
-    assert fewer.office.hybrid_volunteer_share <= 1.0
+    assert (fewer.office.n_advisers, fewer.office.hybrid_volunteer_share) == (2, 1.0)
 
 
 def test_levers_of_the_ways_of_working_follow_the_chosen_policy():
@@ -239,27 +241,34 @@ def test_today_and_the_choice_keep_their_colours_in_either_language():
 
 
 def test_the_calibrated_parameter_sets_add_their_range_and_the_best_set_leads():
-    from inclusim.dashboard.runner import over_parameter_sets
+    from inclusim.dashboard.simulate import comparison_settings
     from inclusim.dashboard.views import figures, headline
     from inclusim.study import load_ensemble
 
     ensemble = load_ensemble()[:2]
     assert ensemble[0] != ensemble[1]
-    plain = [Setting.of("Today", SHORT), Setting.of("Your choice", {**SHORT, "office.caseload_ordinary": 40})]
-    settings = over_parameter_sets(plain, ensemble)
-    assert [s.label for s in settings] == ["Today", "Today", "Your choice", "Your choice"]
-    assert [dict(s.settings)["parameter_set"] for s in settings] == [0, 1, 0, 1]
+    office, chosen = dict(SHORT), {**values_under(SHORT), "job_specialists": 2}
+    low = {"labour_demand": "low", "need_mix": "as_today"}
+    settings = comparison_settings(office, low, chosen, ensemble)
+    assert [s.label for s in settings] == ["Today", "Your choice", "Today", "Your choice"]
+    assert [dict(s.settings)["parameter_set"] for s in settings] == [0, 0, 1, 1]
+    # the scenario scales each set's own value (low demand: 0.7 x the set's p_accept_training)
+    for setting, values in zip(settings, [ensemble[0]] * 2 + [ensemble[1]] * 2, strict=True):
+        cfg = build_config(dict(setting.settings))
+        assert cfg.labour_market.p_accept_training == pytest.approx(0.7 * values["labour_market.p_accept_training"])
     both = run_settings(settings, [1, 2, 3], workers=1, cache=None)
     assert both.labels == ["Today", "Your choice"]
     rows = kpi_rows(both, "Today", SECTIONS[0][1])
     assert rows[0]["kpi"] == "ever_employed_share"
     assert " [" in rows[0]["Today"] and " [" in rows[0]["Your choice"] and " [" in rows[0]["difference"]
     # the mean and interval are the best set's: the same as a run of set 0 alone
-    alone = run_settings(over_parameter_sets(plain, ensemble[:1]), [1, 2, 3], workers=1, cache=None)
+    alone = run_settings(comparison_settings(office, low, chosen, ensemble[:1]), [1, 2, 3], workers=1, cache=None)
     assert headline(both, "Your choice") == headline(alone, "Your choice")
     first = kpi_rows(alone, "Today", SECTIONS[0][1])[0]
     assert rows[0]["Today"].startswith(first["Today"]) and " [" not in first["Today"]
     assert len(figures(both, "Today")["employment"].axes[0].get_lines()) == 2
+    with pytest.raises(ConfigError, match="no calibrated parameter sets"):
+        comparison_settings(office, low, chosen, [])
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -329,10 +338,32 @@ def test_a_decimal_lever_takes_a_comma_and_refuses_what_is_not_a_number():
     try:
         state.lang.set("en")
         simulate._set_decimal("leader_support", "abc")
-        assert state.lever_errors.value == {"leader_support": "Not a number: abc"}
+        assert state.lever_errors.value == {"leader_support": "abc"}
         assert state.values.value["leader_support"] == before_values["leader_support"]
         simulate._set_decimal("leader_support", "0,5")
         assert state.lever_errors.value == {} and state.values.value["leader_support"] == 0.5
     finally:
         state.values.set(before_values)
         state.lang.set(before_lang)
+
+
+def test_an_error_names_the_staff_lever_the_leader_typed_as_typed():
+    """The page moves users, advisers and caseload together; the error names the one typed."""
+    from inclusim.dashboard import simulate, state
+
+    before = state.values.value
+    try:
+        for key, typed, named in (("users", 5000, "Users on the advisers' caseloads (the office) = 5000"),
+                                  ("advisers", 200, "Advisers with a caseload = 200"),
+                                  ("caseload", 300, "Users per adviser (caseload) = 300")):
+            state.values.set(values_under({}))
+            simulate._set_value(key, typed)
+            with pytest.raises(ConfigError, match=re.escape(named) + ": gives"):
+                to_overrides(state.values.value, {})
+        state.values.set(values_under({}))
+        simulate._set_value("advisers", 20)
+        simulate._set_value("caseload", 0)          # refused, also after the advisers were changed
+        with pytest.raises(ConfigError, match=r"Users per adviser \(caseload\) = 0: at least 1"):
+            to_overrides(state.values.value, {})
+    finally:
+        state.values.set(before)

@@ -210,9 +210,9 @@ def to_overrides(values: dict, base: dict) -> dict:
     advisers = int(values.get("advisers", reference["advisers"]))
     if users < 1:
         _refuse_lever("users", users, AT_LEAST, low=1)
+    if "caseload" in changed and int(changed["caseload"]) < 1:
+        _refuse_lever("caseload", int(changed["caseload"]), AT_LEAST, low=1)
     if "caseload" in changed and "advisers" not in changed:      # a caseload asks for the advisers it takes
-        if int(changed["caseload"]) < 1:
-            _refuse_lever("caseload", int(changed["caseload"]), AT_LEAST, low=1)
         advisers = advisers_for(users, int(changed["caseload"]))
         changed["advisers"] = advisers
     if advisers < 1:
@@ -227,9 +227,9 @@ def to_overrides(values: dict, base: dict) -> dict:
         caseload = caseload_of(users, advisers)
         allowed = dotted_field(Config(), "office.caseload_ordinary").metadata
         if not allowed["lo"] <= caseload <= allowed["hi"]:
-            key = typed[0]
-            _refuse_lever(key, int(changed[key]), CASELOAD_IN_RANGE,
-                          caseload=caseload, low=allowed["lo"], high=allowed["hi"])
+            # the page moves the other two with the one typed: name the one the leader typed, as typed
+            key, value = values.get(LAST_TYPED) or (typed[0], changed[typed[0]])
+            _refuse_lever(key, value, CASELOAD_IN_RANGE, caseload=caseload, low=allowed["lo"], high=allowed["hi"])
     if changed.keys() & {"users", "advisers", "caseload"}:
         out.update(_staffing(build_config(base), users, advisers))
     if changed.keys() & {"advisers", "hybrid_advisers"}:
@@ -253,6 +253,9 @@ AT_LEAST = "at least {low}"
 HYBRID_AMONG_ADVISERS = "from 0 to {high}, the advisers with a caseload"
 CASELOAD_IN_RANGE = "gives {caseload} users per adviser; allowed is {low} to {high}"
 LEVER_RULES = (AT_LEAST, HYBRID_AMONG_ADVISERS, CASELOAD_IN_RANGE)
+#: In the levers' values: (key, value) of the staff lever the leader typed last (users, advisers or
+#: caseload), which the page moves the other two with; an error names it, with the value typed.
+LAST_TYPED = "last_typed_staff_lever"
 
 
 def _refuse_lever(key: str, value, rule: str, **fields) -> None:
@@ -275,8 +278,6 @@ def _staffing(today: Config, users: int, advisers: int) -> dict:
     """The office settings that share ``users`` among ``advisers``: the caseload follows, and the
     target-group users grow or shrink with the users (kept when the users are), as in
     ``inclusim.staffing``: a change of staff does not change who the office serves."""
-    if users < 1:
-        _refuse_lever("users", users, AT_LEAST, low=1)
     users_today, target_today = office_users(today)
     return shared_users(users, target_today * users / users_today, advisers)
 

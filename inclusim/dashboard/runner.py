@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -114,6 +114,16 @@ class ResultCache:
 CACHE = ResultCache()
 
 
+#: How often (seconds) a run on the workers looks whether Stop was pressed.
+STOP_POLL_SECONDS = 0.5
+
+
+def _keep(cache: ResultCache, key: tuple[str, int], future) -> None:
+    """The tables of a run that was still going when Stop came, into the cache (a failed run is dropped)."""
+    if not future.cancelled() and future.exception() is None:
+        cache.put(key, future.result())
+
+
 class RunStopped(Exception):
     """A run stopped by the leader before every replication was done (the finished ones are kept)."""
 
@@ -164,11 +174,17 @@ def run_settings(settings: list[Setting], seeds: list[int], workers: int | None 
     else:
         pool = _pool(workers)
         futures = {pool.submit(run_one, (dict(setting.settings), seed)): (setting, seed) for setting, seed in todo}
-        for future in as_completed(futures):
-            finished(*futures[future], future.result())
-            if stop and stop() and done < len(jobs):
-                for other in futures:
-                    other.cancel()       # those not started; the few running finish on their own
+        pending = set(futures)
+        while pending:
+            # wake at least twice a second, so that Stop is seen while long runs go on
+            ready, pending = wait(pending, timeout=STOP_POLL_SECONDS, return_when=FIRST_COMPLETED)
+            for future in sorted(ready, key=lambda f: todo.index(futures[f])):   # in job order
+                finished(*futures[future], future.result())
+            if stop and pending and stop():
+                for future in pending:
+                    if not future.cancel() and cache is not None:   # running: its tables go to the cache when done
+                        setting, seed = futures[future]
+                        future.add_done_callback(lambda f, key=(setting.key, seed): _keep(cache, key, f))
                 raise RunStopped(f"stopped after {done} of {len(jobs)} runs")
     return _gather(settings, seeds, tables)
 
@@ -184,11 +200,3 @@ def _gather(settings: list[Setting], seeds: list[int], tables: dict) -> Outcome:
             weekly.append(weeks.assign(run_id=run_id))
     return Outcome(pd.concat(runs, ignore_index=True).copy(), pd.concat(weekly, ignore_index=True),
                    list(dict.fromkeys(setting.label for setting in settings)))
-
-
-def over_parameter_sets(settings: list[Setting], ensemble: list[dict]) -> list[Setting]:
-    """Each setting once per parameter set of the calibrated ensemble (``inclusim.study.load_ensemble``:
-    dotted values, the best set first), under the same label, its runs marked with ``parameter_set``.
-    The sets hold calibrated rule parameters, never a lever a leader sets, so the choice is kept."""
-    return [Setting.of(setting.label, {**dict(setting.settings), **values, "parameter_set": number})
-            for setting in settings for number, values in enumerate(ensemble)]

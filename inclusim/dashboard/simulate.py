@@ -16,16 +16,26 @@ from analysis.i18n import language, localise_number
 from analysis.stats import PARAMETER_SET
 from domain.params import ConfigError
 from inclusim.dashboard import state
-from inclusim.dashboard.levers import (LEVERS, advisers_for, build_config, caseload_of, lever_notes, policies,
+from inclusim.dashboard.levers import (LAST_TYPED, LEVERS, advisers_for, build_config, caseload_of, lever_notes, policies,
                                        scenario_choices, scenario_overrides, to_overrides, values_under,
                                        with_policy)
-from inclusim.dashboard.runner import RunStopped, Setting, over_parameter_sets, run_settings, warm_up
+from inclusim.dashboard.runner import RunStopped, Setting, run_settings, warm_up
 from inclusim.dashboard.state import CHOICE, TODAY, T
 from inclusim.dashboard.views import HEADLINE, SECTIONS, figures, headline, kpi_rows, markdown_table
 
 
-def comparison_settings(office_settings: dict, scenario: dict, chosen: dict) -> list[Setting]:
-    """Today's office and the leader's choice, both under the chosen scenario."""
+def comparison_settings(office_settings: dict, scenario: dict, chosen: dict,
+                        ensemble: list[dict] | None = None) -> list[Setting]:
+    """Today's office and the leader's choice, both under the chosen scenario. With ``ensemble`` (the
+    calibrated parameter sets, ``inclusim.study.load_ensemble``, best first), both once per set: the
+    set's values go in first, so that the scenario scales that set's own values, and each run is
+    marked with its ``parameter_set``."""
+    if ensemble is not None:
+        if not ensemble:
+            raise ConfigError("no calibrated parameter sets in conf/ensemble/: run 'inclusim calibrate' first")
+        return [setting for number, values in enumerate(ensemble)
+                for setting in comparison_settings({**office_settings, **values, "parameter_set": number},
+                                                   scenario, chosen)]
     today = {**office_settings, **scenario_overrides(scenario, build_config(office_settings))}
     changes = to_overrides(chosen, office_settings)
     choice = {**with_policy(today, changes.get("policy.name")), **changes}
@@ -78,6 +88,8 @@ def _set_value(key: str, value) -> None:
     """Set one lever; the office's users, its advisers and their caseload hang together (users =
     advisers x caseload): a new caseload sets the advisers it takes, new advisers or users the caseload."""
     chosen = {**state.values.value, key: value}
+    if key in ("users", "advisers", "caseload"):
+        chosen[LAST_TYPED] = (key, value)
     if key == "caseload":
         if (value or 0) > 0:     # a caseload asks for the advisers it takes; 0 stays as typed and is refused at Run
             chosen["advisers"] = advisers_for(chosen["users"], value)
@@ -101,7 +113,8 @@ def _set_policy(policy: str) -> None:
 @solara.component
 def LeverControls():
     chosen = state.values.value
-    errors = state.lever_errors.value     # read here, unconditionally, so that a new error re-renders the levers
+    # read here, unconditionally, so that a new error re-renders the levers; said in the page's language
+    errors = {key: T("Not a number: {text}", text=typed) for key, typed in state.lever_errors.value.items()}
     names = {T(name): name for name in policies()}
     with solara.Card(T("Staff and caseloads")):
         solara.Select(T("Way of working"), values=list(names), value=T(chosen["policy"]),
@@ -120,7 +133,10 @@ def LeverControls():
     with solara.Card(T("How the office works")):
         for lever in LEVERS:
             if lever.group == "practice":
-                _control(lever, chosen[lever.key], error=errors.get(lever.key, False))
+                used, note = notes.get(lever.key, (True, ""))
+                _control(lever, chosen[lever.key], disabled=not used, error=errors.get(lever.key, False))
+                if note:
+                    solara.Text(T(note), style={"font-size": "0.8em", "color": "#666"})
     with solara.Card(T("Scenario")):
         for key, choice in scenario_choices().items():
             options = {T(choice.option_label(option)): option for option in choice.options}
@@ -148,13 +164,13 @@ def _control(lever, value, disabled: bool = False, error: bool | str = False) ->
 
 
 def _set_decimal(key: str, text: str) -> None:
-    """A decimal lever from what was typed (a comma or a point); an unreadable number is shown as an
-    error on the field and the lever keeps its value."""
+    """A decimal lever from what was typed (a comma or a point); an unreadable number is kept in
+    ``state.lever_errors`` (shown as an error on the field) and the lever keeps its value."""
     errors = dict(state.lever_errors.value)
     try:
         value = float(str(text).strip().replace(",", "."))
     except ValueError:
-        errors[key] = T("Not a number: {text}", text=text)
+        errors[key] = str(text)       # what was typed; the field says it is not a number
         state.lever_errors.set(errors)
         return
     errors.pop(key, None)
@@ -168,7 +184,13 @@ def RunPanel():
 
     def start():
         try:
-            settings = comparison_settings(state.office.value.settings, state.scenario.value, state.values.value)
+            ensemble = None
+            if state.parameter_sets.value:
+                from inclusim.study import load_ensemble
+
+                ensemble = load_ensemble()
+            settings = comparison_settings(state.office.value.settings, state.scenario.value, state.values.value,
+                                           ensemble)
         except ConfigError as exc:
             error.set(lambda exc=exc: state.explain(exc))       # said in the page's language when shown
             return
@@ -177,10 +199,6 @@ def RunPanel():
             error.set(lambda: T("Replications = {n}: from {low} to {high} (an interval needs at least two)",
                                 n=n, low=MIN_REPLICATIONS, high=MAX_REPLICATIONS))
             return
-        if state.parameter_sets.value:
-            from inclusim.study import load_ensemble
-
-            settings = over_parameter_sets(settings, load_ensemble())
         error.set(None)
         simulate(settings, state.replications.value, state.office.value.name)
 
@@ -195,7 +213,7 @@ def RunPanel():
             solara.ProgressLinear(100 * done / total if total else True)
             solara.Text(T("{done} of {total} runs", done=done, total=total))
             solara.Button(T("Stop"), on_click=simulate.cancel, outlined=True)
-        elif simulate.cancelled:
+        elif simulate.cancelled and done < total:     # a Stop as the last run ended keeps the whole result
             solara.Info(T("Stopped after {done} of {total} runs. The finished runs are kept: the next run "
                           "with the same settings reuses them.", done=done, total=total))
         if error.value is not None:

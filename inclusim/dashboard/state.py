@@ -74,8 +74,10 @@ def explain(exc: Exception) -> str:
 
 def _shown(value) -> str:
     """A value as the page writes it: numbers with the language's decimal mark."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return localise_number(f"{value:g}")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return localise_number(str(value))
+    if isinstance(value, float):
+        return localise_number(f"{value:.10g}")
     return str(value)
 
 
