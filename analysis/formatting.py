@@ -114,8 +114,10 @@ def percent(share: float, digits: int = 1) -> str:
 def lever_value(value) -> str:
     """A lever's value as a reader writes it: 70 and 70.0 as '70', 0.25 as '0.25' (bokmål '0,25'), text
     as it is."""
-    if isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_)):
-        return localise_number(f"{value:g}")
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return localise_number(str(int(value)))
+    if isinstance(value, (float, np.floating)):
+        return localise_number(f"{float(value):.10g}")      # every digit a reader typed, none shortened to 1e+06
     return str(value)
 
 

@@ -39,9 +39,10 @@ ALLOWED_RANGE = "allowed range is {low} to {high} ({unit})"
 VALUE_RULES = (MUST_BE_BOOL, MUST_BE_WHOLE, MUST_BE_NUMBER, ALLOWED_VALUES, ALLOWED_RANGE)
 
 
-def refuse(name: str, value: Any, rule: str, **fields) -> None:
-    """Raise the ConfigError '<name> = <value>: <rule>' with its parts (``rule`` filled from ``fields``)."""
-    raise ConfigError(f"{name} = {value!r}: {rule.format(**fields)}", setting=name, value=value, rule=rule,
+def refuse(name: str, value: Any, rule: str, *, label: str | None = None, **fields) -> None:
+    """Raise the ConfigError '<name> = <value>: <rule>' with its parts (``rule`` filled from ``fields``);
+    ``label``: the name a user knows the setting by, when it is not the dotted name (a dashboard lever)."""
+    raise ConfigError(f"{label or name} = {value!r}: {rule.format(**fields)}", setting=name, value=value, rule=rule,
                       fields=fields)
 
 

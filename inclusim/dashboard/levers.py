@@ -20,7 +20,7 @@ from functools import cache
 import yaml
 
 from domain.config import Config, resolve, validate
-from domain.params import ConfigError, dotted_field, dotted_value, iter_params, merge, overrides
+from domain.params import ConfigError, dotted_field, dotted_value, iter_params, merge, overrides, refuse
 from domain.paths import CONF_DIR
 from inclusim.staffing import office_users, shared_users
 from scenarios.office_file import per_adviser
@@ -260,8 +260,7 @@ LAST_TYPED = "last_typed_staff_lever"
 
 def _refuse_lever(key: str, value, rule: str, **fields) -> None:
     """A lever's value refused: the message names the lever; its parts let the page say it in its words."""
-    raise ConfigError(f"{LEVER_BY_KEY[key].label} = {value}: {rule.format(**fields)}", setting=key, value=value,
-                      rule=rule, fields=fields)
+    refuse(key, value, rule, label=LEVER_BY_KEY[key].label, **fields)
 
 
 def caseload_of(users: int, advisers: int) -> int:

@@ -174,11 +174,12 @@ def run_settings(settings: list[Setting], seeds: list[int], workers: int | None 
     else:
         pool = _pool(workers)
         futures = {pool.submit(run_one, (dict(setting.settings), seed)): (setting, seed) for setting, seed in todo}
+        order = {future: position for position, future in enumerate(futures)}
         pending = set(futures)
         while pending:
             # wake at least twice a second, so that Stop is seen while long runs go on
             ready, pending = wait(pending, timeout=STOP_POLL_SECONDS, return_when=FIRST_COMPLETED)
-            for future in sorted(ready, key=lambda f: todo.index(futures[f])):   # in job order
+            for future in sorted(ready, key=order.__getitem__):   # in job order
                 finished(*futures[future], future.result())
             if stop and pending and stop():
                 for future in pending:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import solara
 
-from analysis.i18n import language, localise_number, tr
+from analysis.formatting import lever_value
+from analysis.i18n import language, tr
 from domain.paths import CONF_DIR
 from inclusim.dashboard.levers import lever_of, scenario_choices, settings_of, values_under
 
@@ -65,20 +66,11 @@ def explain(exc: Exception) -> str:
         return str(exc)
     lever = lever_of(exc.setting)
     with language(lang.value):
-        shown = {name: _shown(value) for name, value in exc.fields.items()}
+        shown = {name: lever_value(value) for name, value in exc.fields.items()}
         if "unit" in shown:
             shown["unit"] = tr(shown["unit"])
         return tr("{setting} = {value}: " + rule, setting=tr(lever.label) if lever else exc.setting,
-                  value=_shown(exc.value), **shown)
-
-
-def _shown(value) -> str:
-    """A value as the page writes it: numbers with the language's decimal mark."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return localise_number(str(value))
-    if isinstance(value, float):
-        return localise_number(f"{value:.10g}")
-    return str(value)
+                  value=lever_value(exc.value), **shown)
 
 
 def example_offices() -> list[Path]:
