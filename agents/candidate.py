@@ -1,32 +1,25 @@
 """Candidate: a user with complex support needs on an adviser's caseload ("bruker -> kandidat -> ansatt").
 
-State and the weekly rules of work training (brief 1.5, 6, 7):
+The user's state and the rules that concern one user at a time (brief 1.5, 6, 7):
 
-* work capability grows with support (mentor hours x competence x authority, plus the adviser's
-  own on-site support), faster with a good interest match [001:834], and stalls now and then
-  [001:1893];
 * hidden needs show after start [001:1034] and raise the support the case needs;
-* small problems arise (more with barriers, a poor match, conflicts at an uninformed workplace);
-  a proactive contact or a competent mentor may defuse one; unnoticed, it becomes a crisis
-  [001:922], [004:31]; a reactive adviser learns of a crisis only after a lag [001:1666];
-* a sense of security rises with mentor and adviser contact and falls before an uncertain
-  period boundary [001:808], [001:1586];
+* a crisis: a proactive contact knows at once, a reactive adviser only after a lag [001:1666];
 * the weekly dropout hazard combines need level, mentor presence, problems, crises, insecurity
-  and match (brief 6.3).
+  and match (brief 6.3); the hazards of an own job and of losing a job.
 
-The candidate owns these rules and its state; the simulation moves it between pathway states
-(``sim.pathway``) and records what happened.
+The week of work training (support, problems, crises, progress, security) is applied to every
+user in it at once, over arrays (``agents.work_training``). The simulation moves a user between
+pathway states (``sim.pathway``) and records what happened.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import mesa
+import numpy as np
 
-from agents.time_budget import Work
-from domain.rng import LifeEvent
+from domain.rng import LifeEvent, uniforms, week_positions
 from domain.states import EMPLOYED_STATES, State
 from domain.terms import ACTIVITIES, NEED_LEVELS, by_need_level
 
@@ -46,20 +39,34 @@ class CandidateSettings:
     labour_market: object  # LabourMarketConfig
 
 
-@dataclass(slots=True)
-class TrainingWeek:
-    """What one week of work training produced that the simulation records."""
+def life_shocks(cands: list, kinds, week: int) -> np.ndarray:
+    """The users' own shocks of ``kinds`` in ``week`` (a row per user, a column per kind), as each
+    user's ``life(kind, week)`` gives them."""
+    keys = np.fromiter((c.life.key for c in cands), np.uint64, len(cands))
+    return uniforms(keys[:, None], week_positions(week, kinds)[None, :])
 
-    mentor_hours: float = 0.0        # mentor hours delivered
-    mentor_subsidised: float = 0.0   # subsidised hours the mentor holds this week
-    has_mentor: bool = False
-    crisis_started: bool = False
-    called: bool = False              # the mentor called the adviser about a problem
-    call_answered: bool = False
+
+def weekly_draws(cands: list, kinds, week: int) -> np.ndarray:
+    """The follow-up's draws of ``kinds`` (``domain.rng.WeeklyDraw``) for the users in ``week``."""
+    keys = np.fromiter((c.weekly_key for c in cands), np.uint64, len(cands))
+    return uniforms(keys[:, None], week_positions(week, kinds)[None, :])
+
+
+def dropout_hazards(pathway, h0, unsupported, crisis, problem, security, match):
+    """The weekly dropout hazard at a workplace (brief 6.3), for one user or arrays of users alike.
+
+    ``h0``: the need level's base hazard; higher without a mentor or on-site support
+    (``unsupported``), in a crisis or else with a small problem, with insecurity and a poor match.
+    """
+    h = h0 * np.where(unsupported, pathway.m_no_mentor, 1.0)
+    h = h * np.where(crisis, 1.0 + pathway.c_crisis, np.where(problem, 1.0 + pathway.c_problem, 1.0))
+    h = h * (1.0 + pathway.c_insecure * (1.0 - security))
+    h = h * (1.0 + pathway.c_poor_match * (1.0 - match))
+    return np.minimum(h, 1.0)
 
 
 class Candidate(mesa.Agent):
-    def __init__(self, model, *, serial: int, draw, life, need_level: str, age: int, barriers: int,
+    def __init__(self, model, *, serial: int, draw, life, weekly_key: int, need_level: str, age: int, barriers: int,
                  mental_health: bool, hidden_need: bool, capability: float, interest: str, study_motivation: float,
                  entry_week: int, caseload_adviser, registered_need: str, max_fte: float, settings: CandidateSettings):
         super().__init__(model)
@@ -68,6 +75,8 @@ class Candidate(mesa.Agent):
         self.draw = draw
         #: this user's own shocks: ``life(kind, week)``, the same under every policy (``domain.rng.LifeShocks``)
         self.life = life
+        #: key of this user's stream of weekly draws for the rules over arrays (``domain.rng.WeeklyDraw``)
+        self.weekly_key = weekly_key
         self.settings = settings
         # attributes
         self.need_level = need_level
@@ -198,114 +207,7 @@ class Candidate(mesa.Agent):
         """The NAV office the user belongs to: their caseload adviser's."""
         return self.caseload_adviser.nav_office
 
-    # -- work training: one week --------------------------------------------------------------
-    def training_week(self, week: int, mode) -> TrainingWeek:
-        """Phase 4 for a candidate in TRAINING: support, problems, crises, progress, security.
-
-        ``mode`` is the way of working this week: the case's own, or the ordinary one in a week a
-        close case has drifted; a case handed to a job specialist this week is worked the new way
-        from next week.
-        """
-        pathway = self.settings.pathway
-        mentor_rules = self.settings.mentor
-        settings = mode.settings
-        result = TrainingWeek()
-        # adviser contact this week (delivered in phases 2-3)
-        contact = self.contact_this_week
-        proactive = contact and settings.proactive and not self.drifted
-        quality = self.pathway_adviser.followup_quality if self.pathway_adviser is not None else 1.0
-        # mentor support
-        mentor_effect = 0.0
-        unpaid = 0.0
-        if self.mentor is not None:
-            needed = self.mentor.hours_needed(self.need_level, self.hidden_revealed)
-            delivered, unpaid, mentor_effect = self.mentor.support(needed)
-            result.has_mentor = True
-            result.mentor_hours = delivered
-            result.mentor_subsidised = self.mentor.subsidised_hours
-        onsite = settings.onsite_support * quality if contact else 0.0
-        support = 1.0 - (1.0 - mentor_effect) * (1.0 - onsite)
-        # problems and crises
-        if self.crisis:
-            crisis_hours = self.grant.get(Work.CRISIS, 0.0)
-            resolved_p = pathway.p_crisis_resolve_unaided
-            resolved_p += (pathway.p_crisis_resolve - resolved_p) * crisis_hours
-            if self.mental_health:
-                # health and support services are slow to act unless the adviser coordinates them [001:1562]
-                p_services = pathway.p_services_respond + (pathway.p_services_coordinated
-                                                           - pathway.p_services_respond) * crisis_hours
-                if self.life(LifeEvent.SERVICES, week) >= p_services:
-                    resolved_p = 0.0
-            if self.draw() < resolved_p:
-                self.crisis = False
-                self.crisis_known_week = None
-        else:
-            if self.problem_weeks > 0:
-                handled = False
-                if proactive:
-                    w = self.settings.learning.detect_competence_weight
-                    p_detect = (self.settings.learning.p_detect_proactive
-                                * (1.0 - w + w * self.pathway_adviser.competence) * quality)
-                    handled = self.draw() < p_detect
-                if not handled and self.mentor is not None:
-                    p_mentor = mentor_rules.handle_problem_weight * self.mentor.competence * self.mentor.authority
-                    if self.mentor.peer_support_until >= week:   # fresh from the mentor network [001:1192]
-                        p_mentor = min(1.0, p_mentor * mentor_rules.network_problem_solving_mult)
-                    handled = self.draw() < p_mentor
-                if not handled and self.mentor is not None and self.draw() < pathway.p_mentor_calls:
-                    # the mentor calls NAV; the call gets through if the adviser kept time and is reachable
-                    result.called = True
-                    reached = self.draw() < self.grant.get(Work.ON_CALL, 0.0) * pathway.p_reachable
-                    result.call_answered = reached
-                    handled = reached and self.draw() < pathway.p_call_resolves * quality
-                if handled:
-                    self.problem_weeks = 0
-                else:
-                    self.problem_weeks += 1
-                    if self.problem_weeks > pathway.escalation_weeks:
-                        self._start_crisis(week, proactive_contact=contact and settings.proactive)
-                        result.crisis_started = True
-            else:
-                p = pathway.p_problem_week * (1.0 + pathway.problem_barrier_mult * self.barriers) \
-                    * (1.0 + pathway.problem_poor_match * (1.0 - self.match))
-                if (self.life(LifeEvent.PROBLEM, week) < p
-                        or self.life(LifeEvent.CONFLICT, week) < self.employer.conflict_probability()):
-                    self.problem_weeks = 1
-            if not self.crisis:
-                p_crisis = pathway.p_crisis_week * (pathway.crisis_mental_health_mult if self.mental_health else 1.0)
-                if self.life(LifeEvent.CRISIS, week) < p_crisis:
-                    self._start_crisis(week, proactive_contact=contact and settings.proactive)
-                    result.crisis_started = True
-        # progress [001:1412], [001:1903]
-        if not self.crisis and self.life(LifeEvent.STALL, week) >= pathway.p_stall_week:
-            match_mult = pathway.progress_mult_poor_match + (1.0 - pathway.progress_mult_poor_match) * self.match
-            support_mult = pathway.progress_mult_no_support + (1.0 - pathway.progress_mult_no_support) * support
-            self.capability += pathway.progress_rate * match_mult * support_mult * (1.0 - self.capability)
-        # security ("trygghetsperson" [001:808])
-        recent = 1.0 if week - self.last_contact_week <= pathway.contact_window_weeks else 0.0
-        target = pathway.security_base + pathway.security_support_weight * max(mentor_effect, onsite) \
-            + pathway.security_contact_weight * recent
-        if not pathway.long_term_signal and pathway.period_end_weeks > 0:
-            into_period = (week - self.period_start) % pathway.training_period_weeks
-            if into_period >= pathway.training_period_weeks - pathway.period_end_weeks:
-                target -= pathway.period_end_insecurity
-        self.security += pathway.security_adjust * (target - self.security)
-        self.security = min(1.0, max(0.0, self.security))
-        # mentor strain and learning
-        if self.mentor is not None:
-            hard = ((1.0 if self.crisis else 0.0)
-                    + (mentor_rules.strain_weight_problem if self.problem_weeks > 0 else 0.0))
-            if unpaid > 0:
-                hard += mentor_rules.strain_weight_unpaid * unpaid / max(mentor_rules.goodwill_hours, 1e-9)
-            self.mentor.update_strain(hard, quality if contact else 0.0)
-            self.mentor.learn(co_created=contact and settings.co_creation and not self.drifted)
-        # the firm's patience [001:1549]
-        strained = self.crisis or self.problem_weeks > 1 or (
-            self.mentor is not None and self.mentor.strain > self.settings.labour_market.firm_strain_mentor_level)
-        self.strain_weeks = self.strain_weeks + 1 if strained else max(0, self.strain_weeks - 1)
-        return result
-
-    def _start_crisis(self, week: int, proactive_contact: bool) -> None:
+    def start_crisis(self, week: int, proactive_contact: bool) -> None:
         """A crisis: a proactive contact knows at once, otherwise the adviser learns of it after a lag."""
         self.crisis = True
         self.problem_weeks = 0
@@ -314,18 +216,13 @@ class Candidate(mesa.Agent):
 
     # -- hazards ------------------------------------------------------------------------------
     def dropout_hazard(self) -> float:
-        pathway = self.settings.pathway
-        h = by_need_level(pathway, "h0_drop", self.need_level)
-        onsite = self.mode.settings.onsite_support if self.contact_this_week else 0.0
-        if self.mentor is None and onsite <= 0.0:
-            h *= pathway.m_no_mentor
-        if self.crisis:
-            h *= 1.0 + pathway.c_crisis
-        elif self.problem_weeks > 0:
-            h *= 1.0 + pathway.c_problem
-        h *= 1.0 + pathway.c_insecure * (1.0 - self.security)
-        h *= 1.0 + pathway.c_poor_match * (1.0 - self.match)
-        return min(h, 1.0)
+        """This week's dropout hazard (:func:`dropout_hazards` for one user)."""
+        return float(dropout_hazards(self.settings.pathway, by_need_level(self.settings.pathway, "h0_drop", self.need_level),
+                                     self.unsupported(), self.crisis, self.problem_weeks > 0, self.security, self.match))
+
+    def unsupported(self) -> bool:
+        """Neither a mentor nor the adviser's on-site support at the workplace this week."""
+        return self.mentor is None and not (self.contact_this_week and self.mode.settings.onsite_support > 0.0)
 
     def dropout_cause(self) -> str:
         """The largest single reason in this week's dropout hazard (for the event log)."""

@@ -11,13 +11,16 @@ personal shocks under every policy, and policy differences can be paired by seed
 * ``search``      employer contacts and acceptance
 * ``mentors``     mentor draws at start-up
 * ``staff``       adviser turnover, firm leader changes
-* per candidate   two private streams, indexed by the candidate's serial number:
-                  ``life`` for the user's own shocks and ``process`` for everything the follow-up
-                  decides (whether a granted contact happens, match, mentor at start-up,
-                  evaluation choices). The life stream is a fixed block: one uniform per week and
-                  kind of event (:class:`LifeShocks`), so a user's shock of a given kind in a given
-                  week is the same under every policy, whatever happened before; only whether it
-                  matters (the hazard it is compared with) depends on the follow-up.
+* per candidate   three private streams, keyed by the candidate's serial number:
+                  ``life`` for the user's own shocks, ``process`` for what the follow-up decides
+                  one case at a time (whether a granted contact happens, match, mentor at
+                  start-up, evaluation choices) and ``weekly`` for the draws of the rules that
+                  work on all users in a state at once (:class:`WeeklyDraw`). ``life`` and
+                  ``weekly`` are counter-based: the draw of a given kind in a given week is a
+                  fixed function of (run seed, user, week, kind) (:func:`uniforms`), so a user's
+                  shock is the same under every policy whatever happened before (only whether it
+                  matters, the hazard it is compared with, depends on the follow-up), and a rule
+                  over arrays computes every user's draw at once, in any order.
 * ``network``     attendance at mentor network sessions (kept apart so it does not shift mentors)
 """
 
@@ -28,7 +31,47 @@ from enum import IntEnum
 import numpy as np
 
 STREAM_NAMES = ("population", "office", "labour", "arrivals", "search", "mentors", "staff", "candidates", "network")
-LIFE, PROCESS = 0, 1
+#: A candidate's private streams (the ``purpose`` of :meth:`Streams.user_key` and :meth:`Streams.candidate`).
+LIFE, PROCESS, WEEKLY = 0, 1, 2
+
+# --- counter-based uniforms ---------------------------------------------------------------------
+# A user's key starts a SplitMix64 sequence (Steele, Lea & Flood 2014); the draw at position ``n``
+# is the sequence's n-th output: mix(key + (n + 1) * golden). Any draw is computed directly from
+# (key, n), for one user or for arrays of users and positions at once.
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+_MULT1, _MULT2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+_U64 = np.uint64
+_ONE, _GOLDEN_U64, _MULT1_U64, _MULT2_U64 = _U64(1), _U64(_GOLDEN), _U64(_MULT1), _U64(_MULT2)
+_SHIFT11, _SHIFT27, _SHIFT30, _SHIFT31 = _U64(11), _U64(27), _U64(30), _U64(31)
+#: Positions per week in a user's counter-based streams: one per kind of draw (at most this many kinds).
+DRAWS_PER_WEEK = 16
+
+
+def _mix_int(x: int) -> int:
+    """SplitMix64's output function on a Python int (for keys)."""
+    x = ((x ^ (x >> 30)) * _MULT1) & _MASK
+    x = ((x ^ (x >> 27)) * _MULT2) & _MASK
+    return x ^ (x >> 31)
+
+
+def uniforms(keys, positions) -> np.ndarray:
+    """Uniform [0, 1) draws at ``positions`` of the streams that start at ``keys`` (broadcast together;
+    both non-negative integers below 2**64). Integer arithmetic wraps modulo 2**64, as the hash
+    needs (numpy's arrays wrap silently; a lone scalar is made an array so that it does too)."""
+    x = np.asarray(positions, dtype=_U64)
+    if x.ndim == 0:
+        x = x.reshape(1)
+    x = np.asarray(keys, dtype=_U64) + (x + _ONE) * _GOLDEN_U64
+    x = (x ^ (x >> _SHIFT30)) * _MULT1_U64
+    x = (x ^ (x >> _SHIFT27)) * _MULT2_U64
+    x ^= x >> _SHIFT31
+    return (x >> _SHIFT11) * (1.0 / (1 << 53))
+
+
+def week_positions(week: int, kinds) -> np.ndarray:
+    """A user's stream positions of the given kinds of draw in ``week``."""
+    return week * DRAWS_PER_WEEK + np.asarray(kinds, dtype=np.int64)
 
 
 class Uniforms:
@@ -58,9 +101,15 @@ class Streams:
         self._seqs = dict(zip(STREAM_NAMES, children, strict=True))
         self.gens = {name: np.random.Generator(np.random.PCG64(seq)) for name, seq in self._seqs.items()
                      if name != "candidates"}
+        base = int(self._seqs["candidates"].generate_state(1, dtype=np.uint64)[0])
+        self._purpose_keys = [_mix_int((base + (purpose + 1) * _GOLDEN) & _MASK) for purpose in (LIFE, PROCESS, WEEKLY)]
 
     def __getitem__(self, name: str) -> np.random.Generator:
         return self.gens[name]
+
+    def user_key(self, serial: int, purpose: int) -> int:
+        """The key of a candidate's counter-based stream (LIFE or WEEKLY), from the run seed and serial."""
+        return _mix_int((self._purpose_keys[purpose] + (int(serial) + 1) * _GOLDEN) & _MASK)
 
     def candidate(self, serial: int, purpose: int = PROCESS) -> np.random.Generator:
         """Private stream (LIFE or PROCESS) of the candidate with this serial number (creation order)."""
@@ -84,24 +133,41 @@ class LifeEvent(IntEnum):
     SERVICES = 9       # health and support services respond this week
 
 
+class WeeklyDraw(IntEnum):
+    """The kinds of draw in a user's ``weekly`` stream: what the rules over arrays decide each week."""
+
+    CRISIS_RESOLVED = 0     # a crisis is over this week
+    PROBLEM_DETECTED = 1    # a proactive contact finds and defuses a small problem
+    MENTOR_HANDLES = 2      # the mentor handles the problem
+    MENTOR_CALLS = 3        # the mentor calls the adviser about it
+    CALL_REACHED = 4        # the call gets through
+    CALL_RESOLVES = 5       # the call settles the problem
+    FIRM_ENDS = 6           # a firm strained beyond its patience ends the placement
+    MENTOR_LEAVES = 7       # the mentor moves on from the firm
+
+
 class LifeShocks:
-    """A user's own shocks: a fixed block of one uniform per kind of event and week.
+    """A user's own shocks: one counter-based uniform per kind of event and week.
 
     ``shocks(kind, week)`` is the same number under every policy, so policies meet the same
-    shocks in the same weeks (common random numbers); ``first_week(kind, after, p)`` is the first
-    later week whose shock falls below a constant weekly hazard ``p`` (the week of a scheduled event).
+    shocks in the same weeks (common random numbers); it equals ``uniforms(shocks.key,
+    week_positions(week, kind))``, which a rule over arrays computes for many users at once.
+    ``first_week(kind, after, p)`` is the first later week whose shock falls below a constant
+    weekly hazard ``p`` (the week of a scheduled event). The user's block of draws is made at its
+    first use.
     """
 
-    __slots__ = ("_rng", "_weeks", "_block")
+    __slots__ = ("key", "_weeks", "_block")
 
-    def __init__(self, rng: np.random.Generator, horizon_weeks: int):
-        self._rng = rng
+    def __init__(self, key: int, horizon_weeks: int):
+        self.key = key
         self._weeks = horizon_weeks + 1
         self._block: np.ndarray | None = None
 
     def _draws(self) -> np.ndarray:
         if self._block is None:
-            self._block = self._rng.random((len(LifeEvent), self._weeks))
+            positions = week_positions(np.arange(self._weeks)[None, :], np.arange(len(LifeEvent))[:, None])
+            self._block = uniforms(self.key, positions)
         return self._block
 
     def __call__(self, kind: LifeEvent, week: int) -> float:

@@ -10,6 +10,8 @@ from enum import Enum, IntEnum, StrEnum
 
 #: A user's support need, lowest first [001:694].
 NEED_LEVELS = ("small", "medium", "large")
+#: A need level's position in ``NEED_LEVELS`` (rules over arrays index their settings by it).
+NEED_INDEX = {level: i for i, level in enumerate(NEED_LEVELS)}
 
 #: Languages of the report and the terminal summary (``analysis.i18n``): English, Norwegian bokmål.
 LANGUAGES = ("en", "nb")

@@ -13,7 +13,7 @@ import numpy as np
 from agents.adviser import Adviser
 from agents.candidate import Candidate, CandidateSettings
 from agents.employer import Employer
-from domain.rng import LIFE, PROCESS, LifeShocks, Streams, Uniforms
+from domain.rng import LIFE, PROCESS, WEEKLY, LifeShocks, Streams, Uniforms
 from domain.terms import NEED_LEVELS, SECTORS, Role, by_need_level
 
 
@@ -138,7 +138,8 @@ def draw_user(model, rng: np.random.Generator, *, serial: int, caseload_adviser:
 
     Uses one block of 12 uniforms and one normal per user from ``rng`` (same count whatever the
     values), so the n-th user of a stream is the same under every policy. The user's own shocks
-    come from a private stream, one uniform per week and kind (``domain.rng.LifeShocks``).
+    come from private counter-based streams, one uniform per week and kind (``domain.rng.LifeShocks``,
+    ``domain.rng.WeeklyDraw``).
     """
     pop = population
     u = rng.random(12).tolist()
@@ -159,7 +160,8 @@ def draw_user(model, rng: np.random.Generator, *, serial: int, caseload_adviser:
         level = max(0, level - 1) if down else min(len(NEED_LEVELS) - 1, level + 1)
     max_fte = {"small": 1.0, "medium": 0.5 * (1.0 + pop.max_fte_large), "large": pop.max_fte_large}[need]
     return Candidate(model, serial=serial, draw=Uniforms(streams.candidate(serial, PROCESS)),
-                     life=LifeShocks(streams.candidate(serial, LIFE), horizon_weeks), need_level=need, age=age,
+                     life=LifeShocks(streams.user_key(serial, LIFE), horizon_weeks),
+                     weekly_key=streams.user_key(serial, WEEKLY), need_level=need, age=age,
                      barriers=sum(barriers), mental_health=barriers[2], hidden_need=hidden, capability=capability,
                      interest=interest, study_motivation=u[11], entry_week=entry_week, caseload_adviser=caseload_adviser,
                      registered_need=NEED_LEVELS[level], max_fte=max_fte, settings=settings)

@@ -153,7 +153,7 @@ def test_rule7_users_waiting_at_their_evaluation_face_the_workplace_hazards(monk
     m = bare_model()
     cand = place_in_training(m, m.candidates[0], mode="hybrid")
     pathway.move(m, cand, State.EVALUATION, "goal_reached")
-    monkeypatch.setattr(type(cand), "dropout_hazard", lambda self: 1.0)
+    monkeypatch.setattr(hazards, "dropout_hazards", lambda *rules_and_users: 1.0)
     hazards.run(m, m.week)
     assert cand.state == State.DROPOUT
 

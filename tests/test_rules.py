@@ -8,6 +8,7 @@ from conftest import bare_model, place_in_training
 from domain.states import ALLOWED, State, TransitionError
 from sim import pathway, specialists
 from agents.time_budget import Work
+from agents.work_training import train_week
 from sim.phases.training import period_boundary
 
 
@@ -108,16 +109,15 @@ def _problem_resolved_share(mode: str, n: int = 300) -> float:
     """Share of users whose small problem is gone after one week with an adviser contact."""
     m = bare_model(office={"n_advisers": 2, "caseload_ordinary": 200, "caseload_cap": 200, "target_share": 1.0},
                    labour_market={"n_firms": 800, "share_exploitative": 0.0})
-    resolved = 0
-    for cand in m.candidates[:n]:
+    trainees = m.candidates[:n]
+    for cand in trainees:
         place_in_training(m, cand, mode=mode)
         if cand.mentor is not None:
             cand.mentor.competence = 0.0   # isolate the adviser's part
         cand.problem_weeks = 1
         cand.contact_this_week = True
-        cand.training_week(m.week, cand.mode)
-        resolved += cand.problem_weeks == 0 and not cand.crisis
-    return resolved / n
+    train_week(trainees, [cand.mode for cand in trainees], m.week, m.candidate_settings)
+    return sum(cand.problem_weeks == 0 and not cand.crisis for cand in trainees) / n
 
 
 def test_proactive_contact_defuses_small_problems_reactive_contact_does_not():

@@ -3,15 +3,17 @@
 For each user in work training: a contact the adviser granted hours for takes place (and may find
 a mentor for a placement without one [001:826-828], raise an adjustable subsidy after a hidden
 need showed [001:1004], and check readiness for a job: "hva skal til for å få jobb her?" [001:860],
-[001:916]); a hidden need may show; then the candidate's own week (``Candidate.training_week``:
-mentor support, problems, calls to the adviser, crises, progress, security, mentor strain). A user
-who would be ready with a wage subsidy gets one when the adviser's application hours are granted
-and the firm agrees. A 13-week period end decides extension, lock-in or end [001:1010], [001:1602].
+[001:916]); a hidden need may show. Then the week itself, for all these users at once
+(``agents.work_training``: mentor support, problems, calls to the adviser, crises, progress,
+security, mentor strain). A user who would be ready with a wage subsidy gets one when the
+adviser's application hours are granted and the firm agrees. A 13-week period end decides
+extension, lock-in or end [001:1010], [001:1602].
 """
 
 from __future__ import annotations
 
 from agents.time_budget import Work
+from agents.work_training import train_week
 from domain.states import State
 from domain.terms import MentorActivity
 from sim import mentoring, pathway, specialists
@@ -20,11 +22,11 @@ from sim.tally import Tally
 
 def run(model, week: int) -> None:
     market = model.cfg.labour_market
+    trainees, modes = [], []
     for cand in list(model.pathways.active.values()):
         if cand.state != State.TRAINING:
             continue
         mode = cand.week_mode or cand.mode
-        settings = mode.settings
         if Work.CONTACT in cand.grant and cand.draw() < cand.grant[Work.CONTACT]:
             _contact(model, cand, mode, week)
         if Work.WAGE_SUBSIDY in cand.grant and cand.draw() < cand.grant[Work.WAGE_SUBSIDY]:
@@ -34,16 +36,25 @@ def run(model, week: int) -> None:
             specialists.hidden_need_revealed(model, cand)
             if cand.state != State.TRAINING:
                 continue
-        outcome = cand.training_week(week, mode)
-        if outcome.has_mentor:
-            model.ledger.book_mentor(week, MentorActivity.SUPPORT, outcome.mentor_hours, outcome.mentor_subsidised)
-        if outcome.crisis_started:
-            model.events.note(week, cand, "crisis")
-        if outcome.called:
-            model.counters[Tally.MENTOR_CALLS] += 1
-            model.counters[Tally.MENTOR_CALLS_ANSWERED] += outcome.call_answered
+        trainees.append(cand)
+        modes.append(mode)
+    train(model, trainees, modes, week)
+
+
+def train(model, trainees: list, modes: list, week: int) -> None:
+    """The week of work training of ``trainees`` (worked the ways ``modes``), its records, and what
+    follows from it for each: readiness for a job, the end of a period."""
+    outcome = train_week(trainees, modes, week, model.candidate_settings)
+    if len(trainees):
+        model.ledger.book_mentor(week, MentorActivity.SUPPORT, float(outcome.mentor_hours.sum()),
+                                 float(outcome.mentor_subsidised.sum()))
+        model.counters[Tally.MENTOR_CALLS] += int(outcome.called.sum())
+        model.counters[Tally.MENTOR_CALLS_ANSWERED] += int(outcome.call_answered.sum())
+    for i in outcome.crisis_started.nonzero()[0].tolist():
+        model.events.note(week, trainees[i], "crisis")
+    for cand, mode in zip(trainees, modes, strict=True):
         if cand.contact_this_week and week >= cand.next_eval_week:
-            cand.next_eval_week = week + settings.evaluation_interval_weeks
+            cand.next_eval_week = week + mode.settings.evaluation_interval_weeks
             if _ready(cand):
                 pathway.move(model, cand, State.EVALUATION, "goal_reached")
                 continue
