@@ -14,11 +14,13 @@ pathway states (``sim.pathway``) and records what happened.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import mesa
 import numpy as np
+from numba import njit
 
+from domain.params import numbers_of
 from domain.rng import LifeEvent, uniforms, week_positions
 from domain.states import EMPLOYED_STATES, State
 from domain.terms import ACTIVITIES, NEED_LEVELS, by_need_level
@@ -37,6 +39,12 @@ class CandidateSettings:
     mentor: object         # MentorConfig
     learning: object       # LearningConfig
     labour_market: object  # LabourMarketConfig
+    #: the same sections' numbers, as the compiled rules read them (``domain.params.numbers_of``)
+    numbers: dict = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "numbers", {name: numbers_of(getattr(self, name))
+                                             for name in ("pathway", "population", "mentor", "learning", "labour_market")})
 
 
 def life_shocks(cands: list, kinds, week: int) -> np.ndarray:
@@ -52,17 +60,22 @@ def weekly_draws(cands: list, kinds, week: int) -> np.ndarray:
     return uniforms(keys[:, None], week_positions(week, kinds)[None, :])
 
 
-def dropout_hazards(pathway, h0, unsupported, crisis, problem, security, match):
-    """The weekly dropout hazard at a workplace (brief 6.3), for one user or arrays of users alike.
-
-    ``h0``: the need level's base hazard; higher without a mentor or on-site support
-    (``unsupported``), in a crisis or else with a small problem, with insecurity and a poor match.
-    """
-    h = h0 * np.where(unsupported, pathway.m_no_mentor, 1.0)
-    h = h * np.where(crisis, 1.0 + pathway.c_crisis, np.where(problem, 1.0 + pathway.c_problem, 1.0))
-    h = h * (1.0 + pathway.c_insecure * (1.0 - security))
-    h = h * (1.0 + pathway.c_poor_match * (1.0 - match))
-    return np.minimum(h, 1.0)
+@njit(cache=True)
+def dropout_hazard(pathway, h0: float, unsupported: bool, crisis: bool, problem: bool, security: float,
+                   match: float) -> float:
+    """The weekly dropout hazard at a workplace (brief 6.3): ``h0``, the need level's base hazard,
+    higher without a mentor or on-site support (``unsupported``), in a crisis or else with a small
+    problem, with insecurity and with a poor match (compiled; ``.py_func`` for one user in Python)."""
+    h = h0
+    if unsupported:
+        h *= pathway.m_no_mentor
+    if crisis:
+        h *= 1.0 + pathway.c_crisis
+    elif problem:
+        h *= 1.0 + pathway.c_problem
+    h *= 1.0 + pathway.c_insecure * (1.0 - security)
+    h *= 1.0 + pathway.c_poor_match * (1.0 - match)
+    return min(h, 1.0)
 
 
 class Candidate(mesa.Agent):
@@ -216,9 +229,9 @@ class Candidate(mesa.Agent):
 
     # -- hazards ------------------------------------------------------------------------------
     def dropout_hazard(self) -> float:
-        """This week's dropout hazard (:func:`dropout_hazards` for one user)."""
-        return float(dropout_hazards(self.settings.pathway, by_need_level(self.settings.pathway, "h0_drop", self.need_level),
-                                     self.unsupported(), self.crisis, self.problem_weeks > 0, self.security, self.match))
+        """This week's dropout hazard (:func:`dropout_hazard`)."""
+        return dropout_hazard.py_func(self.settings.pathway, by_need_level(self.settings.pathway, "h0_drop", self.need_level),
+                                      self.unsupported(), self.crisis, self.problem_weeks > 0, self.security, self.match)
 
     def unsupported(self) -> bool:
         """Neither a mentor nor the adviser's on-site support at the workplace this week."""

@@ -10,55 +10,57 @@ Rules (brief 1.4, 7.2):
   sessions [001:1192];
 * proven mentors can be registered for reuse [001:456].
 
-The weekly rules are functions of numbers that work as well on arrays (a value per mentor): the
-work-training phase applies them to every mentor at once (``agents.work_training``), a
-:class:`Mentor`'s methods to one.
+The weekly rules are compiled functions of numbers (``numba``): the work-training phase applies
+them to every mentor in one compiled loop (``agents.work_training``); a :class:`Mentor`'s methods
+run the same functions as Python for one mentor (``.py_func``). ``rules`` is the mentor section of
+the config, or its numbers (``domain.params.numbers_of``).
 """
 
 from __future__ import annotations
 
 import mesa
-import numpy as np
+from numba import njit
 
-from domain.terms import NEED_LEVELS, by_need_level
+from domain.terms import by_need_level
 
 
-def hours_needed(rules, kappa_mentor: float, need_hours, hidden_revealed, competence):
+@njit(cache=True)
+def hours_needed(rules, kappa_mentor: float, need_hours: float, hidden_revealed: bool, competence: float) -> float:
     """Hours the work takes this week: the need level's hours (``need_hours``), more once a hidden
     need showed, less with a competent mentor [001:1004]."""
-    return need_hours * (1.0 + (rules.hidden_need_hours_mult - 1.0) * hidden_revealed) \
-        * (1.0 - kappa_mentor * competence)
+    if hidden_revealed:
+        need_hours *= rules.hidden_need_hours_mult
+    return need_hours * (1.0 - kappa_mentor * competence)
 
 
-def need_hours_table(rules) -> np.ndarray:
-    """``hours_needed_<level>`` by need level, in the order of ``NEED_LEVELS``."""
-    return np.array([by_need_level(rules, "hours_needed", level) for level in NEED_LEVELS])
-
-
-def support(rules, needed, subsidised, competence, authority):
+@njit(cache=True)
+def support(rules, needed: float, subsidised: float, competence: float, authority: float):
     """(hours delivered, unpaid hours among them, support effect 0-1) for ``needed`` hours; nothing
     needed is full support."""
+    if needed <= 0:
+        return 0.0, 0.0, 1.0
     available = subsidised + rules.goodwill_hours
-    delivered = np.minimum(needed, available)
-    unpaid = np.maximum(0.0, delivered - subsidised)
+    delivered = min(needed, available)
+    unpaid = max(0.0, delivered - subsidised)
     w = rules.competence_effect_weight
-    asked = np.maximum(needed, 1e-300)
-    effect = np.minimum(1.0, (delivered / asked) * (1.0 - w + w * competence) * authority)
-    none = needed <= 0
-    return (np.where(none, 0.0, delivered), np.where(none, 0.0, unpaid), np.where(none, 1.0, effect))
+    effect = (delivered / needed) * (1.0 - w + w * competence) * authority
+    return delivered, unpaid, min(1.0, effect)
 
 
-def strain_after(rules, strain, hard, adviser_support):
+@njit(cache=True)
+def strain_after(rules, strain: float, hard: float, adviser_support: float) -> float:
     """Strain after a week: up in a hard week (less with the adviser in contact: ``adviser_support``
     is that contact's quality, 0 without one), down otherwise."""
-    relief = rules.strain_relief_adviser * adviser_support
-    return np.where(hard > 0, np.minimum(1.0, strain + rules.strain_gain * hard * (1.0 - relief)),
-                    np.maximum(0.0, strain - rules.strain_recovery))
+    if hard > 0:
+        relief = rules.strain_relief_adviser * adviser_support
+        return min(1.0, strain + rules.strain_gain * hard * (1.0 - relief))
+    return max(0.0, strain - rules.strain_recovery)
 
 
-def competence_after(rules, competence, co_created):
+@njit(cache=True)
+def competence_after(rules, competence: float, co_created: bool) -> float:
     """Competence after a week of practice, more with adviser co-creation [001:866], [001:906]."""
-    rate = rules.alpha_practice * np.where(co_created, 1.0, 0.3)
+    rate = rules.alpha_practice * (1.0 if co_created else 0.3)
     return competence + rate * (1.0 - competence)
 
 
@@ -83,17 +85,16 @@ class Mentor(mesa.Agent):
         self.peer_support_until = -1      # last week of the lift a network session gives
 
     def hours_needed(self, need_level: str, hidden_revealed: bool) -> float:
-        return float(hours_needed(self.settings, self.kappa_mentor, by_need_level(self.settings, "hours_needed", need_level),
-                                  hidden_revealed, self.competence))
+        return hours_needed.py_func(self.settings, self.kappa_mentor, by_need_level(self.settings, "hours_needed", need_level),
+                                    hidden_revealed, self.competence)
 
     def support(self, needed: float) -> tuple[float, float, float]:
         """Hours delivered this week, unpaid hours among them, and the support effect (0-1)."""
-        delivered, unpaid, effect = support(self.settings, needed, self.subsidised_hours, self.competence, self.authority)
-        return float(delivered), float(unpaid), float(effect)
+        return support.py_func(self.settings, needed, self.subsidised_hours, self.competence, self.authority)
 
     def update_strain(self, hard: float, adviser_support: float) -> None:
         """``adviser_support``: 0 without adviser contact this week, else the contact's quality (0-1)."""
-        self.strain = float(strain_after(self.settings, self.strain, hard, adviser_support))
+        self.strain = strain_after.py_func(self.settings, self.strain, hard, adviser_support)
 
     def release(self, pause_weeks: int, week: int) -> None:
         """The pathway this mentor supported ended: free for a new candidate after a pause."""
@@ -105,7 +106,7 @@ class Mentor(mesa.Agent):
         return self.strain > self.settings.burnout_threshold
 
     def learn(self, co_created: bool) -> None:
-        self.competence = float(competence_after(self.settings, self.competence, co_created))
+        self.competence = competence_after.py_func(self.settings, self.competence, co_created)
 
     def attend_network(self, week: int) -> None:
         """A network session: competence, strain relief and, for a while, peer problem-solving [001:1192], [001:1640]."""

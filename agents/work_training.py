@@ -16,29 +16,67 @@ The rules (brief 1.5, 6, 7):
   firm's patience wears in strained weeks [001:1549].
 
 :func:`train_week` reads the trainees' state from the agents once, applies the rules to all of
-them with numpy, and writes the new state back: the agents stay the users' identity and state,
-the arithmetic is done per week, not per user. Every draw is counter-based (a user's shock of a
-kind in a week, ``domain.rng.LifeShocks``; the follow-up's draws, ``domain.rng.WeeklyDraw``), so
-it does not depend on the order of the users or on what else was drawn.
+them in one compiled loop (``numba``: numpy's per-call cost on a few dozen users a week was larger
+than the arithmetic), and writes the new state back: the agents stay the users' identity and
+state. Every draw is counter-based (a user's shock of a kind in a week, ``domain.rng.LifeShocks``;
+the follow-up's draws, ``domain.rng.WeeklyDraw``), computed for all trainees at once, so nothing
+depends on the order of the users or on what else was drawn.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
+from itertools import chain
 
 import numpy as np
+from numba import njit
 
 from agents import mentor as mentor_rules
+from agents import candidate as candidate_rules
 from agents.candidate import life_shocks, weekly_draws
 from agents.time_budget import Work
 from domain.rng import LifeEvent, WeeklyDraw
-from domain.terms import NEED_INDEX
+from domain.terms import NEED_INDEX, NEED_LEVELS, by_need_level
 
 #: The user's own shocks a week of work training reads, in this order.
 LIFE_KINDS = (LifeEvent.SERVICES, LifeEvent.PROBLEM, LifeEvent.CONFLICT, LifeEvent.CRISIS, LifeEvent.STALL)
 #: The follow-up's draws of a week of work training, in this order.
 DRAW_KINDS = (WeeklyDraw.CRISIS_RESOLVED, WeeklyDraw.PROBLEM_DETECTED, WeeklyDraw.MENTOR_HANDLES,
               WeeklyDraw.MENTOR_CALLS, WeeklyDraw.CALL_REACHED, WeeklyDraw.CALL_RESOLVES)
+
+
+class Trainee(IntEnum):
+    """The columns of a trainee's row (:func:`_trainee_row`)."""
+
+    CONTACT = 0              # the adviser's contact took place this week
+    PROACTIVE = 1            # the way of working is proactive and the case has not drifted
+    PROACTIVE_MODE = 2       # the way of working is proactive
+    ONSITE_SUPPORT = 3       # the adviser's own support at the workplace during a contact
+    CO_CREATION = 4          # the adviser works with the mentor (and the case has not drifted)
+    QUALITY = 5              # the adviser's follow-up quality (1 within budget)
+    ADVISER_COMPETENCE = 6
+    CRISIS = 7
+    PROBLEM_WEEKS = 8
+    MENTAL_HEALTH = 9
+    BARRIERS = 10
+    MATCH = 11
+    CAPABILITY = 12
+    SECURITY = 13
+    LAST_CONTACT_WEEK = 14
+    PERIOD_START = 15
+    STRAIN_WEEKS = 16
+    NEED_HOURS = 17          # the mentor's hours for the user's need level
+    HIDDEN_REVEALED = 18
+    CRISIS_HOURS = 19        # share of the crisis work granted
+    ON_CALL_HOURS = 20       # share of the on-call time granted
+    CONFLICT_P = 21          # the workplace's weekly chance of a conflict
+    HAS_MENTOR = 22
+    MENTOR_COMPETENCE = 23
+    MENTOR_AUTHORITY = 24
+    MENTOR_SUBSIDISED = 25   # subsidised hours the mentor holds
+    MENTOR_STRAIN = 26
+    MENTOR_PEER_UNTIL = 27   # last week of the lift from a mentor network session
 
 
 @dataclass(slots=True)
@@ -52,137 +90,233 @@ class TrainingWeeks:
     call_answered: np.ndarray       # bool
 
 
-def _trainee_row(cand, mode) -> tuple:
-    """The numbers of one trainee the rules read (the columns of :data:`_COLUMNS`)."""
+def _trainee_row(cand, mode, need_hours: tuple) -> tuple:
+    """The numbers of one trainee the rules read, in the order of :class:`Trainee`."""
     settings = mode.settings
     adviser = cand.pathway_adviser
     grant = cand.grant
+    mentor = cand.mentor
     return (cand.contact_this_week, settings.proactive and not cand.drifted, settings.proactive,
             settings.onsite_support, settings.co_creation and not cand.drifted,
             adviser.followup_quality if adviser is not None else 1.0, adviser.competence if adviser is not None else 0.0,
             cand.crisis, cand.problem_weeks, cand.mental_health, cand.barriers, cand.match, cand.capability,
             cand.security, cand.last_contact_week, cand.period_start, cand.strain_weeks,
-            NEED_INDEX[cand.need_level], cand.hidden_revealed, grant.get(Work.CRISIS, 0.0),
-            grant.get(Work.ON_CALL, 0.0), cand.employer.conflict_probability())
-
-
-_COLUMNS = ("contact", "proactive", "proactive_mode", "onsite_support", "co_creation", "quality", "adviser_competence",
-            "crisis", "problem_weeks", "mental_health", "barriers", "match", "capability", "security",
-            "last_contact_week", "period_start", "strain_weeks", "need_index", "hidden_revealed", "crisis_hours",
-            "on_call_hours", "conflict_p")
+            need_hours[NEED_INDEX[cand.need_level]], cand.hidden_revealed, grant.get(Work.CRISIS, 0.0),
+            grant.get(Work.ON_CALL, 0.0), cand.employer.conflict_probability()) + (
+        (True, mentor.competence, mentor.authority, mentor.subsidised_hours, mentor.strain, mentor.peer_support_until)
+        if mentor is not None else (False, 0.0, 0.0, 0.0, 0.0, -1))
 
 
 def train_week(trainees: list, modes: list, week: int, settings) -> TrainingWeeks:
     """Phase 4's rules for users in TRAINING (``modes[i]``: the way ``trainees[i]`` is worked this week)."""
     n = len(trainees)
-    if n == 0:
-        empty = np.zeros(0)
-        return TrainingWeeks(empty, empty, empty.astype(bool), empty.astype(bool), empty.astype(bool))
-    pathway, rules, learning = settings.pathway, settings.mentor, settings.learning
-    col = dict(zip(_COLUMNS, np.array([_trainee_row(c, m) for c, m in zip(trainees, modes, strict=True)],
-                                      dtype=float).T, strict=True))
-    contact = col["contact"] > 0
-    proactive = contact & (col["proactive"] > 0)
-    crisis, problem_weeks, quality = col["crisis"] > 0, col["problem_weeks"], col["quality"]
-    services_u, problem_u, conflict_u, crisis_u, stall_u = life_shocks(trainees, LIFE_KINDS, week).T
-    resolve_u, detect_u, mentor_u, calls_u, reached_u, call_resolves_u = weekly_draws(trainees, DRAW_KINDS, week).T
-
-    # mentor support
-    mentors = [c.mentor for c in trainees]
-    has_mentor = np.fromiter((m is not None for m in mentors), bool, n)
-    at = np.flatnonzero(has_mentor)
-    with_mentor = [mentors[i] for i in at]
-    m_competence, m_authority, m_subsidised, m_strain, m_peer_until = np.array(
-        [(m.competence, m.authority, m.subsidised_hours, m.strain, m.peer_support_until) for m in with_mentor],
-        dtype=float).reshape(-1, 5).T
-    needed = mentor_rules.hours_needed(rules, learning.kappa_mentor, mentor_rules.need_hours_table(rules)[col["need_index"][at].astype(int)],
-                                       col["hidden_revealed"][at], m_competence)
-    delivered, unpaid, effect = mentor_rules.support(rules, needed, m_subsidised, m_competence, m_authority)
-    mentor_effect = np.zeros(n)
-    mentor_effect[at] = effect
-    onsite = np.where(contact, col["onsite_support"] * quality, 0.0)
-    support = 1.0 - (1.0 - mentor_effect) * (1.0 - onsite)
-
-    # a crisis ends, helped by the adviser's crisis hours (and coordinated health services)
-    hours = col["crisis_hours"]
-    resolve_p = pathway.p_crisis_resolve_unaided + (pathway.p_crisis_resolve - pathway.p_crisis_resolve_unaided) * hours
-    services_p = pathway.p_services_respond + (pathway.p_services_coordinated - pathway.p_services_respond) * hours
-    resolve_p = np.where((col["mental_health"] > 0) & (services_u >= services_p), 0.0, resolve_p)
-    resolved = crisis & (resolve_u < resolve_p)
-    # a small problem: defused by a proactive contact, the mentor, or the mentor's call to the adviser
-    in_problem = ~crisis & (problem_weeks > 0)
-    detect_w = learning.detect_competence_weight
-    detect_p = learning.p_detect_proactive * (1.0 - detect_w + detect_w * col["adviser_competence"]) * quality
-    handled = proactive & (detect_u < detect_p)
-    mentor_p = np.zeros(n)
-    mentor_p[at] = rules.handle_problem_weight * m_competence * m_authority
-    fresh = np.zeros(n, bool)
-    fresh[at] = m_peer_until >= week     # fresh from the mentor network [001:1192]
-    mentor_p = np.where(fresh, np.minimum(1.0, mentor_p * rules.network_problem_solving_mult), mentor_p)
-    handled |= has_mentor & (mentor_u < mentor_p)
-    called = in_problem & ~handled & has_mentor & (calls_u < pathway.p_mentor_calls)
-    # the call gets through if the adviser kept time and is reachable
-    answered = called & (reached_u < col["on_call_hours"] * pathway.p_reachable)
-    handled |= answered & (call_resolves_u < pathway.p_call_resolves * quality)
-    problem_weeks = np.where(in_problem, np.where(handled, 0, problem_weeks + 1), problem_weeks)
-    escalated = in_problem & ~handled & (problem_weeks > pathway.escalation_weeks)
-    # a new problem or conflict
-    calm = ~crisis & ~in_problem
-    problem_p = pathway.p_problem_week * (1.0 + pathway.problem_barrier_mult * col["barriers"]) \
-        * (1.0 + pathway.problem_poor_match * (1.0 - col["match"]))
-    problem_weeks = np.where(calm & ((problem_u < problem_p) | (conflict_u < col["conflict_p"])), 1, problem_weeks)
-    # a crisis out of the blue
-    crisis_p = pathway.p_crisis_week * np.where(col["mental_health"] > 0, pathway.crisis_mental_health_mult, 1.0)
-    started = escalated | (~crisis & ~escalated & (crisis_u < crisis_p))
-    in_crisis = (crisis & ~resolved) | started
-    problem_weeks = np.where(started, 0, problem_weeks)
-
-    # progress [001:1412], [001:1903]
-    capability = col["capability"]
-    match_mult = pathway.progress_mult_poor_match + (1.0 - pathway.progress_mult_poor_match) * col["match"]
-    support_mult = pathway.progress_mult_no_support + (1.0 - pathway.progress_mult_no_support) * support
-    progress = ~in_crisis & (stall_u >= pathway.p_stall_week)
-    capability = np.where(progress, capability + pathway.progress_rate * match_mult * support_mult * (1.0 - capability),
-                          capability)
-    # security ("trygghetsperson" [001:808])
-    recent = (week - col["last_contact_week"]) <= pathway.contact_window_weeks
-    target = pathway.security_base + pathway.security_support_weight * np.maximum(mentor_effect, onsite) \
-        + pathway.security_contact_weight * recent
-    if not pathway.long_term_signal and pathway.period_end_weeks > 0:
-        into_period = (week - col["period_start"]) % pathway.training_period_weeks
-        target = target - pathway.period_end_insecurity * (
-            into_period >= pathway.training_period_weeks - pathway.period_end_weeks)
-    security = np.clip(col["security"] + pathway.security_adjust * (target - col["security"]), 0.0, 1.0)
-    # the mentor's strain and learning
-    hard = in_crisis[at] + rules.strain_weight_problem * (problem_weeks[at] > 0) \
-        + rules.strain_weight_unpaid * unpaid / max(rules.goodwill_hours, 1e-9)
-    m_strain = mentor_rules.strain_after(rules, m_strain, hard, np.where(contact[at], quality[at], 0.0))
-    m_competence = mentor_rules.competence_after(rules, m_competence, col["co_creation"][at] * contact[at] > 0)
-    # the firm's patience [001:1549]
-    over_strained = np.zeros(n, bool)
-    over_strained[at] = m_strain > settings.labour_market.firm_strain_mentor_level
-    strained = in_crisis | (problem_weeks > 1) | over_strained
-    strain_weeks = np.where(strained, col["strain_weeks"] + 1, np.maximum(0, col["strain_weeks"] - 1))
-
+    mentor_section = settings.mentor
+    need_hours = tuple(by_need_level(mentor_section, "hours_needed", level) for level in NEED_LEVELS)
+    rows = np.fromiter(chain.from_iterable([_trainee_row(c, m, need_hours) for c, m in zip(trainees, modes, strict=True)]),
+                       float, n * len(Trainee)).reshape(n, len(Trainee))
+    life = life_shocks(trainees, LIFE_KINDS, week)
+    draws = weekly_draws(trainees, DRAW_KINDS, week)
+    (problem_weeks, capability, security, strain_weeks, resolved, started, called, answered, mentor_hours,
+     mentor_strain, mentor_competence) = _train(week, settings.numbers["pathway"], settings.numbers["mentor"],
+                                                settings.numbers["learning"], settings.numbers["labour_market"],
+                                                rows, life, draws)
     # the new state, back into the agents
     for cand, weeks_with_problem, cap, sec, weeks_strained in zip(
-            trainees, problem_weeks.astype(int).tolist(), capability.tolist(), security.tolist(),
-            strain_weeks.astype(int).tolist(), strict=True):
+            trainees, problem_weeks.tolist(), capability.tolist(), security.tolist(), strain_weeks.tolist(), strict=True):
         cand.problem_weeks = weeks_with_problem
         cand.capability = cap
         cand.security = sec
         cand.strain_weeks = weeks_strained
-    for mentor, strain, competence in zip(with_mentor, m_strain.tolist(), m_competence.tolist(), strict=True):
+    has_mentor = rows[:, Trainee.HAS_MENTOR] > 0
+    for i, strain, competence in zip(has_mentor.nonzero()[0].tolist(), mentor_strain[has_mentor].tolist(),
+                                     mentor_competence[has_mentor].tolist(), strict=True):
+        mentor = trainees[i].mentor
         mentor.strain = strain
         mentor.competence = competence
-    for i in np.flatnonzero(resolved & ~started).tolist():
+    for i in resolved.nonzero()[0].tolist():
         trainees[i].crisis = False
         trainees[i].crisis_known_week = None
-    proactive_mode = col["proactive_mode"] > 0
-    for i in np.flatnonzero(started).tolist():
-        trainees[i].start_crisis(week, proactive_contact=bool(contact[i] and proactive_mode[i]))
-    hours_delivered = np.zeros(n)
-    hours_delivered[at] = delivered
-    subsidised = np.zeros(n)
-    subsidised[at] = m_subsidised
-    return TrainingWeeks(hours_delivered, subsidised, started, called, answered)
+    proactive_contact = (rows[:, Trainee.CONTACT] > 0) & (rows[:, Trainee.PROACTIVE_MODE] > 0)
+    for i in started.nonzero()[0].tolist():
+        trainees[i].start_crisis(week, proactive_contact=bool(proactive_contact[i]))
+    return TrainingWeeks(mentor_hours, np.where(has_mentor, rows[:, Trainee.MENTOR_SUBSIDISED], 0.0), started, called,
+                         answered)
+
+
+@njit(cache=True)
+def _train(week, pathway_numbers, mentor_numbers, learning_numbers, market_numbers, rows, life, draws):
+    """The week of every trainee (a row of ``rows``, its shocks in ``life`` by ``LIFE_KINDS``, its
+    draws in ``draws`` by ``DRAW_KINDS``): the rules of the module's docstring, user by user. The
+    settings come as records of their sections' numbers (``domain.params.numbers_of``)."""
+    pathway, mentor, learning, market = pathway_numbers[0], mentor_numbers[0], learning_numbers[0], market_numbers[0]
+    n = rows.shape[0]
+    problem_weeks = np.zeros(n, np.int64)
+    capability = np.zeros(n)
+    security = np.zeros(n)
+    strain_weeks = np.zeros(n, np.int64)
+    resolved = np.zeros(n, np.bool_)
+    started = np.zeros(n, np.bool_)
+    called = np.zeros(n, np.bool_)
+    answered = np.zeros(n, np.bool_)
+    mentor_hours = np.zeros(n)
+    mentor_strain = np.zeros(n)
+    mentor_competence = np.zeros(n)
+    for i in range(n):
+        row = rows[i]
+        services_u, problem_u, conflict_u, crisis_u, stall_u = life[i, 0], life[i, 1], life[i, 2], life[i, 3], life[i, 4]
+        contact = row[Trainee.CONTACT] > 0
+        proactive = contact and row[Trainee.PROACTIVE] > 0
+        quality = row[Trainee.QUALITY]
+        has_mentor = row[Trainee.HAS_MENTOR] > 0
+        m_competence = row[Trainee.MENTOR_COMPETENCE]
+        m_authority = row[Trainee.MENTOR_AUTHORITY]
+        crisis = row[Trainee.CRISIS] > 0
+        weeks_with_problem = int(row[Trainee.PROBLEM_WEEKS])
+        match = row[Trainee.MATCH]
+        # mentor support
+        mentor_effect = 0.0
+        unpaid = 0.0
+        if has_mentor:
+            needed = mentor_rules.hours_needed(mentor, learning.kappa_mentor, row[Trainee.NEED_HOURS],
+                                               row[Trainee.HIDDEN_REVEALED] > 0, m_competence)
+            delivered, unpaid, mentor_effect = mentor_rules.support(mentor, needed, row[Trainee.MENTOR_SUBSIDISED],
+                                                                    m_competence, m_authority)
+            mentor_hours[i] = delivered
+        onsite = row[Trainee.ONSITE_SUPPORT] * quality if contact else 0.0
+        support = 1.0 - (1.0 - mentor_effect) * (1.0 - onsite)
+        # problems and crises
+        if crisis:
+            hours = row[Trainee.CRISIS_HOURS]
+            resolve_p = pathway.p_crisis_resolve_unaided \
+                + (pathway.p_crisis_resolve - pathway.p_crisis_resolve_unaided) * hours
+            if row[Trainee.MENTAL_HEALTH] > 0:
+                # health and support services are slow to act unless the adviser coordinates them [001:1562]
+                services_p = pathway.p_services_respond \
+                    + (pathway.p_services_coordinated - pathway.p_services_respond) * hours
+                if services_u >= services_p:
+                    resolve_p = 0.0
+            if draws[i, 0] < resolve_p:
+                crisis = False
+                resolved[i] = True
+        else:
+            if weeks_with_problem > 0:
+                handled = False
+                if proactive:
+                    w = learning.detect_competence_weight
+                    detect_p = learning.p_detect_proactive * (1.0 - w + w * row[Trainee.ADVISER_COMPETENCE]) * quality
+                    handled = draws[i, 1] < detect_p
+                if not handled and has_mentor:
+                    handle_p = mentor.handle_problem_weight * m_competence * m_authority
+                    if row[Trainee.MENTOR_PEER_UNTIL] >= week:   # fresh from the mentor network [001:1192]
+                        handle_p = min(1.0, handle_p * mentor.network_problem_solving_mult)
+                    handled = draws[i, 2] < handle_p
+                if not handled and has_mentor and draws[i, 3] < pathway.p_mentor_calls:
+                    # the mentor calls NAV; the call gets through if the adviser kept time and is reachable
+                    called[i] = True
+                    answered[i] = draws[i, 4] < row[Trainee.ON_CALL_HOURS] * pathway.p_reachable
+                    handled = answered[i] and draws[i, 5] < pathway.p_call_resolves * quality
+                if handled:
+                    weeks_with_problem = 0
+                else:
+                    weeks_with_problem += 1
+                    if weeks_with_problem > pathway.escalation_weeks:
+                        started[i] = True
+            else:
+                problem_p = pathway.p_problem_week * (1.0 + pathway.problem_barrier_mult * row[Trainee.BARRIERS]) \
+                    * (1.0 + pathway.problem_poor_match * (1.0 - match))
+                if problem_u < problem_p or conflict_u < row[Trainee.CONFLICT_P]:
+                    weeks_with_problem = 1
+            if not started[i]:
+                crisis_p = pathway.p_crisis_week
+                if row[Trainee.MENTAL_HEALTH] > 0:
+                    crisis_p *= pathway.crisis_mental_health_mult
+                started[i] = crisis_u < crisis_p
+            if started[i]:
+                crisis = True
+                weeks_with_problem = 0
+        # progress [001:1412], [001:1903]
+        cap = row[Trainee.CAPABILITY]
+        if not crisis and stall_u >= pathway.p_stall_week:
+            match_mult = pathway.progress_mult_poor_match + (1.0 - pathway.progress_mult_poor_match) * match
+            support_mult = pathway.progress_mult_no_support + (1.0 - pathway.progress_mult_no_support) * support
+            cap += pathway.progress_rate * match_mult * support_mult * (1.0 - cap)
+        capability[i] = cap
+        # security ("trygghetsperson" [001:808])
+        recent = 1.0 if week - row[Trainee.LAST_CONTACT_WEEK] <= pathway.contact_window_weeks else 0.0
+        target = pathway.security_base + pathway.security_support_weight * max(mentor_effect, onsite) \
+            + pathway.security_contact_weight * recent
+        if not pathway.long_term_signal and pathway.period_end_weeks > 0:
+            into_period = (week - int(row[Trainee.PERIOD_START])) % pathway.training_period_weeks
+            if into_period >= pathway.training_period_weeks - pathway.period_end_weeks:
+                target -= pathway.period_end_insecurity
+        sec = row[Trainee.SECURITY]
+        sec += pathway.security_adjust * (target - sec)
+        security[i] = min(1.0, max(0.0, sec))
+        # the mentor's strain and learning
+        strain = row[Trainee.MENTOR_STRAIN]
+        if has_mentor:
+            hard = (1.0 if crisis else 0.0) + (mentor.strain_weight_problem if weeks_with_problem > 0 else 0.0)
+            if unpaid > 0:
+                hard += mentor.strain_weight_unpaid * unpaid / max(mentor.goodwill_hours, 1e-9)
+            strain = mentor_rules.strain_after(mentor, strain, hard, quality if contact else 0.0)
+            mentor_strain[i] = strain
+            mentor_competence[i] = mentor_rules.competence_after(mentor, m_competence,
+                                                                 contact and row[Trainee.CO_CREATION] > 0)
+        # the firm's patience [001:1549]
+        strained = crisis or weeks_with_problem > 1 or (has_mentor and strain > market.firm_strain_mentor_level)
+        weeks_strained = int(row[Trainee.STRAIN_WEEKS])
+        strain_weeks[i] = weeks_strained + 1 if strained else max(0, weeks_strained - 1)
+        problem_weeks[i] = weeks_with_problem
+    return (problem_weeks, capability, security, strain_weeks, resolved, started, called, answered, mentor_hours,
+            mentor_strain, mentor_competence)
+
+
+# --- the hazards at a workplace ------------------------------------------------------------------
+
+@dataclass(slots=True)
+class WorkplaceHazards:
+    """What happens this week to each user at a workplace (bool per user; at most one is true)."""
+
+    dropout: np.ndarray       # the user gives up (``agents.candidate.dropout_hazard``)
+    firm_ends: np.ndarray     # the firm, strained beyond its patience, ends the placement [001:1549]
+    burnout: np.ndarray       # the mentor gives up (R4)
+    mentor_leaves: np.ndarray  # the mentor moves on from the firm (R12)
+
+
+def workplace_hazards(users: list, week: int, settings) -> WorkplaceHazards:
+    """This week's hazards of users in work training or at its evaluation, all at once."""
+    n = len(users)
+    h0 = tuple(by_need_level(settings.pathway, "h0_drop", level) for level in NEED_LEVELS)
+    rows = np.fromiter(chain.from_iterable([
+        (h0[NEED_INDEX[c.need_level]], c.unsupported(), c.crisis, c.problem_weeks > 0, c.security, c.match,
+         c.strain_weeks, c.mentor is not None, c.mentor.strain if c.mentor is not None else 0.0) for c in users]),
+        float, n * 9).reshape(n, 9)
+    shocks = life_shocks(users, (LifeEvent.DROPOUT,), week)[:, 0]
+    draws = weekly_draws(users, (WeeklyDraw.FIRM_ENDS, WeeklyDraw.MENTOR_LEAVES), week)
+    return WorkplaceHazards(*_hazards(settings.numbers["pathway"], settings.numbers["mentor"],
+                                      settings.numbers["labour_market"], rows, shocks, draws))
+
+
+@njit(cache=True)
+def _hazards(pathway_numbers, mentor_numbers, market_numbers, rows, shocks, draws):
+    """Per user (a row: base hazard, unsupported, crisis, problem, security, match, strain weeks, has
+    a mentor, the mentor's strain): dropout, else the firm ends, else the mentor burns out or leaves."""
+    pathway, mentor, market = pathway_numbers[0], mentor_numbers[0], market_numbers[0]
+    n = rows.shape[0]
+    dropout = np.zeros(n, np.bool_)
+    firm_ends = np.zeros(n, np.bool_)
+    burnout = np.zeros(n, np.bool_)
+    leaves = np.zeros(n, np.bool_)
+    for i in range(n):
+        h0, unsupported, crisis, problem, security, match, strain_weeks, has_mentor, strain = rows[i]
+        if shocks[i] < candidate_rules.dropout_hazard(pathway, h0, unsupported > 0, crisis > 0, problem > 0,
+                                                      security, match):
+            dropout[i] = True
+        elif strain_weeks > market.firm_patience_weeks and draws[i, 0] < market.p_firm_ends_week:
+            firm_ends[i] = True
+        elif has_mentor > 0:
+            if strain > mentor.burnout_threshold:
+                burnout[i] = True
+            elif draws[i, 1] < mentor.leave_firm_hazard:
+                leaves[i] = True
+    return dropout, firm_ends, burnout, leaves

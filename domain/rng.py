@@ -15,9 +15,10 @@ personal shocks under every policy, and policy differences can be paired by seed
                   ``life`` for the user's own shocks, ``process`` for what the follow-up decides
                   one case at a time (whether a granted contact happens, match, mentor at
                   start-up, evaluation choices) and ``weekly`` for the draws of the rules that
-                  work on all users in a state at once (:class:`WeeklyDraw`). ``life`` and
-                  ``weekly`` are counter-based: the draw of a given kind in a given week is a
-                  fixed function of (run seed, user, week, kind) (:func:`uniforms`), so a user's
+                  work on all users in a state at once (:class:`WeeklyDraw`). All three are
+                  counter-based (:func:`uniforms`, no generator per user); in ``life`` and
+                  ``weekly`` the draw of a given kind in a given week is a fixed function of
+                  (run seed, user, week, kind), so a user's
                   shock is the same under every policy whatever happened before (only whether it
                   matters, the hazard it is compared with, depends on the follow-up), and a rule
                   over arrays computes every user's draw at once, in any order.
@@ -29,9 +30,10 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
+from numba import float64, uint64, vectorize
 
 STREAM_NAMES = ("population", "office", "labour", "arrivals", "search", "mentors", "staff", "candidates", "network")
-#: A candidate's private streams (the ``purpose`` of :meth:`Streams.user_key` and :meth:`Streams.candidate`).
+#: A candidate's private streams (the ``purpose`` of :meth:`Streams.user_key`).
 LIFE, PROCESS, WEEKLY = 0, 1, 2
 
 # --- counter-based uniforms ---------------------------------------------------------------------
@@ -44,6 +46,7 @@ _MULT1, _MULT2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 _U64 = np.uint64
 _ONE, _GOLDEN_U64, _MULT1_U64, _MULT2_U64 = _U64(1), _U64(_GOLDEN), _U64(_MULT1), _U64(_MULT2)
 _SHIFT11, _SHIFT27, _SHIFT30, _SHIFT31 = _U64(11), _U64(27), _U64(30), _U64(31)
+_UNIT = 1.0 / (1 << 53)
 #: Positions per week in a user's counter-based streams: one per kind of draw (at most this many kinds).
 DRAWS_PER_WEEK = 16
 
@@ -55,18 +58,21 @@ def _mix_int(x: int) -> int:
     return x ^ (x >> 31)
 
 
-def uniforms(keys, positions) -> np.ndarray:
-    """Uniform [0, 1) draws at ``positions`` of the streams that start at ``keys`` (broadcast together;
-    both non-negative integers below 2**64). Integer arithmetic wraps modulo 2**64, as the hash
-    needs (numpy's arrays wrap silently; a lone scalar is made an array so that it does too)."""
-    x = np.asarray(positions, dtype=_U64)
-    if x.ndim == 0:
-        x = x.reshape(1)
-    x = np.asarray(keys, dtype=_U64) + (x + _ONE) * _GOLDEN_U64
+@vectorize([float64(uint64, uint64)], cache=True)
+def _uniform(key, position):
+    """One draw: SplitMix64's output at ``position`` of the stream that starts at ``key`` (compiled:
+    the integer arithmetic wraps modulo 2**64, as the hash needs)."""
+    x = key + (position + _ONE) * _GOLDEN_U64
     x = (x ^ (x >> _SHIFT30)) * _MULT1_U64
     x = (x ^ (x >> _SHIFT27)) * _MULT2_U64
     x ^= x >> _SHIFT31
-    return (x >> _SHIFT11) * (1.0 / (1 << 53))
+    return (x >> _SHIFT11) * _UNIT
+
+
+def uniforms(keys, positions) -> np.ndarray:
+    """Uniform [0, 1) draws at ``positions`` of the streams that start at ``keys`` (broadcast together;
+    both non-negative integers below 2**64)."""
+    return _uniform(np.asarray(keys, dtype=_U64), np.asarray(positions, dtype=_U64))
 
 
 def week_positions(week: int, kinds) -> np.ndarray:
@@ -75,18 +81,24 @@ def week_positions(week: int, kinds) -> np.ndarray:
 
 
 class Uniforms:
-    """Uniform(0,1) draws from a generator, fetched in blocks of 64 (call the instance for the next)."""
+    """A user's process stream: uniform [0, 1) draws one after the other (call the instance for the
+    next), counter-based like the other private streams and computed 64 at a time."""
 
-    __slots__ = ("_rng", "_buf", "_pos")
+    __slots__ = ("_key", "_buf", "_pos", "_block")
 
-    def __init__(self, rng: np.random.Generator):
-        self._rng = rng
+    BLOCK = 64
+
+    def __init__(self, key: int):
+        self._key = key
         self._buf: list[float] = []
         self._pos = 0
+        self._block = 0
 
     def __call__(self) -> float:
         if self._pos >= len(self._buf):
-            self._buf = self._rng.random(64).tolist()
+            start = self._block * self.BLOCK
+            self._buf = uniforms(self._key, np.arange(start, start + self.BLOCK)).tolist()
+            self._block += 1
             self._pos = 0
         u = self._buf[self._pos]
         self._pos += 1
@@ -108,14 +120,8 @@ class Streams:
         return self.gens[name]
 
     def user_key(self, serial: int, purpose: int) -> int:
-        """The key of a candidate's counter-based stream (LIFE or WEEKLY), from the run seed and serial."""
+        """The key of a candidate's private stream (LIFE, PROCESS or WEEKLY), from the run seed and serial."""
         return _mix_int((self._purpose_keys[purpose] + (int(serial) + 1) * _GOLDEN) & _MASK)
-
-    def candidate(self, serial: int, purpose: int = PROCESS) -> np.random.Generator:
-        """Private stream (LIFE or PROCESS) of the candidate with this serial number (creation order)."""
-        seq = np.random.SeedSequence(self._seqs["candidates"].entropy,
-                                     spawn_key=self._seqs["candidates"].spawn_key + (int(serial), int(purpose)))
-        return np.random.Generator(np.random.PCG64(seq))
 
 
 class LifeEvent(IntEnum):
@@ -153,30 +159,33 @@ class LifeShocks:
     shocks in the same weeks (common random numbers); it equals ``uniforms(shocks.key,
     week_positions(week, kind))``, which a rule over arrays computes for many users at once.
     ``first_week(kind, after, p)`` is the first later week whose shock falls below a constant
-    weekly hazard ``p`` (the week of a scheduled event). The user's block of draws is made at its
-    first use.
+    weekly hazard ``p`` (the week of a scheduled event). A kind's draws for every week are made at
+    its first use.
     """
 
-    __slots__ = ("key", "_weeks", "_block")
+    __slots__ = ("key", "_weeks", "_rows")
 
     def __init__(self, key: int, horizon_weeks: int):
         self.key = key
         self._weeks = horizon_weeks + 1
-        self._block: np.ndarray | None = None
+        self._rows: list[np.ndarray | None] = [None] * len(LifeEvent)
 
-    def _draws(self) -> np.ndarray:
-        if self._block is None:
-            positions = week_positions(np.arange(self._weeks)[None, :], np.arange(len(LifeEvent))[:, None])
-            self._block = uniforms(self.key, positions)
-        return self._block
+    def _row(self, kind: LifeEvent) -> np.ndarray:
+        """Every week's shock of one kind, made at its first use."""
+        row = self._rows[kind]
+        if row is None:
+            row = self._rows[kind] = uniforms(self.key, week_positions(np.arange(self._weeks), kind))
+        return row
 
     def __call__(self, kind: LifeEvent, week: int) -> float:
-        block = self._block if self._block is not None else self._draws()
-        return block.item(kind, week if week < self._weeks else self._weeks - 1)
+        row = self._rows[kind]
+        if row is None:
+            row = self._row(kind)
+        return row.item(week if week < self._weeks else self._weeks - 1)
 
     def first_week(self, kind: LifeEvent, after: int, weekly_p: float) -> int | None:
         """The first week after ``after`` (up to the horizon) whose shock is below ``weekly_p``; None if none."""
         if weekly_p <= 0.0 or after + 1 >= self._weeks:
             return None
-        hits = np.flatnonzero(self._draws()[kind, after + 1:] < weekly_p)
+        hits = np.flatnonzero(self._row(kind)[after + 1:] < weekly_p)
         return int(after + 1 + hits[0]) if hits.size else None

@@ -159,7 +159,7 @@ def draw_user(model, rng: np.random.Generator, *, serial: int, caseload_adviser:
         down = (u[10] - pop.p_need_registered_correctly) < 0.5 * (1.0 - pop.p_need_registered_correctly)
         level = max(0, level - 1) if down else min(len(NEED_LEVELS) - 1, level + 1)
     max_fte = {"small": 1.0, "medium": 0.5 * (1.0 + pop.max_fte_large), "large": pop.max_fte_large}[need]
-    return Candidate(model, serial=serial, draw=Uniforms(streams.candidate(serial, PROCESS)),
+    return Candidate(model, serial=serial, draw=Uniforms(streams.user_key(serial, PROCESS)),
                      life=LifeShocks(streams.user_key(serial, LIFE), horizon_weeks),
                      weekly_key=streams.user_key(serial, WEEKLY), need_level=need, age=age,
                      barriers=sum(barriers), mental_health=barriers[2], hidden_need=hidden, capability=capability,

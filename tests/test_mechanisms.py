@@ -153,7 +153,14 @@ def test_rule7_users_waiting_at_their_evaluation_face_the_workplace_hazards(monk
     m = bare_model()
     cand = place_in_training(m, m.candidates[0], mode="hybrid")
     pathway.move(m, cand, State.EVALUATION, "goal_reached")
-    monkeypatch.setattr(hazards, "dropout_hazards", lambda *rules_and_users: 1.0)
+    real = hazards.workplace_hazards
+
+    def certain_dropout(users, week, settings):
+        hit = real(users, week, settings)
+        hit.dropout[:] = True
+        return hit
+
+    monkeypatch.setattr(hazards, "workplace_hazards", certain_dropout)
     hazards.run(m, m.week)
     assert cand.state == State.DROPOUT
 

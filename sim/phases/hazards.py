@@ -5,7 +5,7 @@ job-specialist-like load [002:25]), one draw per firm and per adviser position e
 random numbers). A new leader may end a placement or a job at the firm, whoever follows it up ("tilbake
 på NAV" [001:1519]), and a leader who was the mentor leaves that role. Users before a workplace
 may leave NAV follow-up. For users at a workplace (work training and its evaluation): dropout
-(``agents.candidate.dropout_hazards``), a firm that ends a placement strained beyond its patience
+(``agents.candidate.dropout_hazard``), a firm that ends a placement strained beyond its patience
 [001:1549], and a mentor who gives up (R4) or moves on (R12) (``sim.mentoring.lose_mentor``).
 These hazards are drawn for all users at once (counter-based draws: the same whatever the order).
 """
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from agents.candidate import dropout_hazards, life_shocks, weekly_draws
-from domain.rng import LifeEvent, WeeklyDraw
+from agents.candidate import life_shocks
+from agents.work_training import workplace_hazards
+from domain.rng import LifeEvent
 from domain.states import AT_WORKPLACE, BEFORE_WORKPLACE, State
-from domain.terms import NEED_INDEX, NEED_LEVELS, by_need_level
 from sim import mentoring, pathway
 from sim.mentoring import Withdrawal
 from sim.tally import Tally
@@ -67,35 +67,21 @@ def run(model, week: int) -> None:
 
 def _workplace_hazards(model, users: list, week: int) -> None:
     """Dropout, a firm out of patience [001:1549], a mentor who burns out (R4) or moves on (R12):
-    every user's hazards at once, then what follows for the few it happens to."""
+    every user's hazards at once (``agents.work_training.workplace_hazards``), then what follows
+    for the few it happens to."""
     cfg = model.cfg
-    rules = cfg.pathway
-    market = cfg.labour_market
-    h0 = np.array([by_need_level(rules, "h0_drop", level) for level in NEED_LEVELS])
-    mentors = [cand.mentor for cand in users]
-    need, unsupported, crisis, problem, security, match, strain_weeks, mentor_strain = np.array(
-        [(NEED_INDEX[c.need_level], c.unsupported(), c.crisis, c.problem_weeks > 0, c.security, c.match, c.strain_weeks,
-          m.strain if m is not None else 0.0) for c, m in zip(users, mentors, strict=True)], dtype=float).T
-    crisis, problem = crisis > 0, problem > 0
-    hazard = dropout_hazards(rules, h0[need.astype(int)], unsupported > 0, crisis, problem, security, match)
-    dropout = life_shocks(users, (LifeEvent.DROPOUT,), week)[:, 0] < hazard
-    firm_ends_u, leaves_u = weekly_draws(users, (WeeklyDraw.FIRM_ENDS, WeeklyDraw.MENTOR_LEAVES), week).T
-    firm_ends = ~dropout & (strain_weeks > market.firm_patience_weeks) & (firm_ends_u < market.p_firm_ends_week)
-    has_mentor = np.fromiter((m is not None for m in mentors), bool, len(users))
-    stays = has_mentor & ~dropout & ~firm_ends
-    burnout = stays & (mentor_strain > cfg.mentor.burnout_threshold)
-    leaves = stays & ~burnout & (leaves_u < cfg.mentor.leave_firm_hazard)
-    for i in (dropout | firm_ends | burnout | leaves).nonzero()[0].tolist():
+    hit = workplace_hazards(users, week, model.candidate_settings)
+    for i in (hit.dropout | hit.firm_ends | hit.burnout | hit.mentor_leaves).nonzero()[0].tolist():
         cand = users[i]
         if cand.state not in AT_WORKPLACE:
             continue     # moved earlier this week by another user's event
-        if dropout[i]:
+        if hit.dropout[i]:
             pathway.move(model, cand, State.DROPOUT, cand.dropout_cause())
-        elif firm_ends[i]:
+        elif hit.firm_ends[i]:
             pathway.move(model, cand, State.NOT_SUCCESSFUL, "firm_ended")
         elif cand.mentor is None:
             continue     # the mentor went earlier this week (another user's move at the same firm)
-        elif burnout[i]:
+        elif hit.burnout[i]:
             model.counters[Tally.MENTOR_BURNOUTS] += 1
             _mentor_stops(model, cand, cfg.mentor.burnout_rest_weeks, "mentor_burnout", week)
         else:
