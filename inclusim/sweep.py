@@ -23,7 +23,8 @@ from pathlib import Path
 from analysis.collect import collect
 from analysis.i18n import language
 from analysis.summary import summary_text, write_summary
-from domain.store import (FAILED_MARKER, atomic_write_bytes, complete_run_dirs, failed_run_dirs, sweep_lock)
+from domain.store import (FAILED_MARKER, atomic_write_bytes, complete_run_dirs, count_complete_runs, failed_run_dirs,
+                          sweep_lock)
 
 try:  # the callback base class is only needed when Hydra runs the sweep
     from hydra.experimental.callback import Callback
@@ -55,7 +56,7 @@ def write_progress_start(sweep_dir: Path, total: int) -> None:
 def progress_line(sweep_dir: Path) -> str:
     """'runs done / total, elapsed, estimated time left' for a running sweep."""
     path = Path(sweep_dir) / PROGRESS_FILE
-    done = len(complete_run_dirs(sweep_dir))
+    done = count_complete_runs(sweep_dir)
     if not path.exists():
         return f"[{done} runs done]"
     state = json.loads(path.read_text())
