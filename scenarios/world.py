@@ -33,29 +33,27 @@ class SectorMix:
 
 
 def build_labour_market(model, cfg, rng: np.random.Generator, sector_mix: SectorMix) -> list[Employer]:
+    """The firms of one regional labour market, every attribute drawn for all firms at once (one block
+    per attribute, in a fixed order, so the same seed gives the same firms under every policy)."""
     market = cfg.labour_market
-    firms = []
-    for _ in range(market.n_firms):
-        small = bool(rng.random() < market.share_small)
-        exploitative = bool(rng.random() < market.share_exploitative)
-        willingness = float(rng.beta(2.0, 2.0))
-        prospect = float(np.clip(rng.beta(4.0 * market.job_prospect_mean + 0.5,
-                                          4.0 * (1 - market.job_prospect_mean) + 0.5), 0, 1))
-        firms.append(Employer(
-            model,
-            sector=str(sector_mix.sectors[rng.choice(len(sector_mix.sectors), p=sector_mix.shares)]),
-            small=small,
-            willingness=willingness,
-            inclusion_competence=float(rng.uniform(0.0, 0.3)),
-            job_prospect=prospect,
-            exploitative=exploitative,
-            informs_colleagues=bool(rng.random() < market.share_info_colleagues),
-            capacity=market.capacity_small if small else market.capacity_large,
-            hire_threshold=float(np.clip(rng.normal(market.hire_threshold, market.hire_threshold_sd), 0.05, 0.95)),
-            settings=market,
-            learning=cfg.learning,
-        ))
-    return firms
+    n = market.n_firms
+    small = rng.random(n) < market.share_small
+    exploitative = rng.random(n) < market.share_exploitative
+    willingness = rng.beta(2.0, 2.0, n)
+    prospect = np.clip(rng.beta(4.0 * market.job_prospect_mean + 0.5, 4.0 * (1 - market.job_prospect_mean) + 0.5, n),
+                       0, 1)
+    sector = rng.choice(len(sector_mix.sectors), size=n, p=sector_mix.shares)
+    competence = rng.uniform(0.0, 0.3, n)
+    informs = rng.random(n) < market.share_info_colleagues
+    threshold = np.clip(rng.normal(market.hire_threshold, market.hire_threshold_sd, n), 0.05, 0.95)
+    sectors = [str(name) for name in sector_mix.sectors]
+    return [Employer(model, sector=sectors[k], small=is_small, willingness=w, inclusion_competence=c,
+                     job_prospect=p, exploitative=x, informs_colleagues=i,
+                     capacity=market.capacity_small if is_small else market.capacity_large, hire_threshold=h,
+                     settings=market, learning=cfg.learning)
+            for is_small, x, w, p, k, c, i, h in zip(small.tolist(), exploitative.tolist(), willingness.tolist(),
+                                                     prospect.tolist(), sector.tolist(), competence.tolist(),
+                                                     informs.tolist(), threshold.tolist(), strict=True)]
 
 
 def n_ordinary_advisers(office, uses_job_specialists: bool) -> int:
