@@ -39,7 +39,8 @@ class CandidateSettings:
     mentor: object         # MentorConfig
     learning: object       # LearningConfig
     labour_market: object  # LabourMarketConfig
-    #: the same sections' numbers, as the compiled rules read them (``domain.params.numbers_of``)
+    #: the same sections' numbers, as the compiled rules read them (``domain.params.numbers_of``): a
+    #: copy taken here, so a setting changed after the model is built would not reach them
     numbers: dict = field(init=False, compare=False, repr=False)
 
     def __post_init__(self):

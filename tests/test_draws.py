@@ -12,7 +12,8 @@ from scipy import stats
 
 from agents.work_training import train_week
 from conftest import small_config
-from domain.rng import LIFE, PROCESS, WEEKLY, LifeEvent, LifeShocks, Streams, uniforms, week_positions
+from domain.rng import (DRAWS_PER_WEEK, LIFE, PROCESS, WEEKLY, LifeEvent, LifeShocks, Streams, WeeklyDraw, uniforms,
+                        week_positions)
 from domain.states import State
 from sim.model import InclusionModel
 
@@ -25,6 +26,13 @@ def test_the_draws_are_uniform_and_independent():
     # neighbouring users and neighbouring positions are uncorrelated (|r| < 0.02 at 200,000 pairs)
     assert abs(np.corrcoef(draws[:-1].ravel(), draws[1:].ravel())[0, 1]) < 0.02
     assert abs(np.corrcoef(draws[:, :-1].ravel(), draws[:, 1:].ravel())[0, 1]) < 0.02
+
+
+def test_every_kind_of_draw_has_its_own_position_in_a_week():
+    """A week holds DRAWS_PER_WEEK positions of a stream: one more kind would take the next week's first."""
+    assert len(LifeEvent) <= DRAWS_PER_WEEK and len(WeeklyDraw) <= DRAWS_PER_WEEK
+    positions = {int(p) for week in range(3) for p in week_positions(week, list(LifeEvent))}
+    assert len(positions) == 3 * len(LifeEvent)
 
 
 def test_keys_differ_between_users_streams_and_seeds():
