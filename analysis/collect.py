@@ -28,6 +28,10 @@ from domain.schema import TABLES
 from domain.store import StoreError, check_run, complete_run_dirs, file_mode
 
 
+#: The table with one row per run, read once (:func:`read_whole`); the others are read twice
+#: (schemas, then rows) so that memory holds one row group at a time.
+RUNS_TABLE = "runs"
+
 #: Runs are gathered into row groups of about this many rows (one row group per run made the runs
 #: table of a 1,000-run sweep 110 MB of metadata for 1,000 rows, slow and memory-hungry to read back).
 ROW_GROUP_ROWS = 20_000
@@ -48,6 +52,28 @@ def read_in_order(read, files: list[Path]):
 
 def _read_table(path: Path) -> pa.Table:
     return pq.ParquetFile(path).read(use_threads=False)
+
+
+def read_whole(files: list[Path]) -> tuple[pa.Schema, list[pa.Table]]:
+    """The runs' tables, read once, as row groups of about ``ROW_GROUP_ROWS`` rows, and their schema.
+
+    For a table with one row per run (``runs``): reading only its schemas first cost as much as
+    reading it (about 490 columns of footer per run), and its rows are few."""
+    groups: list[pa.Table] = []
+    buffered: list[pa.Table] = []
+    rows = 0
+    try:
+        for table in read_in_order(_read_table, files):
+            buffered.append(table)
+            rows += table.num_rows
+            if rows >= ROW_GROUP_ROWS:
+                groups.append(pa.concat_tables(buffered, promote_options="permissive"))
+                buffered, rows = [], 0
+        if buffered:
+            groups.append(pa.concat_tables(buffered, promote_options="permissive"))
+        return pa.unify_schemas([group.schema for group in groups], promote_options="permissive"), groups
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise ValueError(f"the runs' {files[0].stem} tables do not fit one schema: {exc}") from exc
 
 
 def sweep_schema(files: list[Path]) -> pa.Schema:
@@ -106,15 +132,20 @@ def collect(sweep_dir: Path, quiet: bool = False) -> dict[str, Path]:
     written = {}
     for name in TABLES:
         files = [d / f"{name}.parquet" for d in dirs]
-        schema = sweep_schema(files)
+        if name == RUNS_TABLE:
+            schema, groups = read_whole(files)
+        else:
+            schema, groups = sweep_schema(files), None
         target = sweep_dir / f"{name}.parquet"
         fd, tmp = tempfile.mkstemp(dir=sweep_dir, prefix=f".{name}.parquet.", suffix=".collecting")
         os.close(fd)
         try:
             with pq.ParquetWriter(tmp, schema) as writer:
+                for group in groups if groups is not None else []:
+                    writer.write_table(conform(group, schema))
                 buffered: list[pa.Table] = []
                 rows = 0
-                for table in read_in_order(_read_table, files):
+                for table in read_in_order(_read_table, files) if groups is None else ():
                     buffered.append(table)
                     rows += table.num_rows
                     if rows >= ROW_GROUP_ROWS:
