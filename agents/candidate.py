@@ -45,20 +45,23 @@ class CandidateSettings:
 
     def __post_init__(self):
         object.__setattr__(self, "numbers", {name: numbers_of(getattr(self, name))
-                                             for name in ("pathway", "population", "mentor", "learning", "labour_market")})
+                                             for name in ("pathway", "mentor", "learning", "labour_market")})
 
 
 def life_shocks(cands: list, kinds, week: int) -> np.ndarray:
     """The users' own shocks of ``kinds`` in ``week`` (a row per user, a column per kind), as each
     user's ``life(kind, week)`` gives them."""
-    keys = np.fromiter((c.life.key for c in cands), np.uint64, len(cands))
-    return uniforms(keys[:, None], week_positions(week, kinds)[None, :])
+    return _draws([c.life.key for c in cands], kinds, week)
 
 
 def weekly_draws(cands: list, kinds, week: int) -> np.ndarray:
     """The follow-up's draws of ``kinds`` (``domain.rng.WeeklyDraw``) for the users in ``week``."""
-    keys = np.fromiter((c.weekly_key for c in cands), np.uint64, len(cands))
-    return uniforms(keys[:, None], week_positions(week, kinds)[None, :])
+    return _draws([c.weekly_key for c in cands], kinds, week)
+
+
+def _draws(keys: list[int], kinds, week: int) -> np.ndarray:
+    """The draws of ``kinds`` in ``week`` of the streams with these keys (a row per key)."""
+    return uniforms(np.array(keys, dtype=np.uint64)[:, None], week_positions(week, kinds)[None, :])
 
 
 @njit(cache=True)
