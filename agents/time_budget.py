@@ -14,6 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
+from numba import njit
+
 from domain.terms import Activity
 
 #: Demand tiers, served in this order.
@@ -44,6 +47,16 @@ class Work(StrEnum):
     ADMIN = "admin"                # casework above the floor
 
 
+#: Every kind of work, in the order of their codes (the compiled plan, ``agents.week_plan``, uses codes).
+WORK_KINDS = tuple(Work)
+_WORK_CODES = {kind: code for code, kind in enumerate(WORK_KINDS)}
+
+
+def work_code(kind: Work) -> int:
+    """The code of a kind of work in compiled code (its place in :data:`WORK_KINDS`)."""
+    return _WORK_CODES[kind]
+
+
 @dataclass(slots=True)
 class Demand:
     """Hours one piece of work asks for this week."""
@@ -56,28 +69,57 @@ class Demand:
 
 
 def allocate_by_tier(items: list[Demand], available: float) -> list[float]:
-    """Grant hours to items in tier order; a tier that does not fit is shared in proportion."""
-    granted = [0.0] * len(items)
-    if not items:
+    """Grant hours to items in tier order; a tier that does not fit is shared in proportion (:func:`allocate`)."""
+    hours = np.array([item.hours for item in items], dtype=np.float64)
+    tiers = np.array([item.tier for item in items], dtype=np.int64)
+    return allocate(hours, tiers, available).tolist()
+
+
+@njit(cache=True)
+def allocate(hours, tiers, available):
+    """The hours granted to each item (``hours``, ``tiers``): tiers are served from the lowest
+    number up, each tier's demand summed in item order; a tier that does not fit shares what is left
+    in proportion to its items' hours, and the tiers after it get nothing."""
+    granted = np.empty(hours.shape[0])
+    if hours.shape[0] == 0:
         return granted
-    tiers: dict[int, list[int]] = {}
-    for i, item in enumerate(items):     # each tier's items in list order
-        tiers.setdefault(item.tier, []).append(i)
-    for tier in sorted(tiers):
-        members = tiers[tier]
+    for tier in range(tiers.min(), tiers.max() + 1):
         demand = 0.0
-        for i in members:
-            demand += items[i].hours
+        present = False
+        for i in range(hours.shape[0]):
+            if tiers[i] == tier:
+                demand += hours[i]
+                present = True
+        if not present:
+            continue
         if demand <= available:
-            for i in members:
-                granted[i] = items[i].hours
+            share = 1.0
             available -= demand
         else:
             share = available / demand if demand > 0 else 0.0
-            for i in members:
-                granted[i] = items[i].hours * share
             available = 0.0
+        for i in range(hours.shape[0]):
+            if tiers[i] == tier:
+                granted[i] = hours[i] * share
     return granted
+
+
+@njit(cache=True)
+def python_sum(values):
+    """The sum of floats as Python's ``sum`` makes it (3.12 and later: Neumaier's compensated
+    summation, in order), so that compiled and Python bookkeeping agree to the last bit."""
+    total = 0.0
+    compensation = 0.0
+    for x in values:
+        t = total + x
+        if abs(total) >= abs(x):
+            compensation += (total - t) + x
+        else:
+            compensation += (x - t) + total
+        total = t
+    if compensation != 0.0 and np.isfinite(compensation):
+        total += compensation
+    return total
 
 
 @dataclass(frozen=True)
@@ -89,10 +131,28 @@ class BudgetSplit:
 
 def split_budget(budget: float, admin_floor: float, close_demand: float, ordinary_demand: float,
                  leader_support: float) -> BudgetSplit:
-    """Hours for the casework floor, close cases and ordinary work from one weekly budget."""
-    g_floor = min(admin_floor, budget)
+    """Hours for the casework floor, close cases and ordinary work from one weekly budget (:func:`split`)."""
+    return BudgetSplit(*split(budget, admin_floor, close_demand, ordinary_demand, leader_support))
+
+
+@njit(cache=True)
+def smaller(a, b):
+    """``min(a, b)`` as Python gives it (the first of two equal values)."""
+    return b if b < a else a
+
+
+@njit(cache=True)
+def larger(a, b):
+    """``max(a, b)`` as Python gives it (the first of two equal values)."""
+    return b if b > a else a
+
+
+@njit(cache=True)
+def split(budget, admin_floor, close_demand, ordinary_demand, leader_support):
+    """The casework floor, the close cases' hours and ordinary work's hours (see the module's docstring)."""
+    g_floor = smaller(admin_floor, budget)
     rest = budget - g_floor
-    close_target = min(close_demand, max(leader_support * rest, rest - ordinary_demand))
-    g_ord = min(ordinary_demand, rest - close_target)
-    g_close = min(close_demand, rest - g_ord)
-    return BudgetSplit(g_floor, max(0.0, g_close), max(0.0, g_ord))
+    close_target = smaller(close_demand, larger(leader_support * rest, rest - ordinary_demand))
+    g_ord = smaller(ordinary_demand, rest - close_target)
+    g_close = smaller(close_demand, rest - g_ord)
+    return g_floor, larger(0.0, g_close), larger(0.0, g_ord)

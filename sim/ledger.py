@@ -27,7 +27,7 @@ class TimeLedger:
         self.ia_hours = np.zeros(horizon_weeks + 1)   # the IA adviser's hours with the office's close cases
 
     def book_adviser_week(self, week: int, adviser_week) -> None:
-        """One adviser's week (an ``agents.adviser.AdviserWeek``): hours and unmet hours, load indicators."""
+        """One adviser's week (an ``agents.week_plan.AdviserWeek``): hours and unmet hours, load indicators."""
         booked, unmet = adviser_week.booked, adviser_week.unmet
         if min(booked) < 0 or min(unmet) < 0:
             raise ValueError(f"negative hours booked: {booked} / unmet {unmet}")

@@ -28,6 +28,7 @@ from collections import Counter
 import mesa
 
 from agents.followup import FollowupMode
+from agents.week_plan import WeekPlanner
 from domain.config import Config, resolve, validate
 from domain.rng import Streams
 from scenarios.policies import make_policy
@@ -61,8 +62,9 @@ class InclusionModel(mesa.Model):
                                          kappa_adviser=cfg.learning.kappa_adviser,
                                          kappa_mentor=cfg.learning.kappa_mentor,
                                          period_weeks=cfg.pathway.training_period_weeks,
-                                         wage_subsidy_hours=cfg.pathway.wage_subsidy_hours)
-                      for name, close in self.policy.mode_channels().items()}
+                                         wage_subsidy_hours=cfg.pathway.wage_subsidy_hours, index=index)
+                      for index, (name, close) in enumerate(self.policy.mode_channels().items())}
+        self.planner = WeekPlanner(list(self.modes.values()))
         self.has_mentor_network = any(mode.settings.network for mode in self.modes.values())
         self.network_week = False
         self.ledger = TimeLedger(cfg.horizon_weeks)

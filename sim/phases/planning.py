@@ -1,7 +1,8 @@
 """Phase 2, advisers plan the week.
 
 Each adviser lists the week's demand (casework for the caseload plus backlog, and the items of
-every case followed under its way of working) and divides the weekly hours (``agents.adviser``);
+every case followed under its way of working) and divides the weekly hours (``agents.adviser``;
+every adviser's week at once, ``agents.week_plan``);
 granted hours and unmet demand go into the time ledger. A mentor network session is due every
 ``mentor.network_interval_weeks`` weeks where a way of working has a network [001:448]. A close
 case whose moving average of granted hours falls below its way of working's ``drift_below_hours``
@@ -28,10 +29,11 @@ def run(model, week: int) -> None:
     for cand in active.values():
         cand.close_hours_week = 0.0
         cand.contact_this_week = False
-    session_hours = model.cfg.mentor.network_session_hours
-    for adviser in model.staff.all_advisers:
+    advisers = model.staff.all_advisers
+    for adviser in advisers:
         adviser.cocreative_weeks = 0
-        adviser_week = adviser.plan_week(week, model.network_week, session_hours)
+    adviser_weeks = model.planner.plan(advisers, week, model.network_week, model.cfg.mentor.network_session_hours)
+    for adviser, adviser_week in zip(advisers, adviser_weeks, strict=True):
         adviser.last_week = adviser_week       # what a viewer of the run shows of this adviser's week
         model.ledger.book_adviser_week(week, adviser_week)
         for mentor in adviser_week.registered_mentors:
