@@ -48,7 +48,7 @@ def period_ends(week: int, training_start: int, period_start: int, period_weeks:
     return week - training_start > 0 and week - period_start >= period_weeks
 
 
-@njit(cache=True)
+@njit(inline="always")   # inlined where it is written: compiled once per call site, not per constant
 def _put(items, n, kind, activity, hours, tier):
     """Write one demand item (work code, activity, hours, tier) at row ``n`` of ``items``; the next row."""
     items[n, 0] = kind

@@ -308,7 +308,7 @@ def _plan(week, settings, terms, desks, case_ranges, cases, own_ranges, own):
                                row[Case.CRISIS_KNOWN_WEEK], row[Case.TRAINING_START], row[Case.PERIOD_START],
                                row[Case.WAGE_SUBSIDY_WANTED] > 0, row[Case.NEXT_CONTACT_WEEK],
                                row[Case.CONTACT_IS_VISIT] > 0, row[Case.CAREER_CHOICE_MADE] > 0,
-                               close_items if close_class else ordinary_items, start)
+                               close_items if close_class else ordinary_items, np.int64(start))
             if close_class:
                 close_source[start:end] = k
                 n_close = end
