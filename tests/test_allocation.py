@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agents.time_budget import Demand, allocate_by_tier, split_budget
+from agents.time_budget import Demand, allocate_by_tier, python_sum, split_budget
 from domain.terms import Activity
 
 
@@ -51,3 +52,10 @@ def test_split_budget_is_feasible(budget, floor, close, ordinary, ls):
     # nothing is left idle while demand is unmet
     if g_floor + g_close + g_ord < budget - 1e-9:
         assert g_floor >= floor - 1e-9 and g_close >= close - 1e-9 and g_ord >= ordinary - 1e-9
+
+
+@given(st.lists(st.floats(0, 50), max_size=40))
+def test_the_compiled_plan_sums_hours_as_python_does(values):
+    # the compiled week plan must book exactly what Python's sum gives (compensated, in order), or the
+    # plan would drift from the one Python made item by item in the last bits
+    assert python_sum(np.array(values, dtype=np.float64)) == sum(values)
