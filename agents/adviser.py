@@ -12,9 +12,14 @@ one compiled loop (``agents.week_plan``); the adviser keeps its caseload, budget
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import mesa
 
 from domain.terms import Role
+
+if TYPE_CHECKING:
+    from agents.week_plan import AdviserWeek
 
 
 class Adviser(mesa.Agent):

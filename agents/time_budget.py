@@ -1,23 +1,21 @@
 """How an adviser divides a week's hours: demand items in tiers, and the budget split.
 
-The weekly plan turns an adviser's cases into :class:`Demand` items. The budget is then split
-(:func:`split_budget`): first a floor share of ordinary casework (decisions and plans cannot be
-skipped); then close-follow-up cases and ordinary work compete for the rest, the close cases
-entitled to at least ``leader_support`` of it ("aksept for at andre brukere kan få litt mindre
-oppfølging" [001:774]). Within each class, tiers are served in order (:func:`allocate_by_tier`):
+The weekly plan (``agents.week_plan``) turns an adviser's cases into demand items: a kind of
+:class:`Work`, an activity, hours and a tier. The budget is then split (:func:`split`): first a
+floor share of ordinary casework (decisions and plans cannot be skipped); then close-follow-up
+cases and ordinary work compete for the rest, the close cases entitled to at least
+``leader_support`` of it ("aksept for at andre brukere kan få litt mindre oppfølging" [001:774]).
+Within each class, tiers are served in order (:func:`allocate`):
 urgent items (crises, meetings already set), then regular contacts and mapping, then remaining
 casework and employer search; a tier that does not fit is shared in proportion.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 from numba import njit
-
-from domain.terms import Activity
 
 #: Demand tiers, served in this order.
 URGENT = 1        # crises, meetings already set, screening
@@ -55,24 +53,6 @@ _WORK_CODES = {kind: code for code, kind in enumerate(WORK_KINDS)}
 def work_code(kind: Work) -> int:
     """The code of a kind of work in compiled code (its place in :data:`WORK_KINDS`)."""
     return _WORK_CODES[kind]
-
-
-@dataclass(slots=True)
-class Demand:
-    """Hours one piece of work asks for this week."""
-
-    subject: object | None     # the case (or, to register, the mentor) it is for; None: the adviser's own work
-    kind: Work                 # what it is for
-    activity: Activity         # where its hours are booked in the ledger
-    hours: float
-    tier: int
-
-
-def allocate_by_tier(items: list[Demand], available: float) -> list[float]:
-    """Grant hours to items in tier order; a tier that does not fit is shared in proportion (:func:`allocate`)."""
-    hours = np.array([item.hours for item in items], dtype=np.float64)
-    tiers = np.array([item.tier for item in items], dtype=np.int64)
-    return allocate(hours, tiers, available).tolist()
 
 
 @njit(cache=True)
@@ -120,19 +100,6 @@ def python_sum(values):
     if compensation != 0.0 and np.isfinite(compensation):
         total += compensation
     return total
-
-
-@dataclass(frozen=True)
-class BudgetSplit:
-    admin_floor: float   # hours for the casework that comes first
-    close: float         # hours for close-follow-up cases
-    ordinary: float      # hours for ordinary work (the rest of the casework, ordinary cases)
-
-
-def split_budget(budget: float, admin_floor: float, close_demand: float, ordinary_demand: float,
-                 leader_support: float) -> BudgetSplit:
-    """Hours for the casework floor, close cases and ordinary work from one weekly budget (:func:`split`)."""
-    return BudgetSplit(*split(budget, admin_floor, close_demand, ordinary_demand, leader_support))
 
 
 @njit(cache=True)

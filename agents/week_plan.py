@@ -25,7 +25,7 @@ from numba import njit
 
 from agents.followup import MAX_ITEMS_PER_CASE, case_demands
 from agents.time_budget import LAST, REGULAR, URGENT, WORK_KINDS, Work, allocate, larger, python_sum, smaller, split, work_code
-from domain.params import numbers_of
+from domain.params import records_of
 from domain.states import State
 from domain.terms import ACTIVITIES, Activity, Role
 
@@ -143,9 +143,7 @@ class WeekPlanner:
         self.modes = sorted(modes, key=lambda mode: mode.index)
         if [mode.index for mode in self.modes] != list(range(len(self.modes))):
             raise ValueError("the ways of working must be numbered 0, 1, ... (FollowupMode.index)")
-        kind = numbers_of(self.modes[0].settings).dtype
-        self.settings = np.array([tuple(float(getattr(mode.settings, name)) for name in kind.names)
-                                  for mode in self.modes], dtype=kind)
+        self.settings = records_of([mode.settings for mode in self.modes])   # a record per way of working
         self.terms = np.array([(mode.close, mode.kappa_adviser, mode.kappa_mentor, mode.period_weeks,
                                 mode.wage_subsidy_hours) for mode in self.modes], dtype=np.float64)
 

@@ -218,5 +218,13 @@ def numbers_of(section) -> np.ndarray:
     if kind not in _NUMBER_TYPES:
         _NUMBER_TYPES[kind] = np.dtype([(f.name, np.float64) for f in dataclasses.fields(section)
                                         if isinstance(getattr(section, f.name), (bool, int, float))])
-    dtype = _NUMBER_TYPES[kind]
-    return np.array([tuple(float(getattr(section, name)) for name in dtype.names)], dtype=dtype)
+    return records_of([section], _NUMBER_TYPES[kind])
+
+
+def records_of(sections: list, dtype: np.dtype | None = None) -> np.ndarray:
+    """Several config sections' numeric settings as a record array, one row per section, with the
+    fields of ``dtype`` (default: the first section's, :func:`numbers_of`); later sections may be
+    of a subclass with more fields."""
+    if dtype is None:
+        dtype = numbers_of(sections[0]).dtype
+    return np.array([tuple(float(getattr(section, name)) for name in dtype.names) for section in sections], dtype=dtype)

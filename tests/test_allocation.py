@@ -7,16 +7,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agents.time_budget import Demand, allocate_by_tier, python_sum, split_budget
-from domain.terms import Activity
+from agents.time_budget import allocate, python_sum, split
 
 
-def item(hours, tier):
-    return Demand(None, "x", Activity.ADMIN, hours, tier)
+def allocate_by_tier(items, available):
+    """The hours granted to items given as (hours, tier)."""
+    hours = np.array([h for h, _ in items], dtype=np.float64)
+    tiers = np.array([t for _, t in items], dtype=np.int64)
+    return allocate(hours, tiers, available).tolist()
 
 
 def test_tiers_are_served_in_order_and_a_tier_that_does_not_fit_is_shared():
-    items = [item(4, 2), item(2, 1), item(6, 2), item(5, 4)]
+    items = [(4.0, 2), (2.0, 1), (6.0, 2), (5.0, 4)]
     granted = allocate_by_tier(items, 7.0)
     assert granted[1] == 2.0                   # tier 1 first, in full
     assert granted[0] == pytest.approx(2.0)    # tier 2 gets 5 of 10 hours: half each
@@ -26,26 +28,24 @@ def test_tiers_are_served_in_order_and_a_tier_that_does_not_fit_is_shared():
 
 @given(st.lists(st.tuples(st.floats(0, 20), st.integers(1, 4)), max_size=30), st.floats(0, 60))
 def test_allocation_never_negative_never_above_demand_or_budget(spec, budget):
-    items = [item(h, t) for h, t in spec]
-    granted = allocate_by_tier(items, budget)
-    assert all(0.0 <= g <= it.hours + 1e-9 for g, it in zip(granted, items))
+    granted = allocate_by_tier(spec, budget)
+    assert all(0.0 <= g <= hours + 1e-9 for g, (hours, _) in zip(granted, spec))
     assert sum(granted) <= budget + 1e-6
-    if sum(it.hours for it in items) <= budget:
-        assert sum(granted) == pytest.approx(sum(it.hours for it in items))
+    if sum(hours for hours, _ in spec) <= budget:
+        assert sum(granted) == pytest.approx(sum(hours for hours, _ in spec))
 
 
 def test_leader_support_protects_close_cases():
     # 37.5 h, admin floor 20, close cases want 10, ordinary work wants 15: 17.5 h to share
-    full = split_budget(37.5, 20.0, 10.0, 15.0, leader_support=1.0)
-    none = split_budget(37.5, 20.0, 10.0, 15.0, leader_support=0.0)
-    assert full.close == pytest.approx(10.0) and full.ordinary == pytest.approx(7.5)
-    assert none.close == pytest.approx(2.5) and none.ordinary == pytest.approx(15.0)
+    _, full_close, full_ordinary = split(37.5, 20.0, 10.0, 15.0, 1.0)
+    _, none_close, none_ordinary = split(37.5, 20.0, 10.0, 15.0, 0.0)
+    assert full_close == pytest.approx(10.0) and full_ordinary == pytest.approx(7.5)
+    assert none_close == pytest.approx(2.5) and none_ordinary == pytest.approx(15.0)
 
 
 @given(st.floats(0, 60), st.floats(0, 60), st.floats(0, 40), st.floats(0, 40), st.floats(0, 1))
 def test_split_budget_is_feasible(budget, floor, close, ordinary, ls):
-    split = split_budget(budget, floor, close, ordinary, ls)
-    g_floor, g_close, g_ord = split.admin_floor, split.close, split.ordinary
+    g_floor, g_close, g_ord = split(budget, floor, close, ordinary, ls)
     assert min(g_floor, g_close, g_ord) >= 0
     assert g_floor + g_close + g_ord <= budget + 1e-9
     assert g_close <= close + 1e-9 and g_ord <= ordinary + 1e-9
