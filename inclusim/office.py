@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from domain.config import Config
 from domain.params import ConfigError
-from scenarios.office_file import OfficeFile, load_office_file
+
+if TYPE_CHECKING:
+    from scenarios.office_file import OfficeFile
 
 #: Endings that make an ``office=`` value a file rather than a preset name.
 FILE_SUFFIXES = (".yaml", ".yml")
@@ -64,6 +67,8 @@ def expand_office_files(argv: list[str], notes: list[str] | None = None) -> list
     value = argv[found[0]].split("=", 1)[1]
     if value.lower().endswith(".csv"):
         raise ConfigError(f"office={value}: office files are YAML (.yaml or .yml); see examples/urban_office.yaml")
+    from scenarios.office_file import load_office_file   # the world's modules only when an office file is given
+
     office = load_office_file(value)
     for note in office.notes:
         if notes is None:

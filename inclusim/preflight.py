@@ -25,6 +25,16 @@ INFO_FLAGS = ("--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--
               "--shell-completion", "-sc", "--version")
 
 
+#: Set once :func:`check` has passed in this process: every run of the command composes and is valid.
+_checked = False
+
+
+def checked() -> bool:
+    """Whether this process's command was checked (the inclusim sweeper then skips Hydra's own,
+    slower check of each job's composition)."""
+    return _checked
+
+
 @dataclass
 class Plan:
     multirun: bool
@@ -105,6 +115,8 @@ def check(argv: list[str]) -> Plan | None:
                 raise ConfigError(f"{exc}" + (f" (in the run {label})" if multirun and label else "")) from None
         sweep_dir = Path(cfg.output_root) / cfg.name if multirun else None
     check_output(Path(cfg.output_root), cfg.name)
+    global _checked
+    _checked = True
     return Plan(multirun=multirun, n_runs=len(jobs), sweep_dir=sweep_dir)
 
 

@@ -20,9 +20,6 @@ import sys
 import time
 from pathlib import Path
 
-from analysis.collect import collect
-from analysis.i18n import language
-from analysis.summary import summary_text, write_summary
 from domain.store import (FAILED_MARKER, atomic_write_bytes, complete_run_dirs, count_complete_runs, failed_run_dirs,
                           sweep_lock)
 
@@ -85,6 +82,12 @@ FINISHED_SWEEPS: list[tuple[Path, bool, str]] = []
 def after_sweep(sweep_dir: Path, report: bool = True, lang: str = "en") -> None:
     """Collect a sweep, print and save its summary, and write its HTML report, holding the folder's lock;
     the summary and the report in ``lang`` ('en', or 'nb' for bokmål)."""
+    # the analysis (pandas, scipy) is loaded here, at the end: Hydra loads this module's callback
+    # before the first run, and loading the analysis there delayed the first run by about a second
+    from analysis.collect import collect
+    from analysis.i18n import language
+    from analysis.summary import summary_text, write_summary
+
     sweep_dir = Path(sweep_dir)
     with sweep_lock(sweep_dir, "collect the runs"), language(lang):
         collect(sweep_dir)

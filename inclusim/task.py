@@ -13,18 +13,17 @@ import time
 import traceback
 from pathlib import Path
 
-from analysis.formatting import format_value
-from analysis.i18n import language, tr
-from analysis.kpis import last_checkpoint_kpi
-from analysis.labels import kpi_label
 from domain.config import LABEL_KEYS, config_hash, validate
 from domain.params import ConfigError, merge
-from domain.schema import HOURS, SHARE, kpi
 from domain.store import COMPLETE_MARKER, check_run, write_failure
 from inclusim.batching import BATCH_KEY, runs_of_job
 from inclusim.compose import to_config
 from inclusim.errors import fail
-from sim.tables import run_model
+
+# The model (``sim``) and the analysis are imported where a run is made or printed: the command's
+# own process imports this module to hand the task to Hydra, and in a sweep only its worker
+# processes run models; loading the model there first cost the sweep about a second before its
+# first run could start.
 
 
 #: Set by the ``inclusim`` command: its process id, so that its worker processes can tell it has gone.
@@ -77,7 +76,9 @@ def task(composed) -> None:
 
 def _run_one(cfg, overrides: list[str], out: Path, multirun: bool, sweep_dir: Path | None) -> None:
     """One run: skipped when its folder is complete, else run and written (a failure is recorded)."""
+    from analysis.i18n import language
     from inclusim.sweep import progress_line
+    from sim.tables import run_model
 
     chash = out.name
     if multirun:
@@ -139,6 +140,12 @@ SINGLE_RUN_KPIS = ("ever_employed_share", "ever_employed_share_medium", "ever_em
 
 
 def print_single(result, out: Path) -> None:
+    from analysis.formatting import format_value
+    from analysis.i18n import tr
+    from analysis.kpis import last_checkpoint_kpi
+    from analysis.labels import kpi_label
+    from domain.schema import HOURS, SHARE, kpi
+
     runs = result.runs
     row = runs.iloc[0]
     last = last_checkpoint_kpi(runs)

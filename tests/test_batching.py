@@ -55,3 +55,22 @@ def test_seeds_on_a_single_run_is_refused_with_one_line(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "inclusim.cli", f"output_root={tmp_path}", "seeds=[1,2]"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "seeds" in proc.stderr
+
+
+def test_hydra_composes_each_job_again_only_when_the_command_was_not_checked(monkeypatch):
+    # the inclusim command checks every run before Hydra starts (inclusim.preflight); Hydra's own check
+    # of each job's composition is then skipped, and kept for a sweep started any other way
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+
+    from hydra_plugins.inclusim_sweeper.sweeper import InclusimSweeper
+    from inclusim import preflight
+
+    composed = []
+    monkeypatch.setattr(BasicSweeper, "validate_batch_is_legal", lambda self, batch: composed.append(batch))
+    sweeper = InclusimSweeper()
+    monkeypatch.setattr(preflight, "_checked", False)
+    sweeper.validate_batch_is_legal([["policy=hybrid"]])
+    assert composed == [[["policy=hybrid"]]]
+    monkeypatch.setattr(preflight, "_checked", True)
+    sweeper.validate_batch_is_legal([["policy=saksbehandler"]])
+    assert composed == [[["policy=hybrid"]]]
