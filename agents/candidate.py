@@ -83,6 +83,32 @@ def dropout_hazard(pathway, h0: float, unsupported: bool, crisis: bool, problem:
 
 
 class Candidate(mesa.Agent):
+    #: Every attribute of a candidate, stored in the object itself rather than in a per-object dict:
+    #: a national world holds about 200,000 candidates, and their hot numbers packed together cost
+    #: fewer cache misses (12 offices: 2.66 -> 2.40 s a run). An attribute left out would still work,
+    #: in Mesa's dict; ``tests/test_world.py`` checks that none is.
+    __slots__ = (
+        # identity, streams and settings
+        "serial", "draw", "life", "weekly_key", "settings",
+        # attributes
+        "need_level", "need_level0", "registered_need", "age", "barriers", "mental_health", "hidden_need",
+        "hidden_revealed", "capability", "interest", "interest_known", "study_motivation", "max_fte", "entry_week",
+        "caseload_adviser",
+        # pathway state
+        "state", "state_since", "mode", "pathway_adviser", "last_pathway_adviser", "close", "ever_close",
+        "first_close_week", "ever_js", "job_in_close_episode", "transferred_from_close", "week_mode",
+        "schedule_version", "grant", "hours", "close_hours_week", "close_hours_avg", "drifted",
+        # the current pathway (reset_pathway) and workplace (reset_workplace)
+        "mapping_done", "training_start", "period_start", "capability_at_period_start", "next_contact_week",
+        "last_contact_week", "contact_is_visit", "next_eval_week", "last_eval_week", "security", "post_start",
+        "mentor_kept", "contact_this_week", "subsidy_review_pending", "employer", "mentor", "match", "search_weeks",
+        "search_credit", "ready_since", "strain_weeks", "problem_weeks", "crisis", "crisis_known_week",
+        "wage_subsidy", "wage_subsidy_wanted", "career_choice_made", "direct_hire",
+        # outcomes
+        "first_job_week", "job_spells", "n_dropouts", "n_not_successful", "n_job_lost", "n_placements", "n_contacts",
+        "n_refusals", "n_transfers", "start_week", "lockin_week", "queue_since", "wait_weeks",
+    )
+
     def __init__(self, model, *, serial: int, draw, life, weekly_key: int, need_level: str, age: int, barriers: int,
                  mental_health: bool, hidden_need: bool, capability: float, interest: str, study_motivation: float,
                  entry_week: int, caseload_adviser, registered_need: str, max_fte: float, settings: CandidateSettings):

@@ -73,3 +73,19 @@ def test_a_single_run_of_a_world_writes_its_tables_and_a_report(tmp_path):
     again = subprocess.run([sys.executable, "-m", "inclusim.cli", "report", str(run_dir)], capture_output=True,
                            text=True, timeout=600)
     assert again.returncode == 0 and "report:" in again.stdout, again.stderr[-2000:]
+
+
+def test_every_attribute_of_a_candidate_is_declared_in_its_slots():
+    # an attribute missing from Candidate.__slots__ would silently fall back to Mesa's per-object dict
+    # (slower, and the reason the slots are there); a run under every policy touches every attribute
+    import mesa
+
+    from agents.candidate import Candidate
+
+    mesa_own = set(vars(mesa.Agent(InclusionModel(from_dict({"horizon_weeks": 1})))))
+    for policy in ("saksbehandler", "hybrid", "jobbspesialist", "brobygger"):
+        model = InclusionModel(from_dict({"policy": {"name": policy}, "seed": 3}))
+        model.run()
+        undeclared = set().union(*(vars(c).keys() for c in model.candidates)) - mesa_own
+        assert not undeclared, f"declare in Candidate.__slots__: {sorted(undeclared)}"
+    assert len(set(Candidate.__slots__)) == len(Candidate.__slots__)
