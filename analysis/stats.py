@@ -239,6 +239,8 @@ def swept_levers(runs: pd.DataFrame, by: str = "policy") -> list[str]:
     found: list[str] = []
     seen: dict[tuple, int] = {}
     for col in sorted(cands, key=lambda c: (not c.endswith(".name"), list(runs.columns).index(c))):
+        if _one_value(runs[col]):
+            continue   # the same in every run (most settings): no need to compare within policies
         values = runs[col].map(lambda v: v if isinstance(v, (str, int, float, bool, type(None))) else repr(v))
         if not (values.groupby(groups).nunique(dropna=False) > 1).any():
             continue
@@ -249,6 +251,14 @@ def swept_levers(runs: pd.DataFrame, by: str = "policy") -> list[str]:
         seen[canon] = len(found)
         found.append(col)
     return sorted(found, key=list(runs.columns).index)
+
+
+def _one_value(column: pd.Series) -> bool:
+    """The column holds one value in every row (lists and other unhashable values: not known, False)."""
+    try:
+        return column.nunique(dropna=False) <= 1
+    except TypeError:
+        return False
 
 
 def reference_setting(runs: pd.DataFrame, levers: list[str]) -> dict:
