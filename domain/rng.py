@@ -30,7 +30,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
-from numba import float64, uint64, vectorize
+from numba import float64, njit, uint64, vectorize
 
 STREAM_NAMES = ("population", "office", "labour", "arrivals", "search", "mentors", "staff", "candidates", "network")
 #: A candidate's private streams (the ``purpose`` of :meth:`Streams.user_key`).
@@ -69,10 +69,14 @@ def _uniform(key, position):
     return (x >> _SHIFT11) * _UNIT
 
 
+#: The compiled hash as a plain numpy ufunc: numba's wrapper around it costs about 0.5 us a call.
+_UNIFORM = _uniform.ufunc
+
+
 def uniforms(keys, positions) -> np.ndarray:
     """Uniform [0, 1) draws at ``positions`` of the streams that start at ``keys`` (broadcast together;
     both non-negative integers below 2**64)."""
-    return _uniform(np.asarray(keys, dtype=_U64), np.asarray(positions, dtype=_U64))
+    return _UNIFORM(np.asarray(keys, dtype=_U64), np.asarray(positions, dtype=_U64))
 
 
 def week_positions(week: int, kinds) -> np.ndarray:
@@ -174,7 +178,7 @@ class LifeShocks:
         """Every week's shock of one kind, made at its first use."""
         row = self._rows[kind]
         if row is None:
-            row = self._rows[kind] = uniforms(self.key, week_positions(np.arange(self._weeks), kind))
+            row = self._rows[kind] = _UNIFORM(_U64(self.key), _positions(self._weeks, kind))
         return row
 
     def __call__(self, kind: LifeEvent, week: int) -> float:
@@ -187,5 +191,25 @@ class LifeShocks:
         """The first week after ``after`` (up to the horizon) whose shock is below ``weekly_p``; None if none."""
         if weekly_p <= 0.0 or after + 1 >= self._weeks:
             return None
-        hits = np.flatnonzero(self._row(kind)[after + 1:] < weekly_p)
-        return int(after + 1 + hits[0]) if hits.size else None
+        week = _first_below(self._row(kind), after + 1, weekly_p)
+        return week if week >= 0 else None
+
+
+_POSITIONS: dict[tuple[int, int], np.ndarray] = {}
+
+
+def _positions(weeks: int, kind: int) -> np.ndarray:
+    """The stream positions of one kind of draw in weeks 0 .. ``weeks`` - 1 (the same for every user)."""
+    positions = _POSITIONS.get((weeks, kind))
+    if positions is None:
+        positions = _POSITIONS[(weeks, kind)] = week_positions(np.arange(weeks), kind).astype(_U64)
+    return positions
+
+
+@njit(cache=True)
+def _first_below(row, start, p):
+    """The first index from ``start`` on whose value is below ``p``; -1 if none."""
+    for week in range(start, row.shape[0]):
+        if row[week] < p:
+            return week
+    return -1
