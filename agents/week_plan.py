@@ -189,12 +189,13 @@ class WeekPlanner:
         office = adviser.settings
         travel = adviser.travel_hours
         specialist = adviser.is_specialist
-        for cand in adviser.cases.values():
+        own_cases = list(adviser.cases.values())
+        for cand in own_cases:
             cand.grant.clear()
-            if cand.state == State.TRAINING and week >= cand.next_contact_week and cand.contact_is_visit is None:
+            if cand.contact_is_visit is None and cand.state == _TRAINING and week >= cand.next_contact_week:
                 cand.contact_is_visit = cand.draw() < cand.mode.settings.visit_share
-            cases.append(cand)
-            rows.append(_case_row(cand))
+        cases.extend(own_cases)
+        rows.extend(map(_case_row, own_cases))
 
         def add(kind: Work, subject, close: bool, activity: Activity, hours: float, tier: int) -> None:
             own.append(OwnItem(adviser, kind, subject))
@@ -256,6 +257,7 @@ class WeekPlanner:
 
 #: The columns of a way of working's terms (:attr:`WeekPlanner.terms`).
 _CLOSE, _KAPPA_ADVISER, _KAPPA_MENTOR, _PERIOD_WEEKS, _WAGE_SUBSIDY_HOURS = range(5)
+_TRAINING = State.TRAINING
 _ADMIN_WORK = work_code(Work.ADMIN)
 _ADMIN_ACTIVITY = int(Activity.ADMIN)
 _N_ACTIVITIES = len(ACTIVITIES)
