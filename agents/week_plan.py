@@ -117,9 +117,8 @@ class Own(IntEnum):
 
 @dataclass(slots=True)
 class OwnItem:
-    """Python's side of an adviser's own item: whose it is, and what it is for."""
+    """Python's side of an adviser's own item: what it is for."""
 
-    adviser: object
     kind: Work
     subject: object | None   # the mentor to register, or the case taken over
 
@@ -175,8 +174,9 @@ class WeekPlanner:
             cand = cases[case]
             cand.hours[activity] += granted
             cand.grant[WORK_KINDS[code]] = fraction
-        for i in np.flatnonzero(case_matrix[:, Case.CLOSE] > 0).tolist():
-            cases[i].close_hours_week += close_hours[i]
+        close = np.flatnonzero(case_matrix[:, Case.CLOSE] > 0)
+        for i, hours in zip(close.tolist(), close_hours[close].tolist()):
+            cases[i].close_hours_week += hours
         return [self._settle(adviser, week_booked, week_unmet, adviser_load, own[start:end], own_granted[start:end],
                              own_matrix[start:end], network_week)
                 for adviser, week_booked, week_unmet, adviser_load, start, end in zip(
@@ -198,7 +198,7 @@ class WeekPlanner:
         rows.extend(map(_case_row, own_cases))
 
         def add(kind: Work, subject, close: bool, activity: Activity, hours: float, tier: int) -> None:
-            own.append(OwnItem(adviser, kind, subject))
+            own.append(OwnItem(kind, subject))
             own_rows.append((close, work_code(kind), activity, hours, tier))
 
         for mentor, hours in adviser.pending_registrations:
