@@ -91,10 +91,10 @@ def _run_one(cfg, overrides: list[str], out: Path, multirun: bool, sweep_dir: Pa
     try:
         result = run_model(cfg)
         model_overrides = [o for o in overrides if not is_label_override(o)]
-        result.runs["overrides"] = " ".join(model_overrides)
+        result.run_row["overrides"] = " ".join(model_overrides)
         # what distinguishes this run from its replications: the overrides minus the seed and the
         # parameter set of the calibrated ensemble
-        result.runs["variant"] = " ".join(o for o in model_overrides
+        result.run_row["variant"] = " ".join(o for o in model_overrides
                                           if o.split("=", 1)[0] not in ("seed", "ensemble")) or cfg.policy.name
         result.meta["overrides"] = overrides
         result.write(out)

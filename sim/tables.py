@@ -29,18 +29,25 @@ from sim.model import InclusionModel
 
 @dataclass
 class RunResult:
-    runs: pd.DataFrame
+    run_row: dict            # the runs table's one row: {column: value}
     weekly: pd.DataFrame
     events: pd.DataFrame
     candidates: pd.DataFrame
     meta: dict
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        """The runs table (one row), made from :attr:`run_row` at each call: change the row there.
+        A run's row is written without a frame (``domain.store.row_parquet_bytes``)."""
+        return pd.DataFrame([self.run_row])
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in TABLES}
 
     def write(self, out_dir: Path) -> Path:
         """Write the run folder (each file atomically, the completion marker last)."""
-        return write_run_folder(self.tables(), self.meta, out_dir)
+        tables: dict = {name: getattr(self, name) for name in TABLES if name != "runs"}
+        return write_run_folder({**tables, "runs": self.run_row}, self.meta, out_dir)
 
 
 def run_model(cfg: Config) -> RunResult:
@@ -64,7 +71,6 @@ def tabulate(model: InclusionModel, wall_seconds: float = float("nan")) -> RunRe
               "office": cfg.office.name, "population": cfg.population.name, "labour_market": cfg.labour_market.name}
     row = {**labels, **compute_kpis(model)}
     row.update({f"{CONFIG_PREFIX}{k}": v for k, v in flat_params(cfg, skip=LABEL_KEYS).items()})
-    runs = pd.DataFrame([row])
     meta = {
         "run_id": run_id, "config_hash": chash, "seed": cfg.seed, "git_commit": git_commit(),
         "versions": versions(), "wall_seconds": wall_seconds, "setup_seconds": model.setup_seconds,
@@ -72,9 +78,9 @@ def tabulate(model: InclusionModel, wall_seconds: float = float("nan")) -> RunRe
         "caseload_user_weeks": int(cfg.office.n_advisers * cfg.office.caseload_ordinary * cfg.horizon_weeks),
         "events": len(model.events), "config": to_dict(cfg),
     }
-    runs["git_commit"] = meta["git_commit"]
-    runs["mesa_version"] = meta["versions"]["mesa"]
-    return RunResult(runs=runs, weekly=_weekly(model, run_id), events=_events(model, run_id),
+    row["git_commit"] = meta["git_commit"]
+    row["mesa_version"] = meta["versions"]["mesa"]
+    return RunResult(run_row=row, weekly=_weekly(model, run_id), events=_events(model, run_id),
                      candidates=_candidates(model, run_id), meta=meta)
 
 
