@@ -411,6 +411,18 @@ class WorldConfig:
     offices_per_region: int = param(1, "offices", "ASSUMPTION (offices in a labour-market region share its employers)",
                                     1, 1000, doc="Offices that share one labour market of `labour_market.n_firms` firms")
 
+    @property
+    def n_regions(self) -> int:
+        """Labour-market regions: every ``offices_per_region`` offices share one (the last may have fewer)."""
+        return -(-self.n_offices // self.offices_per_region)
+
+    def offices_of(self, region: int) -> range:
+        """The indices of the offices in ``region`` (0, 1, ...)."""
+        if not 0 <= region < self.n_regions:
+            raise ValueError(f"region {region}: the world has regions 0 to {self.n_regions - 1}")
+        first = region * self.offices_per_region
+        return range(first, min(self.n_offices, first + self.offices_per_region))
+
 
 # Top level ----------------------------------------------------------------------------------
 #: run-control labels that do not change the model (left out of the config hash)

@@ -110,9 +110,16 @@ class Uniforms:
 
 
 class Streams:
-    def __init__(self, seed: int):
+    """The named streams and users' keys of one labour-market region of a run (``sim.world``).
+
+    Region 0 draws from the run seed itself, so a world of one region (the default office) is the
+    run it always was; region ``r`` from the seed extended by ``r``: regions share no stream and can
+    run one after the other, or apart, with the same draws."""
+
+    def __init__(self, seed: int, region: int = 0):
         self.seed = int(seed)
-        root = np.random.SeedSequence(self.seed)
+        self.region = int(region)
+        root = np.random.SeedSequence(self.seed if self.region == 0 else (self.seed, self.region))
         children = root.spawn(len(STREAM_NAMES))
         self._seqs = dict(zip(STREAM_NAMES, children, strict=True))
         self.gens = {name: np.random.Generator(np.random.PCG64(seq)) for name, seq in self._seqs.items()
@@ -124,7 +131,8 @@ class Streams:
         return self.gens[name]
 
     def user_key(self, serial: int, purpose: int) -> int:
-        """The key of a candidate's private stream (LIFE, PROCESS or WEEKLY), from the run seed and serial."""
+        """The key of a candidate's private stream (LIFE, PROCESS or WEEKLY), from the run seed, the
+        region and the user's serial number in the region."""
         return _mix_int((self._purpose_keys[purpose] + (int(serial) + 1) * _GOLDEN) & _MASK)
 
 

@@ -65,8 +65,9 @@ MENTOR_HOURS_COLUMNS = tuple(f"mentor_hours_{a.name.lower()}" for a in MENTOR_AC
 MENTOR_SUBSIDISED_COLUMN = "mentor_hours_subsidised"
 
 #: Office-level weekly indicators besides the stocks by state.
+ADVISER_COMPETENCE_MEAN = "adviser_competence_mean"   # the one indicator that is a mean, not a count
 WEEKLY_INDICATORS = ("js_queue", "mentors_active", "registry_size", "close_cases", "js_cases",
-                     "adviser_competence_mean")
+                     ADVISER_COMPETENCE_MEAN)
 
 EVENT_COLUMNS = ("run_id", "week", "candidate_id", "from_state", "to_state", "cause")
 

@@ -26,6 +26,16 @@ class TimeLedger:
         self.pressure_sum = np.zeros((horizon_weeks + 1, len(ROLES)))
         self.ia_hours = np.zeros(horizon_weeks + 1)   # the IA adviser's hours with the office's close cases
 
+    @classmethod
+    def total(cls, ledgers: list[TimeLedger]) -> TimeLedger:
+        """The ledgers of several regions of a world as one: every hour and count added up."""
+        if len(ledgers) == 1:
+            return ledgers[0]
+        merged = cls.__new__(cls)
+        for name in vars(ledgers[0]):
+            setattr(merged, name, np.sum([getattr(ledger, name) for ledger in ledgers], axis=0))
+        return merged
+
     def book_adviser_week(self, week: int, adviser_week) -> None:
         """One adviser's week (an ``agents.week_plan.AdviserWeek``): hours and unmet hours, load indicators."""
         booked, unmet = adviser_week.booked, adviser_week.unmet

@@ -1,4 +1,5 @@
-"""InclusionModel: the Mesa model of inclusion pathways in one NAV office. One step = one week.
+"""InclusionModel: the Mesa model of inclusion pathways in one labour-market region (by default one
+NAV office; a world of several regions is ``sim.world.World``). One step = one week.
 
 The model wires the parts and runs the weekly phases in a fixed order, one module each
 (``sim/phases/``; ``docs/odd.md`` maps every submodel to its module):
@@ -50,13 +51,16 @@ PHASES = (intake.run, planning.run, job_development.run, training.run, employmen
 
 
 class InclusionModel(mesa.Model):
-    def __init__(self, config: Config | None = None):
+    """One labour-market region of a run: its firms, the offices that share them, their users
+    (``region`` of ``world.n_regions``; a world of several regions is ``sim.world.World``)."""
+
+    def __init__(self, config: Config | None = None, region: int = 0):
         cfg = validate(resolve(config if config is not None else Config()))
         super().__init__(rng=cfg.seed)
         started = time.perf_counter()
         self.cfg = cfg
         self.week = 0
-        self.streams = Streams(cfg.seed)
+        self.streams = Streams(cfg.seed, region)
         self.policy = make_policy(cfg.policy)
         self.modes = {name: FollowupMode(name, getattr(cfg.policy.modes, name), close=close,
                                          kappa_adviser=cfg.learning.kappa_adviser,
@@ -75,19 +79,15 @@ class InclusionModel(mesa.Model):
         self.mentor_pool = MentorPool()
         self.weekly_rows: list[dict] = []
         self.stepped_candidate_weeks = 0
-        # the world: firms by region, offices, users (each from its own stream: the same under every policy)
+        # the region: its firms, offices, users (each from its own stream: the same under every policy)
         self.sector_mix = SectorMix.of(cfg.labour_market)
-        world = cfg.world
-        n_regions = -(-world.n_offices // world.offices_per_region)
-        self.regions = [Region(r, build_labour_market(self, cfg, self.streams["labour"], self.sector_mix))
-                        for r in range(n_regions)]
-        self.firms = [firm for region in self.regions for firm in region.firms]
+        self.region = Region(region, build_labour_market(self, cfg, self.streams["labour"], self.sector_mix))
+        self.firms = self.region.firms
         self.candidate_settings = candidate_settings(cfg)
         self.offices: list[Office] = []
-        for o in range(world.n_offices):
-            region = self.regions[o // world.offices_per_region]
-            advisers, specialists = build_office(self, cfg, self.policy, region.firms, self.streams["office"])
-            office = Office(o, region, Staff(advisers, specialists))
+        for o in cfg.world.offices_of(region):
+            advisers, specialists = build_office(self, cfg, self.policy, self.firms, self.streams["office"])
+            office = Office(o, self.region, Staff(advisers, specialists))
             for adviser in advisers + specialists:
                 adviser.nav_office = office
             self.offices.append(office)

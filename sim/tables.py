@@ -24,7 +24,7 @@ from domain.store import write_run_folder
 from domain.terms import ACTIVITIES, ROLES
 from sim.collector import fewer_collections
 from sim.kpis import compute_kpis
-from sim.model import InclusionModel
+from sim.world import World
 
 
 @dataclass
@@ -56,13 +56,12 @@ def run_model(cfg: Config) -> RunResult:
     # the collector walks the world less often while it is built, run and tabulated (``sim.collector``)
     with fewer_collections():
         started = time.perf_counter()
-        model = InclusionModel(cfg)
-        model.run()
+        world = World(cfg).run()
         wall = time.perf_counter() - started
-        return tabulate(model, wall)
+        return tabulate(world, wall)
 
 
-def tabulate(model: InclusionModel, wall_seconds: float = float("nan")) -> RunResult:
+def tabulate(model: World, wall_seconds: float = float("nan")) -> RunResult:
     """The run tables of a finished model."""
     cfg = model.cfg
     chash = config_hash(cfg)
@@ -84,7 +83,7 @@ def tabulate(model: InclusionModel, wall_seconds: float = float("nan")) -> RunRe
                      candidates=_candidates(model, run_id), meta=meta)
 
 
-def _weekly(model: InclusionModel, run_id: str) -> pd.DataFrame:
+def _weekly(model: World, run_id: str) -> pd.DataFrame:
     recorded = pd.DataFrame(model.weekly_rows)
     weeks = slice(1, model.cfg.horizon_weeks + 1)
     ledger = model.ledger
@@ -102,7 +101,7 @@ def _weekly(model: InclusionModel, run_id: str) -> pd.DataFrame:
     return pd.DataFrame(columns)    # one constructor: adding ~100 columns one by one cost 10 ms a run
 
 
-def _events(model: InclusionModel, run_id: str) -> pd.DataFrame:
+def _events(model: World, run_id: str) -> pd.DataFrame:
     names = [s.name for s in State]
     rows = model.events.rows
     columns = (
@@ -116,7 +115,7 @@ def _events(model: InclusionModel, run_id: str) -> pd.DataFrame:
     return pd.DataFrame(dict(zip(EVENT_COLUMNS, columns, strict=True)))
 
 
-def _candidates(model: InclusionModel, run_id: str) -> pd.DataFrame:
+def _candidates(model: World, run_id: str) -> pd.DataFrame:
     candidates = pd.DataFrame([{
         "run_id": run_id, "candidate_id": c.serial, "office_index": c.nav_office.index, "need_level": c.need_level0,
         "need_level_end": c.need_level, "age": c.age, "barriers": c.barriers, "hidden_need": c.hidden_need,

@@ -5,25 +5,30 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 
 from domain.config import from_dict
+from domain.schema import ADVISER_COMPETENCE_MEAN
+from domain.states import State
 from sim.model import InclusionModel
+from sim.tally import Tally
 from sim.tables import run_model
+from sim.world import World
 
 
 def _world(**world):
     over = {"horizon_weeks": 60, "policy": {"name": "brobygger"}, "world": world,
             "office": {"n_advisers": 4, "caseload_ordinary": 40, "n_job_specialists": 1},
             "labour_market": {"n_firms": 50}, "seed": 3}
-    return InclusionModel(from_dict(over))
+    return World(from_dict(over))
 
 
 def test_each_office_follows_only_its_own_users_and_searches_only_its_own_region():
-    model = _world(n_offices=3, offices_per_region=2)
+    model = _world(n_offices=3, offices_per_region=2).run()
     assert len(model.offices) == 3 and len(model.regions) == 2 and len(model.firms) == 100
     assert model.offices[0].region is model.offices[1].region is not model.offices[2].region
-    model.run()
+    assert [office.index for office in model.offices] == [0, 1, 2]
     assert {c.nav_office.index for c in model.candidates} == {0, 1, 2}
     for cand in model.candidates:
         office = cand.nav_office
@@ -43,6 +48,35 @@ def test_more_offices_mean_proportionally_more_users_and_results_by_office():
     by_office = three.candidates.groupby("office_index")["candidate_id"].size()
     assert list(by_office.index) == [0, 1, 2] and by_office.min() > 0.7 * by_office.max()
     assert set(one.candidates["office_index"]) == {0}
+
+
+def test_regions_share_nothing_so_a_region_run_alone_is_the_same_as_in_its_world():
+    world = _world(n_offices=3, offices_per_region=2).run()
+    first, second = world.models
+    alone = InclusionModel(world.cfg, region=1).run()
+    assert [office.index for office in alone.offices] == [2]
+    # the same users, moving the same way, whether region 0 ran before it or not (only the numbering
+    # of the world's users differs: region 1's come after region 0's)
+    assert [c.serial + len(first.candidates) for c in alone.candidates] == [c.serial for c in second.candidates]
+    assert [(c.state, c.first_job_week, c.n_dropouts, c.capability) for c in alone.candidates] == \
+        [(c.state, c.first_job_week, c.n_dropouts, c.capability) for c in second.candidates]
+    assert alone.weekly_rows == second.weekly_rows
+    # and the world's tables add its regions up
+    tables = run_model(world.cfg)
+    assert tables.runs["n_candidates"].iloc[0] == len(first.candidates) + len(second.candidates)
+    assert tables.candidates["candidate_id"].tolist() == list(range(len(world.candidates)))
+    assert tables.events["week"].is_monotonic_increasing
+    assert set(tables.events["candidate_id"]) <= set(tables.candidates["candidate_id"])
+    stocks = [s.column for s in State]
+    assert (tables.weekly[stocks].to_numpy() == np.add(pd.DataFrame(first.weekly_rows)[stocks].to_numpy(),
+                                                         pd.DataFrame(second.weekly_rows)[stocks].to_numpy())).all()
+    competence = ADVISER_COMPETENCE_MEAN
+    mean = (pd.DataFrame(first.weekly_rows)[competence] * len(first.staff.advisers)
+            + pd.DataFrame(second.weekly_rows)[competence] * len(second.staff.advisers)) \
+        / (len(first.staff.advisers) + len(second.staff.advisers))
+    assert np.allclose(tables.weekly[competence], mean)
+    assert tables.runs["network_sessions"].iloc[0] == first.counters[Tally.NETWORK_SESSIONS] \
+        + second.counters[Tally.NETWORK_SESSIONS] > 0     # each region's mentor network meets on its own
 
 
 def test_a_sweep_of_a_world_reports_its_offices(tmp_path):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from domain.schema import WEEKLY_INDICATORS
+from domain.schema import ADVISER_COMPETENCE_MEAN, WEEKLY_INDICATORS
 from domain.states import State
 
 
@@ -29,3 +29,19 @@ def run(model, week: int) -> None:
     )
     row.update(zip(WEEKLY_INDICATORS, indicators, strict=True))
     model.weekly_rows.append(row)
+
+
+def merged_rows(regions: list[list[dict]], advisers: list[int]) -> list[dict]:
+    """The weekly rows of several regions of a world (``regions[r]``, whose region has ``advisers[r]``
+    ordinary advisers) as the world's: stocks and counts added up, the advisers' mean competence
+    weighted by their number."""
+    if len(regions) == 1:
+        return regions[0]
+    merged = []
+    for rows in zip(*regions, strict=True):
+        row = {name: sum(r[name] for r in rows) for name in rows[0]}
+        row["week"] = rows[0]["week"]
+        row[ADVISER_COMPETENCE_MEAN] = sum(r[ADVISER_COMPETENCE_MEAN] * n for r, n in zip(rows, advisers, strict=True)) \
+            / sum(advisers)
+        merged.append(row)
+    return merged
