@@ -15,8 +15,10 @@ run does not depend on where in the sweep it ran.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -78,12 +80,55 @@ def clock(seconds: float) -> str:
 #: returns: (sweep folder, write the report, language of the summary and report).
 FINISHED_SWEEPS: list[tuple[Path, bool, str]] = []
 
+#: What the end of a sweep loads (the analysis: pandas, scipy, matplotlib): about 1.8 s.
+END_OF_SWEEP_MODULES = ("analysis.collect", "analysis.summary", "analysis.report.build", "analysis.report.render")
+_preloading: threading.Thread | None = None
+_runs_over = threading.Event()
+
+
+def preload_end_of_sweep(sweep_dir: Path) -> None:
+    """Load the analysis in a background thread while the runs go on (this process only waits for
+    its workers then), so that the end of the sweep does not start by loading it. It starts once a
+    run has finished (or after :data:`PRELOAD_WAIT_SECONDS`): before, the workers are loading the
+    model and would have to share the cores with it."""
+    global _preloading
+    if _preloading is None:
+        _preloading = threading.Thread(target=_load_analysis, args=(Path(sweep_dir), count_complete_runs(sweep_dir)),
+                                       name="inclusim-preload", daemon=True)
+        _preloading.start()
+
+
+#: The longest the loading of the analysis waits for the sweep's first run to finish.
+PRELOAD_WAIT_SECONDS = 15.0
+
+
+def _load_analysis(sweep_dir: Path, complete_before: int) -> None:
+    waited = 0.0
+    while waited < PRELOAD_WAIT_SECONDS and count_complete_runs(sweep_dir) <= complete_before:
+        if _runs_over.wait(0.25):
+            break
+        waited += 0.25
+    try:
+        for name in END_OF_SWEEP_MODULES:
+            importlib.import_module(name)
+    except Exception:  # noqa: BLE001 - a module that fails to load fails again, with its message, where it is used
+        pass
+
+
+def _preloaded() -> None:
+    """Wait for the background loading, if any (two threads must not import the same modules at once)."""
+    _runs_over.set()
+    if _preloading is not None:
+        _preloading.join()
+
 
 def after_sweep(sweep_dir: Path, report: bool = True, lang: str = "en") -> None:
     """Collect a sweep, print and save its summary, and write its HTML report, holding the folder's lock;
     the summary and the report in ``lang`` ('en', or 'nb' for bokmål)."""
-    # the analysis (pandas, scipy) is loaded here, at the end: Hydra loads this module's callback
-    # before the first run, and loading the analysis there delayed the first run by about a second
+    # the analysis (pandas, scipy) is loaded here, at the end, or in the background while the runs
+    # go on (:func:`preload_end_of_sweep`): Hydra loads this module's callback before the first run,
+    # and loading the analysis there delayed the first run by about a second
+    _preloaded()
     from analysis.collect import collect
     from analysis.i18n import language
     from analysis.summary import summary_text, write_summary
@@ -152,6 +197,7 @@ class SweepCallback(Callback):
         done = len(complete_run_dirs(sweep_dir))
         note = f" ({done} already complete, will be checked and skipped)" if done else ""
         print(f"inclusim: sweep '{config.name}' with {total} runs -> {sweep_dir}{note}", flush=True)
+        preload_end_of_sweep(sweep_dir)
 
     def on_multirun_end(self, config, **kwargs) -> None:
         # Hydra turns an exception here into a warning: the real work is done after Hydra returns

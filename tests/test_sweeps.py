@@ -127,3 +127,21 @@ def test_progress_command(tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = run_cli(["progress", str(tmp_path / "prog")])
     assert out.returncode == 0 and "[3/3 runs]" in out.stdout
+
+
+def test_the_analysis_is_loaded_while_the_runs_go_on_and_the_end_never_waits_for_runs_that_do_not_come(tmp_path, monkeypatch):
+    import sys
+    import threading
+    import time
+
+    import inclusim.sweep as sweep
+
+    monkeypatch.setattr(sweep, "_preloading", None)
+    monkeypatch.setattr(sweep, "_runs_over", threading.Event())
+    sweep.preload_end_of_sweep(tmp_path)          # an empty sweep folder: no run will finish there
+    assert sweep._preloading.is_alive()           # waiting for a first run before it loads anything
+    started = time.perf_counter()
+    sweep._preloaded()                            # the sweep is over: load now, and wait for it
+    assert time.perf_counter() - started < sweep.PRELOAD_WAIT_SECONDS / 3
+    assert not sweep._preloading.is_alive()
+    assert all(name in sys.modules for name in sweep.END_OF_SWEEP_MODULES)
