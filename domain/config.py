@@ -411,22 +411,10 @@ class WorldConfig:
     offices_per_region: int = param(1, "offices", "ASSUMPTION (offices in a labour-market region share its employers)",
                                     1, 1000, doc="Offices that share one labour market of `labour_market.n_firms` firms")
 
-    @property
-    def n_regions(self) -> int:
-        """Labour-market regions: every ``offices_per_region`` offices share one (the last may have fewer)."""
-        return -(-self.n_offices // self.offices_per_region)
-
-    def offices_of(self, region: int) -> range:
-        """The indices of the offices in ``region`` (0, 1, ...)."""
-        if not 0 <= region < self.n_regions:
-            raise ValueError(f"region {region}: the world has regions 0 to {self.n_regions - 1}")
-        first = region * self.offices_per_region
-        return range(first, min(self.n_offices, first + self.offices_per_region))
-
 
 # Top level ----------------------------------------------------------------------------------
 #: run-control labels that do not change the model (left out of the config hash)
-LABEL_KEYS = ("name", "output_root", "report", "lang")
+LABEL_KEYS = ("name", "output_root", "report", "lang", "workers")
 
 
 @dataclass
@@ -445,6 +433,9 @@ class Config:
     parameter_set: int = param(0, "-", "run control", 0, 10_000,
                                doc="Member of the calibrated ensemble the run's values come from (`ensemble=setK` sets "
                                    "both, conf/ensemble/setK.yaml); 0 is the best set, the defaults")
+    workers: int = param(1, "processes", "run control", 1, 64, doc=(
+        "Processes that run the regions of a world side by side (1: one after the other); the same results. A run in "
+        "a sweep's worker process runs its regions one after the other: the sweep already uses every core"))
     world: WorldConfig = field(default_factory=WorldConfig)
     office: OfficeConfig = field(default_factory=OfficeConfig)
     population: PopulationConfig = field(default_factory=PopulationConfig)

@@ -51,11 +51,12 @@ def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator / denominator) if denominator else math.nan
 
 
-def compute_kpis(model) -> dict:
-    cfg = model.cfg
+def compute_kpis(outcome) -> dict:
+    """Every KPI of a finished run (a ``sim.outcome.RunOutcome``)."""
+    cfg = outcome.cfg
     horizon = cfg.horizon_weeks
-    cands = model.pathways.candidates
-    counters = model.counters
+    cands = outcome.users
+    counters = outcome.counters
     n = len(cands)
     kpis: dict = {"n_candidates": n}
     ever = [c.first_job_week is not None for c in cands]
@@ -132,7 +133,7 @@ def compute_kpis(model) -> dict:
     kpis["close_episode_dropout_share"] = _ratio(counters[close_episode_outcome(State.DROPOUT)], episodes)
 
     # adviser time
-    ledger = model.ledger
+    ledger = outcome.ledger
     hours = ledger.hours[1:horizon + 1]
     unmet = ledger.unmet[1:horizon + 1]
     cand_hours = np.array([c.hours for c in cands], dtype=float).sum(axis=0) if cands else np.zeros(len(ACTIVITIES))
@@ -169,8 +170,8 @@ def compute_kpis(model) -> dict:
     subsidised = float(ledger.mentor_subsidised_hours[1:horizon + 1].sum())
     kpis["mentor_hours_subsidised"] = subsidised
     kpis["mentor_hours_per_employment"] = _ratio(mentor_hours.sum(), n_employed)
-    kpis["mentors_total"] = len(model.mentor_pool.all)
-    kpis["mentor_registry_size"] = len(model.mentor_pool.registry)
+    kpis["mentors_total"] = outcome.mentors_total
+    kpis["mentor_registry_size"] = outcome.mentor_registry_size
     kpis["mentor_burnouts"] = int(counters[Tally.MENTOR_BURNOUTS])
     kpis["mentor_departures"] = int(counters[Tally.MENTOR_DEPARTURES])
     kpis["mentor_calls"] = int(counters[Tally.MENTOR_CALLS])
@@ -196,5 +197,5 @@ def compute_kpis(model) -> dict:
     kpis["refusal_rate"] = _ratio(kpis["employer_refusals"], kpis["employer_contacts"])
     kpis["adviser_turnovers"] = int(counters[Tally.ADVISER_TURNOVERS])
     kpis["arrivals_above_caseload_cap"] = int(counters[Tally.ARRIVALS_ABOVE_CAP])
-    kpis["firms_used"] = sum(1 for f in model.firms if f.n_success + f.n_failure > 0)
+    kpis["firms_used"] = outcome.firms_used
     return kpis

@@ -33,16 +33,6 @@ class MentorPool:
         self.all: list[Mentor] = []
         self.registry: list[Mentor] = []
 
-    @classmethod
-    def merged(cls, pools: list[MentorPool]) -> MentorPool:
-        """The mentors of several regions of a world as one."""
-        if len(pools) == 1:
-            return pools[0]
-        merged = cls()
-        merged.all = [mentor for pool in pools for mentor in pool.all]
-        merged.registry = [mentor for pool in pools for mentor in pool.registry]
-        return merged
-
 
 class Withdrawal(Enum):
     REPLACED = "mentor_replaced"        # an adviser in contact found a new mentor

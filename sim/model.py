@@ -1,5 +1,5 @@
 """InclusionModel: the Mesa model of inclusion pathways in one labour-market region (by default one
-NAV office; a world of several regions is ``sim.world.World``). One step = one week.
+NAV office; a world of several regions: ``sim.world.run_world``). One step = one week.
 
 The model wires the parts and runs the weekly phases in a fixed order, one module each
 (``sim/phases/``; ``docs/odd.md`` maps every submodel to its module):
@@ -40,7 +40,7 @@ from sim.collector import fewer_collections
 from sim.eventlog import EventLog
 from sim.ledger import TimeLedger
 from sim.mentoring import MentorPool
-from sim.offices import Office, Region, all_staff
+from sim.offices import Office, Region, all_staff, offices_of
 from sim.staffing import Staff
 from sim.pathway import Pathways
 from sim.phases import employment, hazards, intake, job_development, learning, planning, recording, training
@@ -52,7 +52,7 @@ PHASES = (intake.run, planning.run, job_development.run, training.run, employmen
 
 class InclusionModel(mesa.Model):
     """One labour-market region of a run: its firms, the offices that share them, their users
-    (``region`` of ``world.n_regions``; a world of several regions is ``sim.world.World``)."""
+    (``region`` of ``sim.offices.n_regions(world)``; a world of several regions: ``sim.world.run_world``)."""
 
     def __init__(self, config: Config | None = None, region: int = 0):
         cfg = validate(resolve(config if config is not None else Config()))
@@ -85,7 +85,7 @@ class InclusionModel(mesa.Model):
         self.firms = self.region.firms
         self.candidate_settings = candidate_settings(cfg)
         self.offices: list[Office] = []
-        for o in cfg.world.offices_of(region):
+        for o in offices_of(cfg.world, region):
             advisers, specialists = build_office(self, cfg, self.policy, self.firms, self.streams["office"])
             office = Office(o, self.region, Staff(advisers, specialists))
             for adviser in advisers + specialists:

@@ -46,6 +46,20 @@ class Office:
         return self.region.firms_by_sector
 
 
+def n_regions(world) -> int:
+    """The labour-market regions of a world (``WorldConfig``): every ``offices_per_region`` offices
+    share one (the last may have fewer)."""
+    return -(-world.n_offices // world.offices_per_region)
+
+
+def offices_of(world, region: int) -> range:
+    """The indices of the offices in ``region`` (0, 1, ...) of a world."""
+    if not 0 <= region < n_regions(world):
+        raise ValueError(f"region {region}: the world has regions 0 to {n_regions(world) - 1}")
+    first = region * world.offices_per_region
+    return range(first, min(world.n_offices, first + world.offices_per_region))
+
+
 def all_staff(offices: list[Office]) -> Staff:
     """The staff of every office together, for the phases that go through every adviser."""
     if len(offices) == 1:
@@ -53,4 +67,4 @@ def all_staff(offices: list[Office]) -> Staff:
     return Staff([a for o in offices for a in o.staff.advisers], [s for o in offices for s in o.staff.specialists])
 
 
-__all__ = ["Office", "Region", "all_staff"]
+__all__ = ["Office", "Region", "all_staff", "n_regions", "offices_of"]

@@ -33,17 +33,6 @@ class Pathways:
         self.state_counts = np.zeros(len(State), dtype=np.int64)
         self.active: dict[int, object] = {}    # users in an active state, by id, in order of entry
 
-    @classmethod
-    def merged(cls, parts: list[Pathways]) -> Pathways:
-        """The users of several regions of a world as one (read only: a region's own moves its users)."""
-        if len(parts) == 1:
-            return parts[0]
-        merged = cls()
-        merged.candidates = [cand for part in parts for cand in part.candidates]
-        merged.state_counts = np.sum([part.state_counts for part in parts], axis=0)
-        merged.active = {id(cand): cand for part in parts for cand in part.active.values()}
-        return merged
-
 
 def register(model, cand) -> None:
     """A new user on an ordinary adviser's caseload, in ordinary follow-up."""

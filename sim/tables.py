@@ -24,7 +24,8 @@ from domain.store import write_run_folder
 from domain.terms import ACTIVITIES, ROLES
 from sim.collector import fewer_collections
 from sim.kpis import compute_kpis
-from sim.world import World
+from sim.outcome import RunOutcome
+from sim.world import run_world
 
 
 @dataclass
@@ -56,37 +57,37 @@ def run_model(cfg: Config) -> RunResult:
     # the collector walks the world less often while it is built, run and tabulated (``sim.collector``)
     with fewer_collections():
         started = time.perf_counter()
-        world = World(cfg).run()
+        outcome = run_world(cfg)
         wall = time.perf_counter() - started
-        return tabulate(world, wall)
+        return tabulate(outcome, wall)
 
 
-def tabulate(model: World, wall_seconds: float = float("nan")) -> RunResult:
-    """The run tables of a finished model."""
-    cfg = model.cfg
+def tabulate(outcome: RunOutcome, wall_seconds: float = float("nan")) -> RunResult:
+    """The run tables of a finished run."""
+    cfg = outcome.cfg
     chash = config_hash(cfg)
     run_id = chash
     labels = {"run_id": run_id, "config_hash": chash, "seed": cfg.seed, "policy": cfg.policy.name,
               "office": cfg.office.name, "population": cfg.population.name, "labour_market": cfg.labour_market.name}
-    row = {**labels, **compute_kpis(model)}
+    row = {**labels, **compute_kpis(outcome)}
     row.update({f"{CONFIG_PREFIX}{k}": v for k, v in flat_params(cfg, skip=LABEL_KEYS).items()})
     meta = {
         "run_id": run_id, "config_hash": chash, "seed": cfg.seed, "git_commit": git_commit(),
-        "versions": versions(), "wall_seconds": wall_seconds, "setup_seconds": model.setup_seconds,
-        "stepped_candidate_weeks": int(model.stepped_candidate_weeks),
+        "versions": versions(), "wall_seconds": wall_seconds, "setup_seconds": outcome.setup_seconds,
+        "stepped_candidate_weeks": int(outcome.stepped_candidate_weeks),
         "caseload_user_weeks": int(cfg.office.n_advisers * cfg.office.caseload_ordinary * cfg.horizon_weeks),
-        "events": len(model.events), "config": to_dict(cfg),
+        "events": len(outcome.events), "config": to_dict(cfg),
     }
     row["git_commit"] = meta["git_commit"]
     row["mesa_version"] = meta["versions"]["mesa"]
-    return RunResult(run_row=row, weekly=_weekly(model, run_id), events=_events(model, run_id),
-                     candidates=_candidates(model, run_id), meta=meta)
+    return RunResult(run_row=row, weekly=_weekly(outcome, run_id), events=_events(outcome, run_id),
+                     candidates=_candidates(outcome, run_id), meta=meta)
 
 
-def _weekly(model: World, run_id: str) -> pd.DataFrame:
-    recorded = pd.DataFrame(model.weekly_rows)
-    weeks = slice(1, model.cfg.horizon_weeks + 1)
-    ledger = model.ledger
+def _weekly(outcome: RunOutcome, run_id: str) -> pd.DataFrame:
+    recorded = pd.DataFrame(outcome.weekly_rows)
+    weeks = slice(1, outcome.cfg.horizon_weeks + 1)
+    ledger = outcome.ledger
     columns: dict[str, object] = {"run_id": [run_id] * len(recorded)}
     columns.update({name: recorded[name].to_numpy() for name in recorded.columns})
     for r, role in enumerate(ROLES):
@@ -101,9 +102,9 @@ def _weekly(model: World, run_id: str) -> pd.DataFrame:
     return pd.DataFrame(columns)    # one constructor: adding ~100 columns one by one cost 10 ms a run
 
 
-def _events(model: World, run_id: str) -> pd.DataFrame:
+def _events(outcome: RunOutcome, run_id: str) -> pd.DataFrame:
     names = [s.name for s in State]
-    rows = model.events.rows
+    rows = outcome.events.rows
     columns = (
         pd.Series([run_id] * len(rows), dtype="string"),
         np.array([r.week for r in rows], dtype=np.int64),
@@ -115,16 +116,16 @@ def _events(model: World, run_id: str) -> pd.DataFrame:
     return pd.DataFrame(dict(zip(EVENT_COLUMNS, columns, strict=True)))
 
 
-def _candidates(model: World, run_id: str) -> pd.DataFrame:
+def _candidates(outcome: RunOutcome, run_id: str) -> pd.DataFrame:
     candidates = pd.DataFrame([{
-        "run_id": run_id, "candidate_id": c.serial, "office_index": c.nav_office.index, "need_level": c.need_level0,
+        "run_id": run_id, "candidate_id": c.serial, "office_index": c.office_index, "need_level": c.need_level0,
         "need_level_end": c.need_level, "age": c.age, "barriers": c.barriers, "hidden_need": c.hidden_need,
         "entry_week": c.entry_week, "first_job_week": c.first_job_week, "final_state": c.state.name,
         "ever_close": c.ever_close, "ever_js": c.ever_js, "n_placements": c.n_placements,
         "n_dropouts": c.n_dropouts, "n_not_successful": c.n_not_successful, "n_job_lost": c.n_job_lost,
         "n_contacts": c.n_contacts, "n_refusals": c.n_refusals, "capability_end": round(c.capability, 6),
         "adviser_hours": float(sum(c.hours)),
-    } for c in model.pathways.candidates], columns=list(CANDIDATE_COLUMNS))
+    } for c in outcome.users], columns=list(CANDIDATE_COLUMNS))
     if candidates.empty:   # an office without target-group users: the same column types as any other run
         return candidates.astype(CANDIDATE_DTYPES)
     candidates["first_job_week"] = candidates["first_job_week"].astype("Int64")

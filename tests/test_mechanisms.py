@@ -26,6 +26,7 @@ from domain.rng import LifeEvent
 from domain.states import ALLOWED, State
 from sim import pathway, specialists, staffing
 from sim.kpis import compute_kpis
+from sim.outcome import RunOutcome
 from sim.model import InclusionModel
 from sim.phases import hazards, planning
 from sim.tables import run_model
@@ -84,7 +85,7 @@ def test_rule1_a_job_after_the_hand_over_to_a_job_specialist_is_not_a_close_foll
     pathway.move(m, cand, State.EVALUATION, "goal_reached")
     pathway.move(m, cand, State.POST_FOLLOWUP, "hired")
     m.week = m.cfg.horizon_weeks
-    kpis = compute_kpis(m)
+    kpis = compute_kpis(RunOutcome.of(m))
     assert kpis["close_employed_share"] == 0.0 and cand.first_job_week is not None
     assert kpis["close_transferred_employed_share_1y"] == 1.0
 

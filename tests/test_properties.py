@@ -41,6 +41,7 @@ from domain.schema import COUNT, HOURS, NOK, RATIO, RUN_KPIS, SHARE, TABLES, WEE
 from domain.states import State
 from domain.terms import NEED_LEVELS, ROLES
 from sim.kpis import compute_kpis
+from sim.outcome import RunOutcome
 from sim.model import InclusionModel
 from sim.tables import tabulate
 from test_invariants import POLICIES, check_invariants
@@ -314,7 +315,7 @@ class Checker:
 
 def check_kpis(m: InclusionModel) -> dict:
     """Every KPI of the run in the range its unit allows."""
-    kpis = compute_kpis(m)
+    kpis = compute_kpis(RunOutcome.of(m))
     assert set(kpis) == set(RUN_KPIS)
     for name, value in kpis.items():
         unit = kpi(name).unit
@@ -395,12 +396,12 @@ def test_zero_population_runs_and_tabulates(policy):
     def prop(data):
         m = run_checked(data)
         assert m.candidates == []
-        kpis = compute_kpis(m)
+        kpis = compute_kpis(RunOutcome.of(m))
         assert kpis["n_candidates"] == kpis["n_ever_employed"] == kpis["n_close_cases"] == kpis["n_js_cases"] == 0
         for name in ("ever_employed_share", "dropout_share", "hours_per_candidate", "hours_per_employment",
                      "close_employed_share", "js_employed_share"):
             assert math.isnan(kpis[name]), (name, kpis[name])
-        result = tabulate(m)
+        result = tabulate(RunOutcome.of(m))
         for name in TABLES:
             table = getattr(result, name)
             table.to_parquet(io.BytesIO(), index=False)

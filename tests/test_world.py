@@ -8,75 +8,93 @@ import sys
 import numpy as np
 import pandas as pd
 
-from domain.config import from_dict
-from domain.schema import ADVISER_COMPETENCE_MEAN
+from domain.config import config_hash, from_dict
+from domain.params import merge
+from domain.schema import ADVISER_COMPETENCE_MEAN, TABLES
 from domain.states import State
 from sim.model import InclusionModel
 from sim.tally import Tally
 from sim.tables import run_model
-from sim.world import World
+from sim.offices import n_regions, offices_of
+from sim.outcome import RunOutcome
+from sim.world import region_outcome
 
 
 def _world(**world):
     over = {"horizon_weeks": 60, "policy": {"name": "brobygger"}, "world": world,
             "office": {"n_advisers": 4, "caseload_ordinary": 40, "n_job_specialists": 1},
             "labour_market": {"n_firms": 50}, "seed": 3}
-    return World(from_dict(over))
+    return from_dict(over)
 
 
 def test_each_office_follows_only_its_own_users_and_searches_only_its_own_region():
-    model = _world(n_offices=3, offices_per_region=2).run()
-    assert len(model.offices) == 3 and len(model.regions) == 2 and len(model.firms) == 100
-    assert model.offices[0].region is model.offices[1].region is not model.offices[2].region
-    assert [office.index for office in model.offices] == [0, 1, 2]
-    assert {c.nav_office.index for c in model.candidates} == {0, 1, 2}
-    for cand in model.candidates:
-        office = cand.nav_office
-        assert cand.caseload_adviser in office.staff.advisers
-        if cand.pathway_adviser is not None:
-            assert cand.pathway_adviser.nav_office is office          # followed by the office's own staff
-        if cand.employer is not None:
-            assert cand.employer in office.region.firms              # placed in the office's own region
-    for office in model.offices:
-        assert all(c.nav_office is office for c in office.staff.queue.values())
+    cfg = _world(n_offices=3, offices_per_region=2)
+    assert n_regions(cfg.world) == 2 and list(offices_of(cfg.world, 0)) == [0, 1] and list(offices_of(cfg.world, 1)) == [2]
+    first, second = (InclusionModel(cfg, region).run() for region in range(2))
+    assert [o.index for o in first.offices] == [0, 1] and [o.index for o in second.offices] == [2]
+    assert first.offices[0].region is first.offices[1].region and len(first.firms) == len(second.firms) == 50
+    assert not set(map(id, first.firms)) & set(map(id, second.firms))
+    for model in (first, second):
+        assert {c.nav_office.index for c in model.candidates} == {o.index for o in model.offices}
+        for cand in model.candidates:
+            office = cand.nav_office
+            assert cand.caseload_adviser in office.staff.advisers
+            if cand.pathway_adviser is not None:
+                assert cand.pathway_adviser.nav_office is office          # followed by the office's own staff
+            if cand.employer is not None:
+                assert cand.employer in office.region.firms              # placed in the office's own region
+        for office in model.offices:
+            assert all(c.nav_office is office for c in office.staff.queue.values())
 
 
 def test_more_offices_mean_proportionally_more_users_and_results_by_office():
-    one = run_model(_world(n_offices=1).cfg)
-    three = run_model(_world(n_offices=3, offices_per_region=3).cfg)
+    one = run_model(_world(n_offices=1))
+    three = run_model(_world(n_offices=3, offices_per_region=3))
     assert 2.5 * one.runs["n_candidates"].iloc[0] < three.runs["n_candidates"].iloc[0] < 3.5 * one.runs["n_candidates"].iloc[0]
     by_office = three.candidates.groupby("office_index")["candidate_id"].size()
     assert list(by_office.index) == [0, 1, 2] and by_office.min() > 0.7 * by_office.max()
     assert set(one.candidates["office_index"]) == {0}
 
 
-def test_regions_share_nothing_so_a_region_run_alone_is_the_same_as_in_its_world():
-    world = _world(n_offices=3, offices_per_region=2).run()
-    first, second = world.models
-    alone = InclusionModel(world.cfg, region=1).run()
-    assert [office.index for office in alone.offices] == [2]
-    # the same users, moving the same way, whether region 0 ran before it or not (only the numbering
-    # of the world's users differs: region 1's come after region 0's)
-    assert [c.serial + len(first.candidates) for c in alone.candidates] == [c.serial for c in second.candidates]
-    assert [(c.state, c.first_job_week, c.n_dropouts, c.capability) for c in alone.candidates] == \
-        [(c.state, c.first_job_week, c.n_dropouts, c.capability) for c in second.candidates]
-    assert alone.weekly_rows == second.weekly_rows
-    # and the world's tables add its regions up
-    tables = run_model(world.cfg)
-    assert tables.runs["n_candidates"].iloc[0] == len(first.candidates) + len(second.candidates)
-    assert tables.candidates["candidate_id"].tolist() == list(range(len(world.candidates)))
-    assert tables.events["week"].is_monotonic_increasing
-    assert set(tables.events["candidate_id"]) <= set(tables.candidates["candidate_id"])
+def test_regions_share_nothing_and_the_world_reads_them_as_one():
+    cfg = _world(n_offices=3, offices_per_region=2)
+    again = region_outcome(cfg, 1)               # region 1 before region 0 this time
+    first, second = (RunOutcome.of(InclusionModel(cfg, region).run()) for region in range(2))
+    n_first = len(first.users)
+    # a region's users move the same way whatever ran before it
+    assert [(u.serial, u.state, u.first_job_week, u.n_dropouts, u.capability) for u in again.users] == \
+        [(u.serial, u.state, u.first_job_week, u.n_dropouts, u.capability) for u in second.users]
+    assert again.weekly_rows == second.weekly_rows
+    # the world's tables add its regions up; region 1's users are numbered after region 0's
+    tables = run_model(cfg)
+    candidates = tables.candidates
+    assert tables.runs["n_candidates"].iloc[0] == n_first + len(second.users)
+    assert candidates["candidate_id"].tolist() == list(range(n_first + len(second.users)))
+    assert candidates["capability_end"].tolist()[n_first:] == [round(u.capability, 6) for u in second.users]
+    assert set(candidates["office_index"].iloc[n_first:]) == {2}
+    events = tables.events
+    assert events["week"].is_monotonic_increasing
+    assert set(events["candidate_id"]) <= set(candidates["candidate_id"])
+    assert (events["candidate_id"] >= n_first).sum() == len(second.events)
     stocks = [s.column for s in State]
     assert (tables.weekly[stocks].to_numpy() == np.add(pd.DataFrame(first.weekly_rows)[stocks].to_numpy(),
                                                          pd.DataFrame(second.weekly_rows)[stocks].to_numpy())).all()
     competence = ADVISER_COMPETENCE_MEAN
-    mean = (pd.DataFrame(first.weekly_rows)[competence] * len(first.staff.advisers)
-            + pd.DataFrame(second.weekly_rows)[competence] * len(second.staff.advisers)) \
-        / (len(first.staff.advisers) + len(second.staff.advisers))
+    mean = (pd.DataFrame(first.weekly_rows)[competence] * first.advisers
+            + pd.DataFrame(second.weekly_rows)[competence] * second.advisers) / (first.advisers + second.advisers)
     assert np.allclose(tables.weekly[competence], mean)
     assert tables.runs["network_sessions"].iloc[0] == first.counters[Tally.NETWORK_SESSIONS] \
         + second.counters[Tally.NETWORK_SESSIONS] > 0     # each region's mentor network meets on its own
+    assert tables.runs["mentors_total"].iloc[0] == first.mentors_total + second.mentors_total
+
+
+def test_the_regions_of_a_world_give_the_same_tables_in_one_process_or_in_several():
+    cfg = _world(n_offices=3, offices_per_region=1)
+    serial = run_model(cfg)
+    parallel = run_model(merge(cfg, {"workers": 2}))
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(parallel, name), getattr(serial, name))
+    assert config_hash(merge(cfg, {"workers": 2})) == config_hash(cfg)      # how it ran is not what it is
 
 
 def test_a_sweep_of_a_world_reports_its_offices(tmp_path):
