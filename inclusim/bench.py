@@ -7,7 +7,8 @@ References (measured here, never quoted):
 
 inclusim cases: the default office under each policy, a county-sized office (50,000 users on
 caseloads: 60 offices) and a scaling series (1, 12, 60 and 250 offices: 840 to 210,000 users on
-caseloads, the last being ``+scenario=national``). Each case runs in a fresh
+caseloads, the last being ``+scenario=national``), and the national world again with its regions
+in two processes (``workers=2``: its "x Mesa" compares two cores with one). Each case runs in a fresh
 process, one after the other, so its peak memory is its own; the wall time per 156-week run
 (model set-up and tables included) is given as median, min and max over repeats. Throughput is in
 *target-group user-weeks per second* (the agents: users with complex needs who can follow a
@@ -74,6 +75,10 @@ CASES = (
     Case("county: 60 offices (50k users), brobygger", world_of(60, "brobygger"), 60 * DEFAULT_USERS, scaling=True),
     Case("national: 250 offices (210k users), brobygger", world_of(250, "brobygger"), 250 * DEFAULT_USERS,
          scaling=True, full_only=True),
+    # the same world with its regions in two processes (``workers``): wall time on two cores, and the
+    # peak memory of the process that reads the regions' outcomes (each region process has its own)
+    Case("national, regions in 2 processes", {**world_of(250, "brobygger"), "workers": 2}, 250 * DEFAULT_USERS,
+         full_only=True),
 )
 
 

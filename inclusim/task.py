@@ -38,10 +38,10 @@ def watch_parent() -> None:
     otherwise go on for minutes. Only a direct child of the command watches (a SLURM task does not).
     """
     global _watching
-    main_pid = int(os.environ.get(MAIN_PID_VARIABLE, "0") or 0)
-    if _watching or not main_pid or os.getpid() == main_pid or os.getppid() != main_pid:
+    if _watching or not is_local_worker():
         return
     _watching = True
+    main_pid = os.getppid()
 
     def watch() -> None:
         while os.getppid() == main_pid:
@@ -49,6 +49,12 @@ def watch_parent() -> None:
         os._exit(3)
 
     threading.Thread(target=watch, name="inclusim-parent-watch", daemon=True).start()
+
+
+def is_local_worker() -> bool:
+    """Whether this process is a worker process of the ``inclusim`` command's sweep on this machine."""
+    main_pid = int(os.environ.get(MAIN_PID_VARIABLE, "0") or 0)
+    return bool(main_pid) and os.getpid() != main_pid and os.getppid() == main_pid
 
 
 def task(composed) -> None:
@@ -70,6 +76,9 @@ def task(composed) -> None:
              f"inclusim -m seed=1,2,3")
     for seed, overrides in runs_of_job(list(hydra_cfg.overrides.task), seeds):
         run_cfg = cfg if seed is None else validate(merge(cfg, {"seed": seed}))
+        if run_cfg.workers > 1 and is_local_worker():
+            # the sweep's runs already use every core of this machine: the regions run one after the other
+            run_cfg = merge(run_cfg, {"workers": 1})
         out = Path(hydra_cfg.sweep.dir) / "runs" / config_hash(run_cfg) if multirun else Path(hydra_cfg.run.dir)
         _run_one(run_cfg, overrides, out, multirun, Path(hydra_cfg.sweep.dir) if multirun else None)
 

@@ -9,10 +9,10 @@ the default office, is that one model, unchanged). A region runs to the end of t
 the next is built: its working set stays in the CPU caches, where stepping every office of a
 county week by week walked them all (60 offices: 17.7 s -> 11.4 s). What a region leaves is its
 :class:`sim.outcome.RunOutcome` (plain data: the model is freed), and the regions' outcomes are
-read as the world's. With ``workers`` > 1 the regions run in that many processes (unless this
-process is itself a worker, as in a sweep); a region's results do not depend on where it ran, so
-the tables are the same. Like any use of ``multiprocessing``, a script that runs such a world must
-start from ``if __name__ == "__main__":``.
+read as the world's. With ``workers`` > 1 the regions run in that many processes (a sweep on this
+machine runs its runs that way instead: ``inclusim.task``); a region's results do not depend on
+where it ran, so the tables are the same. Like any use of ``multiprocessing``, a script that runs
+such a world must start from ``if __name__ == "__main__":``.
 """
 
 from __future__ import annotations
@@ -33,8 +33,6 @@ def run_world(config: Config | None = None) -> RunOutcome:
     cfg = validate(resolve(config if config is not None else Config()))
     regions = range(n_regions(cfg.world))
     workers = min(cfg.workers, len(regions))
-    if multiprocessing.parent_process() is not None:
-        workers = 1     # this process is itself a worker (of a sweep, of a pool): the cores are in use
     if workers <= 1:
         outcomes = [region_outcome(cfg, region) for region in regions]
     else:

@@ -100,7 +100,7 @@ def test_the_regions_of_a_world_give_the_same_tables_in_one_process_or_in_severa
 def test_a_sweep_of_a_world_reports_its_offices(tmp_path):
     args = ["-m", "name=w", f"output_root={tmp_path}", "policy=saksbehandler,brobygger", "seed=1,2",
             "world.n_offices=3", "world.offices_per_region=2", "office.n_advisers=3", "office.caseload_ordinary=30",
-            "labour_market.n_firms=40", "horizon_weeks=40", "hydra.launcher.n_jobs=1"]
+            "labour_market.n_firms=40", "horizon_weeks=40", "workers=2"]   # runs side by side: their regions one after the other
     proc = subprocess.run([sys.executable, "-m", "inclusim.cli", *args], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     html = (tmp_path / "w" / "report" / "report.html").read_text()
@@ -111,8 +111,9 @@ def test_a_sweep_of_a_world_reports_its_offices(tmp_path):
 
 
 def test_a_single_run_of_a_world_writes_its_tables_and_a_report(tmp_path):
-    args = [f"output_root={tmp_path}", "name=one", "policy=brobygger", "world.n_offices=3", "world.offices_per_region=3",
-            "office.n_advisers=3", "office.caseload_ordinary=30", "labour_market.n_firms=40", "horizon_weeks=30"]
+    args = [f"output_root={tmp_path}", "name=one", "policy=brobygger", "world.n_offices=3", "world.offices_per_region=2",
+            "office.n_advisers=3", "office.caseload_ordinary=30", "labour_market.n_firms=40", "horizon_weeks=30",
+            "workers=2"]
     proc = subprocess.run([sys.executable, "-m", "inclusim.cli", *args], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     (run_dir,) = list((tmp_path / "single" / "one").iterdir())
