@@ -87,8 +87,9 @@ _runs_over = threading.Event()
 
 
 def preload_end_of_sweep(sweep_dir: Path) -> None:
-    """Load the analysis in a background thread while the runs go on (this process only waits for
-    its workers then), so that the end of the sweep does not start by loading it. It starts once a
+    """Load the analysis in a background thread while the runs go on (with the default launcher this
+    process only waits for its workers then), so that the end of the sweep does not start by loading
+    it. It starts once a
     run has finished (or after :data:`PRELOAD_WAIT_SECONDS`): before, the workers are loading the
     model and would have to share the cores with it."""
     global _preloading
@@ -152,6 +153,7 @@ def finish(sweep_dir: Path, report: bool = True, lang: str = "en") -> int:
     finished are still collected so that partial results can be looked at.
     """
     sweep_dir = Path(sweep_dir)
+    _preloaded()       # not left loading while the process ends, whatever follows
     failed = failed_run_dirs(sweep_dir)
     done = complete_run_dirs(sweep_dir)
     if done:

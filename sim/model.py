@@ -40,7 +40,7 @@ from sim.collector import fewer_collections
 from sim.eventlog import EventLog
 from sim.ledger import TimeLedger
 from sim.mentoring import MentorPool
-from sim.offices import Office, Region, all_staff, offices_of
+from sim.offices import Office, Region, all_staff, n_regions, offices_of
 from sim.staffing import Staff
 from sim.pathway import Pathways
 from sim.phases import employment, hazards, intake, job_development, learning, planning, recording, training
@@ -52,10 +52,16 @@ PHASES = (intake.run, planning.run, job_development.run, training.run, employmen
 
 class InclusionModel(mesa.Model):
     """One labour-market region of a run: its firms, the offices that share them, their users
-    (``region`` of ``sim.offices.n_regions(world)``; a world of several regions: ``sim.world.run_world``)."""
+    (``region`` of ``sim.offices.n_regions(world)``; a world of several regions: ``sim.world.run_world``).
+    A config of one region (the default office) needs no ``region``."""
 
-    def __init__(self, config: Config | None = None, region: int = 0):
+    def __init__(self, config: Config | None = None, region: int | None = None):
         cfg = validate(resolve(config if config is not None else Config()))
+        if region is None:
+            if n_regions(cfg.world) > 1:
+                raise ValueError(f"a world of {n_regions(cfg.world)} regions is run by sim.world.run_world "
+                                 "(or one region at a time: InclusionModel(cfg, region))")
+            region = 0
         super().__init__(rng=cfg.seed)
         started = time.perf_counter()
         self.cfg = cfg

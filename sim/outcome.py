@@ -33,7 +33,7 @@ class RunOutcome:
     firms_used: int                  # firms that ended at least one pathway
     advisers: int                    # ordinary advisers (whose mean competence the weekly rows hold)
     stepped_candidate_weeks: int
-    setup_seconds: float
+    setup_seconds: float            # set-up of the models, added up over the regions
 
     @classmethod
     def of(cls, model) -> RunOutcome:
@@ -47,7 +47,8 @@ class RunOutcome:
 
     @classmethod
     def merged(cls, regions: list[RunOutcome]) -> RunOutcome:
-        """The outcomes of a world's regions, in region order, as the world's."""
+        """The outcomes of a world's regions, in region order, as the world's. It numbers their users
+        and events in place: the regions' outcomes are used up (merge each set once)."""
         if len(regions) == 1:
             return regions[0]
         offset = 0

@@ -1,6 +1,7 @@
-"""Run one configuration and turn the finished model into the run tables (``domain.schema``).
+"""Run one configuration and turn its outcome into the run tables (``domain.schema``).
 
-:func:`run_model` builds and runs a model and returns a :class:`RunResult`: the four tables and the
+:func:`run_model` builds and runs the world of a config (``sim.world``: its regions' models) and
+returns a :class:`RunResult`: the four tables and the
 run's meta data (versions, git commit, config hash, wall time). Writing a run folder is
 ``domain.store.write_run_folder``.
 """
@@ -52,7 +53,8 @@ class RunResult:
 
 
 def run_model(cfg: Config) -> RunResult:
-    """Build, run and tabulate one model. Deterministic for a given config (seed included)."""
+    """Build, run and tabulate one config's world. Deterministic for a given config (seed included),
+    whatever ``workers`` is."""
     cfg = validate(resolve(cfg))
     # the collector walks the world less often while it is built, run and tabulated (``sim.collector``)
     with fewer_collections():
@@ -75,7 +77,8 @@ def tabulate(outcome: RunOutcome, wall_seconds: float = float("nan")) -> RunResu
         "run_id": run_id, "config_hash": chash, "seed": cfg.seed, "git_commit": git_commit(),
         "versions": versions(), "wall_seconds": wall_seconds, "setup_seconds": outcome.setup_seconds,
         "stepped_candidate_weeks": int(outcome.stepped_candidate_weeks),
-        "caseload_user_weeks": int(cfg.office.n_advisers * cfg.office.caseload_ordinary * cfg.horizon_weeks),
+        "caseload_user_weeks": int(cfg.world.n_offices * cfg.office.n_advisers * cfg.office.caseload_ordinary
+                                   * cfg.horizon_weeks),
         "events": len(outcome.events), "config": to_dict(cfg),
     }
     row["git_commit"] = meta["git_commit"]

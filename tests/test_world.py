@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from domain.config import config_hash, from_dict
 from domain.params import merge
@@ -45,6 +46,15 @@ def test_each_office_follows_only_its_own_users_and_searches_only_its_own_region
                 assert cand.employer in office.region.firms              # placed in the office's own region
         for office in model.offices:
             assert all(c.nav_office is office for c in office.staff.queue.values())
+
+
+def test_a_model_of_one_region_is_never_taken_for_a_whole_world():
+    cfg = _world(n_offices=3, offices_per_region=2)
+    with pytest.raises(ValueError, match="a world of 2 regions is run by sim.world.run_world"):
+        InclusionModel(cfg)
+    with pytest.raises(ValueError, match="region 2: the world has regions 0 to 1"):
+        InclusionModel(cfg, region=2)
+    assert [o.index for o in InclusionModel(_world(n_offices=2, offices_per_region=2)).offices] == [0, 1]
 
 
 def test_more_offices_mean_proportionally_more_users_and_results_by_office():
