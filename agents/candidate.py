@@ -15,8 +15,8 @@ pathway states (``sim.pathway``) and records what happened.
 from __future__ import annotations
 
 import operator
-from itertools import takewhile
 from dataclasses import dataclass, field, fields
+from itertools import takewhile
 
 import mesa
 import numpy as np

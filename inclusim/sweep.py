@@ -89,9 +89,8 @@ _runs_over = threading.Event()
 def preload_end_of_sweep(sweep_dir: Path) -> None:
     """Load the analysis in a background thread while the runs go on (with the default launcher this
     process only waits for its workers then), so that the end of the sweep does not start by loading
-    it. It starts once a
-    run has finished (or after :data:`PRELOAD_WAIT_SECONDS`): before, the workers are loading the
-    model and would have to share the cores with it."""
+    it. It starts once a run has finished (or after :data:`PRELOAD_WAIT_SECONDS`): before, the
+    workers are loading the model and would have to share the cores with it."""
     global _preloading
     if _preloading is None:
         _preloading = threading.Thread(target=_load_analysis, args=(Path(sweep_dir), count_complete_runs(sweep_dir)),

@@ -40,8 +40,6 @@ class EventLog:
     def merged(cls, logs: list[EventLog]) -> EventLog:
         """The logs of several regions of a world as one, in week order (within a week, region by
         region, each in its own order)."""
-        if len(logs) == 1:
-            return logs[0]
         merged = cls(record=logs[0].record)
         merged.rows = sorted((row for log in logs for row in log.rows), key=lambda row: row.week)
         return merged

@@ -29,8 +29,6 @@ class TimeLedger:
     @classmethod
     def total(cls, ledgers: list[TimeLedger]) -> TimeLedger:
         """The ledgers of several regions of a world as one: every hour and count added up."""
-        if len(ledgers) == 1:
-            return ledgers[0]
         merged = cls.__new__(cls)
         for name in vars(ledgers[0]):
             setattr(merged, name, np.sum([getattr(ledger, name) for ledger in ledgers], axis=0))

@@ -48,7 +48,8 @@ class RunOutcome:
     @classmethod
     def merged(cls, regions: list[RunOutcome]) -> RunOutcome:
         """The outcomes of a world's regions, in region order, as the world's. It numbers their users
-        and events in place: the regions' outcomes are used up (merge each set once)."""
+        and events in place: the regions' outcomes are used up (merge each set once). One region's
+        outcome is the world's as it is."""
         if len(regions) == 1:
             return regions[0]
         offset = 0

@@ -35,8 +35,6 @@ def merged_rows(regions: list[list[dict]], advisers: list[int]) -> list[dict]:
     """The weekly rows of several regions of a world (``regions[r]``, whose region has ``advisers[r]``
     ordinary advisers) as the world's: stocks and counts added up, the advisers' mean competence
     weighted by their number."""
-    if len(regions) == 1:
-        return regions[0]
     merged = []
     for rows in zip(*regions, strict=True):
         row = {name: sum(r[name] for r in rows) for name in rows[0]}
