@@ -406,3 +406,52 @@ def test_report_files_get_the_modes_the_umask_allows(small_report, umask, file_m
     assert stat.S_IMODE(report.stat().st_mode) == folder_mode
     for p in report.rglob("*"):
         assert stat.S_IMODE(p.stat().st_mode) == (folder_mode if p.is_dir() else file_mode), p
+
+
+def _figure_bytes(report: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((report / "figures").iterdir()) if p.suffix == ".png"}
+
+
+def test_figures_saved_by_a_forked_helper_are_the_ones_saved_alone(tmp_path, monkeypatch):
+    """Every other figure is saved by a forked copy of the process where a second core is free; the
+    files are the same to the byte as when one process saves them all."""
+    sweep = FAB.fake_sweep(tmp_path / "pair", policies=("saksbehandler", "hybrid"), seeds=(1, 2))
+    monkeypatch.setattr(render_module, "_free_cores", lambda: 1)
+    R.write_report(R.make_report(sweep), tmp_path / "alone", dpi=40)   # a figure saved twice may move: fresh ones
+    rep = R.make_report(sweep)
+    drawn = [e for e in rep.charts if e.figure is not None]
+    assert len(drawn) >= 3
+    alone = _figure_bytes(tmp_path / "alone")
+    forked = []
+    real_fork = os.fork
+
+    def counted_fork():
+        forked.append(True)
+        return real_fork()
+
+    monkeypatch.setattr(render_module, "_free_cores", lambda: 2)
+    monkeypatch.setattr(os, "fork", counted_fork)
+    R.write_report(rep, tmp_path / "helped", dpi=40)
+    assert forked == [True]
+    assert _figure_bytes(tmp_path / "helped") == alone and len(alone) == len(drawn)
+    assert all(f.parent == tmp_path / "helped" / "figures" and f.exists() for e in drawn for f in e.files)
+
+
+def test_a_helper_that_fails_leaves_its_figures_to_the_parent(small_report, monkeypatch):
+    sweep, rep = small_report
+    parent = os.getpid()
+    saved_here = []
+
+    def fails_in_the_helper(fig, path, dpi=150):
+        if os.getpid() != parent:
+            raise OSError(5, "Input/output error")
+        saved_here.append(Path(path).name)
+        return _quick_save(fig, path, dpi)
+
+    monkeypatch.setattr(C, "save_figure", fails_in_the_helper)
+    monkeypatch.setattr(render_module, "_free_cores", lambda: 2)
+    R.write_report(rep, sweep / "report")
+    drawn = [e.key for e in rep.charts if e.figure is not None]
+    assert sorted(saved_here) == sorted(drawn)    # the helper's share too, after it failed
+    assert all(f.exists() for e in rep.charts for f in e.files)
+    assert _leftovers(sweep) == []
