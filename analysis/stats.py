@@ -23,6 +23,7 @@ from scipy import stats
 from analysis.i18n import tr
 from analysis.labels import DEFAULT_BASELINE, order_policies
 from domain.schema import CONFIG_PREFIX, NOT_LEVERS
+from domain.survival import kaplan_meier
 
 LEVEL = 0.90
 N_RESAMPLES = 2000
@@ -277,16 +278,10 @@ def reference_setting(runs: pd.DataFrame, levers: list[str]) -> dict:
 # --- time to an event: Kaplan-Meier ---------------------------------------------------------------
 
 def km_survival(durations, observed, grid) -> np.ndarray:
-    """Kaplan-Meier estimate of P(T > t) at each t of ``grid`` (``scipy.stats.ecdf`` on right-censored
-    durations; ``observed`` is False where a duration is censored). Beyond the last duration the curve
-    stays at its last value; with no durations it is NaN."""
-    durations = np.asarray(durations, dtype=float)
-    grid = np.asarray(grid, dtype=float)
-    if len(durations) == 0:
-        return np.full(len(grid), math.nan)
-    censored = ~np.asarray(observed, dtype=bool)
-    fit = stats.ecdf(stats.CensoredData.right_censored(durations, censored))
-    return np.asarray(fit.sf.evaluate(grid), dtype=float)
+    """Kaplan-Meier estimate of P(T > t) at each t of ``grid`` (``domain.survival``; ``observed`` is False
+    where a duration is censored). Beyond the last duration the curve stays at its last value; with no
+    durations it is NaN."""
+    return kaplan_meier(durations, observed).at(grid)
 
 
 def first_time_at_or_below(times, values, level: float = 0.5) -> float:

@@ -22,12 +22,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from domain.schema import (CHECKPOINT_WEEKS, RETENTION_WEEKS, SUBGROUPS, WITHIN_START_WEEKS, adviser_hours_kpi,
                            adviser_pressure_kpi, employed_share_kpi, fte_used_kpi, hours_per_candidate_kpi,
                            hours_per_employment_kpi, over_budget_kpi)
 from domain.states import State
+from domain.survival import kaplan_meier
 from domain.terms import ACTIVITIES, NEED_LEVELS, ROLES, MentorActivity, Role
 from sim.tally import Tally, close_episode_outcome
 
@@ -36,10 +36,7 @@ def km_median(durations: np.ndarray, observed: np.ndarray) -> float:
     """Kaplan-Meier median of right-censored durations (NaN if the survival curve stays above 0.5)."""
     if len(durations) == 0 or not np.any(observed):
         return math.nan
-    data = stats.CensoredData.right_censored(np.asarray(durations, float), ~np.asarray(observed, bool))
-    survival = stats.ecdf(data).sf
-    below = np.flatnonzero(survival.probabilities <= 0.5)
-    return float(survival.quantiles[below[0]]) if below.size else math.nan
+    return kaplan_meier(durations, observed).median()
 
 
 def _share(values) -> float:

@@ -1,0 +1,51 @@
+"""Time to an event from right-censored durations: the Kaplan-Meier estimate, the one home of the rule.
+
+The run's KPIs (``sim.kpis``: the median weeks to a first job) and the report's curves
+(``analysis.stats.km_survival``) both read it. It does the arithmetic of ``scipy.stats.ecdf`` on
+right-censored data, step for step (the tests compare the two), with numpy alone: every process that
+runs a model used to import ``scipy.stats`` for this one estimate, about 0.4 s a process.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Survival:
+    """A Kaplan-Meier curve: ``survival[i]`` is P(T > t) from ``times[i]`` until the next time; 1 before
+    the first. ``times`` are the distinct durations, censored ones included (the curve does not drop there)."""
+
+    times: np.ndarray
+    survival: np.ndarray
+
+    def at(self, grid) -> np.ndarray:
+        """The curve at each t of ``grid`` (right-continuous: at a time it has already dropped; beyond
+        the last time it keeps its last value)."""
+        grid = np.asarray(grid, dtype=float)
+        if len(self.times) == 0:
+            return np.full(grid.shape, math.nan)
+        step = np.searchsorted(self.times, grid, side="right") - 1
+        return np.where(step < 0, 1.0, self.survival[np.maximum(step, 0)])
+
+    def median(self) -> float:
+        """The first time at which the curve is at or below one half; NaN if it never is."""
+        below = np.flatnonzero(self.survival <= 0.5)
+        return float(self.times[below[0]]) if below.size else math.nan
+
+
+def kaplan_meier(durations, observed) -> Survival:
+    """The Kaplan-Meier curve of ``durations``; ``observed`` is False where a duration is censored (the
+    event had not happened when it ended)."""
+    durations = np.asarray(durations, dtype=float)
+    observed = np.asarray(observed, dtype=bool)
+    if durations.shape != observed.shape:
+        raise ValueError(f"durations {durations.shape} and observed {observed.shape} must have the same shape")
+    times, counts = np.unique(durations, return_counts=True)
+    position = np.searchsorted(times, durations)
+    events = np.bincount(position, weights=observed, minlength=len(times))
+    at_risk = len(durations) - np.cumsum(counts) + counts    # durations at or after each time
+    return Survival(times, np.cumprod((at_risk - events) / at_risk))
