@@ -205,13 +205,16 @@ def test_an_office_file_under_another_way_of_working_builds():
     assert set(lever_notes(office, "saksbehandler")) == {"hybrid_advisers", "slots", "job_specialists", "leader_support"}
 
 
-def test_an_office_file_dropped_on_the_page_loads_and_a_bad_one_names_its_own_name(tmp_path):
+def test_an_office_file_dropped_on_the_page_loads_and_a_bad_one_names_its_own_name(tmp_path, monkeypatch):
     """The drop zone hands the file's name and bytes to the page (Solara's FileDrop); the office loads
     from them, and an error names the file as the leader knows it, not the temporary copy."""
     from pathlib import Path
 
+    import tempfile
+
     from inclusim.dashboard import state
 
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))   # where the dropped files are put
     rural = (Path(__file__).resolve().parents[1] / "examples" / "rural_office.yaml").read_bytes()
     state.load_dropped_office("my_office.yaml", rural)
     assert (state.office.value.name, state.office.value.source) == ("NAV Eksempelbygd", "my_office.yaml")
@@ -219,6 +222,7 @@ def test_an_office_file_dropped_on_the_page_loads_and_a_bad_one_names_its_own_na
     state.load_dropped_office("bad.yaml", b"advisers: [{role: boss, count: 2, caseload: 50}]")
     assert state.office_error.value.startswith("office file bad.yaml: advisers, row 1: role = 'boss'")
     assert state.office.value.name == "NAV Eksempelbygd"          # the office stays as it was
+    assert list(tmp_path.iterdir()) == []                          # no dropped file is left behind
     state.use_built_in()
 
 

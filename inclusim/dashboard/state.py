@@ -79,14 +79,19 @@ def example_offices() -> list[Path]:
 
 
 def load_dropped_office(name: str, data: bytes) -> None:
-    """An office file dropped on the page (from the leader's own machine): kept in a folder of its
-    own under the system's temporary folder, then loaded as :func:`load_office` loads a path."""
+    """An office file dropped on the page (from the leader's own machine): put in a folder of its own
+    under the system's temporary folder, loaded as :func:`load_office` loads a path, then removed (the
+    office keeps its settings, not the file)."""
+    import shutil
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix="inclusim_office_"))
-    path = folder / Path(name).name
-    path.write_bytes(data)
-    load_office(path, shown_as=Path(name).name)
+    try:
+        path = folder / Path(name).name
+        path.write_bytes(data)
+        load_office(path, shown_as=Path(name).name)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def load_office(path: str | Path, shown_as: str | None = None) -> None:
