@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.stats import (BOOT_SEED, BOOTSTRAP_FROM, N_RESAMPLES, interval_method, mean_ci, paired_difference,
+from analysis.stats import (BOOT_SEED, BOOTSTRAP_FROM, N_RESAMPLES, interval_method, mean_ci, mean_cis, paired_difference,
                             paired_differences, summarise)
 
 #: Twenty replications; the interval the percentile bootstrap gave them before Student t came in.
@@ -41,12 +41,30 @@ def test_t_interval_of_two_values_is_wide():
 
 
 def test_twenty_replications_keep_the_bootstrap_interval_unchanged():
+    """The interval is scipy's percentile bootstrap with the fixed seed, computed as one matrix product:
+    the same to rounding (the means of the resamples are summed in another order)."""
     est = mean_ci(TWENTY)
     assert est.method == "bootstrap" and est.n == 20
-    assert (est.mean, est.low, est.high) == TWENTY_BOOTSTRAP
+    assert (est.mean, est.low, est.high) == pytest.approx(TWENTY_BOOTSTRAP, rel=1e-12, abs=0)
     res = stats.bootstrap((np.asarray(TWENTY),), np.mean, n_resamples=N_RESAMPLES, confidence_level=0.9,
                           method="percentile", vectorized=True, rng=np.random.default_rng(BOOT_SEED))
-    assert (est.low, est.high) == (res.confidence_interval.low, res.confidence_interval.high)
+    assert (est.low, est.high) == pytest.approx((res.confidence_interval.low, res.confidence_interval.high),
+                                                rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize(("n", "level"), [(20, 0.9), (37, 0.9), (250, 0.95)])
+def test_many_bootstraps_at_once_are_scipys_one_by_one(n, level):
+    """Samples of one size share the resamples; each interval is what scipy gives that sample alone."""
+    rng = np.random.default_rng(n)
+    samples = [rng.gamma(2.0, 3.0, n), rng.random(n) < 0.3, rng.normal(100.0, 1e-3, n)] + list(rng.random((40, n)))
+    estimates = mean_cis([np.asarray(s, dtype=float) for s in samples], level)
+    for sample, est in zip(samples, estimates, strict=True):
+        res = stats.bootstrap((np.asarray(sample, dtype=float),), np.mean, n_resamples=N_RESAMPLES,
+                              confidence_level=level, method="percentile", vectorized=True,
+                              rng=np.random.default_rng(BOOT_SEED))
+        assert est.n == n and est.method == "bootstrap"
+        assert (est.low, est.high) == pytest.approx((res.confidence_interval.low, res.confidence_interval.high),
+                                                    rel=1e-12, abs=1e-15)
 
 
 def test_one_value_has_no_interval():
@@ -79,7 +97,7 @@ def test_summarise_records_the_method():
     assert table["method"].to_dict() == {"a": "none", "b": "t", "c": "bootstrap"}
     assert math.isnan(table.loc["a", "low"]) and table.loc["a", "mean"] == 0.5
     assert (table.loc["b", "low"], table.loc["b", "high"]) == tuple(mean_ci([0.1, 0.2, 0.4]))[1:3]
-    assert tuple(table.loc["c", ["mean", "low", "high"]]) == TWENTY_BOOTSTRAP
+    assert tuple(table.loc["c", ["mean", "low", "high"]]) == pytest.approx(TWENTY_BOOTSTRAP, rel=1e-12, abs=0)
 
 
 def test_summarise_of_nothing_has_the_columns():
