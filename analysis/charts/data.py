@@ -76,21 +76,28 @@ def first_job_curves(candidates: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFra
     Columns: run_id, policy, seed, weeks, without_job.
     """
     horizon = runs.set_index("run_id")[HORIZON_COLUMN] if HORIZON_COLUMN in runs else None
-    rows = []
-    cands = candidates[candidates["run_id"].isin(runs["run_id"])]
-    for run_id, grp in cands.groupby("run_id", sort=True):
-        first = pd.Series(pd.array(grp["first_job_week"], dtype="Float64"))
-        hired = first.notna().to_numpy(dtype=bool)
-        entry = grp["entry_week"].to_numpy(dtype=float)
+    cands = candidates[candidates["run_id"].isin(runs["run_id"])].sort_values("run_id", kind="stable")
+    run_ids = cands["run_id"].to_numpy()
+    first = pd.array(cands["first_job_week"], dtype="Float64")
+    hired_all = ~np.asarray(first.isna(), dtype=bool)
+    first_all = first.to_numpy(dtype=float, na_value=0.0)
+    entry_all = cands["entry_week"].to_numpy(dtype=float)
+    starts = np.flatnonzero(np.r_[True, run_ids[1:] != run_ids[:-1]]) if len(run_ids) else np.array([], int)
+    ids, weeks, without = [], [], []
+    for start, stop in zip(starts.tolist(), np.r_[starts[1:], len(run_ids)].tolist()):
+        run_id = run_ids[start]
+        hired, entry = hired_all[start:stop], entry_all[start:stop]
         if horizon is not None:
             end = float(horizon.loc[run_id])
         else:   # no horizon recorded: the last week anything happened stands in for it
-            end = float(np.nanmax([entry.max(), first.max() if hired.any() else 0.0]))
-        durations = np.where(hired, first.fillna(0).to_numpy(dtype=float), end) - entry
+            end = float(np.nanmax([entry.max(), first_all[start:stop][hired].max() if hired.any() else 0.0]))
+        durations = np.where(hired, first_all[start:stop], end) - entry
         grid = np.arange(0, int(end) + 1)
-        rows.append(pd.DataFrame({"run_id": run_id, "weeks": grid,
-                                  "without_job": km_survival(durations, hired, grid)}))
-    out = (pd.concat(rows, ignore_index=True) if rows
+        ids.append(np.full(len(grid), run_id, dtype=object))
+        weeks.append(grid)
+        without.append(km_survival(durations, hired, grid))
+    out = (pd.DataFrame({"run_id": np.concatenate(ids), "weeks": np.concatenate(weeks),
+                         "without_job": np.concatenate(without)}) if ids
            else pd.DataFrame({"run_id": pd.Series(dtype=str), "weeks": [], "without_job": []}))
     return with_policy(out, runs)
 
