@@ -264,10 +264,13 @@ def swept_levers(runs: pd.DataFrame, by: str = "policy") -> list[str]:
     groups = runs[by] if by in runs else pd.Series(0, index=runs.index)
     found: list[str] = []
     seen: dict[tuple, int] = {}
-    for col in sorted(cands, key=lambda c: (not c.endswith(".name"), list(runs.columns).index(c))):
+    position = {c: i for i, c in enumerate(runs.columns)}
+    for col in sorted(cands, key=lambda c: (not c.endswith(".name"), position[c])):
         if _one_value(runs[col]):
             continue   # the same in every run (most settings): no need to compare within policies
-        values = runs[col].map(lambda v: v if isinstance(v, (str, int, float, bool, type(None))) else repr(v))
+        values = runs[col]
+        if values.dtype == object:   # lists and the like compare by their text
+            values = values.map(lambda v: v if isinstance(v, (str, int, float, bool, type(None))) else repr(v))
         if not (values.groupby(groups).nunique(dropna=False) > 1).any():
             continue
         codes = tuple(pd.factorize(values, use_na_sentinel=False)[0])
