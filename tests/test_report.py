@@ -22,6 +22,7 @@ from analysis.formatting import format_kpi, format_kpi_difference
 from analysis.report import render as render_module
 from analysis.kpis import with_derived_kpis
 from analysis.stats import paired_differences, summarise
+from domain import forking
 from domain.schema import DIFFERENCE_KPIS, SUMMARY_KPIS
 
 
@@ -416,7 +417,7 @@ def test_figures_saved_by_a_forked_helper_are_the_ones_saved_alone(tmp_path, mon
     """Every other figure is saved by a forked copy of the process where a second core is free; the
     files are the same to the byte as when one process saves them all."""
     sweep = FAB.fake_sweep(tmp_path / "pair", policies=("saksbehandler", "hybrid"), seeds=(1, 2))
-    monkeypatch.setattr(render_module, "_free_cores", lambda: 1)
+    monkeypatch.setattr(forking, "free_cores", lambda: 1)
     R.write_report(R.make_report(sweep), tmp_path / "alone", dpi=40)   # a figure saved twice may move: fresh ones
     rep = R.make_report(sweep)
     drawn = [e for e in rep.charts if e.figure is not None]
@@ -429,8 +430,8 @@ def test_figures_saved_by_a_forked_helper_are_the_ones_saved_alone(tmp_path, mon
         forked.append(True)
         return real_fork()
 
-    monkeypatch.setattr(render_module, "_free_cores", lambda: 2)
-    monkeypatch.setattr(os, "fork", counted_fork)
+    monkeypatch.setattr(forking, "free_cores", lambda: 2)
+    monkeypatch.setattr(forking.os, "fork", counted_fork)
     R.write_report(rep, tmp_path / "helped", dpi=40)
     assert forked == [True]
     assert _figure_bytes(tmp_path / "helped") == alone and len(alone) == len(drawn)
@@ -449,7 +450,7 @@ def test_a_helper_that_fails_leaves_its_figures_to_the_parent(small_report, monk
         return _quick_save(fig, path, dpi)
 
     monkeypatch.setattr(C, "save_figure", fails_in_the_helper)
-    monkeypatch.setattr(render_module, "_free_cores", lambda: 2)
+    monkeypatch.setattr(forking, "free_cores", lambda: 2)
     R.write_report(rep, sweep / "report")
     drawn = [e.key for e in rep.charts if e.figure is not None]
     assert sorted(saved_here) == sorted(drawn)    # the helper's share too, after it failed

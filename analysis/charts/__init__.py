@@ -26,11 +26,11 @@ from analysis.charts.data import (at_setting, employment_by_week, first_job_curv
 from analysis.charts.outcomes import employment_over_time, pathway_occupancy, policy_comparison, time_to_first_job
 from analysis.charts.resources import adviser_hours, caseload_tradeoff, lever_heatmap, mentor_and_subsidy
 from analysis.charts.style import (ACTIVITY_COLOURS, POLICY_COLOURS, SPARE_COLOURS, STATE_GROUP_COLOURS,
-                                   figure_paths, policy_colour, policy_colours, save_figure)
+                                   policy_colour, policy_colours, save_figure)
 
 __all__ = [
     "ACTIVITY_COLOURS", "POLICY_COLOURS", "SPARE_COLOURS", "STATE_GROUP_COLOURS", "adviser_hours", "at_setting",
-    "caseload_tradeoff", "employment_by_week", "employment_over_time", "figure_paths", "first_job_curves", "hours_by_role",
+    "caseload_tradeoff", "employment_by_week", "employment_over_time", "first_job_curves", "hours_by_role",
     "lever_heatmap", "mentor_and_subsidy", "mentor_subsidy_table", "occupancy_by_week", "over_budget_points",
     "pathway_occupancy", "policy_colour", "policy_colours", "policy_comparison", "save_figure", "time_to_first_job",
 ]

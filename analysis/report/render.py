@@ -13,9 +13,7 @@ import json
 import math
 import os
 import shutil
-import sys
 import tempfile
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +27,7 @@ from analysis.i18n import DEFAULT_LANGUAGE, current_language, language, tr
 from analysis.labels import lever_label, lever_short
 from analysis.report.build import DEFAULT_BASELINE, Report, column_title, make_report
 from analysis.stats import interval_rule
+from domain.forking import shared_map
 from domain.schema import COUNT
 from domain.schema import CONFIG_PREFIX
 from domain.store import file_mode, folder_mode
@@ -90,57 +89,15 @@ def _write_files(report: Report, folder: Path, dpi: int) -> None:
 
 
 def _save_figures(entries: list, folder: Path, dpi: int) -> None:
-    """Save the figures of ``entries`` into ``folder`` (``charts.save_figure``), setting each entry's files.
+    """Save the figures of ``entries`` into ``folder`` (``charts.save_figure``), setting each entry's
+    files. Drawing a figure holds the interpreter, so threads gain nothing; where a second core is
+    free, a forked copy of this process saves every other figure meanwhile (``domain.forking``: it has
+    the figures already, nothing is drawn twice or sent over but the file names)."""
+    def save(share: list) -> list:
+        return [charts.save_figure(entry.figure, folder / entry.key, dpi=dpi) for entry in share]
 
-    Drawing a figure holds the interpreter, so threads gain nothing; where a second core is free, a
-    forked copy of this process saves every other figure meanwhile (it has the figures already: nothing
-    is drawn twice or sent between processes) and leaves without touching anything else. Should it
-    fail, its figures are saved here, so the folder is complete either way (or the error is this
-    process's own)."""
-    helper = _fork_saver(entries[1::2], folder, dpi) if len(entries) > 1 and _free_cores() > 1 else None
-    mine = entries if helper is None else entries[0::2]
-    try:
-        for entry in mine:
-            entry.files = charts.save_figure(entry.figure, folder / entry.key, dpi=dpi)
-    finally:
-        helped = helper is not None and _succeeded(helper)
-    for entry in [] if helper is None else entries[1::2]:
-        if helped:
-            entry.files = charts.figure_paths(folder / entry.key)
-        else:
-            entry.files = charts.save_figure(entry.figure, folder / entry.key, dpi=dpi)
-
-
-def _free_cores() -> int:
-    if not sys.platform.startswith("linux"):   # fork is Linux's safe default only; elsewhere save here
-        return 1
-    return len(os.sched_getaffinity(0))
-
-
-def _fork_saver(entries: list, folder: Path, dpi: int) -> int | None:
-    """A child process saving ``entries`` (its process id), or None when it cannot be made."""
-    try:
-        with warnings.catch_warnings():
-            # the child only saves figures it inherited and ends with os._exit: it takes no lock that
-            # another thread (Arrow's readers, the sweep's executor) may hold
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-    except OSError:
-        return None
-    if pid:
-        return pid
-    status = 1
-    try:
-        for entry in entries:
-            charts.save_figure(entry.figure, folder / entry.key, dpi=dpi)
-        status = 0
-    finally:
-        os._exit(status)   # never return into the parent's code, run its exit handlers or flush its buffers
-
-
-def _succeeded(pid: int) -> bool:
-    _pid, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
+    for entry, files in zip(entries, shared_map(save, entries), strict=True):
+        entry.files = tuple(files)
 
 
 def _finish(folder: Path) -> None:
