@@ -129,3 +129,19 @@ def test_summary_of_a_sweep_with_many_settings_has_one_row_per_setting(tmp_path)
     rows = [ln for ln in lines if ln.startswith("policy=hybrid office.hybrid_slots=")]
     assert [r.split()[1] for r in rows] == [f"office.hybrid_slots={n}" for n in (1, 2, 3, 4, 5, 6, 10)]
     assert "ever_employed_share" in lines[1]
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_a_bad_preset_composed_by_the_helper_is_named_as_when_composed_here(tmp_path, monkeypatch, cores):
+    """The command's check composes each combination of presets once; on two cores a forked copy
+    composes every other one (``domain.forking``). A bad one is named the same either way, with its run."""
+    from domain import forking
+    from domain.params import ConfigError
+    from inclusim.preflight import check
+
+    monkeypatch.setattr(forking, "free_cores", lambda: cores)
+    good = check(["-m", f"output_root={tmp_path}", "policy=saksbehandler,hybrid,jobbspesialist", "seed=1,2"])
+    assert good.n_runs == 6
+    with pytest.raises(ConfigError) as refused:
+        check(["-m", f"output_root={tmp_path}", "policy=saksbehandler,magic,hybrid", "seed=1,2"])
+    assert "policy=magic seed=1: " in str(refused.value) and "Could not find 'policy/magic'" in str(refused.value)
