@@ -12,6 +12,7 @@ Every run is checked before anything is written (``domain.store.check_run``: fil
 and checksums as recorded): a damaged run stops the collect with its name and what is wrong, and
 the tables already collected stay as they were. Each table is written to a temporary file with a
 unique name and renamed into place; the caller holds the sweep's lock (``domain.store.sweep_lock``).
+On two cores the runs table and the long tables are written side by side (``domain.forking``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from domain.forking import shared_map
 from domain.schema import TABLES
 from domain.store import StoreError, check_run, complete_run_dirs, file_mode
 
@@ -129,35 +131,47 @@ def collect(sweep_dir: Path, quiet: bool = False) -> dict[str, Path]:
         first, problem = damaged[0]
         raise StoreError(f"{len(damaged)} damaged run(s) in {sweep_dir / 'runs'}, e.g. {first.name}: {problem}; "
                          "run the sweep command again to redo them (nothing was collected)")
-    written = {}
-    for name in TABLES:
-        files = [d / f"{name}.parquet" for d in dirs]
-        if name == RUNS_TABLE:
-            schema, groups = read_whole(files)
-        else:
-            schema, groups = sweep_schema(files), None
-        target = sweep_dir / f"{name}.parquet"
-        fd, tmp = tempfile.mkstemp(dir=sweep_dir, prefix=f".{name}.parquet.", suffix=".collecting")
-        os.close(fd)
-        try:
-            with pq.ParquetWriter(tmp, schema) as writer:
-                for group in groups if groups is not None else []:
-                    writer.write_table(conform(group, schema))
-                buffered: list[pa.Table] = []
-                rows = 0
-                for table in read_in_order(_read_table, files) if groups is None else ():
-                    buffered.append(table)
-                    rows += table.num_rows
-                    if rows >= ROW_GROUP_ROWS:
-                        writer.write_table(_row_group(buffered, schema))
-                        buffered, rows = [], 0
-                if buffered:
-                    writer.write_table(_row_group(buffered, schema))
-            os.chmod(tmp, file_mode())
-            os.replace(tmp, target)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-        written[name] = target
+
+    def write(shares: list[tuple[str, ...]]) -> list[list[Path]]:
+        return [[_write_table(sweep_dir, name, dirs) for name in share] for share in shares]
+
+    # the runs table (a wide row per run) and the long tables take about as long: on two cores a
+    # forked copy of this process writes the long ones meanwhile (``domain.forking``)
+    shares = [(RUNS_TABLE,), tuple(name for name in TABLES if name != RUNS_TABLE)]
+    paths = {name: path for share, share_paths in zip(shares, shared_map(write, shares), strict=True)
+             for name, path in zip(share, share_paths, strict=True)}
+    written = {name: paths[name] for name in TABLES}
     if not quiet:
         print(f"collected {len(dirs)} runs into {sweep_dir}")
     return written
+
+
+def _write_table(sweep_dir: Path, name: str, dirs: list[Path]) -> Path:
+    """Write ``sweep_dir/<name>.parquet`` from the runs' tables (a temporary file renamed into place)."""
+    files = [d / f"{name}.parquet" for d in dirs]
+    if name == RUNS_TABLE:
+        schema, groups = read_whole(files)
+    else:
+        schema, groups = sweep_schema(files), None
+    target = sweep_dir / f"{name}.parquet"
+    fd, tmp = tempfile.mkstemp(dir=sweep_dir, prefix=f".{name}.parquet.", suffix=".collecting")
+    os.close(fd)
+    try:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for group in groups if groups is not None else []:
+                writer.write_table(conform(group, schema))
+            buffered: list[pa.Table] = []
+            rows = 0
+            for table in read_in_order(_read_table, files) if groups is None else ():
+                buffered.append(table)
+                rows += table.num_rows
+                if rows >= ROW_GROUP_ROWS:
+                    writer.write_table(_row_group(buffered, schema))
+                    buffered, rows = [], 0
+            if buffered:
+                writer.write_table(_row_group(buffered, schema))
+        os.chmod(tmp, file_mode())
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return target
