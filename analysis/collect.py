@@ -12,7 +12,8 @@ Every run is checked before anything is written (``domain.store.check_run``: fil
 and checksums as recorded): a damaged run stops the collect with its name and what is wrong, and
 the tables already collected stay as they were. Each table is written to a temporary file with a
 unique name and renamed into place; the caller holds the sweep's lock (``domain.store.sweep_lock``).
-On two cores the runs table and the long tables are written side by side (``domain.forking``).
+On two cores the runs table and the long tables are written side by side (``domain.forking``), and
+the four are renamed into place only once all are written.
 """
 
 from __future__ import annotations
@@ -132,28 +133,53 @@ def collect(sweep_dir: Path, quiet: bool = False) -> dict[str, Path]:
         raise StoreError(f"{len(damaged)} damaged run(s) in {sweep_dir / 'runs'}, e.g. {first.name}: {problem}; "
                          "run the sweep command again to redo them (nothing was collected)")
 
-    def write(shares: list[tuple[str, ...]]) -> list[list[Path]]:
-        return [[_write_table(sweep_dir, name, dirs) for name in share] for share in shares]
+    def write(shares: list[tuple[str, ...]]) -> list[list[str]]:
+        return [_write_share(sweep_dir, share, dirs) for share in shares]
 
     # the runs table (a wide row per run) and the long tables take about as long: on two cores a
-    # forked copy of this process writes the long ones meanwhile (``domain.forking``)
+    # forked copy of this process writes the long ones meanwhile (``domain.forking``); every table is
+    # renamed into place only once all four are written
     shares = [(RUNS_TABLE,), tuple(name for name in TABLES if name != RUNS_TABLE)]
-    paths = {name: path for share, share_paths in zip(shares, shared_map(write, shares), strict=True)
-             for name, path in zip(share, share_paths, strict=True)}
-    written = {name: paths[name] for name in TABLES}
+    try:
+        temporary = {name: tmp for share, temps in zip(shares, shared_map(write, shares), strict=True)
+                     for name, tmp in zip(share, temps, strict=True)}
+    except BaseException:
+        remove_leftovers(sweep_dir)    # either process's unfinished files (the caller holds the lock)
+        raise
+    written = {}
+    try:
+        for name in TABLES:
+            written[name] = sweep_dir / f"{name}.parquet"
+            os.replace(temporary[name], written[name])
+    finally:
+        for tmp in temporary.values():
+            Path(tmp).unlink(missing_ok=True)
     if not quiet:
         print(f"collected {len(dirs)} runs into {sweep_dir}")
     return written
 
 
-def _write_table(sweep_dir: Path, name: str, dirs: list[Path]) -> Path:
-    """Write ``sweep_dir/<name>.parquet`` from the runs' tables (a temporary file renamed into place)."""
+def _write_share(sweep_dir: Path, names: tuple[str, ...], dirs: list[Path]) -> list[str]:
+    """Write the tables ``names`` from the runs' tables, each to a temporary file in ``sweep_dir``;
+    their paths (on failure, none is left)."""
+    temps: list[str] = []
+    try:
+        for name in names:
+            temps.append(_write_temporary(sweep_dir, name, dirs))
+    except BaseException:
+        for tmp in temps:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return temps
+
+
+def _write_temporary(sweep_dir: Path, name: str, dirs: list[Path]) -> str:
+    """The sweep's table ``name`` written to a temporary file in ``sweep_dir`` (its path)."""
     files = [d / f"{name}.parquet" for d in dirs]
     if name == RUNS_TABLE:
         schema, groups = read_whole(files)
     else:
         schema, groups = sweep_schema(files), None
-    target = sweep_dir / f"{name}.parquet"
     fd, tmp = tempfile.mkstemp(dir=sweep_dir, prefix=f".{name}.parquet.", suffix=".collecting")
     os.close(fd)
     try:
@@ -171,7 +197,7 @@ def _write_table(sweep_dir: Path, name: str, dirs: list[Path]) -> Path:
             if buffered:
                 writer.write_table(_row_group(buffered, schema))
         os.chmod(tmp, file_mode())
-        os.replace(tmp, target)
-    finally:
+    except BaseException:
         Path(tmp).unlink(missing_ok=True)
-    return target
+        raise
+    return tmp

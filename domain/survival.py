@@ -44,6 +44,8 @@ def kaplan_meier(durations, observed) -> Survival:
     observed = np.asarray(observed, dtype=bool)
     if durations.shape != observed.shape:
         raise ValueError(f"durations {durations.shape} and observed {observed.shape} must have the same shape")
+    if not np.isfinite(durations).all():
+        raise ValueError(f"durations must be finite numbers; got {durations[~np.isfinite(durations)][:3].tolist()}")
     times, counts = np.unique(durations, return_counts=True)
     position = np.searchsorted(times, durations)
     events = np.bincount(position, weights=observed, minlength=len(times))

@@ -101,6 +101,8 @@ def check(argv: list[str]) -> Plan | None:
         composed_cache = dict(zip(distinct, shared_map(_compose_each, distinct), strict=True))
         for job, job_overrides, picked in parsed_jobs:
             problem, composed = composed_cache[picked]
+            if isinstance(problem, BaseException):
+                raise problem     # not a config error Hydra names: as it would have come, at this run's turn
             if problem is not None:
                 raise ConfigError(f"{' '.join(job)}: {problem}")
             data = copy.deepcopy(composed)
@@ -121,20 +123,24 @@ def check(argv: list[str]) -> Plan | None:
     return Plan(multirun=multirun, n_runs=len(jobs), sweep_dir=sweep_dir)
 
 
-def _compose_each(picks: list[tuple]) -> list[tuple[str | None, dict | None]]:
+def _compose_each(picks: list[tuple]) -> list[tuple[str | BaseException | None, dict | None]]:
     """(None, the settings) of each combination of presets, composed as Hydra composes a run's config,
-    or (what is wrong, None). Runs inside ``initialize_config_dir``."""
+    or (what is wrong, None): Hydra's message in one line, or any other error itself (e.g. a preset
+    that is not YAML), raised when the check reaches its first run. Runs inside ``initialize_config_dir``."""
     from hydra import compose
     from hydra.errors import HydraException
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
-    out: list[tuple[str | None, dict | None]] = []
+    out: list[tuple[str | BaseException | None, dict | None]] = []
     for picked in picks:
         try:
             composed = compose(config_name="config", overrides=list(picked))
         except (HydraException, OmegaConfBaseException) as exc:
             out.append((_one_line(exc), None))
+            continue
+        except Exception as exc:  # noqa: BLE001 - kept for its run's turn, so that runs before it are checked first
+            out.append((exc, None))
             continue
         out.append((None, {k: (OmegaConf.to_container(v, resolve=True) if OmegaConf.is_config(v) else v)
                            for k, v in composed.items() if k not in NOT_SETTINGS}))

@@ -122,6 +122,17 @@ def _preloaded() -> None:
         _preloading.join()
 
 
+def _release_workers() -> None:
+    """End the sweep's idle worker processes and the threads that manage them (joblib's reusable
+    executor, kept for five minutes otherwise): their memory is freed for the end of the sweep, and
+    with no other thread left this process may fork helpers for it (``domain.forking``)."""
+    from joblib.externals.loky import reusable_executor
+
+    executor = getattr(reusable_executor, "_executor", None)
+    if executor is not None:
+        executor.shutdown(wait=True)
+
+
 def after_sweep(sweep_dir: Path, report: bool = True, lang: str = "en") -> None:
     """Collect a sweep, print and save its summary, and write its HTML report, holding the folder's lock;
     the summary and the report in ``lang`` ('en', or 'nb' for bokmål)."""
@@ -153,6 +164,7 @@ def finish(sweep_dir: Path, report: bool = True, lang: str = "en") -> int:
     """
     sweep_dir = Path(sweep_dir)
     _preloaded()       # not left loading while the process ends, whatever follows
+    _release_workers()
     failed = failed_run_dirs(sweep_dir)
     done = complete_run_dirs(sweep_dir)
     if done:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import shutil
 import subprocess
 import sys
@@ -137,11 +139,24 @@ def test_a_bad_preset_composed_by_the_helper_is_named_as_when_composed_here(tmp_
     composes every other one (``domain.forking``). A bad one is named the same either way, with its run."""
     from domain import forking
     from domain.params import ConfigError
+    from inclusim import preflight
     from inclusim.preflight import check
 
+    composers = tmp_path / "composers.txt"      # which process composed what (the helper's memory is its own)
+    real_compose_each = preflight._compose_each
+
+    def recorded(picks):
+        with open(composers, "a") as log:
+            log.writelines(f"{' '.join(p)} {os.getpid()}\n" for p in picks)
+        return real_compose_each(picks)
+
+    monkeypatch.setattr(preflight, "_compose_each", recorded)
     monkeypatch.setattr(forking, "free_cores", lambda: cores)
     good = check(["-m", f"output_root={tmp_path}", "policy=saksbehandler,hybrid,jobbspesialist", "seed=1,2"])
     assert good.n_runs == 6
+    by = [line.rsplit(" ", 1) for line in composers.read_text().splitlines()]
+    assert sorted(pick for pick, _pid in by) == ["policy=hybrid", "policy=jobbspesialist", "policy=saksbehandler"]
+    assert len({pid for _pick, pid in by}) == cores     # composed once each, on two cores by two processes
     with pytest.raises(ConfigError) as refused:
         check(["-m", f"output_root={tmp_path}", "policy=saksbehandler,magic,hybrid", "seed=1,2"])
     assert "policy=magic seed=1: " in str(refused.value) and "Could not find 'policy/magic'" in str(refused.value)

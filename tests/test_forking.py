@@ -14,6 +14,22 @@ def two_cores(monkeypatch):
     monkeypatch.setattr(forking, "free_cores", lambda: 2)
 
 
+@pytest.fixture
+def helpers(monkeypatch) -> list[int]:
+    """The process ids of the helpers forked while the test runs."""
+    made: list[int] = []
+    real_fork = forking.os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            made.append(pid)
+        return pid
+
+    monkeypatch.setattr(forking.os, "fork", fork)
+    return made
+
+
 def test_results_come_in_item_order_and_half_are_made_by_another_process(two_cores):
     results = forking.shared_map(lambda share: [(item * item, os.getpid()) for item in share], range(7))
     assert [square for square, _pid in results] == [i * i for i in range(7)]
@@ -45,28 +61,51 @@ def test_a_result_that_does_not_pickle_is_made_here(two_cores):
     assert [make() for make in results] == [0, 1, 2]
 
 
-def test_an_error_here_is_raised_after_the_helper_has_ended(two_cores):
+def test_an_error_here_is_raised_after_the_helper_has_ended(two_cores, helpers):
     parent = os.getpid()
-    helpers = []
-    real_fork = forking.os.fork
-
-    def fork():
-        pid = real_fork()
-        if pid:
-            helpers.append(pid)
-        return pid
 
     def work(share):
         if os.getpid() == parent:
             raise ValueError("this process fails")
         return list(share)
 
-    forking.os.fork = fork
-    try:
-        with pytest.raises(ValueError, match="this process fails"):
-            forking.shared_map(work, range(4))
-    finally:
-        forking.os.fork = real_fork
+    with pytest.raises(ValueError, match="this process fails"):
+        forking.shared_map(work, range(4))
     assert len(helpers) == 1
     with pytest.raises(ChildProcessError):   # already waited for: no process left behind
         os.waitpid(helpers[0], os.WNOHANG)
+
+
+def test_a_helper_still_working_long_after_this_share_is_stopped_and_its_items_done_here(two_cores, helpers,
+                                                                                         monkeypatch):
+    import time
+
+    monkeypatch.setattr(forking, "MIN_WAIT_SECONDS", 0.5)
+    monkeypatch.setattr(forking, "WAIT_FACTOR", 1.0)
+    parent = os.getpid()
+
+    def work(share):
+        if os.getpid() != parent:
+            time.sleep(60)          # a helper that hangs
+        return [(item, os.getpid()) for item in share]
+
+    started = time.monotonic()
+    assert forking.shared_map(work, range(4)) == [(i, parent) for i in range(4)]
+    assert time.monotonic() - started < 30
+    with pytest.raises(ChildProcessError):   # stopped and waited for
+        os.waitpid(helpers[0], os.WNOHANG)
+
+
+def test_no_helper_while_another_thread_runs(two_cores):
+    import threading
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not forking.can_fork()
+        assert forking.shared_map(lambda share: [os.getpid() for _ in share], range(4)) == [os.getpid()] * 4
+    finally:
+        release.set()
+        other.join()
+    assert forking.can_fork()

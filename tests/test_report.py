@@ -423,17 +423,22 @@ def test_figures_saved_by_a_forked_helper_are_the_ones_saved_alone(tmp_path, mon
     drawn = [e for e in rep.charts if e.figure is not None]
     assert len(drawn) >= 3
     alone = _figure_bytes(tmp_path / "alone")
-    forked = []
-    real_fork = os.fork
+    savers = tmp_path / "savers.txt"       # which process saved which figure (the helper's memory is its own)
+    real_save = C.save_figure
 
-    def counted_fork():
-        forked.append(True)
-        return real_fork()
+    def recorded_save(fig, path, dpi=150):
+        with open(savers, "a") as log:
+            log.write(f"{Path(path).name} {os.getpid()}\n")
+        return real_save(fig, path, dpi)
 
     monkeypatch.setattr(forking, "free_cores", lambda: 2)
-    monkeypatch.setattr(forking.os, "fork", counted_fork)
+    monkeypatch.setattr(C, "save_figure", recorded_save)
     R.write_report(rep, tmp_path / "helped", dpi=40)
-    assert forked == [True]
+    saved = dict(line.split() for line in savers.read_text().splitlines())
+    assert sorted(saved) == sorted(e.key for e in drawn)
+    assert len(savers.read_text().splitlines()) == len(drawn)       # each saved once: the helper's not redone
+    assert {saved[e.key] for e in drawn[1::2]} == {saved[drawn[1].key]} != {str(os.getpid())}
+    assert {saved[e.key] for e in drawn[0::2]} == {str(os.getpid())}
     assert _figure_bytes(tmp_path / "helped") == alone and len(alone) == len(drawn)
     assert all(f.parent == tmp_path / "helped" / "figures" and f.exists() for e in drawn for f in e.files)
 

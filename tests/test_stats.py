@@ -52,7 +52,7 @@ def test_twenty_replications_keep_the_bootstrap_interval_unchanged():
                                                 rel=1e-12, abs=0)
 
 
-@pytest.mark.parametrize(("n", "level"), [(20, 0.9), (37, 0.9), (250, 0.95)])
+@pytest.mark.parametrize(("n", "level"), [(20, 0.9), (37, 0.9), (250, 0.95), (600, 0.9)])   # 600: not cached
 def test_many_bootstraps_at_once_are_scipys_one_by_one(n, level):
     """Samples of one size share the resamples; each interval is what scipy gives that sample alone."""
     rng = np.random.default_rng(n)

@@ -50,3 +50,5 @@ def test_no_event_no_median_and_mismatched_inputs_refused():
     assert np.isnan(kaplan_meier([], []).at([0, 1])).all()
     with pytest.raises(ValueError, match="same shape"):
         kaplan_meier([1, 2], [True])
+    with pytest.raises(ValueError, match="finite"):   # as scipy.stats.ecdf refuses them
+        kaplan_meier([1.0, float("nan")], [True, False])
