@@ -160,3 +160,28 @@ def test_a_bad_preset_composed_by_the_helper_is_named_as_when_composed_here(tmp_
     with pytest.raises(ConfigError) as refused:
         check(["-m", f"output_root={tmp_path}", "policy=saksbehandler,magic,hybrid", "seed=1,2"])
     assert "policy=magic seed=1: " in str(refused.value) and "Could not find 'policy/magic'" in str(refused.value)
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_a_preset_that_breaks_otherwise_is_raised_at_its_runs_turn(tmp_path, monkeypatch, cores):
+    """An error Hydra does not name (a preset that is not YAML) comes as it is, and only when the check
+    reaches its first run: a bad value in a run before it is named first, on one core or two."""
+    import hydra
+
+    from domain import forking
+    from domain.params import ConfigError
+    from inclusim.preflight import check
+
+    real_compose = hydra.compose
+
+    def compose(config_name, overrides=(), **options):
+        if "policy=hybrid" in overrides:
+            raise RuntimeError("policy/hybrid.yaml is not YAML")
+        return real_compose(config_name=config_name, overrides=list(overrides), **options)
+
+    monkeypatch.setattr(hydra, "compose", compose)
+    monkeypatch.setattr(forking, "free_cores", lambda: cores)
+    with pytest.raises(ConfigError, match="seed = -1"):
+        check(["-m", f"output_root={tmp_path}", "policy=saksbehandler,hybrid", "seed=-1,2"])
+    with pytest.raises(RuntimeError, match="not YAML"):
+        check(["-m", f"output_root={tmp_path}", "policy=saksbehandler,hybrid", "seed=1,2"])
