@@ -417,7 +417,7 @@ def test_figures_saved_by_a_forked_helper_are_the_ones_saved_alone(tmp_path, mon
     """Every other figure is saved by a forked copy of the process where a second core is free; the
     files are the same to the byte as when one process saves them all."""
     sweep = FAB.fake_sweep(tmp_path / "pair", policies=("saksbehandler", "hybrid"), seeds=(1, 2))
-    monkeypatch.setattr(forking, "free_cores", lambda: 1)
+    monkeypatch.setattr(forking, "can_fork", lambda: False)
     R.write_report(R.make_report(sweep), tmp_path / "alone", dpi=40)   # a figure saved twice may move: fresh ones
     rep = R.make_report(sweep)
     drawn = [e for e in rep.charts if e.figure is not None]
@@ -431,7 +431,7 @@ def test_figures_saved_by_a_forked_helper_are_the_ones_saved_alone(tmp_path, mon
             log.write(f"{Path(path).name} {os.getpid()}\n")
         return real_save(fig, path, dpi)
 
-    monkeypatch.setattr(forking, "free_cores", lambda: 2)
+    monkeypatch.setattr(forking, "can_fork", lambda: True)   # whatever threads other tests left
     monkeypatch.setattr(C, "save_figure", recorded_save)
     R.write_report(rep, tmp_path / "helped", dpi=40)
     saved = dict(line.split() for line in savers.read_text().splitlines())
@@ -455,7 +455,7 @@ def test_a_helper_that_fails_leaves_its_figures_to_the_parent(small_report, monk
         return _quick_save(fig, path, dpi)
 
     monkeypatch.setattr(C, "save_figure", fails_in_the_helper)
-    monkeypatch.setattr(forking, "free_cores", lambda: 2)
+    monkeypatch.setattr(forking, "can_fork", lambda: True)   # whatever threads other tests left
     R.write_report(rep, sweep / "report")
     drawn = [e.key for e in rep.charts if e.figure is not None]
     assert sorted(saved_here) == sorted(drawn)    # the helper's share too, after it failed
