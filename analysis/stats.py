@@ -106,7 +106,7 @@ def _bootstrap_intervals(matrix: np.ndarray, level: float) -> tuple[np.ndarray, 
 
     A resample's mean is a row's values weighted by how often the resample drew each
     (:func:`_resample_counts`), so the means of every row and resample are one matrix product
-    instead of gathering ``N_RESAMPLES`` x n values a row: 1.7 s -> 0.04 s for 800 samples of 250."""
+    instead of gathering ``N_RESAMPLES`` x n values a row: 1.7 s -> 0.07 s for 800 samples of 250."""
     n = matrix.shape[1]
     counts = _cached_counts(n) if n <= CACHED_COUNTS_UP_TO else _resample_counts(n)
     alpha = (1 - level) / 2
@@ -317,15 +317,6 @@ def km_survival(durations, observed, grid) -> np.ndarray:
     where a duration is censored). Beyond the last duration the curve stays at its last value; with no
     durations it is NaN."""
     return kaplan_meier(durations, observed).at(grid)
-
-
-def first_time_at_or_below(times, values, level: float = 0.5) -> float:
-    """The first of ``times`` at which ``values`` (a curve falling from 1) is at or below ``level``,
-    NaN when it never is: at the default level, the median of a survival curve."""
-    times = np.asarray(times, dtype=float)
-    hit = np.flatnonzero(np.asarray(values, dtype=float) <= level)
-    return float(times[hit[0]]) if len(hit) else math.nan
-
 
 
 def ratio_ci(numerators, denominators, level: float = LEVEL) -> Estimate:

@@ -33,8 +33,14 @@ class Survival:
 
     def median(self) -> float:
         """The first time at which the curve is at or below one half; NaN if it never is."""
-        below = np.flatnonzero(self.survival <= 0.5)
-        return float(self.times[below[0]]) if below.size else math.nan
+        return first_time_at_or_below(self.times, self.survival)
+
+
+def first_time_at_or_below(times, values, level: float = 0.5) -> float:
+    """The first of ``times`` at which ``values`` (a curve falling from 1) is at or below ``level``,
+    NaN when it never is: at the default level, the median of a survival curve."""
+    hit = np.flatnonzero(np.asarray(values, dtype=float) <= level)
+    return float(np.asarray(times, dtype=float)[hit[0]]) if len(hit) else math.nan
 
 
 def kaplan_meier(durations, observed) -> Survival:

@@ -20,7 +20,8 @@ from matplotlib.image import AxesImage
 from analysis import charts as C
 from analysis.kpis import caseholder_pressure, headline_outcomes
 from analysis.labels import lever_label, order_policies
-from analysis.stats import first_time_at_or_below, km_survival, paired_differences, summarise
+from analysis.stats import km_survival, paired_differences, summarise
+from domain.survival import first_time_at_or_below
 from domain.schema import CANDIDATE_COLUMNS, EVENT_COLUMNS, KPIS, adviser_weeks_column, hours_column, kpi
 from domain.states import EMPLOYED_STATES, STATE_GROUPS, State
 from domain.terms import ACTIVITIES, ROLES, Activity

@@ -151,17 +151,12 @@ def new_figure(width: float, height: float) -> Figure:
     return fig
 
 
-def figure_paths(path: str | Path) -> tuple[Path, Path]:
-    """The PNG and SVG files :func:`save_figure` writes for ``path`` (any suffix on it is replaced)."""
-    path = Path(path)
-    stem = path.with_suffix("") if path.suffix.lower() in (".png", ".svg") else path
-    return stem.with_name(stem.name + ".png"), stem.with_name(stem.name + ".svg")
-
-
 def save_figure(fig: Figure, path: str | Path, dpi: int = 150) -> tuple[Path, Path]:
     """Write ``fig`` as ``<path>.png`` and ``<path>.svg`` (any suffix on ``path`` is replaced)."""
-    png, svg = figure_paths(path)
-    png.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stem = path.with_suffix("") if path.suffix.lower() in (".png", ".svg") else path
+    png, svg = stem.with_name(stem.name + ".png"), stem.with_name(stem.name + ".svg")
     fig.savefig(png, dpi=dpi, facecolor="white")
     # the layout found for the PNG holds for the SVG too: keep it rather than solve it again
     engine = fig.get_layout_engine()

@@ -16,9 +16,10 @@ from analysis.formatting import (format_interval, format_range, format_value, ha
                                  percent)
 from analysis.i18n import tr
 from analysis.labels import activity_name, kpi_label, lever_label, order_policies, role_name, sort_rows, state_group_name
-from analysis.stats import first_time_at_or_below, summarise
+from analysis.stats import summarise
 from domain.schema import CHECKPOINT_WEEKS, HOURS, NOK, SHARE, employed_share_kpi, hours_per_candidate_kpi, kpi
 from domain.states import STATE_GROUPS
+from domain.survival import first_time_at_or_below
 from domain.terms import ACTIVITIES
 
 #: The groups of states the pathway reading names.
