@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from analysis.i18n import tr
 from analysis.labels import DEFAULT_BASELINE, order_policies
@@ -144,7 +144,9 @@ _T_QUANTILES: dict[tuple[float, int], float] = {}
 def _t_quantile(level: float, dof: int) -> float:
     key = (level, dof)
     if key not in _T_QUANTILES:
-        _T_QUANTILES[key] = float(stats.t.ppf((1 + level) / 2, dof))
+        # the inverse of Student's t distribution function, as ``scipy.stats.t.ppf`` computes it (the same
+        # bits), without loading ``scipy.stats`` (about 0.4 s at the end of every sweep)
+        _T_QUANTILES[key] = float(special.stdtrit(dof, (1 + level) / 2))
     return _T_QUANTILES[key]
 
 

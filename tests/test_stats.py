@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.stats import (BOOT_SEED, BOOTSTRAP_FROM, N_RESAMPLES, interval_method, mean_ci, mean_cis, paired_difference,
+from analysis.stats import (BOOT_SEED, BOOTSTRAP_FROM, N_RESAMPLES, _t_quantile, interval_method, mean_ci, mean_cis, paired_difference,
                             paired_differences, summarise)
 
 #: Twenty replications; the interval the percentile bootstrap gave them before Student t came in.
@@ -32,6 +32,13 @@ def test_t_interval_matches_a_hand_computation():
     assert est.mean == pytest.approx(3.2)
     assert (est.low, est.high) == pytest.approx((3.2 - half, 3.2 + half), abs=1e-5)
     assert est.n == 5 and est.method == "t"
+
+
+@pytest.mark.parametrize("level", [0.80, 0.90, 0.95, 0.99])
+def test_the_t_quantile_is_scipys_to_the_bit(level):
+    # the quantile comes from scipy.special (scipy.stats is not loaded at the end of a sweep)
+    for dof in range(1, 400):
+        assert _t_quantile(level, dof) == float(stats.t.ppf((1 + level) / 2, dof)), dof
 
 
 def test_t_interval_of_two_values_is_wide():
