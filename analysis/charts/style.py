@@ -9,6 +9,7 @@ Tol's schemes), chosen apart from the policy colours. Every text a chart shows g
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import textwrap
 from pathlib import Path
@@ -157,16 +158,32 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 150) -> tuple[Path, Pa
     path.parent.mkdir(parents=True, exist_ok=True)
     stem = path.with_suffix("") if path.suffix.lower() in (".png", ".svg") else path
     png, svg = stem.with_name(stem.name + ".png"), stem.with_name(stem.name + ".svg")
-    fig.savefig(png, dpi=dpi, facecolor="white")
-    # the layout found for the PNG holds for the SVG too: keep it rather than solve it again
+    # The layout is solved once, as the PNG's save would solve it (at its dpi), and then held for both
+    # files: with a layout engine set, each save first draws the figure without output to solve it and
+    # then solves it again as it draws (a third of the time of saving a report's figures).
     engine = fig.get_layout_engine()
-    fig.set_layout_engine("none")
+    if engine is not None:
+        with _dpi(fig, dpi):
+            engine.execute(fig)
+    fig.set_layout_engine(None)
     try:
+        fig.savefig(png, dpi=dpi, facecolor="white")
         with mpl.rc_context({"svg.fonttype": STYLE["svg.fonttype"]}):   # text as text: editable, searchable
             fig.savefig(svg, facecolor="white")
     finally:
         fig.set_layout_engine(engine)
     return png, svg
+
+
+@contextlib.contextmanager
+def _dpi(fig: Figure, dpi: float):
+    """``fig`` at ``dpi`` for a while (a save sets it the same way while it draws)."""
+    before = fig.dpi
+    fig.dpi = dpi
+    try:
+        yield fig
+    finally:
+        fig.dpi = before
 
 
 def percent_axis(ax, axis: str = "y", digits: int = 0) -> None:
