@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from itertools import chain
 
 import numpy as np
 from numba import njit
@@ -26,6 +25,7 @@ from numba import njit
 from agents.followup import MAX_ITEMS_PER_CASE, case_demands
 from agents.time_budget import LAST, REGULAR, URGENT, WORK_KINDS, Work, allocate, larger, python_sum, smaller, split, work_code
 from domain.params import records_of
+from domain.rows import RowFormat
 from domain.states import State
 from domain.terms import ACTIVITIES, Activity, Role
 
@@ -123,12 +123,16 @@ class OwnItem:
     subject: object | None   # the mentor to register, or the case taken over
 
 
-def _case_row(cand) -> tuple:
-    """The numbers of one case the demand rules read, in the order of :class:`Case`."""
+#: A case's row as the plan reads it (:func:`_case_row`).
+CASE_ROW = RowFormat(len(Case))
+
+
+def _case_row(cand) -> bytes:
+    """The numbers of one case the demand rules read, in the order of :class:`Case` (packed, ``CASE_ROW``)."""
     mentor = cand.mentor
     employer = cand.employer
     known = cand.crisis_known_week
-    return (cand.mode.index, cand.state, cand.close, mentor is not None,
+    return CASE_ROW.pack(cand.mode.index, cand.state, cand.close, mentor is not None,
             mentor.competence if mentor is not None else 0.0,
             employer.informs_colleagues if employer is not None else True, cand.crisis,
             known if known is not None else -1, cand.training_start, cand.period_start, cand.wage_subsidy_wanted,
@@ -159,8 +163,7 @@ class WeekPlanner:
             desks.append(self._desk(adviser, week, network_week, network_session_hours, cases, rows, own, own_rows))
             case_ranges.append(len(cases))
             own_ranges.append(len(own))
-        n_columns = len(Case)
-        case_matrix = np.fromiter(chain.from_iterable(rows), np.float64, len(rows) * n_columns).reshape(len(rows), n_columns)
+        case_matrix = CASE_ROW.matrix(rows)
         own_matrix = np.array(own_rows, dtype=np.float64).reshape(len(own_rows), len(Own))
         booked, unmet, load, grants, n_grants, close_hours, own_granted = _plan(
             week, self.settings, self.terms, np.array(desks, dtype=np.float64).reshape(len(desks), len(Desk)),

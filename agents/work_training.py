@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from itertools import chain
 
 import numpy as np
 from numba import njit
@@ -37,6 +36,7 @@ from agents import candidate as candidate_rules
 from agents.candidate import life_shocks, weekly_draws
 from agents.time_budget import Work
 from domain.rng import LifeEvent, WeeklyDraw
+from domain.rows import RowFormat
 from domain.terms import NEED_INDEX, NEED_LEVELS, by_need_level
 
 #: The user's own shocks a week of work training reads, in this order.
@@ -90,30 +90,36 @@ class TrainingWeeks:
     call_answered: np.ndarray       # bool
 
 
-def _trainee_row(cand, mode, need_hours: tuple) -> tuple:
-    """The numbers of one trainee the rules read, in the order of :class:`Trainee`."""
+#: A trainee's row as the rules read it (:func:`_trainee_row`): its own numbers, then its mentor's.
+TRAINEE_ROW = RowFormat(len(Trainee))
+_OWN_COLUMNS = RowFormat(Trainee.HAS_MENTOR)
+_MENTOR_COLUMNS = RowFormat(len(Trainee) - Trainee.HAS_MENTOR)
+_NO_MENTOR = _MENTOR_COLUMNS.pack(False, 0.0, 0.0, 0.0, 0.0, -1)
+
+
+def _trainee_row(cand, mode, need_hours: tuple) -> bytes:
+    """The numbers of one trainee the rules read, in the order of :class:`Trainee` (packed, ``TRAINEE_ROW``)."""
     settings = mode.settings
     adviser = cand.pathway_adviser
     grant = cand.grant
     mentor = cand.mentor
-    return (cand.contact_this_week, settings.proactive and not cand.drifted, settings.proactive,
-            settings.onsite_support, settings.co_creation and not cand.drifted,
-            adviser.followup_quality if adviser is not None else 1.0, adviser.competence if adviser is not None else 0.0,
-            cand.crisis, cand.problem_weeks, cand.mental_health, cand.barriers, cand.match, cand.capability,
-            cand.security, cand.last_contact_week, cand.period_start, cand.strain_weeks,
-            need_hours[NEED_INDEX[cand.need_level]], cand.hidden_revealed, grant.get(Work.CRISIS, 0.0),
-            grant.get(Work.ON_CALL, 0.0), cand.employer.conflict_probability()) + (
-        (True, mentor.competence, mentor.authority, mentor.subsidised_hours, mentor.strain, mentor.peer_support_until)
-        if mentor is not None else (False, 0.0, 0.0, 0.0, 0.0, -1))
+    return _OWN_COLUMNS.pack(
+        cand.contact_this_week, settings.proactive and not cand.drifted, settings.proactive,
+        settings.onsite_support, settings.co_creation and not cand.drifted,
+        adviser.followup_quality if adviser is not None else 1.0, adviser.competence if adviser is not None else 0.0,
+        cand.crisis, cand.problem_weeks, cand.mental_health, cand.barriers, cand.match, cand.capability,
+        cand.security, cand.last_contact_week, cand.period_start, cand.strain_weeks,
+        need_hours[NEED_INDEX[cand.need_level]], cand.hidden_revealed, grant.get(Work.CRISIS, 0.0),
+        grant.get(Work.ON_CALL, 0.0), cand.employer.conflict_probability()) + (
+        _MENTOR_COLUMNS.pack(True, mentor.competence, mentor.authority, mentor.subsidised_hours, mentor.strain,
+                             mentor.peer_support_until) if mentor is not None else _NO_MENTOR)
 
 
 def train_week(trainees: list, modes: list, week: int, settings) -> TrainingWeeks:
     """Phase 4's rules for users in TRAINING (``modes[i]``: the way ``trainees[i]`` is worked this week)."""
-    n = len(trainees)
     mentor_section = settings.mentor
     need_hours = tuple(by_need_level(mentor_section, "hours_needed", level) for level in NEED_LEVELS)
-    rows = np.fromiter(chain.from_iterable([_trainee_row(c, m, need_hours) for c, m in zip(trainees, modes, strict=True)]),
-                       float, n * len(Trainee)).reshape(n, len(Trainee))
+    rows = TRAINEE_ROW.matrix([_trainee_row(c, m, need_hours) for c, m in zip(trainees, modes, strict=True)])
     life = life_shocks(trainees, LIFE_KINDS, week)
     draws = weekly_draws(trainees, DRAW_KINDS, week)
     (problem_weeks, capability, security, strain_weeks, resolved, started, called, answered, mentor_hours,
@@ -283,14 +289,17 @@ class WorkplaceHazards:
     mentor_leaves: np.ndarray  # the mentor moves on from the firm (R12)
 
 
+#: A user's row for the hazards at a workplace (:func:`_hazards`).
+_HAZARD_ROW = RowFormat(9)
+
+
 def workplace_hazards(users: list, week: int, settings) -> WorkplaceHazards:
     """This week's hazards of users in work training or at its evaluation, all at once."""
-    n = len(users)
     h0 = tuple(by_need_level(settings.pathway, "h0_drop", level) for level in NEED_LEVELS)
-    rows = np.fromiter(chain.from_iterable([
-        (h0[NEED_INDEX[c.need_level]], c.unsupported(), c.crisis, c.problem_weeks > 0, c.security, c.match,
-         c.strain_weeks, c.mentor is not None, c.mentor.strain if c.mentor is not None else 0.0) for c in users]),
-        float, n * 9).reshape(n, 9)
+    rows = _HAZARD_ROW.matrix([
+        _HAZARD_ROW.pack(h0[NEED_INDEX[c.need_level]], c.unsupported(), c.crisis, c.problem_weeks > 0, c.security, c.match,
+                         c.strain_weeks, c.mentor is not None, c.mentor.strain if c.mentor is not None else 0.0)
+        for c in users])
     shocks = life_shocks(users, (LifeEvent.DROPOUT,), week)[:, 0]
     draws = weekly_draws(users, (WeeklyDraw.FIRM_ENDS, WeeklyDraw.MENTOR_LEAVES), week)
     return WorkplaceHazards(*_hazards(settings.numbers["pathway"], settings.numbers["mentor"],
