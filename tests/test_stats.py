@@ -107,6 +107,23 @@ def test_summarise_records_the_method():
     assert tuple(table.loc["c", ["mean", "low", "high"]]) == pytest.approx(TWENTY_BOOTSTRAP, rel=1e-12, abs=0)
 
 
+def test_summarise_takes_each_group_in_order_with_its_rows_in_table_order():
+    # groups as a sorted groupby gives them: rows with a missing key left out, categories only where
+    # they occur, each group's values in the order of the table (its interval depends on that order)
+    rng = np.random.default_rng(3)
+    runs = pd.DataFrame({"policy": pd.Categorical(rng.choice(["b", "a"], 400), categories=["c", "b", "a"]),
+                         "week": np.where(np.arange(400) % 11 == 0, np.nan, np.arange(400) % 4),
+                         "x": rng.random(400), "y": rng.random(400)})
+    table = summarise(runs, ["y", "missing", "x"], by=["policy", "week"])
+    groups = [(key, grp) for key, grp in runs.groupby(["policy", "week"], sort=True, observed=True)]
+    assert len(table) == 2 * len(groups) == 16
+    for (key, grp), pair in zip(groups, np.split(table.to_numpy(), len(groups)), strict=True):
+        for row, kpi in zip(pair, ["y", "x"], strict=True):
+            assert tuple(row[:3]) == (*key, kpi)
+            # summarise runs samples of one size together: the same interval to rounding
+            assert tuple(row[3:7]) == pytest.approx(tuple(mean_ci(grp[kpi].to_numpy())), rel=1e-12, abs=0)
+
+
 def test_summarise_of_nothing_has_the_columns():
     table = summarise(pd.DataFrame({"policy": pd.Series(dtype=str)}), ["x"], by=["policy"])
     assert table.empty and list(table.columns) == ["policy", "kpi", "mean", "low", "high", "n", "method"]
