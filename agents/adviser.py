@@ -73,7 +73,7 @@ class Adviser(mesa.Agent):
     def plan_week(self, week: int, network_week: bool, network_session_hours: float):
         """This adviser's week alone (an ``agents.week_plan.AdviserWeek``); phase 2 plans every
         adviser's week at once with the run's planner (``agents.week_plan.WeekPlanner``)."""
-        return self.model.planner.plan([self], week, network_week, network_session_hours)[0]
+        return self.model.planner.plan([self], week, network_week, network_session_hours).advisers[0]
 
     @property
     def followup_quality(self) -> float:

@@ -27,7 +27,7 @@ from agents.time_budget import LAST, REGULAR, URGENT, WORK_KINDS, Work, allocate
 from domain.params import records_of
 from domain.rows import RowFormat
 from domain.states import State
-from domain.terms import ACTIVITIES, Activity, Role
+from domain.terms import ACTIVITIES, ROLE_INDEX, Activity, Role
 
 
 @dataclass
@@ -42,6 +42,21 @@ class AdviserWeek:
     js_like: bool            # close cases asked for more than office.js_like_load_share of the week
     backlog: float           # casework carried into next week
     registered_mentors: list = field(default_factory=list)   # mentors whose registration was done this week
+
+
+@dataclass
+class PlannedWeek:
+    """The planned weeks of a list of advisers: each adviser's (``advisers``, in the same order), and
+    what the time ledger books of them as arrays, a row per adviser."""
+
+    advisers: list[AdviserWeek]
+    roles: np.ndarray        # the ledger index of each adviser's role (``domain.terms.ROLE_INDEX``)
+    booked: np.ndarray       # hours by adviser and activity
+    unmet: np.ndarray        # demand not met, by adviser and activity
+    pressure: np.ndarray     # demand / budget this week
+    over_budget: np.ndarray  # bool
+    js_like: np.ndarray      # bool
+    backlog: np.ndarray      # casework carried into next week
 
 
 class Case(IntEnum):
@@ -150,7 +165,7 @@ class WeekPlanner:
         self.terms = np.array([(mode.close, mode.kappa_adviser, mode.kappa_mentor, mode.period_weeks,
                                 mode.wage_subsidy_hours) for mode in self.modes], dtype=np.float64)
 
-    def plan(self, advisers: list, week: int, network_week: bool, network_session_hours: float) -> list[AdviserWeek]:
+    def plan(self, advisers: list, week: int, network_week: bool, network_session_hours: float) -> PlannedWeek:
         """Plan the week of each of ``advisers`` (phase 2); returns their weeks in the same order."""
         cases: list = []
         rows: list = []
@@ -180,10 +195,14 @@ class WeekPlanner:
         close = np.flatnonzero(case_matrix[:, Case.CLOSE] > 0)
         for i, hours in zip(close.tolist(), close_hours[close].tolist()):
             cases[i].close_hours_week += hours
-        return [self._settle(adviser, week_booked, week_unmet, adviser_load, own[start:end], own_granted[start:end],
-                             own_matrix[start:end], network_week)
-                for adviser, week_booked, week_unmet, adviser_load, start, end in zip(
-                    advisers, booked.tolist(), unmet.tolist(), load.tolist(), own_ranges[:-1], own_ranges[1:], strict=True)]
+        weeks = [self._settle(adviser, week_booked, week_unmet, adviser_load, own[start:end], own_granted[start:end],
+                              own_matrix[start:end], network_week)
+                 for adviser, week_booked, week_unmet, adviser_load, start, end in zip(
+                     advisers, booked.tolist(), unmet.tolist(), load.tolist(), own_ranges[:-1], own_ranges[1:], strict=True)]
+        hours_week = np.array([adviser.hours_week for adviser in advisers], dtype=np.float64)
+        return PlannedWeek(weeks, np.array([ROLE_INDEX[adviser.role] for adviser in advisers], dtype=np.int64), booked,
+                           unmet, load[:, Load.DEMAND] / hours_week, load[:, Load.OVER_BUDGET] > 0,
+                           load[:, Load.JS_LIKE] > 0, load[:, Load.BACKLOG])
 
     @staticmethod
     def _desk(adviser, week: int, network_week: bool, network_session_hours: float, cases: list, rows: list,
@@ -240,8 +259,9 @@ class WeekPlanner:
         adviser.js_like = load[Load.JS_LIKE] > 0
         registered: list = []
         attended = False
-        order = sorted(range(len(own)), key=lambda i: own_matrix[i, Own.CLOSE] == 0)   # close items first
-        for i in order:
+        # only registrations, handovers and network sessions are settled here (most weeks have none)
+        settled = [i for i, item in enumerate(own) if item.kind in _SETTLED_WORK]
+        for i in sorted(settled, key=lambda i: own_matrix[i, Own.CLOSE] == 0):   # close items first
             item, hours, given = own[i], own_matrix[i, Own.HOURS], granted[i]
             if item.kind == Work.NETWORK and given > 0.5 * hours:
                 attended = True
@@ -258,6 +278,8 @@ class WeekPlanner:
                            registered_mentors=registered)
 
 
+#: An adviser's own items whose grant :meth:`WeekPlanner._settle` acts on.
+_SETTLED_WORK = frozenset({Work.REGISTRY, Work.HANDOVER, Work.NETWORK})
 #: The columns of a way of working's terms (:attr:`WeekPlanner.terms`).
 _CLOSE, _KAPPA_ADVISER, _KAPPA_MENTOR, _PERIOD_WEEKS, _WAGE_SUBSIDY_HOURS = range(5)
 _TRAINING = State.TRAINING

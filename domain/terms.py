@@ -71,6 +71,8 @@ class Role(StrEnum):
 
 #: Roles in ledger order.
 ROLES = tuple(Role)
+#: A role's place in :data:`ROLES` (the time ledger's index).
+ROLE_INDEX = {role: i for i, role in enumerate(ROLES)}
 
 #: The advisers holding each role, in the plural (plain names for tables and charts).
 ROLE_NAMES = {

@@ -8,6 +8,7 @@ it is never silently dropped.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from domain.terms import ACTIVITIES, MENTOR_ACTIVITIES, ROLES, MentorActivity
 
@@ -34,21 +35,17 @@ class TimeLedger:
             setattr(merged, name, np.sum([getattr(ledger, name) for ledger in ledgers], axis=0))
         return merged
 
-    def book_adviser_week(self, week: int, adviser_week) -> None:
-        """One adviser's week (an ``agents.week_plan.AdviserWeek``): hours and unmet hours, load indicators."""
-        booked, unmet = adviser_week.booked, adviser_week.unmet
-        if min(booked) < 0 or min(unmet) < 0:
-            raise ValueError(f"negative hours booked: {booked} / unmet {unmet}")
-        role = ROLES.index(adviser_week.role)
-        self.hours[week, role] += booked
-        self.unmet[week, role] += unmet
-        self.adviser_weeks[week, role] += 1
-        self.pressure_sum[week, role] += adviser_week.pressure
-        if adviser_week.over_budget:
-            self.adviser_weeks_over[week, role] += 1
-        if adviser_week.js_like:
-            self.adviser_weeks_js_like[week] += 1
-        self.admin_backlog[week, role] += adviser_week.backlog
+    def book_adviser_weeks(self, week: int, planned) -> None:
+        """The planned weeks of advisers (an ``agents.week_plan.PlannedWeek``): hours and unmet hours by
+        role and activity, load indicators; added adviser by adviser, in the advisers' order."""
+        if len(planned.roles) == 0:
+            return
+        if planned.booked.min() < 0 or planned.unmet.min() < 0:
+            bad = int(np.flatnonzero((planned.booked.min(axis=1) < 0) | (planned.unmet.min(axis=1) < 0))[0])
+            raise ValueError(f"negative hours booked: {planned.booked[bad].tolist()} / unmet {planned.unmet[bad].tolist()}")
+        _book(week, planned.roles, planned.booked, planned.unmet, planned.pressure, planned.over_budget,
+              planned.js_like, planned.backlog, self.hours, self.unmet, self.adviser_weeks, self.pressure_sum,
+              self.adviser_weeks_over, self.adviser_weeks_js_like, self.admin_backlog)
 
     def book_ia(self, week: int, hours: float) -> None:
         if hours < 0:
@@ -60,3 +57,22 @@ class TimeLedger:
             raise ValueError("negative mentor hours booked")
         self.mentor_hours[week, activity] += hours
         self.mentor_subsidised_hours[week] += subsidised
+
+
+@njit(cache=True)
+def _book(week, roles, booked, unmet, pressure, over_budget, js_like, backlog, hours, unmet_hours, adviser_weeks,
+          pressure_sum, adviser_weeks_over, adviser_weeks_js_like, admin_backlog):
+    """:meth:`TimeLedger.book_adviser_weeks` for one week, adviser after adviser (the sums come out
+    as when each adviser's week was booked on its own; one compiled call instead of a dozen numpy
+    operations per adviser, which were 3.5 % of a run of the default office)."""
+    for a in range(roles.shape[0]):
+        role = roles[a]
+        hours[week, role] += booked[a]
+        unmet_hours[week, role] += unmet[a]
+        adviser_weeks[week, role] += 1
+        pressure_sum[week, role] += pressure[a]
+        if over_budget[a]:
+            adviser_weeks_over[week, role] += 1
+        if js_like[a]:
+            adviser_weeks_js_like[week] += 1
+        admin_backlog[week, role] += backlog[a]

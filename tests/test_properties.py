@@ -243,7 +243,7 @@ class _OfficeWithoutCaseloadRule:
 class Checker:
     """Checks one model after every week; sees each adviser's week as it is booked.
 
-    Wraps ``model.ledger.book_adviser_week`` of this model instance only, to record every adviser's
+    Wraps ``model.ledger.book_adviser_weeks`` of this model instance only, to record every adviser's
     booked hours (the ledger keeps only sums by role).
     """
 
@@ -251,13 +251,13 @@ class Checker:
         self.model = model
         self.weeks: dict[int, list] = {}
         self.loads = {a.unique_id: a.caseload() for a in model.staff.advisers}
-        book = model.ledger.book_adviser_week
+        book = model.ledger.book_adviser_weeks
 
-        def recording(week, adviser_week):
-            self.weeks.setdefault(week, []).append(adviser_week)
-            return book(week, adviser_week)
+        def recording(week, planned):
+            self.weeks.setdefault(week, []).extend(planned.advisers)
+            return book(week, planned)
 
-        model.ledger.book_adviser_week = recording
+        model.ledger.book_adviser_weeks = recording
 
     def booked(self):
         """Every adviser-week booked so far."""

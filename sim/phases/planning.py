@@ -32,10 +32,10 @@ def run(model, week: int) -> None:
     advisers = model.staff.all_advisers
     for adviser in advisers:
         adviser.cocreative_weeks = 0
-    adviser_weeks = model.planner.plan(advisers, week, model.network_week, model.cfg.mentor.network_session_hours)
-    for adviser, adviser_week in zip(advisers, adviser_weeks, strict=True):
+    planned = model.planner.plan(advisers, week, model.network_week, model.cfg.mentor.network_session_hours)
+    model.ledger.book_adviser_weeks(week, planned)
+    for adviser, adviser_week in zip(advisers, planned.advisers, strict=True):
         adviser.last_week = adviser_week       # what a viewer of the run shows of this adviser's week
-        model.ledger.book_adviser_week(week, adviser_week)
         for mentor in adviser_week.registered_mentors:
             mentoring.register(model, mentor)
     ordinary = model.modes[model.policy.ordinary_mode]
