@@ -34,6 +34,7 @@ from numba import njit
 from agents import mentor as mentor_rules
 from agents import candidate as candidate_rules
 from agents.candidate import life_shocks, weekly_draws
+from agents.followup import period_ends
 from agents.time_budget import Work
 from domain.rng import LifeEvent, WeeklyDraw
 from domain.rows import RowFormat
@@ -71,12 +72,15 @@ class Trainee(IntEnum):
     CRISIS_HOURS = 19        # share of the crisis work granted
     ON_CALL_HOURS = 20       # share of the on-call time granted
     CONFLICT_P = 21          # the workplace's weekly chance of a conflict
-    HAS_MENTOR = 22
-    MENTOR_COMPETENCE = 23
-    MENTOR_AUTHORITY = 24
-    MENTOR_SUBSIDISED = 25   # subsidised hours the mentor holds
-    MENTOR_STRAIN = 26
-    MENTOR_PEER_UNTIL = 27   # last week of the lift from a mentor network session
+    TRAINING_START = 22
+    PERIOD_WEEKS = 23        # the way of working's period length
+    NEXT_EVAL_WEEK = 24      # the next week a contact checks readiness for a job
+    HAS_MENTOR = 25
+    MENTOR_COMPETENCE = 26
+    MENTOR_AUTHORITY = 27
+    MENTOR_SUBSIDISED = 28   # subsidised hours the mentor holds
+    MENTOR_STRAIN = 29
+    MENTOR_PEER_UNTIL = 30   # last week of the lift from a mentor network session
 
 
 @dataclass(slots=True)
@@ -88,6 +92,9 @@ class TrainingWeeks:
     crisis_started: np.ndarray      # bool
     called: np.ndarray              # bool: the mentor called the adviser about a problem
     call_answered: np.ndarray       # bool
+    #: bool: a readiness check (a contact took place and an evaluation is due) or the end of a period
+    #: is due this week; the simulation looks at these trainees only
+    due: np.ndarray
 
 
 #: A trainee's row as the rules read it (:func:`_trainee_row`): its own numbers, then its mentor's.
@@ -110,7 +117,8 @@ def _trainee_row(cand, mode, need_hours: tuple) -> bytes:
         cand.crisis, cand.problem_weeks, cand.mental_health, cand.barriers, cand.match, cand.capability,
         cand.security, cand.last_contact_week, cand.period_start, cand.strain_weeks,
         need_hours[NEED_INDEX[cand.need_level]], cand.hidden_revealed, grant.get(Work.CRISIS, 0.0),
-        grant.get(Work.ON_CALL, 0.0), cand.employer.conflict_probability()) + (
+        grant.get(Work.ON_CALL, 0.0), cand.employer.conflict_probability(), cand.training_start, mode.period_weeks,
+        cand.next_eval_week) + (
         _MENTOR_COLUMNS.pack(True, mentor.competence, mentor.authority, mentor.subsidised_hours, mentor.strain,
                              mentor.peer_support_until) if mentor is not None else _NO_MENTOR)
 
@@ -146,7 +154,7 @@ def train_week(trainees: list, modes: list, week: int, settings) -> TrainingWeek
     for i in started.nonzero()[0].tolist():
         trainees[i].start_crisis(week, proactive_contact=bool(proactive_contact[i]))
     return TrainingWeeks(mentor_hours, np.where(has_mentor, rows[:, Trainee.MENTOR_SUBSIDISED], 0.0), started, called,
-                         answered)
+                         answered, _due(week, rows))
 
 
 @njit(cache=True)
@@ -275,6 +283,18 @@ def _train(week, pathway_numbers, mentor_numbers, learning_numbers, market_numbe
         problem_weeks[i] = weeks_with_problem
     return (problem_weeks, capability, security, strain_weeks, resolved, started, called, answered, mentor_hours,
             mentor_strain, mentor_competence)
+
+
+@njit(cache=True)
+def _due(week, rows):
+    """Per trainee: a contact took place and a readiness check is due, or a period ends this week
+    (``agents.followup.period_ends``)."""
+    due = np.zeros(rows.shape[0], np.bool_)
+    for i in range(rows.shape[0]):
+        row = rows[i]
+        due[i] = (row[Trainee.CONTACT] > 0 and week >= row[Trainee.NEXT_EVAL_WEEK]) or period_ends(
+            week, row[Trainee.TRAINING_START], row[Trainee.PERIOD_START], row[Trainee.PERIOD_WEEKS])
+    return due
 
 
 # --- the hazards at a workplace ------------------------------------------------------------------

@@ -52,7 +52,8 @@ def train(model, trainees: list, modes: list, week: int) -> None:
         model.counters[Tally.MENTOR_CALLS_ANSWERED] += int(outcome.call_answered.sum())
     for i in outcome.crisis_started.nonzero()[0].tolist():
         model.events.note(week, trainees[i], "crisis")
-    for cand, mode in zip(trainees, modes, strict=True):
+    for i in outcome.due.nonzero()[0].tolist():   # the others have no check and no period end this week
+        cand, mode = trainees[i], modes[i]
         if cand.contact_this_week and week >= cand.next_eval_week:
             cand.next_eval_week = week + mode.settings.evaluation_interval_weeks
             if _ready(cand):
