@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run dashboard test test-all bench params clean
+.PHONY: setup run dashboard test test-all bench params clean clean-compiled
 
 setup: $(STAMP)
 
@@ -43,5 +43,9 @@ bench: setup
 params: setup
 	$(VENV)/bin/inclusim params --out docs/parameters.md
 
-clean:
+## clean-compiled: remove numba's caches of the compiled rules (they are made again at the next run)
+clean-compiled:
+	find agents domain sim scenarios -name '*.nbi' -delete -o -name '*.nbc' -delete
+
+clean: clean-compiled
 	rm -rf $(VENV) outputs .pytest_cache

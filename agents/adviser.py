@@ -6,7 +6,8 @@ screening, mapping, employer contacts, interviews, start-up meetings, contacts w
 mentor, crisis work, evaluation meetings, post-hire follow-up, a case meeting and network sessions,
 travel. Whatever does not fit is unmet demand by activity; the items a case did not get lower its
 follow-up ("brannslukking" [001:748], [001:920]). The week's hours come back as an
-``agents.week_plan.AdviserWeek`` for the time ledger. Every adviser's week is planned at once, in
+``agents.week_plan.AdviserWeek`` (the time ledger books them with every other adviser's, from an
+``agents.week_plan.PlannedWeek``). Every adviser's week is planned at once, in
 one compiled loop (``agents.week_plan``); the adviser keeps its caseload, budget and load.
 """
 

@@ -160,7 +160,3 @@ class FollowupMode:
 
     def crisis_lag(self, cand) -> int:
         return round(self.settings.crisis_response_lag_weeks / self.tempo(cand))
-
-    def period_ends(self, cand, week: int) -> bool:
-        """This week ends a work-training period (:func:`period_ends`)."""
-        return period_ends.py_func(week, cand.training_start, cand.period_start, self.period_weeks)

@@ -32,7 +32,8 @@ from domain.terms import ACTIVITIES, ROLE_INDEX, Activity, Role
 
 @dataclass
 class AdviserWeek:
-    """One adviser's week for the time ledger."""
+    """One adviser's planned week, as a viewer of the run shows it (the time ledger books the same
+    numbers as the arrays of a :class:`PlannedWeek`)."""
 
     role: Role
     booked: list[float]      # hours by activity
@@ -166,7 +167,7 @@ class WeekPlanner:
                                 mode.wage_subsidy_hours) for mode in self.modes], dtype=np.float64)
 
     def plan(self, advisers: list, week: int, network_week: bool, network_session_hours: float) -> PlannedWeek:
-        """Plan the week of each of ``advisers`` (phase 2); returns their weeks in the same order."""
+        """Plan the week of each of ``advisers`` (phase 2); returns their planned weeks, in the same order."""
         cases: list = []
         rows: list = []
         case_ranges = [0]
@@ -195,13 +196,14 @@ class WeekPlanner:
         close = np.flatnonzero(case_matrix[:, Case.CLOSE] > 0)
         for i, hours in zip(close.tolist(), close_hours[close].tolist()):
             cases[i].close_hours_week += hours
-        weeks = [self._settle(adviser, week_booked, week_unmet, adviser_load, own[start:end], own_granted[start:end],
-                              own_matrix[start:end], network_week)
-                 for adviser, week_booked, week_unmet, adviser_load, start, end in zip(
-                     advisers, booked.tolist(), unmet.tolist(), load.tolist(), own_ranges[:-1], own_ranges[1:], strict=True)]
-        hours_week = np.array([adviser.hours_week for adviser in advisers], dtype=np.float64)
+        pressure = load[:, Load.DEMAND] / np.array([adviser.hours_week for adviser in advisers], dtype=np.float64)
+        weeks = [self._settle(adviser, week_booked, week_unmet, adviser_load, adviser_pressure, own[start:end],
+                              own_granted[start:end], own_matrix[start:end], network_week)
+                 for adviser, week_booked, week_unmet, adviser_load, adviser_pressure, start, end in zip(
+                     advisers, booked.tolist(), unmet.tolist(), load.tolist(), pressure.tolist(), own_ranges[:-1],
+                     own_ranges[1:], strict=True)]
         return PlannedWeek(weeks, np.array([ROLE_INDEX[adviser.role] for adviser in advisers], dtype=np.int64), booked,
-                           unmet, load[:, Load.DEMAND] / hours_week, load[:, Load.OVER_BUDGET] > 0,
+                           unmet, pressure, load[:, Load.OVER_BUDGET] > 0,
                            load[:, Load.JS_LIKE] > 0, load[:, Load.BACKLOG])
 
     @staticmethod
@@ -246,8 +248,8 @@ class WeekPlanner:
                 office.admin_backlog_carry, office.ordinary_intensity_cap, office.js_like_load_share)
 
     @staticmethod
-    def _settle(adviser, booked: list, unmet: list, load: list, own: list, granted: np.ndarray, own_matrix: np.ndarray,
-                network_week: bool) -> AdviserWeek:
+    def _settle(adviser, booked: list, unmet: list, load: list, pressure: float, own: list, granted: np.ndarray,
+                own_matrix: np.ndarray, network_week: bool) -> AdviserWeek:
         """Write the plan's results into the adviser; registrations and handovers whose hours were
         granted in full are done (close items first, as they were booked)."""
         adviser.over_budget = load[Load.OVER_BUDGET] > 0
@@ -273,7 +275,7 @@ class WeekPlanner:
                 else:
                     adviser.pending_handovers.pop(item.subject.unique_id, None)
         adviser.network_attended = network_week and adviser.n_close > 0 and attended
-        return AdviserWeek(role=adviser.role, booked=booked, unmet=unmet, pressure=load[Load.DEMAND] / adviser.hours_week,
+        return AdviserWeek(role=adviser.role, booked=booked, unmet=unmet, pressure=pressure,
                            over_budget=adviser.over_budget, js_like=adviser.js_like, backlog=adviser.admin_backlog,
                            registered_mentors=registered)
 

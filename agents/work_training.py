@@ -92,9 +92,8 @@ class TrainingWeeks:
     crisis_started: np.ndarray      # bool
     called: np.ndarray              # bool: the mentor called the adviser about a problem
     call_answered: np.ndarray       # bool
-    #: bool: a readiness check (a contact took place and an evaluation is due) or the end of a period
-    #: is due this week; the simulation looks at these trainees only
-    due: np.ndarray
+    readiness_check: np.ndarray     # bool: a contact took place and a readiness check is due
+    period_end: np.ndarray          # bool: the work-training period ends this week
 
 
 #: A trainee's row as the rules read it (:func:`_trainee_row`): its own numbers, then its mentor's.
@@ -154,7 +153,7 @@ def train_week(trainees: list, modes: list, week: int, settings) -> TrainingWeek
     for i in started.nonzero()[0].tolist():
         trainees[i].start_crisis(week, proactive_contact=bool(proactive_contact[i]))
     return TrainingWeeks(mentor_hours, np.where(has_mentor, rows[:, Trainee.MENTOR_SUBSIDISED], 0.0), started, called,
-                         answered, _due(week, rows))
+                         answered, *_due(week, rows))
 
 
 @njit(cache=True)
@@ -287,14 +286,17 @@ def _train(week, pathway_numbers, mentor_numbers, learning_numbers, market_numbe
 
 @njit(cache=True)
 def _due(week, rows):
-    """Per trainee: a contact took place and a readiness check is due, or a period ends this week
+    """Per trainee: a contact took place and a readiness check is due; the period ends this week
     (``agents.followup.period_ends``)."""
-    due = np.zeros(rows.shape[0], np.bool_)
-    for i in range(rows.shape[0]):
+    n = rows.shape[0]
+    readiness_check = np.zeros(n, np.bool_)
+    period_end = np.zeros(n, np.bool_)
+    for i in range(n):
         row = rows[i]
-        due[i] = (row[Trainee.CONTACT] > 0 and week >= row[Trainee.NEXT_EVAL_WEEK]) or period_ends(
-            week, row[Trainee.TRAINING_START], row[Trainee.PERIOD_START], row[Trainee.PERIOD_WEEKS])
-    return due
+        readiness_check[i] = row[Trainee.CONTACT] > 0 and week >= row[Trainee.NEXT_EVAL_WEEK]
+        period_end[i] = period_ends(week, row[Trainee.TRAINING_START], row[Trainee.PERIOD_START],
+                                    row[Trainee.PERIOD_WEEKS])
+    return readiness_check, period_end
 
 
 # --- the hazards at a workplace ------------------------------------------------------------------

@@ -14,12 +14,14 @@ import struct
 import numpy as np
 
 
-class RowFormat(struct.Struct):
+class RowFormat:
     """``n_columns`` float64 numbers in this machine's byte order: ``pack(*numbers)`` gives a row."""
 
+    __slots__ = ("n_columns", "pack")
+
     def __init__(self, n_columns: int):
-        super().__init__(f"={n_columns}d")
         self.n_columns = n_columns
+        self.pack = struct.Struct(f"={n_columns}d").pack
 
     def matrix(self, rows: list[bytes]) -> np.ndarray:
         """The packed ``rows`` as one writable float64 matrix, a row per entry (0 rows: shape (0, n))."""

@@ -38,8 +38,18 @@ class TimeLedger:
     def book_adviser_weeks(self, week: int, planned) -> None:
         """The planned weeks of advisers (an ``agents.week_plan.PlannedWeek``): hours and unmet hours by
         role and activity, load indicators; added adviser by adviser, in the advisers' order."""
-        if len(planned.roles) == 0:
+        n = len(planned.roles)
+        if n == 0:
             return
+        # the booking is compiled, and compiled code does not check its indexes: check them here
+        if not 0 <= week < self.hours.shape[0]:
+            raise IndexError(f"week {week} is outside the ledger's weeks 0-{self.hours.shape[0] - 1}")
+        if planned.roles.min() < 0 or planned.roles.max() >= len(ROLES):
+            raise IndexError(f"role index {planned.roles.tolist()}: the ledger's roles are 0-{len(ROLES) - 1}")
+        shape = (n, len(ACTIVITIES))
+        if planned.booked.shape != shape or planned.unmet.shape != shape or any(
+                len(column) != n for column in (planned.pressure, planned.over_budget, planned.js_like, planned.backlog)):
+            raise ValueError(f"a planned week of {n} advisers with arrays of other lengths")
         if planned.booked.min() < 0 or planned.unmet.min() < 0:
             bad = int(np.flatnonzero((planned.booked.min(axis=1) < 0) | (planned.unmet.min(axis=1) < 0))[0])
             raise ValueError(f"negative hours booked: {planned.booked[bad].tolist()} / unmet {planned.unmet[bad].tolist()}")

@@ -19,6 +19,31 @@ def _planned(roles: list[Role], booked, unmet=None, over=None) -> PlannedWeek:
                        js_like=np.array([False, True, False][:n]), backlog=np.arange(n, dtype=float))
 
 
+def test_the_weeks_of_one_role_are_added_in_the_advisers_order():
+    # floating point shows the order: from -1e16, adding 1e16, 1 and 1 gives 2; adding 1, 1 and then
+    # 1e16 (or the three summed first) gives 0
+    booked = np.zeros((3, len(ACTIVITIES)))
+    booked[:, 0] = [1e16, 1.0, 1.0]
+    ledger = TimeLedger(horizon_weeks=1)
+    ledger.hours[1, ROLE_INDEX[Role.HYBRID], 0] = -1e16        # as if booked earlier in the week
+    ledger.book_adviser_weeks(1, _planned([Role.HYBRID] * 3, booked))
+    assert ledger.hours[1, ROLE_INDEX[Role.HYBRID], 0] == 2.0
+
+
+@pytest.mark.parametrize("week", [-1, 3])
+def test_a_week_outside_the_ledger_is_refused(week):
+    ledger = TimeLedger(horizon_weeks=2)
+    with pytest.raises(IndexError, match=f"week {week} is outside the ledger's weeks 0-2"):
+        ledger.book_adviser_weeks(week, _planned([Role.HYBRID], np.ones((1, len(ACTIVITIES)))))
+
+
+def test_arrays_of_other_lengths_are_refused():
+    planned = _planned([Role.HYBRID, Role.HYBRID], np.ones((2, len(ACTIVITIES))))
+    planned.backlog = planned.backlog[:1]
+    with pytest.raises(ValueError, match="2 advisers"):
+        TimeLedger(horizon_weeks=2).book_adviser_weeks(1, planned)
+
+
 def test_each_adviser_week_is_added_under_its_role():
     rng = np.random.default_rng(1)
     roles = [Role.HYBRID, Role.JOBBSPESIALIST, Role.HYBRID]

@@ -158,20 +158,22 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 150) -> tuple[Path, Pa
     path.parent.mkdir(parents=True, exist_ok=True)
     stem = path.with_suffix("") if path.suffix.lower() in (".png", ".svg") else path
     png, svg = stem.with_name(stem.name + ".png"), stem.with_name(stem.name + ".svg")
-    # The layout is solved once, as the PNG's save would solve it (at its dpi), and then held for both
-    # files: with a layout engine set, each save first draws the figure without output to solve it and
-    # then solves it again as it draws (a third of the time of saving a report's figures).
+    # The layout is solved once, at the PNG's dpi, and held for both files with no layout engine set
+    # while they are saved: with any engine set (matplotlib's placeholder included), each save first
+    # draws the whole figure without output (a third of the time of saving a report's figures).
+    # rcParams that would put an engine of their own in its place are held off meanwhile.
     engine = fig.get_layout_engine()
-    if engine is not None:
-        with _dpi(fig, dpi):
-            engine.execute(fig)
-    fig.set_layout_engine(None)
-    try:
-        fig.savefig(png, dpi=dpi, facecolor="white")
-        with mpl.rc_context({"svg.fonttype": STYLE["svg.fonttype"]}):   # text as text: editable, searchable
-            fig.savefig(svg, facecolor="white")
-    finally:
-        fig.set_layout_engine(engine)
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        if engine is not None and fig.axes:      # as a draw does: a figure without axes has nothing to lay out
+            with _dpi(fig, dpi):
+                engine.execute(fig)
+        fig.set_layout_engine(None)
+        try:
+            fig.savefig(png, dpi=dpi, facecolor="white")
+            with mpl.rc_context({"svg.fonttype": STYLE["svg.fonttype"]}):   # text as text: editable, searchable
+                fig.savefig(svg, facecolor="white")
+        finally:
+            fig.set_layout_engine(engine)
     return png, svg
 
 

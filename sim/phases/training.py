@@ -52,14 +52,15 @@ def train(model, trainees: list, modes: list, week: int) -> None:
         model.counters[Tally.MENTOR_CALLS_ANSWERED] += int(outcome.call_answered.sum())
     for i in outcome.crisis_started.nonzero()[0].tolist():
         model.events.note(week, trainees[i], "crisis")
-    for i in outcome.due.nonzero()[0].tolist():   # the others have no check and no period end this week
+    # only the trainees with a readiness check or a period end this week (flagged by the rules)
+    for i in (outcome.readiness_check | outcome.period_end).nonzero()[0].tolist():
         cand, mode = trainees[i], modes[i]
-        if cand.contact_this_week and week >= cand.next_eval_week:
+        if outcome.readiness_check[i]:
             cand.next_eval_week = week + mode.settings.evaluation_interval_weeks
             if _ready(cand):
                 pathway.move(model, cand, State.EVALUATION, "goal_reached")
                 continue
-        if mode.period_ends(cand, week):
+        if outcome.period_end[i]:
             period_boundary(model, cand, mode, week - cand.training_start)
 
 
