@@ -39,14 +39,16 @@ def run(model, week: int) -> None:
         for mentor in adviser_week.registered_mentors:
             mentoring.register(model, mentor)
     ordinary = model.modes[model.policy.ordinary_mode]
+    counters = model.counters
     for cand in active.values():
-        threshold = cand.mode.settings.drift_below_hours
-        if cand.close and threshold > 0 and cand.state in DRIFT_STATES:
-            cand.close_hours_avg = 0.75 * cand.close_hours_avg + 0.25 * cand.close_hours_week
-            cand.drifted = cand.close_hours_avg < threshold
-            if cand.drifted:
-                model.counters[Tally.CLOSE_CASE_WEEKS_DRIFTED] += 1
-            model.counters[Tally.CLOSE_CASE_WEEKS] += 1
-        else:
-            cand.drifted = False
-        cand.week_mode = ordinary if cand.drifted else cand.mode
+        drifted = False
+        if cand.close and cand.state in DRIFT_STATES:      # most cases are not close: tested first
+            threshold = cand.mode.settings.drift_below_hours
+            if threshold > 0:
+                cand.close_hours_avg = 0.75 * cand.close_hours_avg + 0.25 * cand.close_hours_week
+                drifted = cand.close_hours_avg < threshold
+                if drifted:
+                    counters[Tally.CLOSE_CASE_WEEKS_DRIFTED] += 1
+                counters[Tally.CLOSE_CASE_WEEKS] += 1
+        cand.drifted = drifted
+        cand.week_mode = ordinary if drifted else cand.mode
