@@ -100,7 +100,7 @@ def test_pattern_validation_against_the_seeds_and_the_evidence():
     """The validation table (docs/calibration.md): every measured target met, except the documented misses."""
     from inclusim.validation import validate
 
-    table = validate(seeds=6)
+    table = validate(seeds=10)   # the replications of the documented table (docs/calibration_results.md)
     # the calibrated model's misses, documented in docs/calibration.md and docs/calibration_results.md:
     # routine-IPS employment within 52 weeks a little high (a proxy), the job-specialist ratio for
     # medium-need users a little low, time in work after a first hire a little long, and no hybrid
