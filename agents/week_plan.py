@@ -149,10 +149,11 @@ def _case_row(cand) -> bytes:
     employer = cand.employer
     known = cand.crisis_known_week
     return CASE_ROW.pack(cand.mode.index, cand.state, cand.close, mentor is not None,
-            mentor.competence if mentor is not None else 0.0,
-            employer.informs_colleagues if employer is not None else True, cand.crisis,
-            known if known is not None else -1, cand.training_start, cand.period_start, cand.wage_subsidy_wanted,
-            cand.next_contact_week, bool(cand.contact_is_visit), cand.career_choice_made)
+                         mentor.competence if mentor is not None else 0.0,
+                         employer.informs_colleagues if employer is not None else True, cand.crisis,
+                         known if known is not None else -1, cand.training_start, cand.period_start,
+                         cand.wage_subsidy_wanted, cand.next_contact_week, bool(cand.contact_is_visit),
+                         cand.career_choice_made)
 
 
 class WeekPlanner:

@@ -93,10 +93,8 @@ def check(argv: list[str]) -> Plan | None:
         else:
             jobs = [overrides]
         # an override is parsed once however many jobs share it (a 1,000-run sweep: 4,000 -> 254)
-        parsed: dict[str, object] = {}
-        for line in dict.fromkeys(o for job in jobs for o in job):
-            parsed[line] = parser.parse_overrides([line])[0]
-        parsed_jobs = [(job, job_overrides := [parsed[o] for o in job],
+        override_of = {line: parser.parse_overrides([line])[0] for line in dict.fromkeys(o for job in jobs for o in job)}
+        parsed_jobs = [(job, job_overrides := [override_of[o] for o in job],
                         tuple(sorted(o.input_line for o in job_overrides if _is_group(o.key_or_group, groups))))
                        for job in jobs]
         # each combination of presets composed once; on two cores, half of them by a forked copy

@@ -28,7 +28,7 @@ from domain.schema import (CHECKPOINT_WEEKS, RETENTION_WEEKS, SUBGROUPS, WITHIN_
                            hours_per_employment_kpi, over_budget_kpi)
 from domain.states import State
 from domain.survival import kaplan_meier
-from domain.terms import ACTIVITIES, NEED_LEVELS, ROLES, MentorActivity, Role
+from domain.terms import ACTIVITIES, NEED_LEVELS, ROLE_INDEX, ROLES, MentorActivity, Role
 from sim.tally import Tally, close_episode_outcome
 
 
@@ -155,7 +155,7 @@ def compute_kpis(outcome) -> dict:
         kpis[adviser_hours_kpi(role)] = float(hours[:, r, :].sum())
         kpis[adviser_pressure_kpi(role)] = _ratio(ledger.pressure_sum[1:horizon + 1, r].sum(), weeks[:, r].sum())
     kpis["adviser_weeks_js_like_share"] = _ratio(ledger.adviser_weeks_js_like[1:horizon + 1].sum(),
-                                              weeks[:, ROLES.index(Role.HYBRID)].sum())
+                                              weeks[:, ROLE_INDEX[Role.HYBRID]].sum())
     kpis["hybrid_case_weeks_drifted_share"] = _ratio(counters[Tally.CLOSE_CASE_WEEKS_DRIFTED], counters[Tally.CLOSE_CASE_WEEKS])
     done, postponed = counters[Tally.REVIEWS_DONE], counters[Tally.REVIEWS_POSTPONED]
     kpis["reviews_postponed_share"] = _ratio(postponed, done + postponed)
