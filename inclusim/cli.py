@@ -103,15 +103,21 @@ def main(argv: list[str] | None = None) -> None:
     from domain.params import ConfigError
     from inclusim.office import expand_office_files
     from inclusim.preflight import check
-    from inclusim.task import MAIN_PID_VARIABLE
+    from inclusim.workers import MAIN_PID_VARIABLE, runs_in_local_workers, start_worker_server
 
     try:
         argv = expand_office_files(argv)   # office=FILE: the office file's presets and settings
+    except ConfigError as exc:
+        fail(str(exc))
+    # set before the worker server starts: its workers inherit its environment
+    os.environ.setdefault("HYDRA_FULL_ERROR", "0")
+    os.environ[MAIN_PID_VARIABLE] = str(os.getpid())   # lets worker processes end when this one is gone
+    if runs_in_local_workers(argv):
+        start_worker_server()   # the workers' model loads while the check runs
+    try:
         check(argv)     # every run valid, the output folder usable: before anything is written
     except ConfigError as exc:
         fail(str(exc))
-    os.environ.setdefault("HYDRA_FULL_ERROR", "0")
-    os.environ[MAIN_PID_VARIABLE] = str(os.getpid())   # lets worker processes end when this one is gone
     sys.argv = [sys.argv[0] if sys.argv else "inclusim"] + argv
     _hydra_main()
     from inclusim.sweep import FINISHED_SWEEPS, finish

@@ -7,9 +7,6 @@ In a sweep a run that fails (a bug, a full disk) does not stop the other runs: i
 
 from __future__ import annotations
 
-import os
-import threading
-import time
 import traceback
 from pathlib import Path
 
@@ -19,42 +16,12 @@ from domain.store import COMPLETE_MARKER, check_run, write_failure
 from inclusim.batching import BATCH_KEY, runs_of_job
 from inclusim.compose import to_config
 from inclusim.errors import fail
+from inclusim.workers import is_local_worker, watch_parent
 
 # The model (``sim``) and the analysis are imported where a run is made or printed: the command's
 # own process imports this module to hand the task to Hydra, and in a sweep only its worker
-# processes run models; loading the model there first cost the sweep about a second before its
-# first run could start.
-
-
-#: Set by the ``inclusim`` command: its process id, so that its worker processes can tell it has gone.
-MAIN_PID_VARIABLE = "INCLUSIM_MAIN_PID"
-_watching = False
-
-
-def watch_parent() -> None:
-    """In a worker process of this machine's sweep: end the worker when the ``inclusim`` command is gone.
-
-    Parallel runs are done by worker processes (joblib's loky); killed with the command, they would
-    otherwise go on for minutes. Only a direct child of the command watches (a SLURM task does not).
-    """
-    global _watching
-    if _watching or not is_local_worker():
-        return
-    _watching = True
-    main_pid = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == main_pid:
-            time.sleep(1.0)
-        os._exit(3)
-
-    threading.Thread(target=watch, name="inclusim-parent-watch", daemon=True).start()
-
-
-def is_local_worker() -> bool:
-    """Whether this process is a worker process of the ``inclusim`` command's sweep on this machine."""
-    main_pid = int(os.environ.get(MAIN_PID_VARIABLE, "0") or 0)
-    return bool(main_pid) and os.getpid() != main_pid and os.getppid() == main_pid
+# processes run models (they come loaded from the worker server, ``inclusim.workers``); loading the
+# model in the command's process first cost the sweep about a second before its first run could start.
 
 
 def task(composed) -> None:

@@ -1,0 +1,105 @@
+"""The worker processes of a sweep on this machine, and how they start.
+
+The default launcher (joblib's loky, ``conf/hydra/launcher/local.yaml``) runs a sweep's jobs in
+worker processes. Started as fresh Pythons, each worker loaded the model (mesa, numba and the
+compiled rules, pandas, Hydra: about 1.2 s of a core) before its first run, both at once on two
+cores, after the command's check. For a sweep on this machine the command now starts a *worker
+server* before its check (multiprocessing's ``forkserver``): a process that loads the model once,
+while the check runs, and of which each worker is a fork, ready to run. The 80-run comparison's
+first run is done about 1 s sooner (``docs/performance.md``); what a run computes is the same.
+
+A worker ends by itself when the command is gone (:func:`watch_parent`): when the command is
+killed, a worker would otherwise go on with its batch of runs for minutes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Sequence
+
+#: Set by the ``inclusim`` command: its process id, so that its worker processes can tell it has gone.
+MAIN_PID_VARIABLE = "INCLUSIM_MAIN_PID"
+
+#: What a worker needs for its runs, loaded once by the worker server: the task, the model, the
+#: policies, what a run prints, and the launcher's job function.
+PRELOAD = ("inclusim.task", "inclusim.sweep", "sim.tables", "scenarios.policies", "analysis.i18n",
+           "hydra_plugins.hydra_joblib_launcher._core")
+
+#: The launchers that run a sweep's jobs in worker processes of this machine (``conf/hydra/launcher/``).
+LOCAL_LAUNCHERS = ("local", "joblib")
+
+_watching = False
+
+
+def runs_in_local_workers(argv: Sequence[str]) -> bool:
+    """Whether the command's arguments ask for a sweep run by worker processes on this machine: a
+    multirun (``-m``) on the default launcher with more than one job at a time."""
+    if not any(arg in ("-m", "--multirun") for arg in argv):
+        return False
+    for arg in argv:
+        key, _, value = arg.lstrip("+~").partition("=")
+        if key == "hydra/launcher" and value not in LOCAL_LAUNCHERS:
+            return False
+        if key == "hydra.launcher.n_jobs" and value.strip() == "1":
+            return False
+    return True
+
+
+def start_worker_server() -> bool:
+    """Start the worker server, loading :data:`PRELOAD`, and have joblib's loky fork the sweep's
+    workers from it. Call it from the command's process before anything else that takes long, and
+    after :data:`MAIN_PID_VARIABLE` and any other environment the workers read are set: the workers
+    inherit the server's environment. False where processes cannot be forked (Windows): the
+    workers then start as fresh Pythons, as before."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    from multiprocessing import forkserver
+
+    from joblib.externals.loky.backend.context import set_start_method
+
+    set_start_method("forkserver", force=True)
+    multiprocessing.set_forkserver_preload(list(PRELOAD))
+    forkserver.ensure_running()   # loads PRELOAD now, while this process checks the sweep
+    return True
+
+
+def is_local_worker() -> bool:
+    """Whether this process is a worker process of the ``inclusim`` command's sweep on this machine:
+    a child of the command, or of its worker server (whose processes name the command as parent)."""
+    main_pid = int(os.environ.get(MAIN_PID_VARIABLE, "0") or 0)
+    if not main_pid or os.getpid() == main_pid:
+        return False
+    parent = multiprocessing.parent_process()
+    return os.getppid() == main_pid or (parent is not None and parent.pid == main_pid)
+
+
+def watch_parent() -> None:
+    """In a worker process of this machine's sweep: end the worker when the command is gone. A
+    worker forked by the worker server cannot wait for its parent to go: the server lives as long
+    as any of its workers does. So the worker looks for the command's process itself, and for a
+    change of parent (a worker started by the command directly). A SLURM task does not watch."""
+    global _watching
+    if _watching or not is_local_worker():
+        return
+    _watching = True
+    main_pid = int(os.environ[MAIN_PID_VARIABLE])
+    parent_pid = os.getppid()
+
+    def command_gone() -> bool:
+        if os.getppid() != parent_pid:
+            return True
+        try:
+            os.kill(main_pid, 0)      # no signal: only whether the process is there
+        except OSError:              # gone (or its number taken by another user's process)
+            return True
+        return False
+
+    def watch() -> None:
+        while not command_gone():
+            time.sleep(1.0)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="inclusim-parent-watch", daemon=True).start()

@@ -1,0 +1,122 @@
+"""The sweep's worker processes on this machine: forked from a worker server that loaded the model
+once, recognised as the command's workers, and ended when the command is gone."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from inclusim.workers import runs_in_local_workers
+
+needs_forkserver = pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(),
+                                      reason="no fork server on this platform")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["-m", "+experiment=policy_compare"], True),
+    (["--multirun", "seed=1,2"], True),
+    (["-m", "seed=1,2", "hydra/launcher=local"], True),
+    (["-m", "seed=1,2", "hydra/launcher=slurm"], False),
+    (["-m", "seed=1,2", "hydra/launcher=slurm_local"], False),
+    (["-m", "seed=1,2", "hydra.launcher.n_jobs=1"], False),
+    (["-m", "seed=1,2", "hydra.launcher.n_jobs=2"], True),
+    (["seed=3"], False),
+    ([], False),
+])
+def test_which_commands_run_in_local_workers(argv, expected):
+    assert runs_in_local_workers(argv) is expected
+
+
+#: A command's process in miniature: the worker server, then a parallel call as the launcher makes it.
+_SCRIPT = textwrap.dedent("""
+    import json, os, sys, time
+    from joblib import Parallel, delayed
+
+    from inclusim.workers import MAIN_PID_VARIABLE, is_local_worker, start_worker_server, watch_parent
+
+
+    def probe(pid_file, sleep):
+        loaded = "sim.tables" in sys.modules     # before this job imports anything
+        watch_parent()
+        with open(pid_file, "a") as fh:
+            fh.write(f"{os.getpid()}\\n")
+        time.sleep(sleep)
+        return {"local": is_local_worker(), "loaded": loaded, "parent": os.getppid()}
+
+
+    if __name__ == "__main__":
+        pid_file, sleep = sys.argv[1], float(sys.argv[2])
+        os.environ[MAIN_PID_VARIABLE] = str(os.getpid())
+        assert start_worker_server()
+        results = Parallel(n_jobs=2, backend="loky")(delayed(probe)(pid_file, sleep) for _ in range(2))
+        print(json.dumps({"main": os.getpid(), "results": results, "here": is_local_worker()}))
+""")
+
+
+def _start(tmp_path: Path, sleep: float) -> tuple[subprocess.Popen, Path]:
+    script = tmp_path / "command.py"
+    script.write_text(_SCRIPT)
+    pid_file = tmp_path / "pids.txt"
+    proc = subprocess.Popen([sys.executable, str(script), str(pid_file), str(sleep)], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
+    return proc, pid_file
+
+
+@needs_forkserver
+def test_workers_come_loaded_from_the_server_and_know_the_command(tmp_path):
+    proc, _ = _start(tmp_path, sleep=0.0)
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0
+    report = json.loads(out)
+    assert report["here"] is False                        # the command is not its own worker
+    for result in report["results"]:
+        assert result["loaded"] is True                   # the model came with the fork
+        assert result["local"] is True
+        assert result["parent"] != report["main"]         # a child of the server, not of the command
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:   # a zombie has ended; only its parent has not read its status yet
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+@needs_forkserver
+def test_workers_end_when_the_command_is_killed(tmp_path):
+    proc, pid_file = _start(tmp_path, sleep=120.0)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and len(pid_file.read_text().split() if pid_file.exists() else []) < 2:
+            time.sleep(0.1)
+        workers = [int(pid) for pid in pid_file.read_text().split()]
+        assert len(workers) == 2
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+            time.sleep(0.2)
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        for pid in (int(p) for p in (pid_file.read_text().split() if pid_file.exists() else [])):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if proc.poll() is None:
+            proc.kill()
