@@ -94,7 +94,20 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: What an interrupted command (Ctrl+C) prints, in place of a traceback: exit status 130, as a shell's.
+INTERRUPTED = ("inclusim: interrupted. Finished runs are kept; run the same command again to go on "
+               "(a sweep skips its finished runs).")
+
+
 def main(argv: list[str] | None = None) -> None:
+    try:
+        _main(argv)
+    except KeyboardInterrupt:
+        print(f"\n{INTERRUPTED}", file=sys.stderr)
+        raise SystemExit(130) from None
+
+
+def _main(argv: list[str] | None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
         return subcommand(_subcommand_parser().parse_args(argv))

@@ -185,3 +185,30 @@ def test_a_preset_that_breaks_otherwise_is_raised_at_its_runs_turn(tmp_path, mon
         check(["-m", f"output_root={tmp_path}", "policy=saksbehandler,hybrid", "seed=-1,2"])
     with pytest.raises(RuntimeError, match="not YAML"):
         check(["-m", f"output_root={tmp_path}", "policy=saksbehandler,hybrid", "seed=1,2"])
+
+
+def test_an_interrupted_sweep_says_so_in_one_line_and_resumes(tmp_path):
+    """Ctrl+C (SIGINT to the command's process group, as a terminal sends it) ends the sweep with
+    status 130 and one line, no traceback; the same command then finishes the runs left."""
+    import signal
+    import time
+
+    args = [*INCLUSIM, "-m", f"output_root={tmp_path}", "name=stop", "seed=range(1,61)", *SMALL]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    runs = tmp_path / "stop" / "runs"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(runs.glob("*/_COMPLETE")) and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the sweep ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1].startswith("inclusim: interrupted.")
+    time.sleep(2.0)    # a worker gone with the command ends within a second (``inclusim.workers``)
+    done = len(list(runs.glob("*/_COMPLETE")))
+    assert 1 <= done < 60
+    resumed = cli(*args[len(INCLUSIM):])
+    assert resumed.stdout.count("skip ") == done
+    assert len(list(runs.glob("*/_COMPLETE"))) == 60

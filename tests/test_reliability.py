@@ -289,6 +289,16 @@ def test_a_damaged_collected_table_is_one_line_for_summary(sweep_copy):
     assert proc.returncode == 1 and "cannot be read" in one_line_error(proc)
 
 
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid``: its children, theirs, and so on."""
+    found, queue = [], [pid]
+    while queue:
+        children = subprocess.run(["pgrep", "-P", str(queue.pop())], capture_output=True, text=True).stdout
+        found += [int(x) for x in children.split()]
+        queue += [int(x) for x in children.split()]
+    return found
+
+
 def test_worker_processes_end_soon_after_the_command_is_killed(tmp_path):
     proc = subprocess.Popen([*INCLUSIM, "-m", f"output_root={tmp_path}", "name=kill", "hydra.launcher.n_jobs=2",
                              "policy=saksbehandler,hybrid,jobbspesialist,brobygger", "seed=range(1,30)",
@@ -296,9 +306,8 @@ def test_worker_processes_end_soon_after_the_command_is_killed(tmp_path):
     deadline = time.time() + 180
     while time.time() < deadline and len(complete_run_dirs(tmp_path / "kill")) < 4:   # workers are busy
         time.sleep(0.2)
-    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout
-    workers = [int(x) for x in children.split()]
-    assert workers, "no worker processes started"
+    workers = _descendants(proc.pid)   # the worker server, its workers, the resource trackers
+    assert len(workers) >= 3, f"no worker processes started: {workers}"
     proc.kill()
     proc.wait()
     deadline = time.time() + 20
