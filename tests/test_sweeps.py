@@ -27,6 +27,22 @@ def compose_cfg(overrides):
         return compose(config_name="config", overrides=overrides, return_hydra_config=True)
 
 
+def test_the_schema_is_stored_once_per_process_and_again_if_it_is_gone(monkeypatch):
+    from hydra.core.config_store import ConfigStore
+
+    register_configs()
+    store = ConfigStore.instance()
+    stored = []
+    real_store = ConfigStore.store
+    monkeypatch.setattr(ConfigStore, "store", lambda self, **kw: (stored.append(kw["name"]), real_store(self, **kw)))
+    register_configs()
+    assert stored == []                                    # the command registers twice; the second is free
+    del store.repo["policy"]["hybrid_schema.yaml"]         # a store that lost an entry gets it back
+    register_configs()
+    assert stored == ["hybrid_schema"]
+    assert "hybrid_schema.yaml" in store.repo["policy"]
+
+
 @pytest.mark.parametrize("experiment, expected, two_seeds", [
     ("policy_compare", 80, 8), ("caseload_tradeoff", 800, 160), ("labour_uncertainty", 720, 144), ("pilots", 40, 4),
     ("sensitivity", 1448, 2896)])
