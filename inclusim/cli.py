@@ -116,7 +116,7 @@ def _main(argv: list[str] | None) -> None:
     from domain.params import ConfigError
     from inclusim.office import expand_office_files
     from inclusim.preflight import check
-    from inclusim.workers import MAIN_PID_VARIABLE, runs_in_local_workers, start_worker_server
+    from inclusim.workers import MAIN_PID_VARIABLE, runs_in_local_workers, start_worker_server, stop_worker_server
 
     try:
         argv = expand_office_files(argv)   # office=FILE: the office file's presets and settings
@@ -125,11 +125,12 @@ def _main(argv: list[str] | None) -> None:
     # set before the worker server starts: its workers inherit its environment
     os.environ.setdefault("HYDRA_FULL_ERROR", "0")
     os.environ[MAIN_PID_VARIABLE] = str(os.getpid())   # lets worker processes end when this one is gone
-    if runs_in_local_workers(argv):
-        start_worker_server()   # the workers' model loads while the check runs
+    server = runs_in_local_workers(argv) and start_worker_server()   # the workers' model loads while the check runs
     try:
         check(argv)     # every run valid, the output folder usable: before anything is written
     except ConfigError as exc:
+        if server:
+            stop_worker_server()
         fail(str(exc))
     sys.argv = [sys.argv[0] if sys.argv else "inclusim"] + argv
     _hydra_main()

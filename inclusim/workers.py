@@ -16,17 +16,26 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 #: Set by the ``inclusim`` command: its process id, so that its worker processes can tell it has gone.
 MAIN_PID_VARIABLE = "INCLUSIM_MAIN_PID"
 
-#: What a worker needs for its runs, loaded once by the worker server: the task, the model, the
-#: policies, what a run prints, and the launcher's job function.
-PRELOAD = ("inclusim.task", "inclusim.sweep", "sim.tables", "scenarios.policies", "analysis.i18n",
-           "hydra_plugins.hydra_joblib_launcher._core")
+#: What a worker needs for its runs, loaded once by the worker server (through
+#: ``inclusim.worker_preload``): the task, the model, the policies, what a run prints, and the
+#: launcher's job function.
+MODEL_MODULES = ("inclusim.task", "inclusim.sweep", "sim.tables", "scenarios.policies", "analysis.i18n",
+                 "hydra_plugins.hydra_joblib_launcher._core")
+
+#: The environment variables that cap the threads of numpy's BLAS, OpenMP and numba, and their
+#: value in a worker: loky sets them for the workers it starts as fresh Pythons (one thread each
+#: when the workers fill the cores), and the workers of the server get them from the server.
+THREAD_LIMITS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                 "VECLIB_MAXIMUM_THREADS", "NUMBA_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 #: The launchers that run a sweep's jobs in worker processes of this machine (``conf/hydra/launcher/``).
 LOCAL_LAUNCHERS = ("local", "joblib")
@@ -37,8 +46,8 @@ _watching = False
 def runs_in_local_workers(argv: Sequence[str]) -> bool:
     """Whether the command's arguments ask for a sweep run by worker processes on this machine: a
     multirun (``-m``) on the default launcher with more than one job at a time."""
-    if not any(arg in ("-m", "--multirun") for arg in argv):
-        return False
+    if not any(arg in ("-m", "--multirun") for arg in argv) or (os.cpu_count() or 1) < 2:
+        return False   # one core: joblib runs the jobs in the command's own process
     for arg in argv:
         key, _, value = arg.lstrip("+~").partition("=")
         if key == "hydra/launcher" and value not in LOCAL_LAUNCHERS:
@@ -49,7 +58,7 @@ def runs_in_local_workers(argv: Sequence[str]) -> bool:
 
 
 def start_worker_server() -> bool:
-    """Start the worker server, loading :data:`PRELOAD`, and have joblib's loky fork the sweep's
+    """Start the worker server, loading :data:`MODEL_MODULES`, and have joblib's loky fork the sweep's
     workers from it. Call it from the command's process before anything else that takes long, and
     after :data:`MAIN_PID_VARIABLE` and any other environment the workers read are set: the workers
     inherit the server's environment. False where processes cannot be forked (Windows): the
@@ -61,9 +70,32 @@ def start_worker_server() -> bool:
     from joblib.externals.loky.backend.context import set_start_method
 
     set_start_method("forkserver", force=True)
-    multiprocessing.set_forkserver_preload(list(PRELOAD))
-    forkserver.ensure_running()   # loads PRELOAD now, while this process checks the sweep
+    multiprocessing.set_forkserver_preload(["inclusim.worker_preload"])
+    # the server takes this process's environment as it starts; the thread caps only for it (this
+    # process has loaded numpy already, so they change nothing here, and are put back)
+    saved = {name: os.environ.get(name) for name in THREAD_LIMITS}
+    for name in THREAD_LIMITS:
+        os.environ.setdefault(name, "1")
+    try:
+        forkserver.ensure_running()   # loads the model now, while this process checks the sweep
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
     return True
+
+
+def stop_worker_server() -> None:
+    """End the worker server at once (the command ends before any run: a refused sweep), so that it
+    does not load the model for nothing while holding the command's output open."""
+    from multiprocessing import forkserver
+
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)   # CPython's own record
+    if pid:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def is_local_worker() -> bool:
@@ -89,13 +121,16 @@ def watch_parent() -> None:
     parent_pid = os.getppid()
 
     def command_gone() -> bool:
-        if os.getppid() != parent_pid:
-            return True
-        try:
+        if parent_pid == main_pid:              # a child of the command: gone when the parent changes
+            return os.getppid() != parent_pid
+        try:                                     # a child of the server (which may go first): the command
             os.kill(main_pid, 0)      # no signal: only whether the process is there
         except OSError:              # gone (or its number taken by another user's process)
             return True
-        return False
+        try:                          # ended, but not yet collected by its parent
+            return Path(f"/proc/{main_pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+        except (OSError, IndexError):
+            return False
 
     def watch() -> None:
         while not command_gone():

@@ -206,7 +206,9 @@ def test_an_interrupted_sweep_says_so_in_one_line_and_resumes(tmp_path):
     assert proc.returncode == 130
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines()[-1].startswith("inclusim: interrupted.")
-    time.sleep(2.0)    # a worker gone with the command ends within a second (``inclusim.workers``)
+    deadline = time.monotonic() + 30   # workers gone with the command end within a second (``inclusim.workers``)
+    while time.monotonic() < deadline and subprocess.run(["pgrep", "-s", str(proc.pid)]).returncode == 0:
+        time.sleep(0.1)
     done = len(list(runs.glob("*/_COMPLETE")))
     assert 1 <= done < 60
     resumed = cli(*args[len(INCLUSIM):])

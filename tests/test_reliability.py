@@ -289,6 +289,13 @@ def test_a_damaged_collected_table_is_one_line_for_summary(sweep_copy):
     assert proc.returncode == 1 and "cannot be read" in one_line_error(proc)
 
 
+def _running(pid: int) -> bool:
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+    except OSError:   # gone between two looks
+        return False
+
+
 def _descendants(pid: int) -> list[int]:
     """Every process below ``pid``: its children, theirs, and so on."""
     found, queue = [], [pid]
@@ -314,6 +321,5 @@ def test_worker_processes_end_soon_after_the_command_is_killed(tmp_path):
     alive = workers
     while time.time() < deadline and alive:
         time.sleep(0.5)
-        alive = [pid for pid in alive if Path(f"/proc/{pid}").exists()
-                 and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]
+        alive = [pid for pid in alive if _running(pid)]
     assert not alive, f"processes of the killed command still running after 20 s: {alive}"

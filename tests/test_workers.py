@@ -120,3 +120,60 @@ def test_workers_end_when_the_command_is_killed(tmp_path):
                 pass
         if proc.poll() is None:
             proc.kill()
+
+
+@needs_forkserver
+def test_workers_get_the_thread_caps_loky_gives_its_own_workers(tmp_path):
+    script = tmp_path / "caps.py"
+    script.write_text(textwrap.dedent("""
+        import json, os
+        from joblib import Parallel, delayed
+        from inclusim.workers import THREAD_LIMITS, start_worker_server
+
+        def caps():
+            return {name: os.environ.get(name) for name in THREAD_LIMITS}
+
+        if __name__ == "__main__":
+            assert start_worker_server()
+            here = caps()
+            print(json.dumps({"here": here, "workers": Parallel(n_jobs=2, backend="loky")(delayed(caps)() for _ in range(2))}))
+    """))
+    env = {k: v for k, v in os.environ.items() if not k.endswith(("NUM_THREADS", "MAXIMUM_THREADS"))}
+    out = subprocess.run([sys.executable, str(script)], cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)},
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert all(value is None for value in report["here"].values())    # the command's own are left alone
+    for worker in report["workers"]:
+        assert set(worker.values()) == {"1"}
+
+
+def _processes_with(marker: str) -> list[int]:
+    """The processes whose environment holds ``marker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes() and _alive(int(entry.name)):
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+@needs_forkserver
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+def test_a_refused_sweep_leaves_no_worker_server_loading(tmp_path):
+    marker = f"INCLUSIM_TEST_MARK=refused-{os.getpid()}-{time.monotonic_ns()}"
+    key, value = marker.split("=")
+    errors = tmp_path.parent / f"{tmp_path.name}.stderr"   # a file: a pipe would wait for the server too
+    with errors.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "inclusim.cli", "-m", f"output_root={tmp_path}", "seed=1,2",
+                                 "horizon_weeks=-3"], cwd=ROOT, env={**os.environ, key: value},
+                                stdout=subprocess.DEVNULL, stderr=err)
+        proc.wait(timeout=120)
+    stderr = errors.read_text()
+    assert proc.returncode == 2 and "horizon_weeks" in stderr and "Traceback" not in stderr
+    time.sleep(0.2)
+    assert _processes_with(marker) == []     # the server was stopped, not left loading the model
+    assert not list(tmp_path.iterdir())
