@@ -31,11 +31,10 @@ MAIN_PID_VARIABLE = "INCLUSIM_MAIN_PID"
 MODEL_MODULES = ("inclusim.task", "inclusim.sweep", "sim.tables", "scenarios.policies", "analysis.i18n",
                  "hydra_plugins.hydra_joblib_launcher._core")
 
-#: The environment variables that cap the threads of numpy's BLAS, OpenMP and numba, and their
-#: value in a worker: loky sets them for the workers it starts as fresh Pythons (one thread each
-#: when the workers fill the cores), and the workers of the server get them from the server.
-THREAD_LIMITS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
-                 "VECLIB_MAXIMUM_THREADS", "NUMBA_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+#: The value, in a worker of the server, of each environment variable that caps the threads of
+#: numpy's BLAS, OpenMP and numba (joblib's own list of them): loky sets them so for the workers it
+#: starts as fresh Pythons when the workers fill the cores, and the server's workers inherit them.
+THREADS_PER_WORKER = "1"
 
 #: The launchers that run a sweep's jobs in worker processes of this machine (``conf/hydra/launcher/``).
 LOCAL_LAUNCHERS = ("local", "joblib")
@@ -67,15 +66,16 @@ def start_worker_server() -> bool:
         return False
     from multiprocessing import forkserver
 
+    from joblib._parallel_backends import ParallelBackendBase
     from joblib.externals.loky.backend.context import set_start_method
 
     set_start_method("forkserver", force=True)
     multiprocessing.set_forkserver_preload(["inclusim.worker_preload"])
     # the server takes this process's environment as it starts; the thread caps only for it (this
     # process has loaded numpy already, so they change nothing here, and are put back)
-    saved = {name: os.environ.get(name) for name in THREAD_LIMITS}
-    for name in THREAD_LIMITS:
-        os.environ.setdefault(name, "1")
+    saved = {name: os.environ.get(name) for name in ParallelBackendBase.MAX_NUM_THREADS_VARS}
+    for name in saved:
+        os.environ.setdefault(name, THREADS_PER_WORKER)
     try:
         forkserver.ensure_running()   # loads the model now, while this process checks the sweep
     finally:
@@ -121,16 +121,9 @@ def watch_parent() -> None:
     parent_pid = os.getppid()
 
     def command_gone() -> bool:
-        if parent_pid == main_pid:              # a child of the command: gone when the parent changes
+        if parent_pid == main_pid:     # a child of the command: gone when its parent changes
             return os.getppid() != parent_pid
-        try:                                     # a child of the server (which may go first): the command
-            os.kill(main_pid, 0)      # no signal: only whether the process is there
-        except OSError:              # gone (or its number taken by another user's process)
-            return True
-        try:                          # ended, but not yet collected by its parent
-            return Path(f"/proc/{main_pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-        except (OSError, IndexError):
-            return False
+        return not is_running(main_pid)   # a child of the server, which may end first: the command itself
 
     def watch() -> None:
         while not command_gone():
@@ -138,3 +131,17 @@ def watch_parent() -> None:
         os._exit(3)
 
     threading.Thread(target=watch, name="inclusim-parent-watch", daemon=True).start()
+
+
+def is_running(pid: int) -> bool:
+    """Whether process ``pid`` is there and has not ended: a process that has ended but whose parent
+    has not collected it yet (a zombie) is not running. A number taken by another user's process
+    counts as not running too."""
+    try:
+        os.kill(pid, 0)      # no signal: only whether the process is there
+    except OSError:
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):   # no /proc (macOS): as far as can be told, running
+        return True

@@ -22,6 +22,7 @@ import pytest
 
 from domain.schema import TABLES
 from domain.store import LOCK_FILE, complete_run_dirs, sweep_lock
+from inclusim.workers import is_running
 
 INCLUSIM = [sys.executable, "-m", "inclusim.cli"]
 SMALL = ["horizon_weeks=20", "office.n_advisers=3", "office.caseload_ordinary=20", "labour_market.n_firms=30",
@@ -289,13 +290,6 @@ def test_a_damaged_collected_table_is_one_line_for_summary(sweep_copy):
     assert proc.returncode == 1 and "cannot be read" in one_line_error(proc)
 
 
-def _running(pid: int) -> bool:
-    try:
-        return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
-    except OSError:   # gone between two looks
-        return False
-
-
 def _descendants(pid: int) -> list[int]:
     """Every process below ``pid``: its children, theirs, and so on."""
     found, queue = [], [pid]
@@ -321,5 +315,5 @@ def test_worker_processes_end_soon_after_the_command_is_killed(tmp_path):
     alive = workers
     while time.time() < deadline and alive:
         time.sleep(0.5)
-        alive = [pid for pid in alive if _running(pid)]
+        alive = [pid for pid in alive if is_running(pid)]
     assert not alive, f"processes of the killed command still running after 20 s: {alive}"

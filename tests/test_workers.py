@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from inclusim.workers import runs_in_local_workers
+from inclusim.workers import is_running, runs_in_local_workers
 
 needs_forkserver = pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(),
                                       reason="no fork server on this platform")
@@ -86,17 +86,6 @@ def test_workers_come_loaded_from_the_server_and_know_the_command(tmp_path):
         assert result["parent"] != report["main"]         # a child of the server, not of the command
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:   # a zombie has ended; only its parent has not read its status yet
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return True
-
-
 @needs_forkserver
 def test_workers_end_when_the_command_is_killed(tmp_path):
     proc, pid_file = _start(tmp_path, sleep=120.0)
@@ -109,9 +98,9 @@ def test_workers_end_when_the_command_is_killed(tmp_path):
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        while time.monotonic() < deadline and any(is_running(pid) for pid in workers):
             time.sleep(0.2)
-        assert not any(_alive(pid) for pid in workers)
+        assert not any(is_running(pid) for pid in workers)
     finally:
         for pid in (int(p) for p in (pid_file.read_text().split() if pid_file.exists() else [])):
             try:
@@ -128,10 +117,11 @@ def test_workers_get_the_thread_caps_loky_gives_its_own_workers(tmp_path):
     script.write_text(textwrap.dedent("""
         import json, os
         from joblib import Parallel, delayed
-        from inclusim.workers import THREAD_LIMITS, start_worker_server
+        from joblib._parallel_backends import ParallelBackendBase
+        from inclusim.workers import start_worker_server
 
         def caps():
-            return {name: os.environ.get(name) for name in THREAD_LIMITS}
+            return {name: os.environ.get(name) for name in ParallelBackendBase.MAX_NUM_THREADS_VARS}
 
         if __name__ == "__main__":
             assert start_worker_server()
@@ -154,7 +144,7 @@ def _processes_with(marker: str) -> list[int]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if marker.encode() in (entry / "environ").read_bytes() and _alive(int(entry.name)):
+                if marker.encode() in (entry / "environ").read_bytes() and is_running(int(entry.name)):
                     found.append(int(entry.name))
             except OSError:
                 pass
@@ -177,3 +167,15 @@ def test_a_refused_sweep_leaves_no_worker_server_loading(tmp_path):
     time.sleep(0.2)
     assert _processes_with(marker) == []     # the server was stopped, not left loading the model
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_process_that_ended_is_not_running_even_before_it_is_collected():
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+        time.sleep(0.05)
+    assert is_running(os.getpid())
+    assert not is_running(child.pid)          # ended, not yet collected: a zombie
+    child.wait()
+    assert not is_running(child.pid)          # collected: gone
