@@ -10,6 +10,7 @@ dashboard's "load my office").
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,13 +31,17 @@ def is_office_file(value: str) -> bool:
 
 
 def hydra_value(value) -> str:
-    """``value`` written for a Hydra override (strings quoted, dicts as ``{key:value,...}``)."""
+    """``value`` written for a Hydra override (strings quoted, dicts as ``{key:value,...}``). A string
+    stays the text it is: in Hydra's quoted values a backslash escapes only before a quote, the end or
+    ``${``, so those runs are doubled, quotes escaped, and ``${`` escaped so that an office's name
+    (``${oc.env:SECRET}``) is never resolved as an interpolation."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
         return "{" + ",".join(f"{k}:{hydra_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, str):
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        text = re.sub(r"(\\+)(?='|$|\$\{)", lambda run: run.group(1) * 2, value)
+        return "'" + text.replace("'", "\\'").replace("${", "\\${") + "'"
     return repr(value)
 
 

@@ -10,22 +10,25 @@ mapping):
   rural office takes the rural labour market; the policy the advisers' roles describe);
 * :meth:`OfficeFile.overrides`: ``{dotted config key: value}`` on top of those presets.
 
-Every value is checked against the range of the setting it becomes (``domain.params.check_leaf``
-on the schema's own field); an error is one ``ConfigError`` line naming the file, the row, the
-field, the value and what is allowed. Where the model has one number for what the file gives
-several (the advisers' caseloads), the file's :attr:`OfficeFile.notes` say what the model uses.
+The file is read by ``domain.safe_yaml`` within :data:`LIMITS` (at most 1 MB, 20 levels deep,
+200 characters in a value; no anchors, aliases or tags; no key given twice), so no file can hang
+or crash the reader. Every value is checked against the range of the setting it becomes
+(``domain.params.check_leaf`` on the schema's own field); an error is one ``ConfigError`` line
+naming the file, the row, the field, the value (quoted and cut short, ``domain.safe_yaml.shown``)
+and what is allowed. Where the model has one number for what the file gives several (the advisers'
+caseloads), the file's :attr:`OfficeFile.notes` say what the model uses.
 """
 
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from domain.config import Config
 from domain.params import ConfigError, check_leaf, dotted_field, dotted_value
+from domain.safe_yaml import YamlLimits, read_yaml, shown
 from domain.terms import NEED_LEVELS, SECTORS, Role
 from scenarios.world import target_users_per_adviser
 
@@ -47,6 +50,10 @@ ROLE_NAMES = {"saksbehandler": Role.SAKSBEHANDLER, "ordinary": Role.SAKSBEHANDLE
 NEED_NAMES = {**{level: level for level in NEED_LEVELS}, "mindre": "small", "middels": "medium", "store": "large"}
 
 WEEKS_PER_MONTH = 52 / 12
+
+#: What the reader accepts: an office file holds a few hundred values and needs 3 levels of nesting;
+#: ``max_text`` is also the longest ``name`` or ``label``.
+LIMITS = YamlLimits(kind="an office file", max_bytes=1_000_000, max_depth=20, max_values=10_000, max_text=200)
 
 _DEFAULTS = Config()
 
@@ -132,17 +139,7 @@ class OfficeFile:
 
 def load_office_file(path: str | Path) -> OfficeFile:
     """Read and check an office file (YAML); a ConfigError names the file, row, field and value."""
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"office file {path} not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"office file {path}: not readable as YAML{where} "
-                          f"({getattr(exc, 'problem', None) or type(exc).__name__})") from None
-    return office_from_dict(data, path)
+    return office_from_dict(read_yaml(path, f"office file {path}", LIMITS), path)
 
 
 def office_from_dict(data, path: str | Path = "<office>") -> OfficeFile:
@@ -151,10 +148,10 @@ def office_from_dict(data, path: str | Path = "<office>") -> OfficeFile:
     if not isinstance(data, dict):
         raise reader.error("", "must be a set of 'key: value' lines (name, region, advisers, ...)")
     reader.known("", data, TOP_KEYS)
-    if "advisers" not in data:
+    if data.get("advisers") is None:
         raise reader.error("", "has no 'advisers' table; every office file lists its advisers")
     office = OfficeFile(path=Path(path))
-    office.name = None if data.get("name") is None else str(data["name"])
+    office.name = reader.text("", "name", data.get("name"))
     office.region = reader.setting("region", data.get("region"), "office.region")
     office.leader_support = reader.setting("leader_support", data.get("leader_support"), "office.leader_support")
     office.inflow_per_month = data.get("inflow_per_month")
@@ -175,28 +172,42 @@ class _Reader:
         return ConfigError(f"office file {self.path}: {where + ': ' if where else ''}{message}")
 
     def known(self, where: str, data: dict, allowed) -> None:
-        unknown = [str(k) for k in data if k not in allowed]
+        unknown = [k for k in data if k not in allowed]
         if unknown:
-            raise self.error(where, f"unknown key {unknown[0]!r}; allowed keys are {', '.join(allowed)}")
+            raise self.error(where, f"unknown key {shown(unknown[0])}; allowed keys are {', '.join(allowed)}")
 
     def setting(self, name: str, value, setting: str, where: str = ""):
         """``value`` checked against the schema field of ``setting`` (None: not given)."""
         if value is None:
             return None
         try:
-            check_leaf(f"{where}: {name}" if where else name, value, dotted_field(_DEFAULTS, setting))
+            check_leaf(name, value, dotted_field(_DEFAULTS, setting))
         except ConfigError as exc:
-            raise ConfigError(f"office file {self.path}: {exc} (the model's {setting})") from None
+            raise self.error(where, f"{name} = {shown(value)}: {exc.rule.format(**exc.fields)} "
+                                    f"(the model's {setting})") from None
         return value
 
     def whole(self, where: str, name: str, value, lowest: int = 0) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
-            raise self.error(where, f"{name} = {value!r}: must be a whole number of at least {lowest}")
+            raise self.error(where, f"{name} = {shown(value)}: must be a whole number of at least {lowest}")
         return value
+
+    def text(self, where: str, name: str, value) -> str | None:
+        """A name or label: one line of at most ``LIMITS.max_text`` characters (a number is taken as its text)."""
+        if value is None:
+            return None
+        if isinstance(value, (dict, list)):
+            raise self.error(where, f"{name} = {shown(value)}: must be text, not a list or a table")
+        text = str(value)
+        if len(text) > LIMITS.max_text:
+            raise self.error(where, f"{name} = {shown(text)}: {len(text):,} characters; at most {LIMITS.max_text}")
+        if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
+            raise self.error(where, f"{name} = {shown(text)}: must be one line of text, without control characters")
+        return text
 
     def choice(self, where: str, name: str, value, names: dict):
         if not isinstance(value, str) or value.strip().lower() not in names:
-            raise self.error(where, f"{name} = {value!r}: allowed values are {', '.join(names)}")
+            raise self.error(where, f"{name} = {shown(value)}: allowed values are {', '.join(names)}")
         return names[value.strip().lower()]
 
     def rows(self, table: str, rows, read) -> list:
@@ -225,9 +236,9 @@ class _Reader:
         caseload = self.setting("caseload", self.required(where, row, "caseload"), setting, where)
         slots = row.get("slots")
         if slots is not None and role is not Role.HYBRID:
-            raise self.error(where, f"slots = {slots!r}: only hybrid advisers have close-follow-up slots")
+            raise self.error(where, f"slots = {shown(slots)}: only hybrid advisers have close-follow-up slots")
         self.setting("slots", slots, "office.hybrid_slots", where)
-        return AdviserRow(role, count, caseload, slots, str(row.get("label") or ""))
+        return AdviserRow(role, count, caseload, slots, self.text(where, "label", row.get("label")) or "")
 
     def user(self, where: str, row: dict) -> UserRow:
         need = self.choice(where, "need", self.required(where, row, "need"), NEED_NAMES)
@@ -284,7 +295,8 @@ def _map(office: OfficeFile, reader: _Reader) -> None:
     default_cap = _DEFAULTS.office.caseload_cap
     if high > default_cap:
         out["office.caseload_cap"] = high   # the office lets caseloads grow this far
-    out["office.n_job_specialists"] = sum(r.count for r in specialists)
+    out["office.n_job_specialists"] = reader.setting("job specialists", sum(r.count for r in specialists),
+                                                     "office.n_job_specialists", "advisers")
     if specialists:
         cap, low, high = _mean_of(specialists, lambda r: r.caseload)
         out["office.js_caseload_cap"] = cap
@@ -305,7 +317,7 @@ def _map(office: OfficeFile, reader: _Reader) -> None:
     if office.inflow_per_month is not None:
         month = office.inflow_per_month
         if isinstance(month, bool) or not isinstance(month, (int, float)) or not month >= 0:
-            raise reader.error("inflow_per_month", f"{month!r}: must be a number of users a month, at least 0")
+            raise reader.error("inflow_per_month", f"{shown(month)}: must be a number of users a month, at least 0")
         week = round(month / WEEKS_PER_MONTH, 6)
         reader.setting("inflow_per_month / (52 / 12)", week, "population.inflow_per_week")
         out["population.inflow_per_week"] = week
@@ -319,7 +331,7 @@ def _map_users(office: OfficeFile, reader: _Reader, out: dict, on_caseloads: int
     if total == 0:
         raise reader.error("users", "no target-group users in any row; leave the table out to keep the model's shares")
     if total > on_caseloads:
-        raise reader.error("users", f"{total} target-group users, more than the {on_caseloads} users on the "
+        raise reader.error("users", f"{shown(total)} target-group users, more than the {on_caseloads} users on the "
                                     "advisers' caseloads (advisers: caseload x count)")
     share = round(total / on_caseloads, 6)
     out["office.target_share"] = share
