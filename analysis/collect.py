@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from domain.forking import shared_map
 from domain.schema import TABLES
-from domain.store import StoreError, check_run, complete_run_dirs, file_mode
+from domain.store import StoreError, check_run, complete_run_dirs, file_mode, remove_leftovers_in
 
 
 #: The table with one row per run, read once (:func:`read_whole`); the others are read twice
@@ -110,10 +110,10 @@ def _row_group(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
 
 def remove_leftovers(sweep_dir: Path) -> list[Path]:
     """Remove temporary files a killed writer left in the sweep folder (the caller holds its lock)."""
-    stale = [p for pattern in (".*.collecting", ".*.tmp") for p in Path(sweep_dir).glob(pattern) if p.is_file()]
+    stale = [p for p in Path(sweep_dir).glob(".*.collecting") if p.is_file()]
     for path in stale:
         path.unlink(missing_ok=True)
-    return stale
+    return stale + remove_leftovers_in(sweep_dir)
 
 
 def collect(sweep_dir: Path, quiet: bool = False) -> dict[str, Path]:
@@ -132,6 +132,8 @@ def collect(sweep_dir: Path, quiet: bool = False) -> dict[str, Path]:
         first, problem = damaged[0]
         raise StoreError(f"{len(damaged)} damaged run(s) in {sweep_dir / 'runs'}, e.g. {first.name}: {problem}; "
                          "run the sweep command again to redo them (nothing was collected)")
+    for run_dir in dirs:     # complete and intact: no writer will come back for a temporary file there
+        remove_leftovers_in(run_dir)
 
     def write(shares: list[tuple[str, ...]]) -> list[list[str]]:
         return [_write_share(sweep_dir, share, dirs) for share in shares]

@@ -25,6 +25,7 @@ from scipy import special
 from analysis.i18n import tr
 from analysis.labels import DEFAULT_BASELINE, order_policies
 from domain.schema import CONFIG_PREFIX, NOT_LEVERS
+from domain.schema import kpi as kpi_entry
 from domain.survival import kaplan_meier
 
 LEVEL = 0.90
@@ -34,7 +35,8 @@ BOOT_SEED = 20161
 BOOTSTRAP_FROM = 20
 #: The rule of :func:`interval_method` in words, for the report's method note (:func:`interval_rule`).
 INTERVAL_RULE_TEXT = ("Student t interval with fewer than {bootstrap} replications, percentile bootstrap from "
-                      "{bootstrap}, none with a single replication")
+                      "{bootstrap}, none with a single replication; an interval of a share, of hours, weeks, kroner "
+                      "or a count ends at the values it can take (0 % and 100 %, 0)")
 INTERVAL_RULE = INTERVAL_RULE_TEXT.format(bootstrap=BOOTSTRAP_FROM)
 
 
@@ -71,9 +73,22 @@ def mean_ci(values, level: float = LEVEL) -> Estimate:
 BOOTSTRAP_BATCH_VALUES = 4_000_000
 
 
-def mean_cis(samples, level: float = LEVEL) -> list[Estimate]:
+def mean_cis(samples, level: float = LEVEL, bounds=None) -> list[Estimate]:
     """:func:`mean_ci` of each sample. The bootstraps of samples of one size share their resamples (the
-    fixed resampling seed) and run together (:func:`_bootstrap_intervals`)."""
+    fixed resampling seed) and run together (:func:`_bootstrap_intervals`).
+
+    ``bounds``: for each sample, the (lowest, highest) value its mean can take (``domain.schema.KPI.bounds``);
+    a t interval that reaches past them ends there (a share's interval at 0 or 1). A percentile bootstrap
+    of values inside the bounds stays inside them."""
+    out = _mean_cis(samples, level)
+    if bounds is None:
+        return out
+    return [est if (low, high) == (-math.inf, math.inf) else
+            est._replace(low=min(max(est.low, low), high), high=max(min(est.high, high), low))
+            for est, (low, high) in zip(out, bounds, strict=True)]
+
+
+def _mean_cis(samples, level: float) -> list[Estimate]:
     out: list[Estimate | None] = [None] * len(samples)
     to_bootstrap: dict[int, list[tuple[int, np.ndarray]]] = {}
     for i, values in enumerate(samples):
@@ -170,8 +185,9 @@ def summarise(runs: pd.DataFrame, kpis: list[str], by: str | list[str] = "policy
         for kpi in present:
             labels.append({**dict(zip(by, key, strict=True)), "kpi": kpi})
             samples.append(columns[kpi][rows_of_group])
+    bounds = [kpi_entry(label["kpi"]).bounds for label in labels]
     rows = [{**label, **est._asdict(), "method": est.method}
-            for label, est in zip(labels, mean_cis(samples, level), strict=True)]
+            for label, est in zip(labels, mean_cis(samples, level, bounds), strict=True)]
     return pd.DataFrame(rows, columns=[*by, "kpi", *Estimate._fields, "method"])
 
 

@@ -32,7 +32,7 @@ from domain.store import atomic_write_bytes, atomic_write_parquet
 WIDE_LIMIT = 6
 #: The line to print above the terminal table (English source of :func:`summary_heading`).
 SUMMARY_HEADING_TEXT = ("Summary: mean over replications ({level} % interval: Student t below {bootstrap} "
-                        "replications, bootstrap from {bootstrap}); shares in %, NOK in thousands")
+                        "replications, bootstrap from {bootstrap}, cut at 0 and 100 %); shares in %, NOK in thousands")
 SUMMARY_HEADING = SUMMARY_HEADING_TEXT.format(level=int(LEVEL * 100), bootstrap=BOOTSTRAP_FROM)
 #: The line added below it when the sweep ran the calibrated ensemble (``analysis.uncertainty``).
 ENSEMBLE_HEADING = ("Mean and interval over the seeds of the best parameter set (the defaults); in brackets, the 5 % "

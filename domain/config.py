@@ -474,6 +474,7 @@ def validate(cfg: Config) -> Config:
     bad = [x for x in cfg.pathway.apprentice_sectors if x not in SECTORS]
     if bad:
         raise ConfigError(f"pathway.apprentice_sectors = {cfg.pathway.apprentice_sectors}: allowed sectors are {', '.join(SECTORS)}")
+    cfg.policy.check_staff(office)
     cfg.policy.check("policy.")
     return cfg
 

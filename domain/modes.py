@@ -15,8 +15,9 @@ with :func:`register_policy_config`; a config naming a policy takes that class.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
-from domain.params import ConfigError, param
+from domain.params import ConfigError, param, refuse
 
 
 @dataclass
@@ -180,6 +181,12 @@ class PolicyConfig:
     p_placement_at_review: float = param(0.5, "prob.", "SEED-QUAL 001:834 ('vi bare plasserer dem ut'); ASSUMPTION", 0.0, 1.0,
                                          doc="Chance an activity review starts an ordinary (saksbehandler) placement attempt")
     modes: OrdinaryModes = field(default_factory=OrdinaryModes)
+    #: Whether the policy works through job specialists, so that an office without them cannot run it
+    #: (it would be ordinary case work under the policy's name): checked by ``domain.config.validate``.
+    needs_job_specialists: ClassVar[bool] = False
+    #: What ``domain.params.refuse`` says of an office without them (a template, translated on pages).
+    NEEDS_JOB_SPECIALISTS: ClassVar[str] = ("the way of working {policy} works through job specialists: at least 1 is "
+                                            "needed (an office without them works as saksbehandler or hybrid)")
 
     @classmethod
     def resolve_type(cls, data: dict, current, prefix: str) -> type:
@@ -191,6 +198,11 @@ class PolicyConfig:
             return type(current)
         allowed = ", ".join(sorted(_POLICY_CONFIGS)) or "(none registered: import scenarios.policies)"
         raise ConfigError(f"{prefix}name = {name!r}: allowed policies are {allowed}")
+
+    def check_staff(self, office) -> None:
+        """Refuse an office without the staff the policy works through (``office``: the office's settings)."""
+        if self.needs_job_specialists and office.n_job_specialists < 1:
+            refuse("office.n_job_specialists", office.n_job_specialists, self.NEEDS_JOB_SPECIALISTS, policy=self.name)
 
     def check(self, prefix: str) -> None:
         """Cross-field checks of a policy's own settings (a subclass adds its own)."""

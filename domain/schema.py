@@ -15,6 +15,8 @@ Tables of a run (one parquet file each in the run folder, see ``domain.store``):
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 from domain.terms import ACTIVITIES, ACTIVITY_NAMES, MENTOR_ACTIVITIES, NEED_LEVELS, ROLE_NAMES, ROLES, Activity, Role
@@ -98,6 +100,14 @@ class KPI:
     @property
     def is_share(self) -> bool:
         return self.unit == SHARE
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The values the KPI can take: a share 0 to 1, weeks, hours, kroner and counts at least 0; a ratio
+        (or a column not in the catalogue) unbounded."""
+        if self.unit == SHARE:
+            return 0.0, 1.0
+        return (-math.inf, math.inf) if self.unit == RATIO else (0.0, math.inf)
 
 
 #: Groups of users reported on their own: (tag in KPI names, candidate attribute, plain name).

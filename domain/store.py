@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import tempfile
 from collections.abc import Mapping
@@ -35,12 +36,34 @@ COMPLETE_MARKER = "_COMPLETE"
 FAILED_MARKER = "_FAILED"
 META_FILE = "meta.json"
 LOCK_FILE = ".inclusim.lock"
-#: How long a writer waits for another process writing the same sweep folder before it gives up.
-LOCK_TIMEOUT_SECONDS = float(os.environ.get("INCLUSIM_LOCK_TIMEOUT", "600"))
+#: How long a writer waits for another process writing the same sweep folder before it gives up,
+#: unless the environment variable ``INCLUSIM_LOCK_TIMEOUT`` says otherwise (:func:`lock_timeout`).
+LOCK_TIMEOUT_SECONDS = 600.0
+LOCK_TIMEOUT_VARIABLE = "INCLUSIM_LOCK_TIMEOUT"
+#: The longest wait the variable may ask for (a week): a wait is always finite.
+LOCK_TIMEOUT_MAX_SECONDS = 7 * 24 * 3600.0
 
 
 class StoreError(RuntimeError):
     """A sweep folder cannot be read or written as it should (a damaged run, a busy folder)."""
+
+
+def lock_timeout() -> float:
+    """Seconds a writer waits for the sweep folder's lock: ``INCLUSIM_LOCK_TIMEOUT`` when set, else
+    :data:`LOCK_TIMEOUT_SECONDS`. Read when a lock is taken, so that a bad value fails only the
+    commands that wait, with one line (``ValueError`` naming the variable, the value and what is allowed)."""
+    text = os.environ.get(LOCK_TIMEOUT_VARIABLE)
+    if text is None or not text.strip():
+        return LOCK_TIMEOUT_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= LOCK_TIMEOUT_MAX_SECONDS:   # also refuses nan
+        raise ValueError(f"{LOCK_TIMEOUT_VARIABLE} = {text!r}: must be a number of seconds from 0 to "
+                         f"{LOCK_TIMEOUT_MAX_SECONDS:.0f} (how long to wait for another inclusim process "
+                         f"writing the same folder; unset: {LOCK_TIMEOUT_SECONDS:.0f})")
+    return seconds
 
 
 def file_mode() -> int:
@@ -191,6 +214,62 @@ def write_failure(out_dir: Path, message: str) -> None:
     atomic_write_bytes(Path(out_dir) / FAILED_MARKER, message.encode())
 
 
+def new_run_folder(parent: Path, stamp: str) -> Path:
+    """A new, empty folder ``parent/stamp`` for one run, made here and no other process's: when another
+    run took that name (two runs started in the same second), ``stamp_2``, ``stamp_3``, ... (making a
+    folder is atomic, so two processes never get the same one)."""
+    parent = Path(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    for k in range(1, 10_000):
+        path = parent / (stamp if k == 1 else f"{stamp}_{k}")
+        try:
+            path.mkdir()
+        except FileExistsError:
+            continue
+        return path
+    raise StoreError(f"{parent} has 10,000 runs started at {stamp}; give them another name= or output_root=")
+
+
+#: The names :func:`atomic_write_bytes` gives its temporary files (a writer killed with SIGKILL can leave one).
+TEMPORARY_FILES = ".*.tmp"
+
+
+def remove_leftovers_in(folder: Path) -> list[Path]:
+    """Remove the temporary files a killed writer left in ``folder``; the caller is its only writer now
+    (a run about to be redone, a complete run, or a sweep folder whose lock it holds)."""
+    stale = [p for p in Path(folder).glob(TEMPORARY_FILES) if p.is_file()]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
+def prepare_redo(run_dir: Path) -> None:
+    """Make a run folder ready to be run again: no completion marker (it counts as not done from now
+    on, also for the progress of the sweep) and no temporary files left by an earlier writer."""
+    (Path(run_dir) / COMPLETE_MARKER).unlink(missing_ok=True)
+    remove_leftovers_in(run_dir)
+
+
+def retire_damaged_runs(sweep_dir: Path) -> tuple[int, list[tuple[Path, str]]]:
+    """Check every run of a sweep that has a completion marker (:func:`check_run`): (how many are
+    complete and intact, [(run folder, what is wrong)] of the others), whose markers are removed
+    (:func:`prepare_redo`), so that they count as runs to do, not as runs done."""
+    intact, damaged = 0, []
+    for run_dir in complete_run_dirs(sweep_dir):
+        problem = check_run(run_dir, run_dir.name)
+        if problem is None:
+            intact += 1
+        else:
+            damaged.append((run_dir, problem))
+            prepare_redo(run_dir)
+    return intact, damaged
+
+
+def is_sweep_folder(path: Path) -> bool:
+    """Whether ``path`` is a sweep's folder: one that holds the sweep's ``runs/`` folder."""
+    return (Path(path) / "runs").is_dir()
+
+
 def run_dirs(sweep_dir: Path) -> list[Path]:
     root = Path(sweep_dir) / "runs"
     return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
@@ -227,14 +306,16 @@ def sweep_lock(sweep_dir: Path, purpose: str, timeout: float | None = None):
     """Hold the sweep folder's lock while writing its shared tables; wait for another writer, then give up.
 
     Raises :class:`StoreError` naming the folder when another inclusim process keeps the lock
-    longer than ``timeout`` seconds (``INCLUSIM_LOCK_TIMEOUT``, 600 by default).
+    longer than ``timeout`` seconds (default: :func:`lock_timeout`).
     """
     from filelock import FileLock, Timeout
 
     sweep_dir = Path(sweep_dir)
-    sweep_dir.mkdir(parents=True, exist_ok=True)
+    if not is_sweep_folder(sweep_dir):   # no lock file left in a folder that is not a sweep's (e.g. /etc)
+        raise StoreError(f"{sweep_dir} is not a sweep folder (it has no runs/ folder): give a folder that "
+                         "'inclusim -m ...' wrote")
     lock = FileLock(sweep_dir / LOCK_FILE, mode=file_mode())
-    wait = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
+    wait = lock_timeout() if timeout is None else timeout
     try:
         lock.acquire(timeout=0)
     except Timeout:

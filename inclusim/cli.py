@@ -122,18 +122,30 @@ def _main(argv: list[str] | None) -> None:
         argv = expand_office_files(argv)   # office=FILE: the office file's presets and settings
     except ConfigError as exc:
         fail(str(exc))
+    _check_environment()
     # set before the worker server starts: its workers inherit its environment
-    os.environ.setdefault("HYDRA_FULL_ERROR", "0")
+    # Hydra hands an error of its own (e.g. a full disk while it writes a job's config) to this process
+    # instead of printing a traceback, so that it becomes one line here
+    os.environ["HYDRA_FULL_ERROR"] = "1"
     os.environ[MAIN_PID_VARIABLE] = str(os.getpid())   # lets worker processes end when this one is gone
     server = runs_in_local_workers(argv) and start_worker_server()   # the workers' model loads while the check runs
     try:
-        check(argv)     # every run valid, the output folder usable: before anything is written
+        plan = check(argv)     # every run valid, the output folder usable: before anything is written
     except ConfigError as exc:
         if server:
             stop_worker_server()
         fail(str(exc))
+    if plan is not None and plan.single_dir is not None:
+        argv = argv + [f"hydra.run.dir={_quoted(str(_single_run_folder(plan.single_dir)))}"]
     sys.argv = [sys.argv[0] if sys.argv else "inclusim"] + argv
-    _hydra_main()
+    try:
+        _hydra_main()
+    except Exception as exc:  # noqa: BLE001 - a fault of the machine or of Hydra while it runs: one line, status 1
+        from inclusim.sweep import describe
+
+        where = (f"; finished runs are kept in {plan.sweep_dir}: run the same command again to go on"
+                 if plan is not None and plan.sweep_dir is not None else "")
+        fail(f"the command stopped: {describe(exc)}{where}", code=1)
     from inclusim.sweep import FINISHED_SWEEPS, finish
 
     status = 0
@@ -193,10 +205,24 @@ def subcommand(args: argparse.Namespace) -> None:
 
         if args.trials < 1 or args.workers < 1:
             fail(f"--trials = {args.trials}, --workers = {args.workers}: both must be at least 1")
+        from inclusim.calibration import DEFAULT_STORAGE
+        from inclusim.interrupts import interrupted, interruptible
+
         try:
-            status = calibrate_main(args.trials, args.workers, args.storage, args.study, args.quick, args.ensemble)
+            with interruptible():
+                status = calibrate_main(args.trials, args.workers, args.storage, args.study, args.quick, args.ensemble)
         except ConfigError as exc:
             fail(str(exc))
+        except Exception:
+            if not interrupted():     # a compiled function can turn Ctrl+C into another error
+                raise
+            status = None
+        except KeyboardInterrupt:
+            status = None
+        if status is None:
+            print(f"\ninclusim: interrupted. The study keeps its finished trials ({args.storage or DEFAULT_STORAGE}, "
+                  f"study {args.study!r}); run the same command again to go on.", file=sys.stderr)
+            raise SystemExit(130)
         raise SystemExit(status)
     if args.command == "validate":
         from inclusim.validation import main as validate_main
@@ -219,9 +245,18 @@ def subcommand(args: argparse.Namespace) -> None:
         lang = check_language(getattr(args, "lang", "en"), "--lang")
     except ConfigError as exc:
         fail(str(exc))
+    _check_environment()
     sweep_dir = args.sweep_dir
     if not sweep_dir.is_dir():
         fail(f"sweep folder {sweep_dir} does not exist")
+    from domain.store import is_sweep_folder
+
+    # a single run's folder holds the tables a collected sweep has: it has a report and a summary
+    single_run = args.command in ("report", "summary") and (sweep_dir / "runs.parquet").exists() \
+        and not is_sweep_folder(sweep_dir)
+    if not (is_sweep_folder(sweep_dir) or single_run):   # nothing is read or written in any other folder
+        fail(f"{sweep_dir} is not a sweep folder (it has no runs/ folder): give a folder that 'inclusim -m ...' "
+             "wrote" + (", or a single run's folder" if args.command in ("report", "summary") else ""))
     if args.command == "progress":
         from inclusim.sweep import progress_line
 
@@ -244,10 +279,43 @@ def subcommand(args: argparse.Namespace) -> None:
         with language(lang):
             print(summary_text(terminal_summary(runs, group_column(runs))))
     elif args.command == "report":
-        if (sweep_dir / "runs.parquet").exists() and not (sweep_dir / "runs").is_dir():
+        if single_run:
             _single_report(sweep_dir, lang)      # a single run's folder: its tables are the tables
         else:
             _collect(sweep_dir, report=True, lang=lang)   # always from the runs as they are now
+
+
+def _single_run_folder(parent: Path) -> Path:
+    """The folder of a single run: ``parent/<date>_<time>``, made now, so that no other run shares it."""
+    import time
+
+    from domain.store import new_run_folder
+
+    try:
+        return new_run_folder(parent, time.strftime("%Y-%m-%d_%H-%M-%S"))
+    except OSError as exc:
+        from inclusim.sweep import describe
+
+        fail(f"the run's folder cannot be made in {parent}: {describe(exc)}", code=1)
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a quoted value of a Hydra override (a path with spaces, '=' or quotes in it)."""
+    import re
+
+    # Hydra's rule: a backslash is escaped only before a quote or at the end of the value
+    text = re.sub(r"(\\*)'", lambda m: m.group(1) * 2 + "\\'", text)
+    return "'" + re.sub(r"(\\+)$", lambda m: m.group(1) * 2, text) + "'"
+
+
+def _check_environment() -> None:
+    """The environment variables a command reads, checked before it starts (one line if one is bad)."""
+    from domain.store import lock_timeout
+
+    try:
+        lock_timeout()
+    except ValueError as exc:
+        fail(str(exc))
 
 
 def _single_report(run_dir: Path, lang: str = "en") -> None:

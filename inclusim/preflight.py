@@ -41,6 +41,12 @@ class Plan:
     multirun: bool
     n_runs: int
     sweep_dir: Path | None   # output_root/name of a sweep
+    single_dir: Path | None = None   # output_root/single/name: the folder a single run's own folder goes in
+
+
+#: Hydra's settings for where a command writes: the command sets them from ``output_root`` and ``name``
+#: (a single run's folder is made unique by :func:`inclusim.cli` before Hydra starts).
+OUTPUT_SETTINGS = ("hydra.run.dir", "hydra.sweep.dir", "hydra.sweep.subdir", "hydra.output_subdir")
 
 
 def config_groups() -> set[str]:
@@ -70,6 +76,10 @@ def check(argv: list[str]) -> Plan | None:
         parsed = parser.parse_overrides(overrides)
     except HydraException as exc:
         raise ConfigError(_one_line(exc)) from None
+    for override in parsed:
+        if override.key_or_group in OUTPUT_SETTINGS:
+            raise ConfigError(f"{override.input_line}: inclusim decides where results go; set output_root= (the "
+                              "folder results go in) and name= (the run's or sweep's folder in it) instead")
     plain = [o.input_line for o in parsed if not o.is_sweep_override()]
     groups = config_groups()
     register_configs()
@@ -90,6 +100,11 @@ def check(argv: list[str]) -> Plan | None:
             except HydraException as exc:
                 raise ConfigError(_one_line(exc)) from None
             jobs = jobs[0] if jobs else [[]]
+            if not jobs:
+                empty = [o.input_line for o in parser.parse_overrides([f"{k}={v}" for k, v in params.items()])
+                         if o.is_sweep_override() and not list(o.sweep_string_iterator())]
+                raise ConfigError(f"{empty[0] if empty else ' '.join(overrides)}: the sweep has no runs (a range or "
+                                  "list with no values); e.g. seed=range(1,11) runs seeds 1 to 10")
         else:
             jobs = [overrides]
         # an override is parsed once however many jobs share it (a 1,000-run sweep: 4,000 -> 254)
@@ -101,6 +116,7 @@ def check(argv: list[str]) -> Plan | None:
         # (``domain.forking``): Hydra takes about 0.13 s a composition, 4 s for the main job's 32
         distinct = list(dict.fromkeys(picked for _job, _overrides, picked in parsed_jobs))
         composed_cache = dict(zip(distinct, shared_map(_compose_each, distinct), strict=True))
+        outputs: dict[tuple[str, str], None] = {}
         for job, job_overrides, picked in parsed_jobs:
             problem, composed = composed_cache[picked]
             if isinstance(problem, BaseException):
@@ -108,21 +124,36 @@ def check(argv: list[str]) -> Plan | None:
             if problem is not None:
                 raise ConfigError(f"{' '.join(job)}: {problem}")
             data = copy.deepcopy(composed)
+            interpolated = False
             for override in job_overrides:
                 key = override.key_or_group
                 if _is_group(key, groups) or key.startswith("hydra.") or override.is_delete():
                     continue
-                set_dotted(data, key, override.value())
+                value = override.value()
+                interpolated = interpolated or "${" in str(value)
+                set_dotted(data, key, value)
+            label = " ".join(job)
+            in_run = f" (in the run {label})" if multirun and label else ""
+            if interpolated:    # ${...} in a value: checked as the run will see it, after interpolation
+                try:
+                    data = OmegaConf.to_container(OmegaConf.create(data), resolve=True)
+                except OmegaConfBaseException as exc:
+                    raise ConfigError(f"{label}: {_one_line(exc)}") from None
             try:
                 cfg = validate(resolve(merge(Config(), data)))
             except ConfigError as exc:
-                label = " ".join(job)
-                raise ConfigError(f"{exc}" + (f" (in the run {label})" if multirun and label else "")) from None
+                raise ConfigError(f"{exc}{in_run}") from None
+            outputs[(cfg.output_root, cfg.name)] = None
         sweep_dir = Path(cfg.output_root) / cfg.name if multirun else None
-    check_output(Path(cfg.output_root), cfg.name)
+    for output_root, name in outputs:
+        check_output(Path(output_root), name)
+    if multirun and len(outputs) > 1:
+        raise ConfigError(f"output_root and name: one sweep writes one folder; these runs would go to "
+                          f"{', '.join(str(Path(*pair)) for pair in list(outputs)[:3])}")
     global _checked
     _checked = True
-    return Plan(multirun=multirun, n_runs=len(jobs), sweep_dir=sweep_dir)
+    single_dir = None if multirun else Path(cfg.output_root) / "single" / cfg.name
+    return Plan(multirun=multirun, n_runs=len(jobs), sweep_dir=sweep_dir, single_dir=single_dir)
 
 
 def _compose_each(picks: list[tuple]) -> list[tuple[str | BaseException | None, dict | None]]:

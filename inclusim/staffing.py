@@ -181,24 +181,39 @@ def mix_space(budget: int, base: Config, slots=(2, 3, 4, 5)) -> list[Mix]:
     users, _ = office_users(base)
     lo, hi = caseload_range(base)
     out = []
-    for specialists in range(budget):
+    for specialists in range(min(budget, position_limits(base)[1] + 1)):
         advisers = budget - specialists
-        if not lo <= per_adviser(users, advisers) <= hi:
+        if not (lo <= per_adviser(users, advisers) <= hi and advisers <= position_limits(base)[0]):
             continue
         out.append(Mix(advisers, 0, specialists))
         out += [Mix(advisers - h, h, specialists, s) for h in range(1, advisers + 1) for s in slots]
     return out
 
 
+def position_limits(base: Config) -> tuple[int, int]:
+    """(most advisers with a caseload, most job specialists) an office may have: the schema's ranges of
+    ``office.n_advisers`` and ``office.n_job_specialists``."""
+    return (dotted_field(base, "office.n_advisers").metadata["hi"],
+            dotted_field(base, "office.n_job_specialists").metadata["hi"])
+
+
 def check_budget(budget, base: Config) -> None:
+    """Refuse a budget with no mix in :func:`mix_space`: too few positions for the office's users, or
+    more than the most advisers its users can keep busy and the most job specialists together."""
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
         raise ConfigError(f"budget_fte = {budget!r}: must be a whole number of positions, at least 1")
     users, _ = office_users(base)
     lo, hi = caseload_range(base)
-    if not any(lo <= per_adviser(users, a) <= hi for a in range(1, budget + 1)):
+    most_advisers, most_specialists = position_limits(base)
+    if not any(lo <= per_adviser(users, a) <= hi for a in range(1, min(budget, most_advisers) + 1)):
         need = math.ceil(users / (hi + 0.5))
         raise ConfigError(f"budget_fte = {budget}: too few positions for the office's {users} users on caseloads of at most "
                           f"{hi} (office.caseload_cap); it needs at least {need} advisers with a caseload")
+    busy = [a for a in range(1, most_advisers + 1) if lo <= per_adviser(users, a) <= hi]
+    if budget > busy[-1] + most_specialists:
+        raise ConfigError(f"budget_fte = {budget}: allowed are at most {busy[-1] + most_specialists} positions for this "
+                          f"office: {busy[-1]} advisers keep its {users} users on caseloads of at least {lo}, and an "
+                          f"office has at most {most_specialists} job specialists (office.n_job_specialists)")
 
 
 # -- running mixes -----------------------------------------------------------------------------
@@ -374,9 +389,10 @@ def _optuna(runner: Runner, space: list[Mix], plan: Plan, budget: int, progress)
     study = optuna.create_study(direction="maximize", sampler=sampler)
     done: dict[Mix, float] = {}
     idle = 0
+    most_specialists = position_limits(runner.base)[1]
     while len(done) < target and idle < 20:
         trials = [study.ask() for _ in range(plan.batch)]
-        proposed = [_proposed(t, budget, plan.slots) for t in trials]
+        proposed = [_proposed(t, budget, plan.slots, most_specialists) for t in trials]
         new = [m for m in dict.fromkeys(proposed) if m in feasible and m not in done][:target - len(done)]
         runner.run(new)
         done.update({m: _objective(runner, m) for m in new})
@@ -390,8 +406,8 @@ def _optuna(runner: Runner, space: list[Mix], plan: Plan, budget: int, progress)
             progress(tr("{done}/{total} mixes", done=len(done), total=target))
 
 
-def _proposed(trial, budget: int, slots) -> Mix:
-    specialists = trial.suggest_int("specialists", 0, budget - 1)
+def _proposed(trial, budget: int, slots, most_specialists: int) -> Mix:
+    specialists = trial.suggest_int("specialists", 0, min(budget - 1, most_specialists))
     hybrid = trial.suggest_int("hybrid", 0, budget)
     slot = trial.suggest_categorical("slots", list(slots))
     return Mix(budget - specialists - hybrid, hybrid, specialists, slot if hybrid else 0)
@@ -435,6 +451,10 @@ def search(base: Config | dict, budget_fte: int | None = None, seeds: int | list
         _grid(runner, space, say)
     else:
         _optuna(runner, space, plan, budget, say)
+    if len(runner.results) < 2:     # today's staff only: nothing was searched
+        raise ConfigError(f"budget_fte = {budget}: Optuna proposed none of the {len(space)} mixes this budget allows "
+                          f"(they are few among the mixes it tries); give search=grid to run every one, or a budget "
+                          f"nearer today's {today.positions} positions")
     table = build_table(runner, plan, today)
     return StaffingResult(table=table, budget_fte=budget, today=today, seeds=seed_list, horizon_weeks=cfg.horizon_weeks,
                           search=used, space_size=len(space), mixed_policy=mixed, seconds=time.perf_counter() - started)

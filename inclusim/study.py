@@ -7,10 +7,8 @@ trials; another machine pointed at the same database URL joins the same study.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +18,7 @@ from domain.params import ConfigError, overrides
 from inclusim.calibration import (ACCEPT_SEED0, DEFAULT_STORAGE, TRIAL_SEED0, Spec, adjust_for,
                                   evaluate, fit_targets, key_text, load_spec, loss, misses, settings_overrides)
 from inclusim.compose import CONF_DIR
+from inclusim.interrupts import map_in_processes
 from inclusim.targets import load_targets
 from inclusim.validation import measure_keys, run_jobs
 
@@ -122,8 +121,7 @@ def run_study(url: str, name: str, total: int, workers: int, quick: bool, sample
         if len(jobs) == 1:
             _worker(jobs[0])
         else:
-            with ProcessPoolExecutor(max_workers=len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
-                list(pool.map(_worker, jobs))
+            map_in_processes(_worker, jobs, len(jobs))
     return open_study(url, name, spec, sampler_seed, grace_seconds)
 
 

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from domain.store import (FAILED_MARKER, atomic_write_bytes, complete_run_dirs, count_complete_runs, failed_run_dirs,
-                          sweep_lock)
+                          retire_damaged_runs, sweep_lock)
 
 try:  # the callback base class is only needed when Hydra runs the sweep
     from hydra.experimental.callback import Callback
@@ -47,8 +47,8 @@ def count_jobs(task_overrides: list[str], sweeper_params: dict) -> int:
     return len(batches[0]) if batches else 1
 
 
-def write_progress_start(sweep_dir: Path, total: int) -> None:
-    state = {"total": total, "start": time.time(), "already_complete": len(complete_run_dirs(sweep_dir))}
+def write_progress_start(sweep_dir: Path, total: int, already_complete: int) -> None:
+    state = {"total": total, "start": time.time(), "already_complete": already_complete}
     atomic_write_bytes(Path(sweep_dir) / PROGRESS_FILE, json.dumps(state).encode())
 
 
@@ -206,9 +206,12 @@ class SweepCallback(Callback):
             total = count_jobs(list(hydra_cfg.overrides.task), dict(hydra_cfg.sweeper.get("params") or {}))
         except Exception:  # noqa: BLE001 - progress is a convenience, never a reason to fail
             total = 0
-        write_progress_start(sweep_dir, total)
-        done = len(complete_run_dirs(sweep_dir))
-        note = f" ({done} already complete, will be checked and skipped)" if done else ""
+        # checked before any run starts: a damaged run is a run to do, in the counts and the progress
+        done, damaged = retire_damaged_runs(sweep_dir)
+        write_progress_start(sweep_dir, total, done)
+        notes = ([f"{done} already complete, checked, will be skipped"] if done else []) + \
+            ([f"{len(damaged)} damaged, will be redone, e.g. {damaged[0][0].name}: {damaged[0][1]}"] if damaged else [])
+        note = f" ({'; '.join(notes)})" if notes else ""
         print(f"inclusim: sweep '{config.name}' with {total} runs -> {sweep_dir}{note}", flush=True)
         preload_end_of_sweep(sweep_dir)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from domain.config import LABEL_KEYS, config_hash, validate
 from domain.params import ConfigError, merge
-from domain.store import COMPLETE_MARKER, check_run, write_failure
+from domain.store import COMPLETE_MARKER, check_run, prepare_redo, write_failure
 from inclusim.batching import BATCH_KEY, runs_of_job
 from inclusim.compose import to_config
 from inclusim.errors import fail
@@ -64,6 +64,7 @@ def _run_one(cfg, overrides: list[str], out: Path, multirun: bool, sweep_dir: Pa
             return
         if (out / COMPLETE_MARKER).exists():
             print(f"  redo {chash}: {problem}", flush=True)
+        prepare_redo(out)     # not counted as done while it runs; no file of an earlier, killed writer kept
     try:
         result = run_model(cfg)
         model_overrides = [o for o in overrides if not is_label_override(o)]

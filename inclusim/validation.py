@@ -339,11 +339,9 @@ def run_jobs(jobs: list[tuple], workers: int = 1) -> list[dict]:
     """:func:`figures_job` of every job, in order, with ``workers`` processes."""
     if workers <= 1 or len(jobs) <= 1:
         return [figures_job(job) for job in jobs]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from inclusim.interrupts import map_in_processes
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(figures_job, jobs))
+    return map_in_processes(figures_job, jobs, workers)
 
 
 def ensemble_spread(per_set: list[list[dict]]) -> dict[tuple[str, str], tuple[float, float, int]]:

@@ -3,6 +3,7 @@ end to end with resume, and the default office carrying the ensemble's best set.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -174,3 +175,37 @@ def test_a_storage_that_cannot_be_opened_is_one_line_naming_the_url(tmp_path):
                            "--storage", "foo://nowhere"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "--storage = 'foo://nowhere': cannot open it as an Optuna storage" in proc.stderr
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_during_calibration_is_one_line_about_the_study(tmp_path, workers):
+    """Ctrl+C (SIGINT to the command's process group) while trials run: status 130 and one line saying
+    that the study keeps its trials; no traceback from the command, its worker processes or Optuna."""
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+
+    db = tmp_path / "study.db"
+    proc = subprocess.Popen([sys.executable, "-m", "inclusim.cli", "calibrate", "--quick", "--trials", "50",
+                             "--workers", str(workers), "--storage", f"sqlite:///{db}"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path, start_new_session=True)
+    deadline = time.time() + 120
+    running = 0
+    while time.time() < deadline and running < workers and proc.poll() is None:
+        time.sleep(0.5)
+        try:
+            with sqlite3.connect(db) as con:
+                running = con.execute("SELECT COUNT(*) FROM trials WHERE state = 'RUNNING'").fetchone()[0]
+        except sqlite3.Error:
+            running = 0      # the study's tables are not made yet
+    assert running >= workers, "no trial started"
+    time.sleep(1.0)          # inside the model's compiled rules, where the interrupt is hardest to take
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert "Traceback" not in err + out and "failed" not in err, err[-3000:]
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("inclusim: interrupted. The study keeps its finished trials"), err
+    with sqlite3.connect(db) as con:   # the interrupted trials are closed in the study, not left running
+        assert con.execute("SELECT COUNT(*) FROM trials WHERE state = 'RUNNING'").fetchone()[0] == 0

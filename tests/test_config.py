@@ -29,6 +29,10 @@ def test_defaults_are_valid_and_every_parameter_has_unit_and_source():
     ({"policy": {"name": "hybrid", "need_levels": ["huge"]}}, "policy.need_levels = ['huge']: allowed values are small, medium, large"),
     ({"policy": {"name": "saksbehandler", "max_age": 29}}, "policy.max_age: unknown setting"),
     ({"policy": {"name": "hybrid", "modes": {"hybird": {}}}}, "policy.modes.hybird: unknown setting"),
+    ({"policy": {"name": "jobbspesialist"}, "office": {"n_job_specialists": 0}},
+     "office.n_job_specialists = 0: the way of working jobbspesialist works through job specialists: at least 1"),
+    ({"policy": {"name": "brobygger"}, "office": {"n_job_specialists": 0}},
+     "office.n_job_specialists = 0: the way of working brobygger works through job specialists"),
 ])
 def test_bad_values_are_rejected_with_a_clear_message(data, fragment):
     with pytest.raises(ConfigError) as exc:
@@ -75,3 +79,8 @@ def test_parameter_doc_matches_schema():
 
     doc = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
     assert doc.read_text() == parameter_table(), "docs/parameters.md is stale: run `make params`"
+
+
+def test_ways_of_working_that_do_without_job_specialists_run_without_them():
+    for policy in ("saksbehandler", "hybrid"):
+        assert validate(from_dict({"policy": {"name": policy}, "office": {"n_job_specialists": 0}}))

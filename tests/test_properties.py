@@ -173,7 +173,9 @@ def configs(draw, policy: str, zero_population: bool = False, horizon: tuple[int
     caseload = draw(declared(P, "office.caseload_ordinary", 5, 40))
     _set(data, "office.caseload_ordinary", caseload)
     _set(data, "office.caseload_cap", draw(declared(P, "office.caseload_cap", caseload, caseload + 60)))
-    _set(data, "office.n_job_specialists", draw(declared(P, "office.n_job_specialists", 0, 2)))
+    # a policy that works through job specialists needs one (domain.config.validate refuses none)
+    fewest = 1 if _defaults(P).policy.needs_job_specialists else 0
+    _set(data, "office.n_job_specialists", draw(declared(P, "office.n_job_specialists", fewest, 2)))
     _set(data, "labour_market.n_firms", draw(declared(P, "labour_market.n_firms", 5, 40)))
     _set(data, "labour_market.capacity_small", draw(declared(P, "labour_market.capacity_small", 1, 3)))
     _set(data, "labour_market.capacity_large", draw(declared(P, "labour_market.capacity_large", 1, 5)))

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from domain.schema import TABLES
-from domain.store import LOCK_FILE, complete_run_dirs, sweep_lock
+from domain.store import COMPLETE_MARKER, LOCK_FILE, complete_run_dirs, new_run_folder, sweep_lock
 from inclusim.workers import is_running
 
 INCLUSIM = [sys.executable, "-m", "inclusim.cli"]
@@ -211,9 +211,26 @@ def test_a_damaged_run_is_named_by_collect_and_redone_by_the_sweep(sweep_copy, t
         pd.testing.assert_frame_equal(frame, reference[name])
     again = sweep(tmp_path, "base", "policy=saksbehandler,hybrid", "seed=1,2", "report=false")
     assert again.returncode == 0, again.stderr[-2000:]
-    assert again.stdout.count("  skip ") == 3 and f"redo {victim.name}" in again.stdout
+    # checked before any run: counted as a run to do, not as one done, and the progress says so once
+    assert "3 already complete, checked, will be skipped; 1 damaged, will be redone, e.g. " \
+        f"{victim.name}: weekly.parquet has" in again.stdout
+    assert again.stdout.count("  skip ") == 3
+    assert again.stdout.count("[4/4 runs]") == 1 and "[3/4" not in again.stdout and "[5/4" not in again.stdout
     for name, frame in read_tables(sweep_copy).items():
         pd.testing.assert_frame_equal(frame, reference[name])
+
+
+def test_a_temporary_file_left_in_a_run_folder_is_removed_by_collect_and_by_the_resumed_sweep(sweep_copy, tmp_path):
+    complete, unfinished = complete_run_dirs(sweep_copy)[:2]
+    (complete / ".weekly.parquet.k1ll3d.tmp").write_bytes(b"half a file")     # a writer killed with SIGKILL
+    (unfinished / COMPLETE_MARKER).unlink()                                   # killed before its marker
+    (unfinished / ".runs.parquet.k1ll3d.tmp").write_bytes(b"half a file")
+    assert cli("collect", str(sweep_copy)).returncode == 0
+    assert not (complete / ".weekly.parquet.k1ll3d.tmp").exists()
+    assert (unfinished / ".runs.parquet.k1ll3d.tmp").exists()      # a sweep may be writing there: not collect's
+    again = sweep(tmp_path, "base", "policy=saksbehandler,hybrid", "seed=1,2", "report=false")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert not leftovers(sweep_copy / "runs")
 
 
 # --- 4. reports from current tables; 5. summary by configuration; 6. provenance --------------------------
@@ -317,3 +334,82 @@ def test_worker_processes_end_soon_after_the_command_is_killed(tmp_path):
         time.sleep(0.5)
         alive = [pid for pid in alive if is_running(pid)]
     assert not alive, f"processes of the killed command still running after 20 s: {alive}"
+
+
+# --- 12. refused before anything runs, and never a traceback (issue 24) ------------------------------
+
+def test_two_single_runs_of_one_name_started_at_once_keep_both_results(tmp_path):
+    procs = [subprocess.Popen([*INCLUSIM, f"output_root={tmp_path}", "name=a", f"seed={seed}", "horizon_weeks=10",
+                               "report=false"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for seed in (1, 2)]
+    assert all(p.wait(timeout=300) == 0 for p in procs), [p.stderr.read()[-2000:] for p in procs]
+    folders = sorted((tmp_path / "single" / "a").iterdir())
+    assert len(folders) == 2
+    assert sorted(int(pd.read_parquet(f / "runs.parquet")["seed"].iloc[0]) for f in folders) == [1, 2]
+
+
+def test_a_run_folder_is_never_given_twice_even_in_the_same_second(tmp_path):
+    first, second = new_run_folder(tmp_path, "2026-12-07_10-00-00"), new_run_folder(tmp_path, "2026-12-07_10-00-00")
+    assert first != second and first.is_dir() and second.is_dir()
+    assert (first.name, second.name) == ("2026-12-07_10-00-00", "2026-12-07_10-00-00_2")
+
+
+@pytest.mark.parametrize("args, env, fragment", [
+    (["name=${oc.env:ESCAPE}"], {"ESCAPE": "../../x"}, "name = '../../x': must be a plain folder name"),
+    (["-m", "seed=1,2", "name=${oc.env:ESCAPE}"], {"ESCAPE": "../x"}, "name = '../x': must be a plain folder name"),
+    (["hydra.run.dir=/tmp/elsewhere"], {}, "hydra.run.dir=/tmp/elsewhere: inclusim decides where results go"),
+    (["-m", "hydra.sweep.dir=/tmp/elsewhere", "seed=1"], {}, "inclusim decides where results go"),
+])
+def test_names_and_output_folders_are_checked_as_the_run_will_see_them(tmp_path, args, env, fragment):
+    root = tmp_path / "root" / "out"
+    proc = cli(f"output_root={root}", "horizon_weeks=5", *args, env=env)
+    assert proc.returncode == 2 and fragment in one_line_error(proc)
+    assert not (tmp_path / "root").exists() and not (tmp_path / "x").exists()
+
+
+def test_an_output_root_given_by_interpolation_is_checked_after_it(tmp_path):
+    (tmp_path / "a_file").write_text("not a folder")
+    proc = cli("output_root=${oc.env:ROOT}", "horizon_weeks=5", env={"ROOT": str(tmp_path / "a_file")})
+    assert proc.returncode == 2 and f"output folder {tmp_path / 'a_file'} is a file" in one_line_error(proc)
+    proc = cli("output_root=${oc.env:ROOT}/out", "horizon_weeks=5", "report=false", env={"ROOT": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(list((tmp_path / "out" / "single" / "single").iterdir())) == 1
+
+
+@pytest.mark.parametrize("command", ["collect", "report", "summary", "progress"])
+def test_a_folder_that_is_not_a_sweep_is_refused_and_left_as_it_was(tmp_path, command):
+    foreign = tmp_path / "etc"
+    foreign.mkdir()
+    (foreign / "passwd").write_text("root:x:0:0")
+    before = snapshot(foreign)
+    proc = cli(command, str(foreign))
+    assert proc.returncode == 2 and "is not a sweep folder" in one_line_error(proc)
+    assert snapshot(foreign) == before and not (foreign / LOCK_FILE).exists()
+
+
+def test_an_empty_sweep_is_refused_with_one_line(tmp_path):
+    proc = cli("-m", f"output_root={tmp_path}", "seed=range(1,1)")
+    assert proc.returncode == 2 and "seed=range(1,1): the sweep has no runs" in one_line_error(proc)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "nan", "1e99"])
+def test_a_bad_lock_timeout_is_one_line_naming_the_variable(sweep_copy, value):
+    proc = cli("collect", str(sweep_copy), env={"INCLUSIM_LOCK_TIMEOUT": value})
+    assert proc.returncode == 2
+    assert f"INCLUSIM_LOCK_TIMEOUT = '{value}': must be a number of seconds from 0 to" in one_line_error(proc)
+    helped = cli("--help", env={"INCLUSIM_LOCK_TIMEOUT": value})
+    assert "Traceback" not in helped.stderr + helped.stdout
+
+
+def test_no_space_while_hydra_writes_a_jobs_config_is_one_line(tmp_path):
+    env = injected(tmp_path, """
+        import errno, hydra.core.utils
+        def _save_config(*args, **kwargs):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        hydra.core.utils._save_config = _save_config
+    """)
+    for proc in (sweep(tmp_path, "h", "seed=1,2", "report=false", env=env),
+                 cli(f"output_root={tmp_path}", *SMALL[:-1], "seed=1", env=env)):   # a sweep and a single run
+        assert proc.returncode == 1
+        assert "the command stopped: No space left on device" in one_line_error(proc)

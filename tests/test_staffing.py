@@ -84,6 +84,8 @@ def test_serial_and_parallel_give_the_same_table(grid):
     (0, "budget_fte = 0: must be a whole number of positions, at least 1"),
     (1, "budget_fte = 1: too few positions for the office's 120 users on caseloads of at most 110"),
     ("15", "budget_fte = '15': must be a whole number"),
+    (1_000_000, "budget_fte = 1000000: allowed are at most 2026 positions for this office: 26 advisers keep its 120 "
+                "users on caseloads of at least 5, and an office has at most 2000 job specialists"),
 ])
 def test_a_bad_budget_is_a_clear_error(budget, fragment):
     with pytest.raises(ConfigError) as err:
@@ -119,3 +121,10 @@ def test_the_cost_per_extra_person_has_fiellers_interval():
     assert est.mean == pytest.approx(cost.mean() / extra.mean()) and est.low < 500 < est.high and est.n == 8
     unclear = ratio_ci([100, 120, 90], [-1.0, 0.5, 1.5])    # the extra users in work are not clearly above 0
     assert unclear.mean == pytest.approx(310 / 1.0) and np.isnan(unclear.low) and np.isnan(unclear.high)
+
+
+def test_a_search_that_runs_no_mix_is_an_error_not_an_empty_table():
+    # 2020 positions: every mix the budget allows has 1994-2000 job specialists, which Optuna's proposals
+    # (any number of specialists and hybrid advisers) almost never hit
+    with pytest.raises(ConfigError, match="budget_fte = 2020: Optuna proposed none of the"):
+        search(TINY, 2020, how="optuna", plan=PLAN.with_changes(mixes=4, batch=4))

@@ -139,3 +139,22 @@ def test_paired_differences_follow_the_same_rule():
     one = paired_differences(runs[runs["seed"] == 2], ["x"], baseline="base").iloc[0]
     assert one["difference"] == pytest.approx(0.01) and one["pairs"] == 1 and one["method"] == "none"
     assert math.isnan(one["low"]) and math.isnan(one["high"])
+
+
+def test_an_interval_ends_where_the_kpi_can_go_and_a_difference_is_not_cut():
+    # four seeds of a rare outcome: the t interval of the share would reach below 0 (issue 24: -0.0064)
+    runs = pd.DataFrame({"policy": ["a"] * 4 + ["b"] * 4, "seed": [1, 2, 3, 4] * 2,
+                         "ever_employed_share_large": [0.0, 0.0, 0.0, 0.02, 0.99, 1.0, 1.0, 1.0],
+                         "hours_per_candidate": [0.1, 0.1, 0.1, 9.0, 5.0, 5.0, 5.0, 5.0],
+                         "caseholder_pressure": [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0]})
+    uncut = mean_ci([0.0, 0.0, 0.0, 0.02])
+    assert uncut.low < 0                                     # what Student t alone gives
+    table = summarise(runs, ["ever_employed_share_large", "hours_per_candidate", "caseholder_pressure"])
+    row = table.set_index(["policy", "kpi"])
+    assert row.loc[("a", "ever_employed_share_large"), "low"] == 0.0
+    assert row.loc[("a", "ever_employed_share_large"), "high"] == pytest.approx(uncut.high)
+    assert row.loc[("b", "ever_employed_share_large"), "high"] == 1.0
+    assert row.loc[("a", "hours_per_candidate"), "low"] == 0.0
+    assert row.loc[("a", "caseholder_pressure"), "low"] < 0   # a ratio has no bound declared: not cut
+    diff = paired_difference(runs, "ever_employed_share_large", "a", "b")
+    assert diff["low"] < diff["difference"] < diff["high"] < 0   # a difference of shares is not cut at 0

@@ -9,6 +9,7 @@ need that lifts a hybrid case to large moves it to a job specialist.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from domain.modes import PolicyConfig
 from domain.params import param
@@ -28,6 +29,7 @@ class BrobyggerConfig(PolicyConfig):
     max_queue: int = param(30, "users", "ASSUMPTION", 0, 10000,
                            doc="Referrals stop while this many users wait for a job specialist")
     modes: HybridModes = field(default_factory=HybridModes)
+    needs_job_specialists: ClassVar[bool] = True
 
 
 @register

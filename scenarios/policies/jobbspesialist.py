@@ -8,6 +8,7 @@ caseload cap of 20 (EVID F1). Users waiting in the queue stay in ordinary follow
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from domain.modes import FollowupModeConfig, OrdinaryModes, PolicyConfig, jobbspesialist_mode
 from domain.params import check_choices, param
@@ -30,6 +31,7 @@ class JobbspesialistConfig(PolicyConfig):
     max_queue: int = param(30, "users", "ASSUMPTION", 0, 10000,
                            doc="Referrals stop while this many users wait for a job specialist")
     modes: SpecialistModes = field(default_factory=SpecialistModes)
+    needs_job_specialists: ClassVar[bool] = True
 
     def check(self, prefix: str) -> None:
         check_choices(f"{prefix}need_levels", self.need_levels, NEED_LEVELS)
