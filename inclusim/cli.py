@@ -114,7 +114,7 @@ def _main(argv: list[str] | None) -> None:
     if all(arg.split("=", 1)[0] in PRESENTATION_KEYS for arg in argv):
         argv = list(MAIN_JOB) + argv     # e.g. `inclusim lang=nb`: the main job, in bokmål
     from domain.params import ConfigError
-    from inclusim.office import expand_office_files
+    from inclusim.office import expand_office_files, hydra_value
     from inclusim.preflight import check
     from inclusim.workers import MAIN_PID_VARIABLE, runs_in_local_workers, start_worker_server, stop_worker_server
 
@@ -136,7 +136,7 @@ def _main(argv: list[str] | None) -> None:
             stop_worker_server()
         fail(str(exc))
     if plan is not None and plan.single_dir is not None:
-        argv = argv + [f"hydra.run.dir={_quoted(str(_single_run_folder(plan.single_dir)))}"]
+        argv = argv + [f"hydra.run.dir={hydra_value(str(_single_run_folder(plan.single_dir)))}"]
     sys.argv = [sys.argv[0] if sys.argv else "inclusim"] + argv
     try:
         _hydra_main()
@@ -297,15 +297,6 @@ def _single_run_folder(parent: Path) -> Path:
         from inclusim.sweep import describe
 
         fail(f"the run's folder cannot be made in {parent}: {describe(exc)}", code=1)
-
-
-def _quoted(text: str) -> str:
-    """``text`` as a quoted value of a Hydra override (a path with spaces, '=' or quotes in it)."""
-    import re
-
-    # Hydra's rule: a backslash is escaped only before a quote or at the end of the value
-    text = re.sub(r"(\\*)'", lambda m: m.group(1) * 2 + "\\'", text)
-    return "'" + re.sub(r"(\\+)$", lambda m: m.group(1) * 2, text) + "'"
 
 
 def _check_environment() -> None:
