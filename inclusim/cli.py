@@ -87,8 +87,14 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--ensemble", type=Path, default=None, metavar="CONF_DIR",
                            help="write the accepted parameter sets to CONF_DIR/ensemble/ (conf for the model's own)")
     dashboard = commands.add_parser("dashboard", help="the office leader's dashboard in a browser (bokmål/English)")
-    dashboard.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    dashboard.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: this machine only; another needs --allow-remote)")
     dashboard.add_argument("--port", type=int, default=8765, help="port (0: any free port)")
+    dashboard.add_argument("--allow-remote", action="store_true",
+                           help="let --host be an address other machines reach; every request then needs the "
+                                "printed token")
+    dashboard.add_argument("--office-dir", default=None, metavar="DIR",
+                           help="offer the office files (.yaml) in DIR on the first page, by name")
     staffing = commands.add_parser("staffing", help="the best staff mixes for a number of positions (docs/staffing.md)")
     staffing.add_argument("settings", nargs="*", help="key=value: budget_fte=15 office=FILE seeds=5 ... (docs/staffing.md)")
     return parser
@@ -183,7 +189,7 @@ def subcommand(args: argparse.Namespace) -> None:
     if args.command == "dashboard":
         from inclusim.dashboard.server import serve
 
-        raise SystemExit(serve(args.host, args.port))
+        raise SystemExit(serve(args.host, args.port, allow_remote=args.allow_remote, office_dir=args.office_dir))
     if args.command == "mechanisms":
         from inclusim.mechanisms import main as mechanisms_main
 

@@ -50,14 +50,14 @@ def test_staff_levers_keep_the_office_users_and_the_caseload_follows():
         assert abs(target - 216) <= cfg.office.n_advisers / 2
     grown = build_config(to_overrides({**today, "users": 1000}, {}))
     assert (grown.office.n_advisers, grown.office.caseload_ordinary) == (12, 83)
-    with pytest.raises(ConfigError, match="Advisers with a caseload = 0: at least 1"):
+    with pytest.raises(ConfigError, match=r"Advisers with a caseload = 0: allowed range is 1 to 5000 \(advisers\)"):
         to_overrides({**today, "advisers": 0}, {})
     with pytest.raises(ConfigError, match=r"\(hybrid\) = 30: from 0 to 12, the advisers with a caseload"):
         to_overrides({**today, "hybrid_advisers": 30}, {})
     # the lever typed is the one named, also when what it implies is out of range
-    with pytest.raises(ConfigError, match="Users on the advisers' caseloads .* = 0: at least 1"):
+    with pytest.raises(ConfigError, match=r"Users on the advisers' caseloads .* = 0: allowed range is 5 to 1250000 \(users\)"):
         to_overrides({**today, "users": 0}, {})
-    with pytest.raises(ConfigError, match=r"Users per adviser \(caseload\) = 0: at least 1"):
+    with pytest.raises(ConfigError, match=r"Users per adviser \(caseload\) = 0: allowed range is 5 to 250 \(users\)"):
         to_overrides({**today, "caseload": 0}, {})
     with pytest.raises(ConfigError, match="Advisers with a caseload = 500: gives 2 users per adviser; allowed is 5 to 250"):
         to_overrides({**today, "advisers": 500}, {})
@@ -92,7 +92,8 @@ def test_levers_a_way_of_working_does_not_use_are_marked():
 def test_every_lever_reads_a_value_and_names_a_label():
     today = values_under({})
     assert set(today) == {lever.key for lever in LEVERS}
-    assert all(lever.label and lever.low <= lever.high for lever in LEVERS)
+    assert all(lever.label for lever in LEVERS)
+    assert all(lever.low <= lever.high for lever in LEVERS if lever.kind in ("int", "float"))
 
 
 def test_a_value_out_of_range_is_a_clear_error():
@@ -150,9 +151,10 @@ def test_tables_give_intervals_and_paired_differences():
     pressure = next(row for row in rows if row["kpi"] == "caseholder_pressure")
     assert pressure["difference"].startswith("-")       # smaller caseloads, less demand per hour
     table = markdown_table(["a", "b"], [["1", "x|y"]])
-    assert table == "| a | b |\n| --- | --- |\n| 1 | x/y |\n"
-    assert "18\u00a0155\u00a0500 (1 to 2)" in markdown_table(["kr"], [["18 155 500 (1 to 2)"]])
-    assert frame_markdown(pd.DataFrame({"v": ["1"]}, index=["k"])).startswith("|  | v |")
+    cell = "<span v-pre>{}</span>".format
+    assert table == f"| {cell('a')} | {cell('b')} |\n| --- | --- |\n| {cell('1')} | {cell('x&#124;y')} |\n"
+    assert cell("18&#160;155&#160;500 &#40;1 to 2&#41;") in markdown_table(["kr"], [["18 155 500 (1 to 2)"]])
+    assert frame_markdown(pd.DataFrame({"v": ["1"]}, index=["k"])).startswith(f"| {cell('')} | {cell('v')} |")
 
 
 def test_every_text_of_the_dashboard_and_the_staffing_output_is_in_the_translation_table():
@@ -178,7 +180,11 @@ def test_every_text_of_the_dashboard_and_the_staffing_output_is_in_the_translati
     from domain.params import VALUE_RULES
     from inclusim.dashboard.levers import LEVER_RULES
 
-    texts += ["{setting} = {value}: " + rule for rule in (*VALUE_RULES, *LEVER_RULES)]
+    from inclusim.dashboard.runner import SIZE_RULES
+    from inclusim.dashboard.state import PAGE_NAMES
+
+    texts += ["{setting} = {value}: " + rule for rule in (*VALUE_RULES, *LEVER_RULES, *SIZE_RULES)]
+    texts += list(PAGE_NAMES.values()) + [lever.bounds[2] for lever in LEVERS if lever.kind in ("int", "float")]
     for choice in scenario_choices().values():
         texts += [choice.label] + [choice.option_label(option) for option in choice.options]
     assert len(texts) > 60
@@ -205,24 +211,29 @@ def test_an_office_file_under_another_way_of_working_builds():
     assert set(lever_notes(office, "saksbehandler")) == {"hybrid_advisers", "slots", "job_specialists", "leader_support"}
 
 
-def test_an_office_file_dropped_on_the_page_loads_and_a_bad_one_names_its_own_name(tmp_path, monkeypatch):
-    """The drop zone hands the file's name and bytes to the page (Solara's FileDrop); the office loads
-    from them, and an error names the file as the leader knows it, not the temporary copy."""
+def test_an_office_file_from_the_leaders_machine_loads_and_a_bad_one_names_its_own_name(tmp_path, monkeypatch):
+    """The picker and drop zone hand the file's name and bytes to the page; the office loads from
+    them, and an error names the file as the leader knows it, not the temporary copy, in one line."""
     from pathlib import Path
 
     import tempfile
 
     from inclusim.dashboard import state
 
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))   # where the dropped files are put
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))   # where the files sent are put
     rural = (Path(__file__).resolve().parents[1] / "examples" / "rural_office.yaml").read_bytes()
-    state.load_dropped_office("my_office.yaml", rural)
+    state.load_uploaded_office("my_office.yaml", rural)
     assert (state.office.value.name, state.office.value.source) == ("NAV Eksempelbygd", "my_office.yaml")
     assert state.office_error.value == "" and state.values.value["users"] == 650
-    state.load_dropped_office("bad.yaml", b"advisers: [{role: boss, count: 2, caseload: 50}]")
+    state.load_uploaded_office("bad.yaml", b"advisers: [{role: boss, count: 2, caseload: 50}]")
     assert state.office_error.value.startswith("office file bad.yaml: advisers, row 1: role = 'boss'")
     assert state.office.value.name == "NAV Eksempelbygd"          # the office stays as it was
-    assert list(tmp_path.iterdir()) == []                          # no dropped file is left behind
+    # a name that is a path goes nowhere but the page: the file is always the folder's own office.yaml
+    state.load_uploaded_office("../../../etc/evil\nname.yaml", b"name: [")
+    assert "\n" not in state.office_error.value and "../../../etc/evil name.yaml" in state.office_error.value
+    assert list(tmp_path.iterdir()) == []                          # no file sent is left behind
+    state.load_uploaded_office("big.yaml", None, size=5_000_000)   # too large: the browser did not send it
+    assert state.office_error.value.startswith("big.yaml: 5000000 byte; siden tar imot kontorfiler på høyst")
     state.use_built_in()
 
 
@@ -362,12 +373,12 @@ def test_an_error_names_the_staff_lever_the_leader_typed_as_typed():
                                   ("caseload", 300, "Users per adviser (caseload) = 300")):
             state.values.set(values_under({}))
             simulate._set_value(key, typed)
-            with pytest.raises(ConfigError, match=re.escape(named) + ": gives"):
+            with pytest.raises(ConfigError, match=re.escape(named) + ": (gives|allowed range is 5 to 250)"):
                 to_overrides(state.values.value, {})
         state.values.set(values_under({}))
         simulate._set_value("advisers", 20)
         simulate._set_value("caseload", 0)          # refused, also after the advisers were changed
-        with pytest.raises(ConfigError, match=r"Users per adviser \(caseload\) = 0: at least 1"):
+        with pytest.raises(ConfigError, match=r"Users per adviser \(caseload\) = 0: allowed range is 5 to 250"):
             to_overrides(state.values.value, {})
     finally:
         state.values.set(before)

@@ -4,8 +4,11 @@ Chromium by Playwright (the system binary; no browser is ever downloaded).
 One test walks the first page: the address is printed, the page opens in bokmål, the language
 switches, a run compares today's office with the leader's choice, the caseload and a staffing
 control change, a second run gives other numbers and other charts, every figure has its interval,
-and the example office file loads. Another opens a collected sweep on the sweep page. Screenshots
-go to ``outputs/screenshots/`` (or ``$INCLUSIM_SCREENSHOTS``).
+and the example office file loads. Others check the doors (issue 24): office files come by name
+from the server's folder or from the leader's own machine (picked or dropped), never by a path,
+and their text shows as text (no script in a file runs); a run too large is refused with one line;
+Stop leaves no run going; a collected sweep is chosen by name. Screenshots go to
+``outputs/screenshots/`` (or ``$INCLUSIM_SCREENSHOTS``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -24,7 +28,9 @@ from analysis.i18n import language, tr
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SHOTS = Path(os.environ.get("INCLUSIM_SCREENSHOTS", Path(__file__).resolve().parents[1] / "outputs" / "screenshots"))
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+SHOTS = Path(os.environ.get("INCLUSIM_SCREENSHOTS", ROOT / "outputs" / "screenshots"))
 #: Long enough for a cold start of the worker processes on a slow machine; a run takes seconds.
 WAIT_MS = 240_000
 
@@ -46,10 +52,26 @@ def en(text: str, **fields) -> str:
     return tr(text, **fields)
 
 
+#: The office file of the server's office folder (a copy of examples/rural_office.yaml).
+SERVER_OFFICE = "bygd.yaml"
+
+
 @pytest.fixture(scope="module")
-def dashboard():
-    """``inclusim dashboard --port 0`` as a user starts it; yields the address it prints."""
-    command = [str(Path(sys.executable).with_name("inclusim")), "dashboard", "--port", "0"]
+def office_dir(tmp_path_factory):
+    """The folder the dashboard is started with (``--office-dir``): an office file, and links that
+    lead out of it (never offered)."""
+    folder = tmp_path_factory.mktemp("offices")
+    (folder / SERVER_OFFICE).write_bytes((EXAMPLES / "rural_office.yaml").read_bytes())
+    (folder / "shadow.yaml").symlink_to("/etc/shadow")
+    (folder / "passwd.yaml").symlink_to("/etc/passwd")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def dashboard(office_dir):
+    """``inclusim dashboard --port 0 --office-dir DIR`` as a user starts it; yields the address it prints."""
+    command = [str(Path(sys.executable).with_name("inclusim")), "dashboard", "--port", "0",
+               "--office-dir", str(office_dir)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     address = None
     deadline = time.monotonic() + 240
@@ -145,13 +167,128 @@ def test_a_leader_compares_a_new_staffing_with_today(dashboard, page):
     expect(caseload).to_have_value("74", timeout=30_000)
     page.screenshot(path=SHOTS / "dashboard_example_office.png", full_page=True)
     assert "urban_office" in page.inner_text("body")
-    # "load my office" with a file that is not there: the error names it, the office stays
-    path_field = page.get_by_label(en("My office file (path to a .yaml file)"), exact=True)
-    path_field.fill("/nowhere/my_office.yaml")
-    path_field.press("Enter")
-    page.get_by_role("button", name=en("Load my office")).click()
-    page.get_by_text("office file /nowhere/my_office.yaml not found").first.wait_for(timeout=30_000)
-    assert "urban_office" in page.inner_text("body")
+    # no box on the page takes a path or any other text but a number
+    assert _text_boxes(page) == 0
+
+
+#: Text boxes a leader can type free text into: empty, or holding anything but a number (a select's own
+#: input is read-only; the levers hold numbers).
+TEXT_BOXES_JS = """() => Array.from(document.querySelectorAll('input')).filter(i => !i.readOnly && i.offsetParent
+    && ['text', 'search', ''].includes(i.type) && !/^-?[0-9.,\\s]+$/.test(i.value)).length"""
+
+
+def _text_boxes(page) -> int:
+    """The free-text boxes on the page (the number fields hold numbers)."""
+    return page.evaluate(TEXT_BOXES_JS)
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the select called ``label``."""
+    page.get_by_label(label, exact=True).click(force=True)
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def _hostile_office(tmp_path: Path, name: str) -> Path:
+    """The rural example office under a name that is HTML and a Vue expression."""
+    text = (EXAMPLES / "rural_office.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text.replace("name: NAV Eksempelbygd", f"name: '{name}'", 1), encoding="utf-8")
+    return path
+
+
+#: An office name that would run script if a page read it as HTML or as a Vue template.
+HOSTILE = '<img src=x onerror=alert(21)> {{ [7*7, constructor.constructor("alert(22)")()] }}'
+
+
+def test_office_files_come_by_name_or_from_the_leaders_machine_and_their_text_stays_text(dashboard, page, tmp_path):
+    """Issue 24, cases 1-3: no path box (the server's files are offered by name from --office-dir,
+    links out of it never); an office file from the leader's machine through the file picker and
+    by a drop; a name with HTML and a Vue expression shows as the text it is, on both pages that
+    show it, and no alert fires; a bad file is one line, without a traceback."""
+    from playwright.sync_api import expect
+
+    alerts: list[str] = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    page.goto(dashboard)
+    page.get_by_role("button", name="English").click()
+    page.get_by_text(en("Staff and caseloads")).first.wait_for(timeout=WAIT_MS)
+    assert _text_boxes(page) == 0          # no box takes a path
+    # the server's office folder, by name: its links out of the folder are not offered
+    page.get_by_label(en("Office files on the server"), exact=True).click(force=True)
+    offered = page.get_by_role("option").all_inner_texts()
+    assert offered == [SERVER_OFFICE], offered
+    page.get_by_role("option", name=SERVER_OFFICE, exact=True).click()
+    page.get_by_text("NAV Eksempelbygd").first.wait_for(timeout=30_000)
+    expect(page.get_by_label(en("Users on the advisers' caseloads (the office)"), exact=True)).to_have_value("650")
+    # the leader's own file through the browser's file picker: its name is text
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name=en("Choose a file")).click()
+    chooser.value.set_files(str(_hostile_office(tmp_path, HOSTILE)))
+    card = page.locator(".v-card").filter(has_text=en("Office")).first
+    card.get_by_text(HOSTILE, exact=True).wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)            # time for a script in it to run, if it could
+    page.screenshot(path=SHOTS / "dashboard_hostile_office.png", full_page=True)
+    assert alerts == []
+    assert page.locator("img[src=x]").count() == 0
+    # the week page names the office too
+    page.get_by_role("button", name=en("Week by week")).click()
+    page.get_by_text(en("One run of your choice ({office}), week by week.", office=HOSTILE)).wait_for(timeout=WAIT_MS)
+    page.wait_for_timeout(1000)
+    assert alerts == [] and page.locator("img[src=x]").count() == 0
+    page.get_by_role("button", name=en("Simulate")).click()
+    # a file dropped on the zone: a bad one is one line naming the row and the field, and the office stays
+    bad = "name: Bad\nregion: urban\nadvisers:\n  - {role: boss, count: 2, caseload: 50}\n"
+    page.locator(".inclusim-office-upload").dispatch_event("drop", {"dataTransfer": page.evaluate_handle(
+        "text => { const d = new DataTransfer(); d.items.add(new File([text], 'mine.yaml')); return d; }", bad)})
+    error = page.get_by_text("office file mine.yaml: advisers, row 1: role = 'boss'")
+    error.wait_for(timeout=30_000)
+    assert "\n" not in error.inner_text()
+    assert "Traceback" not in page.inner_text("body")
+    card.get_by_text(HOSTILE, exact=True).wait_for()        # the office stays as it was
+    # a good one dropped loads
+    page.locator(".inclusim-office-upload").dispatch_event("drop", {"dataTransfer": page.evaluate_handle(
+        "text => { const d = new DataTransfer(); d.items.add(new File([text], 'bygd2.yaml')); return d; }",
+        (EXAMPLES / "urban_office.yaml").read_text(encoding="utf-8"))})
+    page.get_by_text("bygd2.yaml", exact=True).wait_for(timeout=30_000)
+    assert error.count() == 0
+    page.screenshot(path=SHOTS / "dashboard_office_dropped.png", full_page=True)
+
+
+def test_a_run_too_large_is_refused_and_stop_leaves_no_run_going(dashboard, page):
+    """Issue 24, case 4: 550,000 users over 50 replications is refused before it starts, with one line
+    naming the lever, the value and what is allowed; after Stop, Run waits until the runs already on
+    the workers have ended, and the page says so."""
+    from playwright.sync_api import expect
+
+    page.goto(dashboard)
+    page.get_by_role("button", name="English").click()
+    page.get_by_text(en("Staff and caseloads")).first.wait_for(timeout=WAIT_MS)
+    run = page.get_by_role("button", name=en("Run"), exact=True)
+    _set_number(page, en("Advisers with a caseload"), 5000)
+    _set_number(page, en("Users on the advisers' caseloads (the office)"), 550_000)
+    _set_number(page, en("Replications (seeds)"), 50)
+    run.click()
+    refusal = page.get_by_text(re.compile(r"Users on the advisers' caseloads \(the office\) = 550000: a run would "
+                                          r"need about [\d,. ]+ MB of memory .* the dashboard allows [\d,. ]+ MB"))
+    refusal.wait_for(timeout=30_000)
+    page.screenshot(path=SHOTS / "dashboard_refused.png", full_page=True)
+    assert page.get_by_text(re.compile(r"of \d+ runs")).count() == 0        # nothing started
+    expect(run).to_be_enabled()
+    # a run of a large office, stopped: the runs already going end first, and Run waits for them
+    _set_number(page, en("Advisers with a caseload"), 286)
+    _set_number(page, en("Users on the advisers' caseloads (the office)"), 20_020)
+    _set_number(page, en("Replications (seeds)"), 6)
+    run.click()
+    page.get_by_text(re.compile(r"\d+ of 12 runs")).first.wait_for(timeout=WAIT_MS)
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name=en("Stop")).click()
+    stopping = page.get_by_text(re.compile(r"Stopping: the runs not started are dropped; [1-4] already running"))
+    stopping.wait_for(timeout=30_000)
+    page.screenshot(path=SHOTS / "dashboard_stopping.png", full_page=True)
+    expect(run).to_be_disabled()
+    page.get_by_text(re.compile(r"Stopped after \d+ of 12 runs")).wait_for(timeout=WAIT_MS)
+    expect(run).to_be_enabled()
+    assert stopping.count() == 0
 
 
 def _fabricate():
@@ -162,16 +299,22 @@ def _fabricate():
     return module
 
 
-def test_a_collected_sweep_opens_on_the_sweep_page(dashboard, page, tmp_path):
-    sweep_dir = _fabricate().fake_sweep(tmp_path / "caseloads", policies=("saksbehandler", "hybrid"), seeds=(1, 2, 3),
-                                        caseloads=(50, 70, 90))
-    page.goto(dashboard.rstrip("/") + "/sweep")
-    page.get_by_role("button", name="English").click()
-    field = page.get_by_label(en("Sweep folder"), exact=True)
-    field.wait_for(timeout=WAIT_MS)
-    field.fill(str(sweep_dir))
-    field.press("Enter")
-    page.get_by_text(en("{n} runs, {levers} levers varied", n=18, levers=1)).first.wait_for(timeout=WAIT_MS)
-    page.wait_for_function(f"() => ({CHARTS_JS})().length >= 1", timeout=WAIT_MS)
-    page.screenshot(path=SHOTS / "dashboard_sweep.png", full_page=True)
-    assert "saksbehandler" in page.inner_text("body")
+def test_a_collected_sweep_is_chosen_by_name_on_the_sweep_page(dashboard, page):
+    """The sweep page offers the collected sweeps under outputs/ by name, and takes no folder typed."""
+    from inclusim.dashboard.sweep import OUTPUTS_DIR
+
+    top = OUTPUTS_DIR / f"test_dashboard_{os.getpid()}"
+    try:
+        _fabricate().fake_sweep(top / "caseloads", policies=("saksbehandler", "hybrid"), seeds=(1, 2, 3),
+                                caseloads=(50, 70, 90))
+        page.goto(dashboard.rstrip("/") + "/sweep")
+        page.get_by_role("button", name="English").click()
+        page.get_by_text(en("Explore a sweep")).first.wait_for(timeout=WAIT_MS)
+        assert _text_boxes(page) == 0
+        _choose(page, en("Sweeps found under outputs/"), f"{top.name}/caseloads")
+        page.get_by_text(en("{n} runs, {levers} levers varied", n=18, levers=1)).first.wait_for(timeout=WAIT_MS)
+        page.wait_for_function(f"() => ({CHARTS_JS})().length >= 1", timeout=WAIT_MS)
+        page.screenshot(path=SHOTS / "dashboard_sweep.png", full_page=True)
+        assert "saksbehandler" in page.inner_text("body")
+    finally:
+        shutil.rmtree(top, ignore_errors=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import solara
 
 from inclusim.dashboard import state
+from inclusim.dashboard.safe import one_line
 from inclusim.dashboard.simulate import SimulatePage
 from inclusim.dashboard.staffing_page import StaffingPage
 from inclusim.dashboard.state import T
@@ -52,7 +53,7 @@ def Dashboard():
         if current in pages:
             pages[current]()
         else:
-            solara.Error(T("No page {path}: the pages are {pages}", path=router.path,
+            solara.Error(T("No page {path}: the pages are {pages}", path=one_line(router.path, 80),
                            pages=", ".join("/" + path for path in pages)))
 
 

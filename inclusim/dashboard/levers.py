@@ -20,7 +20,8 @@ from functools import cache
 import yaml
 
 from domain.config import Config, resolve, validate
-from domain.params import ConfigError, dotted_field, dotted_value, iter_params, merge, overrides, refuse
+from domain.params import (ALLOWED_RANGE, ConfigError, dotted_field, dotted_value, iter_params, merge, overrides,
+                           refuse)
 from domain.paths import CONF_DIR
 from inclusim.staffing import office_users, shared_users
 from scenarios.office_file import per_adviser
@@ -37,15 +38,28 @@ class Lever:
     """One control: ``key`` names it in the dashboard's state, ``setting`` is the dotted config
     setting it moves (``policy.modes.*.x`` for a field of every way of working; empty for the
     number of hybrid advisers, a share of the advisers in the config, and for the office's users,
-    advisers x caseload in the config)."""
+    advisers x caseload in the config). Its allowed values are the config schema's (:attr:`bounds`)."""
 
     key: str
     label: str
     setting: str
-    low: float = 0
-    high: float = 1
     step: float = 1
     group: str = "staff"    # "staff": positions and caseloads; "practice": how the office works
+
+    @property
+    def bounds(self) -> tuple[float, float, str]:
+        """(lowest, highest, unit) allowed, from the config schema's ranges (``domain.config``): the
+        setting's own; for the users, advisers x caseload at their lowest and highest; for the hybrid
+        advisers, none to the most advisers."""
+        return lever_bounds(self.key, self.setting)
+
+    @property
+    def low(self) -> float:
+        return self.bounds[0]
+
+    @property
+    def high(self) -> float:
+        return self.bounds[1]
 
     @property
     def kind(self) -> str:
@@ -59,22 +73,39 @@ class Lever:
         return "int" if float(self.step).is_integer() and float(self.low).is_integer() else "float"
 
 
+@cache
+def lever_bounds(key: str, setting: str) -> tuple[float, float, str]:
+    """:attr:`Lever.bounds` of the lever ``key`` that moves ``setting``."""
+    def meta(name: str) -> dict:
+        return dotted_field(Config(), name).metadata
+
+    if key == "policy":
+        return 0, 0, ""
+    if key == "users":
+        advisers, caseload = meta("office.n_advisers"), meta("office.caseload_ordinary")
+        return advisers["lo"] * caseload["lo"], advisers["hi"] * caseload["hi"], caseload["unit"]
+    if key == "hybrid_advisers":
+        advisers = meta("office.n_advisers")
+        return 0, advisers["hi"], advisers["unit"]
+    if setting.startswith(MODES):
+        setting = f"policy.modes.{_mode_names(Config())[0]}.{setting.removeprefix(MODES)}"
+    found = meta(setting)
+    return found["lo"], found["hi"], found["unit"]
+
+
 LEVERS: tuple[Lever, ...] = (
     Lever("policy", "Way of working", "policy.name"),
-    Lever("users", "Users on the advisers' caseloads (the office)", "", 50, 20000, 10),
-    Lever("advisers", "Advisers with a caseload", "office.n_advisers", 1, 60),
-    Lever("hybrid_advisers", "of them also following users closely (hybrid)", "", 0, 60),
-    Lever("slots", "Close-follow-up places per hybrid adviser", "office.hybrid_slots", 0, 10),
-    Lever("caseload", "Users per adviser (caseload)", "office.caseload_ordinary", 20, 150, 5),
-    Lever("job_specialists", "Job-specialist positions", "office.n_job_specialists", 0, 20),
-    Lever("leader_support", "Leader support (0-1)", "office.leader_support", 0.0, 1.0, 0.05, "practice"),
-    Lever("mentor_grant_hours", "Mentor grant, hours a week", MODES + "fixed_subsidy_hours", 0.0, 20.0, 0.5,
-          "practice"),
-    Lever("training_period", "Work-training period (weeks)", "pathway.training_period_weeks", 4, 26, 1, "practice"),
-    Lever("long_periods", "Long training periods agreed from the start", "pathway.long_term_signal", 0, 1, 1,
-          "practice"),
-    Lever("post_followup_weeks", "Follow-up after hiring (weeks)", MODES + "post_followup_weeks", 0, 104, 2,
-          "practice"),
+    Lever("users", "Users on the advisers' caseloads (the office)", "", 10),
+    Lever("advisers", "Advisers with a caseload", "office.n_advisers"),
+    Lever("hybrid_advisers", "of them also following users closely (hybrid)", ""),
+    Lever("slots", "Close-follow-up places per hybrid adviser", "office.hybrid_slots"),
+    Lever("caseload", "Users per adviser (caseload)", "office.caseload_ordinary", 5),
+    Lever("job_specialists", "Job-specialist positions", "office.n_job_specialists"),
+    Lever("leader_support", "Leader support (0-1)", "office.leader_support", 0.05, "practice"),
+    Lever("mentor_grant_hours", "Mentor grant, hours a week", MODES + "fixed_subsidy_hours", 0.5, "practice"),
+    Lever("training_period", "Work-training period (weeks)", "pathway.training_period_weeks", 1, "practice"),
+    Lever("long_periods", "Long training periods agreed from the start", "pathway.long_term_signal", 1, "practice"),
+    Lever("post_followup_weeks", "Follow-up after hiring (weeks)", MODES + "post_followup_weeks", 2, "practice"),
 )
 LEVER_BY_KEY = {lever.key: lever for lever in LEVERS}
 
@@ -206,17 +237,17 @@ def to_overrides(values: dict, base: dict) -> dict:
     out: dict = {}
     if policy != today["policy"]:
         out["policy.name"] = policy
+    # of the users, advisers and caseload, which the page moves together, the one typed (the others
+    # follow from it, and their range is the caseload's rule below)
+    typed_key, typed_value = values.get(LAST_TYPED) or (None, None)
+    check_bounds({key: typed_value if key == typed_key else value for key, value in {**reference, **changed}.items()
+                  if typed_key is None or key not in STAFF_TRIO or key == typed_key})
     users = int(values.get("users", reference["users"]))
     advisers = int(values.get("advisers", reference["advisers"]))
-    if users < 1:
-        _refuse_lever("users", users, AT_LEAST, low=1)
-    if "caseload" in changed and int(changed["caseload"]) < 1:
-        _refuse_lever("caseload", int(changed["caseload"]), AT_LEAST, low=1)
     if "caseload" in changed and "advisers" not in changed:      # a caseload asks for the advisers it takes
         advisers = advisers_for(users, int(changed["caseload"]))
         changed["advisers"] = advisers
-    if advisers < 1:
-        _refuse_lever("advisers", advisers, AT_LEAST, low=1)
+        check_bounds({"advisers": advisers})
     hybrid = int(values.get("hybrid_advisers", reference["hybrid_advisers"]))
     if "hybrid_advisers" not in changed:
         hybrid = min(hybrid, advisers)      # fewer advisers: the hybrid ones are among them
@@ -249,13 +280,26 @@ def to_overrides(values: dict, base: dict) -> dict:
 
 
 #: The rules of the staff levers beyond the config's own (``domain.params.VALUE_RULES``).
-AT_LEAST = "at least {low}"
 HYBRID_AMONG_ADVISERS = "from 0 to {high}, the advisers with a caseload"
 CASELOAD_IN_RANGE = "gives {caseload} users per adviser; allowed is {low} to {high}"
-LEVER_RULES = (AT_LEAST, HYBRID_AMONG_ADVISERS, CASELOAD_IN_RANGE)
+LEVER_RULES = (HYBRID_AMONG_ADVISERS, CASELOAD_IN_RANGE)
+#: The staff levers that hang together: users = advisers x caseload.
+STAFF_TRIO = ("users", "advisers", "caseload")
 #: In the levers' values: (key, value) of the staff lever the leader typed last (users, advisers or
 #: caseload), which the page moves the other two with; an error names it, with the value typed.
 LAST_TYPED = "last_typed_staff_lever"
+
+
+def check_bounds(values: dict) -> None:
+    """Refuse the first lever of ``values`` (by key) outside its :attr:`Lever.bounds`, the config
+    schema's range (the rule and its words are the config's own, ``domain.params.ALLOWED_RANGE``)."""
+    for key, value in values.items():
+        lever = LEVER_BY_KEY.get(key)
+        if lever is None or lever.kind in ("policy", "bool"):
+            continue
+        low, high, unit = lever.bounds
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            _refuse_lever(key, value, ALLOWED_RANGE, low=low, high=high, unit=unit)
 
 
 def _refuse_lever(key: str, value, rule: str, **fields) -> None:

@@ -10,6 +10,7 @@ give identical tables, serial or on workers.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import threading
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from domain.params import stable_hash
+from domain.params import refuse, stable_hash
 
 #: The column naming the setting a run belongs to.
 VARIANT = "variant"
@@ -92,6 +93,87 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+# What a run costs, measured on the 2-core development machine (docs/dashboard.md, "Limits"): the
+# memory and time of a run grow with the users the model follows (the target group at the start and
+# the inflow over the horizon), not with the users on the caseloads as such.
+#: A run's own memory in a worker, beyond the loaded model: a base and so much per user followed.
+RUN_MEMORY_BASE, RUN_MEMORY_PER_USER = 20e6, 10e3
+#: A run's tables as kept in the cache and on the page (runs row and weekly table), whatever its size.
+RUN_RESULT_BYTES = 130e3
+#: A run's time on one worker: a base and so much per user followed.
+RUN_SECONDS_BASE, RUN_SECONDS_PER_USER = 0.5, 1e-3
+#: The most a run of the dashboard may take: its memory at once (workers running one run each, and
+#: the tables kept), and its time on the workers.
+MEMORY_LIMIT_BYTES = 2 * 1024**3
+TIME_LIMIT_SECONDS = 15 * 60
+#: The rules a run's size can break (said on the page in its language, with the lever named).
+MEMORY_RULE = ("a run would need about {need} MB of memory ({workers} runs at once, {each} MB each); the "
+               "dashboard allows {limit} MB: fewer users")
+TIME_RULE = ("{runs} runs would take about {minutes} minutes on {workers} worker processes; the dashboard allows "
+             "{limit} minutes: fewer replications or users")
+SIZE_RULES = (MEMORY_RULE, TIME_RULE)
+
+
+def memory_limit() -> float:
+    """:data:`MEMORY_LIMIT_BYTES`, or half of this machine's memory when that is less."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return MEMORY_LIMIT_BYTES
+    return min(MEMORY_LIMIT_BYTES, physical / 2)
+
+
+def followed_users(settings: dict) -> int:
+    """The users a run of dotted ``settings`` follows: the target group on the caseloads at the start
+    and the inflow over the horizon, in every office."""
+    from inclusim.dashboard.levers import build_config
+    from inclusim.staffing import office_users
+
+    cfg = build_config(settings)
+    _users, target = office_users(cfg)
+    return int(cfg.world.n_offices * (target + cfg.population.inflow_per_week * cfg.horizon_weeks))
+
+
+@dataclass(frozen=True)
+class RunSize:
+    """What a run of the dashboard would cost, estimated: ``runs`` (settings x seeds, each once),
+    ``users`` (the most users one of them follows), memory (bytes) and time (seconds) on ``workers``."""
+
+    runs: int
+    users: int
+    workers: int
+    memory_each: float
+    memory: float
+    seconds: float
+
+
+def run_size(settings: list[Setting], seeds: list[int], workers: int | None = None) -> RunSize:
+    """The estimated size of :func:`run_settings` of ``settings`` over ``seeds`` (cached runs counted too)."""
+    workers = workers or default_workers()
+    users = {setting.key: followed_users(dict(setting.settings)) for setting in settings}
+    runs = len(users) * len(seeds)
+    each = RUN_MEMORY_BASE + RUN_MEMORY_PER_USER * max(users.values(), default=0)
+    memory = min(workers, runs) * each + runs * RUN_RESULT_BYTES
+    seconds = sum(RUN_SECONDS_BASE + RUN_SECONDS_PER_USER * n for n in users.values()) * len(seeds) / workers
+    return RunSize(runs, max(users.values(), default=0), workers, each, memory, seconds)
+
+
+def check_size(settings: list[Setting], seeds: list[int], workers: int | None = None, users=None) -> RunSize:
+    """The estimated size of the run; a ConfigError when its memory (naming the users lever, with
+    ``users``, the value the leader gave, or else the users followed) or its time (naming the
+    replications) is above the dashboard's limits."""
+    size = run_size(settings, seeds, workers)
+    limit = memory_limit()
+    mb = 1e6
+    if size.memory > limit:
+        refuse("users", size.users if users is None else users, MEMORY_RULE, need=round(size.memory / mb),
+               workers=min(size.workers, size.runs), each=round(size.memory_each / mb), limit=round(limit / mb))
+    if size.seconds > TIME_LIMIT_SECONDS:
+        refuse("replications", len(seeds), TIME_RULE, runs=size.runs, minutes=math.ceil(size.seconds / 60),
+               workers=size.workers, limit=TIME_LIMIT_SECONDS // 60)
+    return size
+
+
 class ResultCache:
     """Run tables by (setting, seed): a setting run once is not run again."""
 
@@ -118,31 +200,29 @@ CACHE = ResultCache()
 STOP_POLL_SECONDS = 0.5
 
 
-def _keep(cache: ResultCache, key: tuple[str, int], future) -> None:
-    """The tables of a run that was still going when Stop came, into the cache (a failed run is dropped)."""
-    if not future.cancelled() and future.exception() is None:
-        cache.put(key, future.result())
-
-
 class RunStopped(Exception):
     """A run stopped by the leader before every replication was done (the finished ones are kept)."""
 
 
 def run_settings(settings: list[Setting], seeds: list[int], workers: int | None = None,
                  progress: Callable[[int, int], None] | None = None, cache: ResultCache | None = CACHE,
-                 stop: Callable[[], bool] | None = None) -> Outcome:
+                 stop: Callable[[], bool] | None = None, stopping: Callable[[int], None] | None = None) -> Outcome:
     """Run every setting for every seed; ``progress(done, total)`` is called as runs finish.
 
     ``workers=1`` runs in this process; more use the shared worker pool. A ConfigError of a bad
-    setting is raised before anything runs. ``stop()`` is asked after each finished run: when it says
-    so, the runs not yet started are dropped from the pool, the finished ones go into the cache (a
-    new run reuses them) and :class:`RunStopped` is raised.
+    setting, or of a run too large for the dashboard (:func:`check_size`), is raised before anything
+    runs. ``stop()`` is asked at least twice a second: when it says so, the runs not yet started are
+    dropped from the pool, ``stopping(n)`` is told how many are already running on the workers (a
+    worker cannot be interrupted in a run), those are waited for, and :class:`RunStopped` is raised
+    once none of this call's runs is left on the workers. Every finished run goes into the cache (a
+    new run reuses it).
     """
     from inclusim.dashboard.levers import build_config
 
     for setting in settings:
         build_config(dict(setting.settings))     # refuse a bad setting before any run
     workers = workers or default_workers()
+    check_size(settings, seeds, workers)
     # each distinct setting and seed once: a choice left as today is not run twice
     jobs = list({(setting.key, seed): (setting, seed) for setting in settings for seed in seeds}.values())
     tables: dict[tuple[str, int], tuple[pd.DataFrame, pd.DataFrame]] = {}
@@ -173,20 +253,37 @@ def run_settings(settings: list[Setting], seeds: list[int], workers: int | None 
             finished(setting, seed, run_one((dict(setting.settings), seed)))
     else:
         pool = _pool(workers)
-        futures = {pool.submit(run_one, (dict(setting.settings), seed)): (setting, seed) for setting, seed in todo}
-        order = {future: position for position, future in enumerate(futures)}
-        pending = set(futures)
-        while pending:
-            # wake at least twice a second, so that Stop is seen while long runs go on
-            ready, pending = wait(pending, timeout=STOP_POLL_SECONDS, return_when=FIRST_COMPLETED)
-            for future in sorted(ready, key=order.__getitem__):   # in job order
-                finished(*futures[future], future.result())
-            if stop and pending and stop():
-                for future in pending:
-                    if not future.cancel() and cache is not None:   # running: its tables go to the cache when done
-                        setting, seed = futures[future]
-                        future.add_done_callback(lambda f, key=(setting.key, seed): _keep(cache, key, f))
-                raise RunStopped(f"stopped after {done} of {len(jobs)} runs")
+        waiting = list(todo)        # not yet given to the workers, in job order
+        going: dict = {}            # on the workers: future -> (setting, seed), in the order given
+
+        def give() -> None:
+            # no more runs on the workers than workers, so that Stop drops every run not yet started
+            while waiting and len(going) < workers:
+                setting, seed = waiting.pop(0)
+                going[pool.submit(run_one, (dict(setting.settings), seed))] = (setting, seed)
+
+        try:
+            give()
+            while going:
+                # wake at least twice a second, so that Stop is seen while long runs go on
+                ready, _ = wait(list(going), timeout=STOP_POLL_SECONDS, return_when=FIRST_COMPLETED)
+                for future in [future for future in going if future in ready]:     # in job order
+                    finished(*going.pop(future), future.result())
+                if stop and (going or waiting) and stop():
+                    waiting.clear()
+                    running = [future for future in going if not future.cancel()]
+                    if stopping:
+                        stopping(len(running))
+                    wait(running)      # no run of this call is left on the workers when the call returns
+                    for future in running:
+                        if future.exception() is None:     # kept, as every finished run (a failed one is dropped)
+                            finished(*going[future], future.result())
+                    going.clear()
+                    raise RunStopped(f"stopped after {done} of {len(jobs)} runs")
+                give()
+        finally:
+            for future in going:      # a run failed: the others are dropped
+                future.cancel()
     return _gather(settings, seeds, tables)
 
 

@@ -1,4 +1,14 @@
-"""Start the dashboard: a Solara server on this machine, and its address printed once it answers."""
+"""Start the dashboard: a web server on this machine, and its address printed once it answers.
+
+The server is uvicorn serving Solara's app (``solara.server.starlette.app``, the app ``solara
+run`` serves) behind :class:`inclusim.dashboard.guard.Guard`, in a process of its own (its
+session: Ctrl+C, a closed terminal or a kill reach this process, which stops it and its workers).
+
+By default it listens on this machine only (127.0.0.1). Another address (``--host 0.0.0.0``) is
+refused unless ``--allow-remote`` is given too; then a warning is printed, and every request needs
+the token in the printed address (``secrets.token_urlsafe``, new at each start), as Jupyter does.
+``--office-dir DIR`` offers the office files in ``DIR`` on the first page, by name.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +20,33 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 #: The address the dashboard listens on unless told otherwise (this machine only).
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 #: How long the server may take to answer before the start counts as failed.
 START_TIMEOUT_SECONDS = 180
+#: The environment that tells the server process its office folder and its token.
+OFFICE_DIR_VARIABLE = "INCLUSIM_OFFICE_DIR"
+TOKEN_VARIABLE = "INCLUSIM_DASHBOARD_TOKEN"
+#: The app Solara serves.
+APP = "inclusim.dashboard.app"
 
 
 def bindable_port(host: str, port: int) -> int:
     """``port`` (or, for 0, a free port) after checking the server could listen there: raises
     ``OSError`` (errno EADDRINUSE when the port is taken; another errno for a host not on this machine)."""
-    with socket.socket() as probe:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))
         return probe.getsockname()[1]
 
 
-def command(host: str, port: int) -> list[str]:
-    """The Solara server command for the dashboard app."""
-    return [sys.executable, "-m", "solara", "run", "inclusim.dashboard.app", "--host", host, "--port", str(port),
-            "--production", "--no-open", "--no-check-version", "--log-level", "warning"]
+def command(host: str, port: int, remote: bool) -> list[str]:
+    """The command of the server process."""
+    return [sys.executable, "-m", "inclusim.dashboard.server", host, str(port), *(["--remote"] if remote else [])]
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float = START_TIMEOUT_SECONDS) -> bool:
@@ -47,32 +63,62 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = START_TI
     return False
 
 
-def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, allow_remote: bool = False,
+          office_dir: str | Path | None = None) -> int:
     """Run the dashboard until Ctrl+C; the exit status of the server (0 when stopped by the user)."""
+    from inclusim.dashboard.guard import is_loopback, new_token
     from inclusim.errors import fail
 
     if not 0 <= port <= 65535:
         fail(f"--port = {port}: allowed are 0 (any free port) to 65535")
+    if not allow_remote and not is_loopback(host):
+        fail(f"--host = {host}: the dashboard serves this machine only (127.0.0.1, ::1, localhost) unless "
+             "--allow-remote is given too (then a token guards it)")
+    folder = None
+    if office_dir is not None:
+        folder = Path(office_dir).expanduser()
+        if not folder.is_dir():
+            fail(f"--office-dir = {office_dir}: not a folder; give the folder that holds the office files (.yaml)")
+        folder = folder.resolve()
     try:
         port = bindable_port(host, port)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             fail(f"--port = {port}: the port is in use on {host}; give another (--port 0 picks a free one)")
         fail(f"--host = {host}: the dashboard cannot listen there ({exc.strerror or exc})")
-    url = f"http://{host}:{port}/"
-    print(f"inclusim dashboard: starting on {url} ...", flush=True)
-    # Solara warns that session cookies fall back to SameSite=Lax over plain http: expected on localhost
-    env = {**os.environ, "SOLARA_APP": "inclusim.dashboard.app",
+    token = new_token() if allow_remote else None
+    query = f"?token={token}" if token else ""
+    # the address this machine reaches the server at (a server on every address answers on loopback)
+    local = _address("127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host, port)
+    shown = _address(socket.gethostname() if host in ("0.0.0.0", "::", "") else host, port)
+    print(f"inclusim dashboard: starting on http://{_address(host, port)}/ ...", flush=True)
+    if allow_remote:
+        print(f"inclusim dashboard: warning: --allow-remote: anyone who can reach http://{_address(host, port)}/ "
+              "and has the token can run simulations and load office files here; the connection is not "
+              "encrypted (plain http): use it on a network you trust", file=sys.stderr, flush=True)
+    # Solara warns that session cookies fall back to SameSite=Lax over plain http: expected here
+    env = {**os.environ, "SOLARA_APP": APP, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
            "PYTHONWARNINGS": "ignore::UserWarning:solara.server.starlette"}
-    # its own session: Ctrl+C, a closed terminal or a kill reach this process, which stops the server
-    process = subprocess.Popen(command(host, port), env=env, start_new_session=True)
+    env.pop(OFFICE_DIR_VARIABLE, None)
+    env.pop(TOKEN_VARIABLE, None)
+    if folder is not None:
+        env[OFFICE_DIR_VARIABLE] = str(folder)
+    if token:
+        env[TOKEN_VARIABLE] = token     # not on the command line, where any user of the machine sees it
+    process = subprocess.Popen(command(host, port, allow_remote), env=env, start_new_session=True)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _stop)
     try:
-        if not wait_until_up(url, process):
+        if not wait_until_up(f"http://{local}/readyz{query}", process):
             _end(process)
-            fail(f"the dashboard server did not start on {url} (exit status {process.returncode})", code=1)
-        print(f"inclusim dashboard: open {url} in a browser (Ctrl+C stops it)", flush=True)
+            fail(f"the dashboard server did not start on http://{_address(host, port)}/ "
+                 f"(exit status {process.returncode})", code=1)
+        also = f"on this machine: http://{local}/{query}; " if shown != local else ""
+        print(f"inclusim dashboard: open http://{shown}/{query} in a browser ({also}Ctrl+C stops it)", flush=True)
         return process.wait()
     except (KeyboardInterrupt, _Stopped):
         _end(process)
@@ -98,3 +144,23 @@ def _end(process: subprocess.Popen, grace_seconds: float = 10) -> None:
         process.wait()
     except ProcessLookupError:
         process.wait()
+
+
+def run_server(host: str, port: int, remote: bool) -> None:
+    """The server process: uvicorn on Solara's app behind the guard (the token from the environment,
+    taken out of it so that no worker process inherits it)."""
+    import uvicorn
+
+    from inclusim.dashboard.guard import Guard
+
+    token = os.environ.pop(TOKEN_VARIABLE, None) if remote else None
+    if remote and not token:
+        raise SystemExit("inclusim dashboard: --remote without a token")
+    from solara.server.starlette import app
+
+    uvicorn.run(Guard(app, token, port), host=host, port=port, log_level="warning", access_log=False,
+                server_header=False)
+
+
+if __name__ == "__main__":
+    run_server(sys.argv[1], int(sys.argv[2]), "--remote" in sys.argv[3:])

@@ -8,6 +8,8 @@ charts of the report drawn for the two settings.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import solara
 
@@ -19,8 +21,10 @@ from inclusim.dashboard import state
 from inclusim.dashboard.levers import (LAST_TYPED, LEVERS, advisers_for, build_config, caseload_of, lever_notes, policies,
                                        scenario_choices, scenario_overrides, to_overrides, values_under,
                                        with_policy)
-from inclusim.dashboard.runner import RunStopped, Setting, run_settings, warm_up
+from inclusim.dashboard.runner import RunStopped, Setting, check_size, run_settings, warm_up
+from inclusim.dashboard.safe import literal, one_line
 from inclusim.dashboard.state import CHOICE, TODAY, T
+from inclusim.dashboard.upload import office_upload
 from inclusim.dashboard.views import HEADLINE, SECTIONS, figures, headline, kpi_rows, markdown_table
 
 
@@ -47,12 +51,13 @@ MIN_REPLICATIONS, MAX_REPLICATIONS = 2, 50
 
 
 @solara.lab.task(prefer_threaded=True)
-def simulate(settings: list[Setting], seeds: int, office: str):
+def simulate(settings: list[Setting], seeds: int, office: state.Office):
     state.progress.set((0, len(settings) * seeds))
     try:
         outcome = run_settings(settings, list(range(1, seeds + 1)),
                                progress=lambda done, total: state.progress.set((done, total)),
-                               stop=lambda: not simulate.is_current())      # Stop pressed, or a new run started
+                               stop=lambda: not simulate.is_current(),      # Stop pressed
+                               stopping=state.stopping.set)     # how many runs already on the workers end first
     except RunStopped:
         return None
     # shown until the next run finishes (kept also when Stop came as the last run finished)
@@ -63,25 +68,36 @@ def simulate(settings: list[Setting], seeds: int, office: str):
 
 @solara.component
 def OfficePicker():
-    examples = state.example_offices()
-    path = solara.use_reactive("")
+    """The office: the built-in one, an example, a file of the server's office folder (by name) or the
+    leader's own file (chosen or dropped). Nothing here names a path on the server."""
+    shown = state.office.value
+    folder = state.office_folder()
     with solara.Card(T("Office")):
-        solara.Markdown(f"**{T(state.office.value.name)}**"
-                        + (f"  \n{state.office.value.source}" if state.office.value.source else ""))
+        solara.Markdown(f"**{literal(state.office_label(shown))}**"
+                        + (f"  \n{literal(shown.source)}" if shown.source else ""))
         with solara.Column(gap="0px"):
             solara.Button(T("Built-in default office"), on_click=state.use_built_in, text=True)
-            for example in examples:
-                solara.Button(T("Example: {name}", name=example.stem), text=True,
-                              on_click=lambda example=example: state.load_office(example))
-        with solara.Row():
-            solara.InputText(T("My office file (path to a .yaml file)"), value=path)
-            solara.Button(T("Load my office"), on_click=lambda: state.load_office(path.value), outlined=True)
-        solara.FileDrop(label=T("... or drop your office file here"), lazy=False,
-                        on_file=lambda info: state.load_dropped_office(info["name"], info["data"]))
+            for name in state.EXAMPLES.names():
+                solara.Button(T("Example: {name}", name=Path(name).stem), text=True,
+                              on_click=lambda name=name: state.load_example(name))
+        if folder is not None:
+            names = folder.names()
+            if names:
+                solara.Select(T("Office files on the server"), values=names,
+                              value=shown.source if shown.origin == "server" else None,
+                              on_value=state.load_from_office_folder)
+            else:
+                solara.Text(T("The server's office folder has no office files (.yaml)."),
+                            style={"font-size": "0.8em"})
+        solara.Text(T("Your own office file (.yaml) from this machine:"))
+        office_upload(T("Choose a file"), T("... or drop it here"), state.MAX_UPLOAD_BYTES,
+                      on_file=lambda name, size, data: state.load_uploaded_office(name, data, size),
+                      on_error=lambda: state.office_error.set(T("The file did not arrive: choose it again.")))
         if state.office_error.value:
             solara.Error(state.office_error.value)
         if state.office_notes.value:
-            solara.Markdown("\n".join(f"* {note}" for note in state.office_notes.value), style={"font-size": "0.8em"})
+            solara.Markdown("\n".join(f"* {literal(note)}" for note in state.office_notes.value),
+                            style={"font-size": "0.8em"})
 
 
 def _set_value(key: str, value) -> None:
@@ -183,6 +199,14 @@ def RunPanel():
     error = solara.use_reactive(None)     # None, or a function giving the message in the page's language
 
     def start():
+        if simulate.pending:      # a run going on, or ending after Stop: no second one beside it
+            error.set(lambda: T("A run is still going or ending: Run can be pressed again when it has ended."))
+            return
+        n = state.replications.value
+        if not MIN_REPLICATIONS <= n <= MAX_REPLICATIONS:
+            error.set(lambda: T("Replications = {n}: from {low} to {high} (an interval needs at least two)",
+                                n=n, low=MIN_REPLICATIONS, high=MAX_REPLICATIONS))
+            return
         try:
             ensemble = None
             if state.parameter_sets.value:
@@ -191,16 +215,17 @@ def RunPanel():
                 ensemble = load_ensemble()
             settings = comparison_settings(state.office.value.settings, state.scenario.value, state.values.value,
                                            ensemble)
+            check_size(settings, list(range(1, n + 1)), users=state.values.value["users"])
         except ConfigError as exc:
             error.set(lambda exc=exc: state.explain(exc))       # said in the page's language when shown
             return
-        n = state.replications.value
-        if not MIN_REPLICATIONS <= n <= MAX_REPLICATIONS:
-            error.set(lambda: T("Replications = {n}: from {low} to {high} (an interval needs at least two)",
-                                n=n, low=MIN_REPLICATIONS, high=MAX_REPLICATIONS))
-            return
         error.set(None)
-        simulate(settings, state.replications.value, state.office.value.name)
+        state.stopping.set(None)
+        simulate(settings, n, state.office.value)
+
+    def stop():
+        state.stopping.set(-1)      # asked; the runner says how many runs end first
+        simulate.cancel()
 
     with solara.Card(T("Run")):
         solara.InputInt(T("Replications (seeds)"), value=state.replications)
@@ -209,17 +234,25 @@ def RunPanel():
                         value=state.parameter_sets)
         solara.Button(T("Run"), on_click=start, color="primary", disabled=simulate.pending)
         done, total = state.progress.value
+        ending = state.stopping.value
         if simulate.pending:
             solara.ProgressLinear(100 * done / total if total else True)
             solara.Text(T("{done} of {total} runs", done=done, total=total))
-            solara.Button(T("Stop"), on_click=simulate.cancel, outlined=True)
+            if ending is None:
+                solara.Button(T("Stop"), on_click=stop, outlined=True)
+            elif ending < 0:
+                solara.Info(T("Stopping ..."))
+            else:
+                solara.Info(T("Stopping: the runs not started are dropped; {n} already running on the worker "
+                              "processes cannot be interrupted and end first (their results are kept). Run can be "
+                              "pressed again when they have ended.", n=ending))
         elif simulate.cancelled and done < total:     # a Stop as the last run ended keeps the whole result
             solara.Info(T("Stopped after {done} of {total} runs. The finished runs are kept: the next run "
                           "with the same settings reuses them.", done=done, total=total))
         if error.value is not None:
-            solara.Error(error.value())
+            solara.Error(one_line(error.value()))
         if simulate.error:
-            solara.Error(state.explain(simulate.exception))
+            solara.Error(one_line(state.explain(simulate.exception)))
 
 
 @solara.component
@@ -237,10 +270,10 @@ def Results():
                           "simulated over the same seeds."))
         return
     office = state.result_office.value
-    with solara.Card(T("Result: {office}", office=T(office))):
-        if office != state.office.value.name:
+    with solara.Card(T("Result: {office}", office=state.office_label(office))):
+        if office != state.office.value:
             solara.Warning(T("These results are for {office}; press Run to simulate {current}.",
-                             office=T(office), current=T(state.office.value.name)))
+                             office=state.office_label(office), current=state.office_label(state.office.value)))
         for text in view["texts"]:
             solara.Markdown(text)
         solara.FileDownload(view["csv"], filename="inclusim_result.csv", label=T("Download the table (CSV)"))

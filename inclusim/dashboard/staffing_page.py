@@ -14,10 +14,11 @@ from analysis.i18n import language
 from inclusim.dashboard import state
 from inclusim.dashboard.levers import build_config, scenario_overrides
 from inclusim.dashboard.runner import default_workers
+from inclusim.dashboard.safe import literal, one_line
 from inclusim.dashboard.state import T
 
-#: Seeds per mix on the page: enough for intervals, few enough for a search in minutes.
-PAGE_SEEDS = 3
+#: Seeds per mix on the page: enough for intervals, few enough for a search in minutes; and the most.
+PAGE_SEEDS, MAX_PAGE_SEEDS = 3, 20
 
 
 @solara.lab.task(prefer_threaded=True)
@@ -42,28 +43,41 @@ def StaffingPage():
     today = solara.use_memo(lambda: today_mix(build_config(settings)), [repr(sorted(settings.items()))])
     budget = solara.use_reactive(today.positions)
     seeds = solara.use_reactive(PAGE_SEEDS)
+    refused = solara.use_reactive(None)     # None, or a function giving the message in the page's language
     lang = state.lang.value
     result = find_mixes.value
+
+    def search():
+        if find_mixes.pending:
+            return
+        n = seeds.value
+        if not 1 <= n <= MAX_PAGE_SEEDS:
+            refused.set(lambda: T("Replications = {n}: from {low} to {high}", n=n, low=1, high=MAX_PAGE_SEEDS))
+            return
+        refused.set(None)
+        find_mixes(settings, budget.value, n)
+
     chart = solara.use_memo(lambda: _chart(result, lang), [id(result), lang])
     with solara.Card(T("Staff mix for a budget")):
         solara.Markdown(T("The office's staff today: {mix}. Positions are ordinary advisers (SB), hybrid advisers (HY, "
                           "with their close-follow-up places) and job specialists (JS); the office's users stay the "
-                          "same, so the caseload follows from the mix.", mix=today.label))
+                          "same, so the caseload follows from the mix.", mix=literal(today.label)))
         solara.InputInt(T("Positions (budget)"), value=budget)
         solara.InputInt(T("Replications (seeds)"), value=seeds)
-        solara.Button(T("Search"), color="primary", disabled=find_mixes.pending,
-                      on_click=lambda: find_mixes(settings, budget.value, seeds.value))
+        solara.Button(T("Search"), color="primary", disabled=find_mixes.pending, on_click=search)
         if find_mixes.pending:
             solara.ProgressLinear(True)
             solara.Text(state.staffing_progress.value or T("Searching ..."))
+        if refused.value is not None:
+            solara.Error(refused.value())
         if find_mixes.error:
-            solara.Error(state.explain(find_mixes.exception))
+            solara.Error(one_line(state.explain(find_mixes.exception)))
     if result is None or chart is None:
         return
     with solara.Card():
         solara.FigureMatplotlib(chart["figure"], format="png", dependencies=[id(result), lang])
     with solara.Card(T("Best mixes")):
-        solara.Markdown("```\n" + chart["table"] + "\n```")
+        solara.Preformatted(chart["table"])
         solara.FileDownload(result.table.to_csv(index=False), filename="inclusim_staffing.csv",
                             label=T("Download every mix run (CSV)"))
 

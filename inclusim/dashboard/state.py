@@ -7,6 +7,7 @@ other's office or results. :func:`T` translates a page text into the session's l
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from analysis.formatting import lever_value
 from analysis.i18n import language, tr
 from domain.paths import CONF_DIR
 from inclusim.dashboard.levers import lever_of, scenario_choices, settings_of, values_under
+from inclusim.dashboard.safe import one_line
+from inclusim.dashboard.server import OFFICE_DIR_VARIABLE
 
 #: The language a leader sees first.
 FIRST_LANGUAGE = "nb"
@@ -27,11 +30,14 @@ TODAY, CHOICE = "Today", "Your choice"
 
 @dataclass(frozen=True)
 class Office:
-    """The office the leader works on: a name, where it came from, and its settings (dotted)."""
+    """The office the leader works on: a name, where it came from (``source``, as shown; ``origin``:
+    "built-in", "example", "server" for the server's office folder, "upload" for the leader's own
+    machine), and its settings (dotted)."""
 
     name: str
     source: str = ""
     settings: dict = field(default_factory=dict)
+    origin: str = "built-in"
 
 
 BUILT_IN = Office("The built-in default office")
@@ -46,9 +52,10 @@ values = solara.reactive(values_under({}))
 replications = solara.reactive(8)
 parameter_sets = solara.reactive(False)   # run every parameter set of the calibrated ensemble too
 progress = solara.reactive((0, 0))
+stopping = solara.reactive(None)       # after Stop: None (not stopping), -1 (asked) or the runs ending first
 staffing_progress = solara.reactive("")
 result = solara.reactive(None)         # the latest finished comparison (runner.Outcome), shown until the next
-result_office = solara.reactive(BUILT_IN.name)   # the office that result was simulated for
+result_office = solara.reactive(BUILT_IN)   # the office that result was simulated for
 
 
 def T(text: str, /, **fields) -> str:
@@ -63,56 +70,145 @@ def explain(exc: Exception) -> str:
     words; any other error as it was raised."""
     rule = getattr(exc, "rule", None)
     if rule is None:
-        return str(exc)
+        return one_line(exc)
     lever = lever_of(exc.setting)
+    name = lever.label if lever else PAGE_NAMES.get(exc.setting)
     with language(lang.value):
         shown = {name: lever_value(value) for name, value in exc.fields.items()}
         if "unit" in shown:
             shown["unit"] = tr(shown["unit"])
-        return tr("{setting} = {value}: " + rule, setting=tr(lever.label) if lever else exc.setting,
-                  value=lever_value(exc.value), **shown)
+        return one_line(tr("{setting} = {value}: " + rule, setting=tr(name) if name else exc.setting,
+                           value=lever_value(exc.value), **shown))
 
 
-def example_offices() -> list[Path]:
-    """The example office files (``examples/*.yaml``)."""
-    return sorted(EXAMPLES_DIR.glob("*.yaml")) if EXAMPLES_DIR.is_dir() else []
+#: The page's names of what a refusal may name that is not a lever.
+PAGE_NAMES = {"replications": "Replications (seeds)"}
 
 
-def load_dropped_office(name: str, data: bytes) -> None:
-    """An office file dropped on the page (from the leader's own machine): put in a folder of its own
-    under the system's temporary folder, loaded as :func:`load_office` loads a path, then removed (the
-    office keeps its settings, not the file)."""
+@dataclass(frozen=True)
+class OfficeFolder:
+    """A folder of office files the server was given (the examples; ``--office-dir``), offered by
+    name: a leader picks a name from :meth:`names`, never types a path. Only the ``.yaml``/``.yml``
+    files directly in the folder count, and only those whose real path is inside it (a link that
+    leads out of the folder is left out)."""
+
+    path: Path
+
+    def names(self) -> list[str]:
+        """The names of the folder's office files, sorted."""
+        try:
+            entries = list(self.path.iterdir())
+        except OSError:
+            return []
+        return sorted(entry.name for entry in entries if self._inside(entry))
+
+    def file(self, name: str) -> Path:
+        """The file called ``name``, if it is one of :meth:`names` (anything else is a ConfigError)."""
+        from domain.params import ConfigError
+
+        if name not in self.names():
+            raise ConfigError(f"office file {one_line(name, 80)!r}: not among the office files offered "
+                              f"({', '.join(self.names()) or 'none'})")
+        return (self.path / name).resolve()
+
+    def _inside(self, entry: Path) -> bool:
+        if entry.suffix.lower() not in OFFICE_SUFFIXES:
+            return False
+        try:
+            real = entry.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return False
+        return real.is_file() and real.parent == self.path.resolve()
+
+
+#: The endings of office files.
+OFFICE_SUFFIXES = (".yaml", ".yml")
+#: The example offices shipped with inclusim.
+EXAMPLES = OfficeFolder(EXAMPLES_DIR)
+#: The largest office file the page takes from a leader's machine (an office file is a few kB).
+MAX_UPLOAD_BYTES = 1_000_000
+
+
+def office_folder() -> OfficeFolder | None:
+    """The folder of office files the server was started with (``inclusim dashboard --office-dir``), if any."""
+    folder = os.environ.get(OFFICE_DIR_VARIABLE)
+    return OfficeFolder(Path(folder)) if folder else None
+
+
+def load_example(name: str) -> None:
+    """The example office called ``name`` (one of ``EXAMPLES.names()``)."""
+    _load_from(EXAMPLES, name, source=f"examples/{name}", origin="example")
+
+
+def load_from_office_folder(name: str) -> None:
+    """The office file called ``name`` in the server's office folder."""
+    folder = office_folder()
+    if folder is None:
+        office_error.set(T("This dashboard was started without an office folder (--office-dir)."))
+        return
+    _load_from(folder, name, source=name, origin="server")
+
+
+def _load_from(folder: OfficeFolder, name: str, source: str, origin: str) -> None:
+    from domain.params import ConfigError
+
+    try:
+        path = folder.file(name)
+    except ConfigError as exc:
+        office_error.set(one_line(exc))
+        return
+    _load_office(path, source, origin)
+
+
+def load_uploaded_office(name: str, data: bytes | None, size: int | None = None) -> None:
+    """An office file from the leader's own machine (chosen or dropped on the page): its bytes are put
+    in a folder of its own under the system's temporary folder, loaded as an office file on the
+    server is, then removed (the office keeps its settings, not the file). ``name`` is only shown;
+    ``data`` None (or more than :data:`MAX_UPLOAD_BYTES`): the file was too large to be sent."""
     import shutil
     import tempfile
 
+    shown = one_line(name, 80) or "office.yaml"
+    if data is None or len(data) > MAX_UPLOAD_BYTES:
+        office_error.set(T("{name}: {size} bytes; the page takes office files of at most {limit} bytes",
+                           name=shown, size=len(data) if data is not None else size, limit=MAX_UPLOAD_BYTES))
+        return
     folder = Path(tempfile.mkdtemp(prefix="inclusim_office_"))
     try:
-        path = folder / Path(name).name
+        path = folder / "office.yaml"      # a name of ours: the leader's file name goes nowhere but the page
         path.write_bytes(data)
-        load_office(path, shown_as=Path(name).name)
+        _load_office(path, shown, "upload")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def load_office(path: str | Path, shown_as: str | None = None) -> None:
+def _load_office(path: Path, source: str, origin: str) -> None:
     """Make the office file at ``path`` the office worked on (its levers become today's values), as
     ``inclusim office=PATH`` would run it; a bad file leaves the office as it was and shows the
-    error, which names the row and the field. ``shown_as``: how to name the file on the page."""
+    loader's one-line error, which names the row and the field (the file called ``source`` there)."""
     from domain.params import ConfigError
     from inclusim.office import office_config
 
     notes: list[str] = []
-    path = Path(str(path).strip()).expanduser()
     try:
         settings = settings_of(office_config(path, notes=notes))
         today = values_under(settings)
     except ConfigError as exc:
-        office_error.set(str(exc).replace(str(path), shown_as) if shown_as else str(exc))
+        office_error.set(one_line(str(exc).replace(str(path), source)))
+        return
+    except Exception as exc:      # the loader says every fault of a file in a ConfigError; this is a fault of ours
+        office_error.set(one_line(f"office file {source}: could not be loaded ({type(exc).__name__}); "
+                                  f"check it with 'inclusim office=FILE'"))
         return
     office_error.set("")
-    office_notes.set(notes)
+    office_notes.set([one_line(note) for note in notes])
     values.set(today)       # the levers first: a page that shows the office's name shows its numbers
-    office.set(Office(settings.get("office.name") or path.stem, shown_as or str(path), settings))
+    office.set(Office(one_line(settings.get("office.name") or Path(source).stem, 120), source, settings, origin))
+
+
+def office_label(office_value: Office) -> str:
+    """How the page names an office: the built-in one in the page's language, any other by its own name."""
+    return T(office_value.name) if office_value == BUILT_IN else office_value.name
 
 
 def use_built_in() -> None:

@@ -1,9 +1,10 @@
 """The page that explores a collected sweep: its trade-off curves, without waiting for a run.
 
-The leader picks a sweep folder (``inclusim -m ...`` writes them under ``outputs/``; any folder
-with a collected ``runs.parquet``), a lever it varied and an outcome; the chart is the report's
-trade-off chart (the outcome and the advisers' load against the lever, one line per policy, with
-intervals) and the table gives each setting's key figures.
+The leader picks a sweep by name among the collected ones under ``outputs/`` (``inclusim -m ...``
+writes them there; a folder with a collected ``runs.parquet``; no other folder is read), a lever it
+varied and an outcome; the chart is the report's trade-off chart (the outcome and the advisers'
+load against the lever, one line per policy, with intervals) and the table gives each setting's key
+figures. Every text of the table shows as the text it is (``views.markdown_table``).
 """
 
 from __future__ import annotations
@@ -29,42 +30,52 @@ from inclusim.dashboard.views import frame_markdown
 OUTPUTS_DIR = CONF_DIR.parent / "outputs"
 
 
-def collected_sweeps(root: Path = OUTPUTS_DIR) -> list[Path]:
-    """Folders under ``root`` with a collected runs table, newest first."""
+def collected_sweeps(root: Path = OUTPUTS_DIR) -> dict[str, Path]:
+    """The folders under ``root`` with a collected runs table, newest first, by name (the folder's
+    path under ``root``): the only folders the page reads. A folder whose real path leads out of
+    ``root`` (a link) is left out."""
     if not root.is_dir():
-        return []
-    found = [path.parent for path in root.glob("**/runs.parquet") if (path.parent / "runs").is_dir()]
-    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+        return {}
+    real_root = root.resolve()
+    found = []
+    for path in root.glob("**/runs.parquet"):
+        folder = path.parent
+        try:
+            inside = folder.resolve(strict=True).is_relative_to(real_root) and path.resolve(strict=True).is_file()
+        except (OSError, RuntimeError):
+            continue
+        if inside and (folder / "runs").is_dir():
+            found.append(folder)
+    found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    return {folder.relative_to(root).as_posix(): folder for folder in found}
 
 
-def read_runs(folder: str | Path) -> pd.DataFrame:
-    """The collected runs table of a sweep folder; a clear ValueError if there is none."""
-    path = Path(folder).expanduser() / "runs.parquet"
-    if not path.is_file():
-        raise ValueError(f"{path} not found: give a sweep folder collected by 'inclusim collect'")
-    return pd.read_parquet(path)
+def read_runs(folder: Path) -> pd.DataFrame:
+    """The collected runs table of a sweep folder (one of :func:`collected_sweeps`)."""
+    return pd.read_parquet(folder / "runs.parquet")
 
 
 @solara.component
 def SweepPage():
-    sweeps = collected_sweeps()
-    folder = solara.use_reactive(str(sweeps[0]) if sweeps else "")
+    sweeps = solara.use_memo(collected_sweeps, [])
+    name = solara.use_reactive(next(iter(sweeps), ""))
     lever = solara.use_reactive("")
     outcome = solara.use_reactive("employed_share_w156")
     lang = state.lang.value
-    loaded = solara.use_memo(lambda: _load(folder.value), [folder.value])
+    chosen_sweep = name.value if name.value in sweeps else ""
+    loaded = solara.use_memo(lambda: _load(sweeps.get(chosen_sweep)), [chosen_sweep])
     runs, levers = loaded if isinstance(loaded, tuple) else (None, [])
     chosen = lever.value if lever.value in levers else (levers[0] if levers else "")
     figure = solara.use_memo(lambda: _chart(runs, levers, chosen, outcome.value, lang),
-                             [folder.value, chosen, outcome.value, lang])
+                             [chosen_sweep, chosen, outcome.value, lang])
     with solara.Card(T("Explore a sweep")):
         if sweeps:
-            solara.Select(T("Sweeps found under outputs/"), values=[str(s) for s in sweeps], value=folder)
-        solara.InputText(T("Sweep folder"), value=folder)
-        if isinstance(loaded, str):
-            solara.Error(loaded)
+            solara.Select(T("Sweeps found under outputs/"), values=list(sweeps), value=chosen_sweep or None,
+                          on_value=lambda value: name.set(value if value in sweeps else ""))
+        if loaded is False:
+            solara.Error(T("This sweep's runs table cannot be read: collect it again with 'inclusim collect'."))
         elif runs is None:
-            solara.Info(T("Give a sweep folder: run a sweep with 'inclusim -m ...' first."))
+            solara.Info(T("No collected sweep under outputs/: run a sweep with 'inclusim -m ...' first."))
         else:
             solara.Text(T("{n} runs, {levers} levers varied", n=len(runs), levers=len(levers)))
             names = {T(lever_label(name)): name for name in levers}
@@ -77,29 +88,37 @@ def SweepPage():
                               on_value=lambda text: outcome.set(outcomes[text]))
     if runs is None:
         return
+    if figure is False:
+        solara.Error(T("This sweep's runs table cannot be read: collect it again with 'inclusim collect'."))
+        return
     with solara.Card():
-        solara.FigureMatplotlib(figure, format="png", dependencies=[folder.value, chosen, outcome.value, lang])
+        solara.FigureMatplotlib(figure, format="png", dependencies=[chosen_sweep, chosen, outcome.value, lang])
     with language(lang):
         table = terminal_summary(runs)
         table.index = [T(kpi(name).label) if name in KPIS else name for name in table.index]
     solara.Markdown(frame_markdown(table))
 
 
-def _load(folder: str):
-    if not folder:
+def _load(folder: Path | None):
+    """(runs, levers varied) of a sweep folder; None for no folder, False for one that cannot be read."""
+    if folder is None:
         return None
     try:
         runs = read_runs(folder)
-    except (ValueError, OSError) as exc:
-        return str(exc)
-    return runs, swept_levers(runs)
+        return runs, swept_levers(runs)
+    except Exception:       # a damaged or foreign table: one line on the page, never a traceback
+        return False
 
 
 def _chart(runs: pd.DataFrame | None, levers: list[str], lever: str, outcome: str, lang: str):
+    """The sweep's chart; None without a sweep, False when its table cannot be drawn."""
     if runs is None:
         return None
-    with language(lang):
-        if not lever:
-            return policy_comparison(runs)
-        fixed = reference_setting(runs, [other for other in levers if other != lever])
-        return caseload_tradeoff(runs, lever, outcome=outcome if outcome in runs else None, fixed=fixed)
+    try:
+        with language(lang):
+            if not lever:
+                return policy_comparison(runs)
+            fixed = reference_setting(runs, [other for other in levers if other != lever])
+            return caseload_tradeoff(runs, lever, outcome=outcome if outcome in runs else None, fixed=fixed)
+    except Exception:       # a table not written by inclusim collect: one line on the page, never a traceback
+        return False

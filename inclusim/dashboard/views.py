@@ -22,6 +22,7 @@ from analysis.uncertainty import best_set, ensemble_differences, ensemble_summar
 from domain.schema import kpi
 from domain.terms import NEED_LEVELS
 from inclusim.dashboard.runner import VARIANT, Outcome
+from inclusim.dashboard.safe import literal
 
 #: The dashboard's KPIs, in sections: (section title, KPIs).
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -42,12 +43,14 @@ DIGIT_GROUP = re.compile(r"(?<=\d) (?=\d{3}\b)")
 
 
 def markdown_table(columns: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table (the dashboard's tables are Markdown): a header row, then one line per row. A
-    number's groups of digits are held together (no-break spaces), so '18 155 500' never breaks."""
+    """A Markdown table (the dashboard's tables are Markdown): a header row, then one line per row.
+    Every cell shows its text as it is (``safe.literal``: a cell may come from a file, e.g. a sweep's
+    policy names); a number's groups of digits are held together (no-break spaces), so '18 155 500'
+    never breaks."""
     def line(cells) -> str:
-        return "| " + " | ".join(DIGIT_GROUP.sub("\u00a0", str(cell)).replace("|", "/") for cell in cells) + " |\n"
+        return "| " + " | ".join(literal(DIGIT_GROUP.sub("\u00a0", str(cell))) for cell in cells) + " |\n"
 
-    return line(columns) + line(["---"] * len(columns)) + "".join(line(row) for row in rows)
+    return line(columns) + "|" + " --- |" * len(columns) + "\n" + "".join(line(row) for row in rows)
 
 
 def frame_markdown(table: pd.DataFrame) -> str:

@@ -17,6 +17,8 @@ from analysis.i18n import language
 from domain.params import ConfigError
 from inclusim.dashboard import state
 from inclusim.dashboard.levers import build_config
+from inclusim.dashboard.runner import check_size
+from inclusim.dashboard.safe import literal, one_line
 from inclusim.dashboard.simulate import comparison_settings
 from inclusim.dashboard.state import CHOICE, T
 from inclusim.dashboard.views import adviser_week_chart, adviser_week_table
@@ -51,10 +53,12 @@ def WeekPage():
     try:
         settings = comparison_settings(state.office.value.settings, state.scenario.value, state.values.value)[1]
         config = build_config({**dict(settings.settings), "seed": 1, "record_events": False})
+        check_size([settings], [1], workers=1, users=state.values.value["users"])     # it runs in the server
     except ConfigError as exc:
-        solara.Error(state.explain(exc))
+        solara.Error(one_line(state.explain(exc)))
         return
     model = solara.use_memo(lambda: InclusionModel(config), [settings.key])
-    solara.Markdown(T("One run of your choice ({office}), week by week.", office=T(state.office.value.name)))
+    solara.Markdown(T("One run of your choice ({office}), week by week.",
+                      office=literal(state.office_label(state.office.value))))
     SolaraViz(model, components=[(PathwayStates, 0), (AdviserWeeks, 0)], model_params={"config": config},
               name=T("Week by week"), play_interval=150, render_interval=1)
