@@ -19,6 +19,7 @@ from domain.paths import CONF_DIR
 from inclusim.dashboard.levers import lever_of, scenario_choices, settings_of, values_under
 from inclusim.dashboard.safe import one_line
 from inclusim.dashboard.server import OFFICE_DIR_VARIABLE
+from scenarios.office_file import LIMITS as OFFICE_FILE_LIMITS
 
 #: The language a leader sees first.
 FIRST_LANGUAGE = "nb"
@@ -125,8 +126,9 @@ class OfficeFolder:
 OFFICE_SUFFIXES = (".yaml", ".yml")
 #: The example offices shipped with inclusim.
 EXAMPLES = OfficeFolder(EXAMPLES_DIR)
-#: The largest office file the page takes from a leader's machine (an office file is a few kB).
-MAX_UPLOAD_BYTES = 1_000_000
+#: The largest office file the page takes from a leader's machine: the office file reader's own limit
+#: (an office file is a few kB); a larger one is not even sent.
+MAX_UPLOAD_BYTES = OFFICE_FILE_LIMITS.max_bytes
 
 
 def office_folder() -> OfficeFolder | None:
