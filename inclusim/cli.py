@@ -17,7 +17,9 @@
     inclusim mechanisms [--seeds N] [--out FILE] each mechanism off / halved / doubled (docs/mechanisms.md)
     inclusim contrast [--seeds N] [--out FILE]   why large-need users fare so differently (docs/contrast.md)
     inclusim bench [--repeats N] [--quick] [--out DIR]   speed beside plain Mesa and numpy, and how it scales
-    inclusim dashboard [--port P] [--host H]   the office leader's dashboard in a browser (prints its address)
+    inclusim dashboard [--port P] [--host H --allow-remote] [--office-dir DIR]
+                                           the office leader's dashboard in a browser (prints its address;
+                                           beyond this machine only with --allow-remote, behind a token)
     inclusim staffing [budget_fte=N] [office=FILE] [seeds=N] ...   the best staff mixes for N positions
     inclusim calibrate [--trials N] [--workers K] [--storage URL] [--study NAME] [--quick] [--ensemble FILE]
                                            fit the free parameters to the targets (Optuna), keep an ensemble
