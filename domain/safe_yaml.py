@@ -3,42 +3,53 @@
 ``yaml.safe_load`` builds whatever a file describes: aliases that expand a few lines into gigabytes
 ("billion laughs"), nesting deep enough to exhaust Python's recursion, a key given twice of which
 the last silently wins, merge keys (``<<``) that hide one, dates that fail to build (``2020-13-45``
-raises ValueError). :func:`read_yaml` reads the event stream of PyYAML's parser (libyaml's when
+raises ValueError), and numbers by YAML 1.1's rules (``075`` is octal 61, ``1:30`` is 90 in base 60,
+``NO`` is false). :func:`read_yaml` reads the event stream of PyYAML's parser (libyaml's when
 installed) and builds plain values itself, refusing with one :class:`~domain.params.ConfigError`
 line, before anything large is built:
 
 * a file larger than :attr:`YamlLimits.max_bytes` (read no further), a NUL byte, bytes that are
   not UTF-8 text, text that is not YAML, more than one document;
+* a character of Unicode's categories Cc, Cf, Zl, Zp or Cs anywhere in the file or in a value
+  written with an escape (``"\\u202e"``): control characters, invisible format characters (U+202E
+  turns text around, U+200B and U+00AD hide in it) and line or paragraph separators (U+2028, which
+  YAML takes as a line break), named as U+XXXX with the line and column or the character in the
+  text (:func:`check_text`, the one rule for text, also for names given on the command line);
+  only tab, line feed and carriage return may stand in the file between values;
 * any anchor or alias (``&name``, ``*name``) and any tag (``!!python/object``, ``!!binary``);
 * nesting deeper than :attr:`YamlLimits.max_depth`, more than :attr:`YamlLimits.max_values`
   values, a value or key longer than :attr:`YamlLimits.max_text` characters;
-* a key that is a list or a table, and a key given twice in one table (both lines named).
+* a key that is a list or a table, and a key given twice in one table (both lines named);
+* a number in a form that YAML 1.1 and YAML 1.2 readers take for different numbers or that is not
+  decimal: a whole number with a leading zero (``075``: octal 61 to YAML 1.1, 75 to YAML 1.2;
+  refused, saying to write 75, rather than guessed, since the file then means one thing to every
+  reader), base 60 (``1:30``), ``0x``, ``0o``, ``0b`` and ``_`` in a number (``1_000``).
 
-What it builds: dicts, lists, and for each value what YAML's core schema says (None, bool, int,
-float, str); a date or any other resolved type stays the text written. A piece of the file put into
-a message goes through :func:`shown` (quoted, at most :data:`SHOWN_CHARS` characters), so a file
+What it builds: dicts, lists, and for each plain value what YAML 1.2's core schema says, stricter
+(:func:`plain_value`): ``null``, ``~`` or nothing is None; ``true`` and ``false`` (any case) a bool;
+a whole number in decimal an int; a decimal fraction or exponent (``0.5``, ``.5``, ``1e3``) and
+``.inf``, ``.nan`` a float; anything else, quoted values and the plain values under a key of
+:attr:`YamlLimits.text_keys` (a name: ``name: 2024`` is the text '2024', ``name: NO`` 'NO') the text
+as written. A piece of the file put into a message goes through :func:`shown` (quoted, at most
+:data:`SHOWN_CHARS` characters; ``repr`` writes an invisible character as its escape), so a file
 cannot pour its content into a message (the dashboard shows them on a page).
 """
 
 from __future__ import annotations
 
+import functools
+import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from yaml.constructor import SafeConstructor
-from yaml.nodes import ScalarNode
-from yaml.resolver import Resolver
 
 from domain.params import ConfigError
 
 #: At most this many characters of a value from a file go into a message.
 SHOWN_CHARS = 40
-
-#: The tags of YAML's core schema that are built as such; any other a plain value resolves to
-#: (a date, ``=``, ``<<``) stays the text written.
-_BUILT = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "str")}
 
 #: The parser: libyaml's when PyYAML was built with it (about ten times faster), else PyYAML's own.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -53,6 +64,8 @@ class YamlLimits:
     max_depth: int = 20             # tables and lists inside each other
     max_values: int = 10_000        # keys, values, tables and lists together
     max_text: int = 200             # characters in one key or value
+    #: keys whose plain values are text as written, never a number or a bool (``name: 2024``: '2024')
+    text_keys: frozenset[str] = frozenset()
 
 
 def shown(value) -> str:
@@ -65,19 +78,122 @@ def shown(value) -> str:
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 3] + "..."
 
 
-class _Values(SafeConstructor, Resolver):
-    """PyYAML's own resolver and safe constructors, used one plain value at a time."""
+#: Unicode's categories of characters no text from a user may hold: control (Cc, also tab and line
+#: feed), format (Cf: invisible, such as U+202E that turns text around, U+200B, U+00AD, U+FEFF),
+#: line and paragraph separators (Zl, Zp) and surrogates (Cs, half a character).
+FORBIDDEN_CATEGORIES = {"Cc": "a control character", "Cf": "an invisible format character",
+                        "Zl": "a line separator", "Zp": "a paragraph separator", "Cs": "a surrogate (half a character)"}
 
-    def __init__(self):
-        SafeConstructor.__init__(self)
-        Resolver.__init__(self)
+#: Characters that may be of a forbidden category, looked up one by one: all but large parts of
+#: Unicode that hold none (a test checks them against the running Python's Unicode tables): printable
+#: ASCII, U+00A0 to U+05FF but the soft hyphen U+00AD (Latin, Greek, Cyrillic, Hebrew), U+0900 to
+#: U+17FF (the scripts of India and South-East Asia), U+2070 to U+D7FF (symbols, CJK, Hangul), U+E000
+#: to U+FEFE (private use, compatibility forms).
+_UNUSUAL = re.compile("[^\x20-\x7e\xa0-\xac\xae-\u05ff\u0900-\u17ff\u2070-\ud7ff\ue000-\ufefe]")
 
-    def value(self, event: yaml.ScalarEvent):
-        tag = self.resolve(ScalarNode, event.value, event.implicit)
-        if tag not in _BUILT:
-            return event.value
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        return self.yaml_constructors[tag](self, node)
+
+@functools.lru_cache(maxsize=4096)
+def _forbidden(char: str) -> bool:
+    return unicodedata.category(char) in FORBIDDEN_CATEGORIES
+
+
+def _first_forbidden(text: str, allowed: str = "") -> int | None:
+    """The index of the first character in ``text`` of :data:`FORBIDDEN_CATEGORIES` not in ``allowed``."""
+    for match in _UNUSUAL.finditer(text):
+        char = match.group()
+        if char not in allowed and _forbidden(char):
+            return match.start()
+    return None
+
+
+def _character(char: str) -> str:
+    """'U+202E (RIGHT-TO-LEFT OVERRIDE), an invisible format character'."""
+    name = unicodedata.name(char, None)
+    return f"U+{ord(char):04X}{f' ({name})' if name else ''}, {FORBIDDEN_CATEGORIES[unicodedata.category(char)]}"
+
+
+_NO_SUCH = "not allowed in a text (no control, format or separator characters)"
+
+
+def check_text(where: str, text, max_chars: int) -> str:
+    """``text`` if it is a text of at most ``max_chars`` characters without a character of
+    :data:`FORBIDDEN_CATEGORIES`; else one ConfigError line that starts with ``where`` (the field,
+    "name") and names the first such character as U+XXXX and its place (counted from 1):
+    ``name: character 4 of 'NAV\\u202eOslo' is U+202E (RIGHT-TO-LEFT OVERRIDE), an invisible format
+    character: not allowed in a text (...)``. The one rule for text a user gives, in a file or on the
+    command line."""
+    if not isinstance(text, str):
+        raise ConfigError(f"{where} = {shown(text)}: must be text")
+    if len(text) > max_chars:
+        raise ConfigError(f"{where}: a text of {len(text):,} characters; at most {max_chars:,} allowed")
+    at = _first_forbidden(text)
+    if at is not None:
+        raise ConfigError(f"{where}: character {at + 1} of {shown(text)} is {_character(text[at])}: {_NO_SUCH}")
+    return text
+
+
+#: YAML 1.2's core schema for plain values (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
+_NULL = re.compile(r"~|null|Null|NULL|")
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
+_NAN = re.compile(r"\.(nan|NaN|NAN)")
+#: Number forms refused: other bases, YAML 1.1's base 60 (1:30 is 90) and '_' (1_000 is 1000).
+_BASE = re.compile(r"[-+]?0(x[0-9a-fA-F_]+|o[0-7_]+|b[01_]+)")
+_BASE_NAMES = {"x": "a hexadecimal number", "o": "an octal number", "b": "a binary number"}
+_SIXTY = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
+
+
+class NumberForm(ValueError):
+    """A plain value written as a number in a form :func:`plain_value` does not read; says what to write."""
+
+
+def plain_value(text: str):
+    """A plain (unquoted) value as YAML 1.2's core schema reads it, stricter: None, a bool, an int,
+    a float or the text written; :class:`NumberForm` for a number in a form readers disagree on or
+    not in decimal (``075``, ``1:30``, ``0x46``, ``1_000``)."""
+    if _NULL.fullmatch(text):
+        return None
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if _INT.fullmatch(text):
+        digits = text.lstrip("+-")
+        if len(digits) > 1 and digits.startswith("0"):
+            octal = f" (YAML 1.1 reads it as octal, {int(text, 8)})" \
+                if set(digits) <= set("01234567") and int(text, 8) != int(text) else ""
+            raise NumberForm(f"a whole number may not start with 0{octal}; write {int(text)}")
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    if _INF.fullmatch(text):
+        return -math.inf if text.startswith("-") else math.inf
+    if _NAN.fullmatch(text):
+        return math.nan
+    base = _BASE.fullmatch(text)
+    if base:
+        try:
+            value = f", {int(text.replace('_', ''), 0)}"
+        except ValueError:          # '0b_': no digits
+            value = ""
+        raise NumberForm(f"{_BASE_NAMES[base.group(1)[0]]}; write it in decimal{value}")
+    if _SIXTY.fullmatch(text):
+        raise NumberForm(f"a number in base 60 (YAML 1.1 reads it as {_sixty(text)}); write the number in decimal")
+    if "_" in text and (_INT.fullmatch(text.replace("_", "")) or _FLOAT.fullmatch(text.replace("_", ""))):
+        written = text.replace("_", "")
+        raise NumberForm(f"a number with '_'; write {int(written) if _INT.fullmatch(written) else written}")
+    return text
+
+
+def _sixty(text: str) -> str:
+    """YAML 1.1's value of a base-60 number: '1:30' -> '90', '12:30.5' -> '750.5'."""
+    sign = -1 if text.startswith("-") else 1
+    value = 0.0
+    for part in text.lstrip("+-").replace("_", "").split(":"):
+        value = value * 60 + float(part or 0)
+    value *= sign
+    if abs(value) >= 1e15:
+        return f"{value:.3g}"
+    return str(int(value)) if value.is_integer() else str(value)
 
 
 class _Table:
@@ -125,6 +241,9 @@ def parse_yaml(data: bytes, what: str, limits: YamlLimits = YamlLimits()):
         line = data.count(b"\n", 0, exc.start) + 1
         raise refuse(f"line {line}: byte {data[exc.start]:#04x} is not UTF-8 text; save the file as UTF-8") from None
     text = text.removeprefix("\ufeff")
+    bad = _first_forbidden(text, allowed="\t\n\r")
+    if bad is not None:      # before YAML sees it: U+2028 and U+0085 are line breaks to it, C0 and C1 an error
+        raise refuse(_placed(text, bad, limits))
     try:
         return _build(yaml.parse(text, Loader=_LOADER), refuse, limits)
     except yaml.YAMLError as exc:
@@ -140,9 +259,37 @@ def parse_yaml(data: bytes, what: str, limits: YamlLimits = YamlLimits()):
         raise refuse(f"not readable as YAML{where} ({problem[:80]})") from None
 
 
-def _build(events, refuse, limits: YamlLimits):
-    """Plain values from the parser's events, refusing what :class:`YamlLimits` and the module's rules forbid."""
-    values = _Values()
+class _Found(Exception):
+    """The character :func:`_build` watches for is in the value at ``steps`` (a key: 'a key' last)."""
+
+    def __init__(self, steps: list[str]):
+        super().__init__()
+        self.steps = steps
+
+
+def _placed(text: str, index: int, limits: YamlLimits) -> str:
+    """The message for the forbidden character at ``index`` of the file's ``text``: its line and
+    column (lines as an editor counts them) and the key or value it is in, found by reading the file
+    with every forbidden character made a plain letter."""
+    line = text.count("\n", 0, index) + 1
+    column = index - text.rfind("\n", 0, index)
+    steps = None
+    bad = "".join(char for char in set(_UNUSUAL.findall(text)) if char not in "\t\n\r" and _forbidden(char))
+    plain = re.sub(f"[{re.escape(bad)}]", "x", text)
+    try:
+        _build(yaml.parse(plain, Loader=_LOADER), lambda message: ConfigError(message), limits, watch=index)
+    except _Found as found:
+        steps = found.steps
+    except (ConfigError, yaml.YAMLError):   # the file has other faults too: this one is named first
+        pass
+    place = f" ({_words(steps)})" if steps else ""
+    return f"line {line}{place}, column {column}: {_character(text[index])}: not allowed in {limits.kind} " \
+           "(no control, format or separator characters)"
+
+
+def _build(events, refuse, limits: YamlLimits, watch: int | None = None):
+    """Plain values from the parser's events, refusing what :class:`YamlLimits` and the module's rules forbid;
+    ``watch``: raise :class:`_Found` at the key or value that holds the file's character at this index."""
     stack: list[_Table] = []
     result, documents, count = None, 0, 0
     for event in events:
@@ -179,13 +326,25 @@ def _build(events, refuse, limits: YamlLimits):
                 and not isinstance(event, yaml.ScalarEvent):
             raise refuse(f"{at}: a key that is a list or a table; keys are names")
         if isinstance(event, yaml.ScalarEvent):
-            if len(event.value) > limits.max_text:
-                raise refuse(f"{at}: a text of {len(event.value):,} characters; at most {limits.max_text} allowed "
-                             "in one value")
+            if watch is not None and event.start_mark.index <= watch < event.end_mark.index:
+                is_key = top is not None and isinstance(top.container, dict) and top.key is _NO_KEY
+                raise _Found([*steps, "a key"] if is_key else steps)
             try:
-                value = values.value(event)
-            except (ValueError, OverflowError):    # '0b_', '2020-13-45': the form of a number or date, not one
-                raise refuse(f"{at}: {shown(event.value)} is written as a number but is not one") from None
+                check_text(at, event.value, limits.max_text)
+            except ConfigError as exc:
+                raise refuse(str(exc)) from None
+            value = event.value
+            if event.implicit[0]:        # plain, not quoted: a number, a bool, None or text
+                text_key = top is not None and isinstance(top.container, dict) and top.key is not _NO_KEY \
+                    and isinstance(top.key, str) and top.key in limits.text_keys
+                try:
+                    value = plain_value(value)
+                except NumberForm as exc:
+                    if not text_key:
+                        raise refuse(f"{at}: {shown(event.value)}: {exc}; numbers are written in decimal in "
+                                     f"{limits.kind}") from None
+                if text_key and value is not None:
+                    value = event.value
             if top is None:
                 result = value
             else:
@@ -239,4 +398,5 @@ def _put(table: _Table, value, mark, refuse) -> None:
         table.key = _NO_KEY
 
 
-__all__ = ["SHOWN_CHARS", "YamlLimits", "parse_yaml", "read_yaml", "shown"]
+__all__ = ["FORBIDDEN_CATEGORIES", "SHOWN_CHARS", "NumberForm", "YamlLimits", "check_text", "parse_yaml",
+           "plain_value", "read_yaml", "shown"]

@@ -11,8 +11,10 @@ mapping):
 * :meth:`OfficeFile.overrides`: ``{dotted config key: value}`` on top of those presets.
 
 The file is read by ``domain.safe_yaml`` within :data:`LIMITS` (at most 1 MB, 20 levels deep,
-200 characters in a value; no anchors, aliases or tags; no key given twice), so no file can hang
-or crash the reader. Every value is checked against the range of the setting it becomes
+200 characters in a value; no anchors, aliases or tags; no key given twice; numbers by YAML 1.2's
+core schema, in decimal only; no control, format or separator characters), so no file can hang,
+crash or fool the reader; a ``name`` or ``label`` is the text written (``name: 2024`` is '2024').
+Every value is checked against the range of the setting it becomes
 (``domain.params.check_leaf`` on the schema's own field); an error is one ``ConfigError`` line
 naming the file, the row, the field, the value (quoted and cut short, ``domain.safe_yaml.shown``)
 and what is allowed. Where the model has one number for what the file gives several (the advisers'
@@ -22,13 +24,12 @@ caseloads), the file's :attr:`OfficeFile.notes` say what the model uses.
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.config import Config
 from domain.params import ConfigError, check_leaf, dotted_field, dotted_value
-from domain.safe_yaml import YamlLimits, read_yaml, shown
+from domain.safe_yaml import YamlLimits, check_text, read_yaml, shown
 from domain.terms import NEED_LEVELS, SECTORS, Role
 from scenarios.world import target_users_per_adviser
 
@@ -51,9 +52,13 @@ NEED_NAMES = {**{level: level for level in NEED_LEVELS}, "mindre": "small", "mid
 
 WEEKS_PER_MONTH = 52 / 12
 
+#: The fields that are text as written: ``name: 2024`` is the name '2024', ``label: NO`` the label 'NO'.
+TEXT_FIELDS = frozenset({"name", "label"})
+
 #: What the reader accepts: an office file holds a few hundred values and needs 3 levels of nesting;
 #: ``max_text`` is also the longest ``name`` or ``label``.
-LIMITS = YamlLimits(kind="an office file", max_bytes=1_000_000, max_depth=20, max_values=10_000, max_text=200)
+LIMITS = YamlLimits(kind="an office file", max_bytes=1_000_000, max_depth=20, max_values=10_000, max_text=200,
+                    text_keys=TEXT_FIELDS)
 
 _DEFAULTS = Config()
 
@@ -193,17 +198,17 @@ class _Reader:
         return value
 
     def text(self, where: str, name: str, value) -> str | None:
-        """A name or label: one line of at most ``LIMITS.max_text`` characters (a number is taken as its text)."""
+        """A name or label: one line of at most ``LIMITS.max_text`` characters without control, format or
+        separator characters (``domain.safe_yaml.check_text``; the reader keeps a file's text as written,
+        a number given from Python is taken as its text)."""
         if value is None:
             return None
         if isinstance(value, (dict, list)):
             raise self.error(where, f"{name} = {shown(value)}: must be text, not a list or a table")
-        text = str(value)
-        if len(text) > LIMITS.max_text:
-            raise self.error(where, f"{name} = {shown(text)}: {len(text):,} characters; at most {LIMITS.max_text}")
-        if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
-            raise self.error(where, f"{name} = {shown(text)}: must be one line of text, without control characters")
-        return text
+        try:
+            return check_text(name, value if isinstance(value, str) else str(value), LIMITS.max_text)
+        except ConfigError as exc:
+            raise self.error(where, str(exc)) from None
 
     def choice(self, where: str, name: str, value, names: dict):
         if not isinstance(value, str) or value.strip().lower() not in names:
