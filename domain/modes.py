@@ -170,6 +170,12 @@ class OrdinaryModes:
     saksbehandler: FollowupModeConfig = field(default_factory=saksbehandler_mode)
 
 
+def hybrid_advisers(office) -> int:
+    """Ordinary advisers of an office who also follow users closely under a policy with close follow-up
+    (the volunteers: ``office.hybrid_volunteer_share`` of ``office.n_advisers``, to the nearest whole number)."""
+    return round(office.hybrid_volunteer_share * office.n_advisers)
+
+
 @dataclass
 class PolicyConfig:
     """Settings of a policy: its name, the ordinary activity review, and its ways of working."""
@@ -184,9 +190,18 @@ class PolicyConfig:
     #: Whether the policy works through job specialists, so that an office without them cannot run it
     #: (it would be ordinary case work under the policy's name): checked by ``domain.config.validate``.
     needs_job_specialists: ClassVar[bool] = False
-    #: What ``domain.params.refuse`` says of an office without them (a template, translated on pages).
+    #: Whether the policy works through hybrid advisers' close follow-up, so that an office with no
+    #: hybrid adviser, or none with a close-follow-up place, cannot run it.
+    needs_close_followup: ClassVar[bool] = False
+    #: What ``domain.params.refuse`` says of an office without the staff (templates, translated on pages).
     NEEDS_JOB_SPECIALISTS: ClassVar[str] = ("the way of working {policy} works through job specialists: at least 1 is "
                                             "needed (an office without them works as saksbehandler or hybrid)")
+    NEEDS_HYBRID_ADVISERS: ClassVar[str] = ("the way of working {policy} works through hybrid advisers, and a share of "
+                                            "{share} of {advisers} advisers gives none: at least 1 is needed (an office "
+                                            "without them works as saksbehandler or jobbspesialist)")
+    NEEDS_CLOSE_PLACES: ClassVar[str] = ("the way of working {policy} works through hybrid advisers' close-follow-up "
+                                         "places: at least 1 is needed (an office without them works as "
+                                         "saksbehandler or jobbspesialist)")
 
     @classmethod
     def resolve_type(cls, data: dict, current, prefix: str) -> type:
@@ -203,6 +218,11 @@ class PolicyConfig:
         """Refuse an office without the staff the policy works through (``office``: the office's settings)."""
         if self.needs_job_specialists and office.n_job_specialists < 1:
             refuse("office.n_job_specialists", office.n_job_specialists, self.NEEDS_JOB_SPECIALISTS, policy=self.name)
+        if self.needs_close_followup and hybrid_advisers(office) < 1:
+            refuse("office.hybrid_volunteer_share", office.hybrid_volunteer_share, self.NEEDS_HYBRID_ADVISERS,
+                   policy=self.name, share=office.hybrid_volunteer_share, advisers=office.n_advisers)
+        if self.needs_close_followup and office.hybrid_slots < 1:
+            refuse("office.hybrid_slots", office.hybrid_slots, self.NEEDS_CLOSE_PLACES, policy=self.name)
 
     def check(self, prefix: str) -> None:
         """Cross-field checks of a policy's own settings (a subclass adds its own)."""

@@ -233,8 +233,10 @@ def parse_yaml(data: bytes, what: str, limits: YamlLimits = YamlLimits()):
         raise refuse(f"larger than {limits.max_bytes:,} bytes ({limits.max_bytes / 1e6:g} MB), "
                      f"the most allowed for {limits.kind}")
     if b"\0" in data:
-        line = data.count(b"\n", 0, data.index(b"\0")) + 1
-        raise refuse(f"line {line}: a NUL byte: binary data, not YAML text")
+        at = data.index(b"\0")
+        line = data.count(b"\n", 0, at) + 1
+        column = len(data[data.rfind(b"\n", 0, at) + 1:at].decode("utf-8", "replace")) + 1
+        raise refuse(f"line {line}, column {column}: U+0000, a NUL byte: binary data, not YAML text")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -243,6 +243,69 @@ def remove_leftovers_in(folder: Path) -> list[Path]:
     return stale
 
 
+#: The lock a sweep holds on one run's folder while it checks, runs and writes that run.
+RUN_LOCK = ".run.lock"
+
+
+@contextmanager
+def run_lock(run_dir: Path):
+    """Hold a run's folder while its run is checked, run and written: a second command that has the same
+    run waits for the first (then finds the run complete and skips it) instead of writing the same
+    files at the same time. Gives up after :func:`lock_timeout` seconds with a :class:`StoreError`."""
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    with _holding(run_dir / RUN_LOCK, lambda wait: f"{run_dir} is busy: another inclusim process has been running "
+                                                   f"this run for more than {wait:.0f} s"):
+        yield
+
+
+@contextmanager
+def _holding(path: Path, busy, waiting=None, timeout: float | None = None):
+    """Hold the lock file ``path`` (the ``filelock`` library). When another process holds it, say
+    ``waiting(wait)`` (if given) and wait up to ``timeout`` seconds (default :func:`lock_timeout`), then
+    give up with the :class:`StoreError` ``busy(wait)`` (both: the text for a wait of so many seconds)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(path, mode=file_mode())
+    wait = lock_timeout() if timeout is None else timeout
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if waiting:
+            print(waiting(wait), flush=True)
+        try:
+            lock.acquire(timeout=wait)
+        except Timeout:
+            raise StoreError(busy(wait)) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def remove_empty_leftovers(folder: Path, whole: bool = False) -> None:
+    """After a command failed as it started (a full disk while Hydra wrote its own files): remove the
+    empty files it left in ``folder`` (Hydra's half-written ``multirun.yaml``) and, when the command
+    made ``folder`` itself (``whole``), every empty folder in it and the folder, if nothing else is
+    left. A file with something in it is never removed."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*") if whole else folder.glob("*"), key=lambda p: len(p.parts), reverse=True):
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_size == 0:
+                path.unlink()
+            elif whole and path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+                path.rmdir()
+        except OSError:
+            pass
+    if whole:
+        try:
+            folder.rmdir()   # only if empty
+        except OSError:
+            pass
+
+
 def prepare_redo(run_dir: Path) -> None:
     """Make a run folder ready to be run again: no completion marker (it counts as not done from now
     on, also for the progress of the sweep) and no temporary files left by an earlier writer."""
@@ -308,25 +371,13 @@ def sweep_lock(sweep_dir: Path, purpose: str, timeout: float | None = None):
     Raises :class:`StoreError` naming the folder when another inclusim process keeps the lock
     longer than ``timeout`` seconds (default: :func:`lock_timeout`).
     """
-    from filelock import FileLock, Timeout
-
     sweep_dir = Path(sweep_dir)
     if not is_sweep_folder(sweep_dir):   # no lock file left in a folder that is not a sweep's (e.g. /etc)
         raise StoreError(f"{sweep_dir} is not a sweep folder (it has no runs/ folder): give a folder that "
                          "'inclusim -m ...' wrote")
-    lock = FileLock(sweep_dir / LOCK_FILE, mode=file_mode())
-    wait = lock_timeout() if timeout is None else timeout
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        print(f"inclusim: another inclusim process is writing in {sweep_dir}; waiting up to {wait:.0f} s "
-              f"to {purpose}", flush=True)
-        try:
-            lock.acquire(timeout=wait)
-        except Timeout:
-            raise StoreError(f"{sweep_dir} is busy: another inclusim process has been writing there for more "
-                             f"than {wait:.0f} s; try again when it has finished") from None
-    try:
+    with _holding(sweep_dir / LOCK_FILE,
+                  lambda wait: f"{sweep_dir} is busy: another inclusim process has been writing there for more than "
+                               f"{wait:.0f} s; try again when it has finished",
+                  lambda wait: f"inclusim: another inclusim process is writing in {sweep_dir}; waiting up to "
+                               f"{wait:.0f} s to {purpose}", timeout):
         yield
-    finally:
-        lock.release()

@@ -2,7 +2,7 @@
 
     inclusim [lang=nb]                     the main job: compare the four policies on the default office,
                                            over seeds and the calibrated ensemble's parameter sets
-    inclusim [key=value ...]               one run (Hydra overrides), tables in outputs/single/...
+    inclusim [key=value ...]               one run (Hydra overrides), tables in outputs/single_runs/...
     inclusim -m [key=a,b ...]              a sweep (Hydra multirun, all cores), collected at the end
     inclusim -m +experiment=NAME           a ready sweep from conf/experiment/
     inclusim collect SWEEP_DIR             (re)build the tidy tables and the summary of a sweep folder
@@ -32,6 +32,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -108,11 +109,17 @@ INTERRUPTED = ("inclusim: interrupted. Finished runs are kept; run the same comm
 
 
 def main(argv: list[str] | None = None) -> None:
+    import signal
+
+    from inclusim.interrupts import Terminated, exit_status, terminate_as_interrupt
+
+    signal.signal(signal.SIGTERM, terminate_as_interrupt)   # SLURM's and systemd's stop: as Ctrl+C
     try:
         _main(argv)
-    except KeyboardInterrupt:
-        print(f"\n{INTERRUPTED}", file=sys.stderr)
-        raise SystemExit(130) from None
+    except KeyboardInterrupt as exc:
+        what = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+        print(f"\n{INTERRUPTED.replace('interrupted', what, 1)}", file=sys.stderr)
+        raise SystemExit(exit_status(exc)) from None
 
 
 def _main(argv: list[str] | None) -> None:
@@ -143,16 +150,28 @@ def _main(argv: list[str] | None) -> None:
         if server:
             stop_worker_server()
         fail(str(exc))
+    made = None          # the folder this command makes for its results, if it is new
     if plan is not None and plan.single_dir is not None:
-        argv = argv + [f"hydra.run.dir={hydra_value(str(_single_run_folder(plan.single_dir)))}"]
+        made = _single_run_folder(plan.single_dir)
+        argv = argv + [f"hydra.run.dir={hydra_value(str(made))}"]
+    elif plan is not None and plan.sweep_dir is not None and not plan.sweep_dir.exists():
+        made = plan.sweep_dir
     sys.argv = [sys.argv[0] if sys.argv else "inclusim"] + argv
     try:
         _hydra_main()
     except Exception as exc:  # noqa: BLE001 - a fault of the machine or of Hydra while it runs: one line, status 1
+        from domain.store import remove_empty_leftovers
         from inclusim.sweep import describe
 
+        for folder in (made, plan.sweep_dir if plan is not None else None):
+            if folder is not None:
+                remove_empty_leftovers(folder, whole=folder == made)
+        if plan is not None and plan.single_dir is not None:     # single_runs/<name>, if empty now
+            for parent in (plan.single_dir, plan.single_dir.parent):
+                with contextlib.suppress(OSError):
+                    parent.rmdir()
         where = (f"; finished runs are kept in {plan.sweep_dir}: run the same command again to go on"
-                 if plan is not None and plan.sweep_dir is not None else "")
+                 if plan is not None and plan.sweep_dir is not None and plan.sweep_dir.exists() else "")
         fail(f"the command stopped: {describe(exc)}{where}", code=1)
     from inclusim.sweep import FINISHED_SWEEPS, finish
 
@@ -214,7 +233,7 @@ def subcommand(args: argparse.Namespace) -> None:
         if args.trials < 1 or args.workers < 1:
             fail(f"--trials = {args.trials}, --workers = {args.workers}: both must be at least 1")
         from inclusim.calibration import DEFAULT_STORAGE
-        from inclusim.interrupts import interrupted, interruptible
+        from inclusim.interrupts import Terminated, exit_status, interrupted, interruptible
 
         try:
             with interruptible():
@@ -224,13 +243,14 @@ def subcommand(args: argparse.Namespace) -> None:
         except Exception:
             if not interrupted():     # a compiled function can turn Ctrl+C into another error
                 raise
-            status = None
-        except KeyboardInterrupt:
-            status = None
-        if status is None:
-            print(f"\ninclusim: interrupted. The study keeps its finished trials ({args.storage or DEFAULT_STORAGE}, "
-                  f"study {args.study!r}); run the same command again to go on.", file=sys.stderr)
-            raise SystemExit(130)
+            status, stopped = 130, "interrupted"
+        except KeyboardInterrupt as exc:
+            status = exit_status(exc)
+            stopped = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+        else:
+            raise SystemExit(status)
+        print(f"\ninclusim: {stopped}. The study keeps its finished trials ({args.storage or DEFAULT_STORAGE}, "
+              f"study {args.study!r}); run the same command again to go on.", file=sys.stderr)
         raise SystemExit(status)
     if args.command == "validate":
         from inclusim.validation import main as validate_main

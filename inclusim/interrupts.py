@@ -34,14 +34,36 @@ GRACE_SECONDS = (2.0, 10.0)
 _interrupted = False
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what SLURM, systemd and ``kill`` send), taken as an interrupt: the command ends as after
+    Ctrl+C, with one line, its workers stopped and what it finished kept."""
+
+
+def terminate_as_interrupt(signum, frame) -> None:
+    """A SIGTERM handler: :class:`Terminated`, raised where the command's main thread is (after
+    :func:`quiet_interrupt`'s quieting of Optuna)."""
+    _quiet()
+    raise Terminated
+
+
+def exit_status(interrupt: KeyboardInterrupt) -> int:
+    """A shell's exit status for a command ended by this signal: 143 for SIGTERM, 130 for Ctrl+C."""
+    return 128 + (signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT)
+
+
 def quiet_interrupt(signum, frame) -> None:
     """A SIGINT handler: Optuna's log quieted (if it is loaded), then ``KeyboardInterrupt`` as Python's own."""
+    _quiet()
+    raise KeyboardInterrupt
+
+
+def _quiet() -> None:
+    """Note that an interrupt came (:func:`interrupted`), and quiet Optuna's log of the trial it stops."""
     global _interrupted
     _interrupted = True
     optuna = sys.modules.get("optuna")
     if optuna is not None:
         optuna.logging.set_verbosity(optuna.logging.ERROR)
-    raise KeyboardInterrupt
 
 
 def interrupted() -> bool:

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import copy
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from domain.config import Config, resolve, validate
 from domain.forking import shared_map
 from domain.params import ConfigError, merge, set_dotted
+from domain.safe_yaml import check_text
 from inclusim.compose import CONF_DIR, NOT_SETTINGS, register_configs
 
 #: Hydra flags after which there is nothing to check (help, printing the config, shell completion).
@@ -41,12 +43,23 @@ class Plan:
     multirun: bool
     n_runs: int
     sweep_dir: Path | None   # output_root/name of a sweep
-    single_dir: Path | None = None   # output_root/single/name: the folder a single run's own folder goes in
+    single_dir: Path | None = None   # output_root/single_runs/name: the folder a single run's own folder goes in
 
 
-#: Hydra's settings for where a command writes: the command sets them from ``output_root`` and ``name``
-#: (a single run's folder is made unique by :func:`inclusim.cli` before Hydra starts).
-OUTPUT_SETTINGS = ("hydra.run.dir", "hydra.sweep.dir", "hydra.sweep.subdir", "hydra.output_subdir")
+#: The folder of ``output_root`` that holds single runs (``<name>/<date>_<time>``): no sweep may be named so.
+SINGLE_RUNS = "single_runs"
+#: The longest name of a run or sweep (a folder name; file systems allow 255 bytes).
+NAME_CHARS = 100
+#: The Hydra settings a command line may change: how runs are launched (``hydra/launcher=slurm``,
+#: ``hydra.launcher.n_jobs=4``) and batched (``hydra.sweeper.seeds_per_job``), and how much Hydra
+#: says. The rest decide where Hydra writes (its folders, its log files, the job's name) or what it
+#: calls: the command sets those from ``output_root`` and ``name``.
+HYDRA_SETTINGS = ("hydra/launcher", "hydra.launcher.", "hydra.sweeper.seeds_per_job", "hydra.sweeper.params.",
+                  "hydra.verbose")
+#: From this many runs on, the check says that it is checking them.
+LARGE_SWEEP = 5000
+#: Launcher settings that are folders: where results go is output_root's to say.
+HYDRA_FOLDERS = ("hydra.launcher.submitit_folder", "hydra.launcher.temp_folder")
 
 
 def config_groups() -> set[str]:
@@ -77,9 +90,12 @@ def check(argv: list[str]) -> Plan | None:
     except HydraException as exc:
         raise ConfigError(_one_line(exc)) from None
     for override in parsed:
-        if override.key_or_group in OUTPUT_SETTINGS:
-            raise ConfigError(f"{override.input_line}: inclusim decides where results go; set output_root= (the "
-                              "folder results go in) and name= (the run's or sweep's folder in it) instead")
+        key = override.key_or_group
+        if key.startswith(("hydra.", "hydra/")) and (not key.startswith(HYDRA_SETTINGS) or key in HYDRA_FOLDERS):
+            raise ConfigError(f"{override.input_line}: inclusim decides where results go and what Hydra writes; set "
+                              "output_root= (the folder results go in) and name= (the run's or sweep's folder in "
+                              "it); of Hydra's own settings a command may change hydra/launcher, hydra.launcher.*, "
+                              "hydra.sweeper.seeds_per_job and hydra.verbose")
     plain = [o.input_line for o in parsed if not o.is_sweep_override()]
     groups = config_groups()
     register_configs()
@@ -107,6 +123,9 @@ def check(argv: list[str]) -> Plan | None:
                                   "list with no values); e.g. seed=range(1,11) runs seeds 1 to 10")
         else:
             jobs = [overrides]
+        if len(jobs) >= LARGE_SWEEP:     # the check takes about a millisecond a run: say what is going on
+            print(f"inclusim: checking the sweep's {len(jobs):,} runs before the first starts ...", file=sys.stderr,
+                  flush=True)
         # an override is parsed once however many jobs share it (a 1,000-run sweep: 4,000 -> 254)
         override_of = {line: parser.parse_overrides([line])[0] for line in dict.fromkeys(o for job in jobs for o in job)}
         parsed_jobs = [(job, job_overrides := [override_of[o] for o in job],
@@ -146,13 +165,15 @@ def check(argv: list[str]) -> Plan | None:
             outputs[(cfg.output_root, cfg.name)] = None
         sweep_dir = Path(cfg.output_root) / cfg.name if multirun else None
     for output_root, name in outputs:
+        if multirun and name == SINGLE_RUNS:
+            raise ConfigError(f"name = {name!r}: the folder of single runs; give the sweep another name")
         check_output(Path(output_root), name)
     if multirun and len(outputs) > 1:
         raise ConfigError(f"output_root and name: one sweep writes one folder; these runs would go to "
                           f"{', '.join(str(Path(*pair)) for pair in list(outputs)[:3])}")
     global _checked
     _checked = True
-    single_dir = None if multirun else Path(cfg.output_root) / "single" / cfg.name
+    single_dir = None if multirun else Path(cfg.output_root) / SINGLE_RUNS / cfg.name
     return Plan(multirun=multirun, n_runs=len(jobs), sweep_dir=sweep_dir, single_dir=single_dir)
 
 
@@ -184,13 +205,18 @@ def check_output(output_root: Path, name: str) -> None:
     """Refuse a run name that leads outside ``output_root``, a file in the way, or a folder that cannot be written."""
     if not name or name in (".", "..") or "/" in name or "\\" in name or name.startswith("."):
         raise ConfigError(f"name = {name!r}: must be a plain folder name (no '/', no leading '.')")
+    check_text("name", name, NAME_CHARS)     # no control, format or separator characters (one rule for text)
     target = output_root / name
-    for path in (output_root, target):
-        if path.exists() and not path.is_dir():
-            raise ConfigError(f"output folder {path} is a file, not a folder")
-    existing = target if target.exists() else output_root
-    while not existing.exists():
-        existing = existing.parent
+    try:
+        for path in (output_root, target):
+            if path.exists() and not path.is_dir():
+                raise ConfigError(f"output folder {path} is a file, not a folder")
+        existing = target if target.exists() else output_root
+        while not existing.exists():
+            existing = existing.parent
+    except OSError as exc:     # e.g. a part of output_root longer than the file system allows
+        raise ConfigError(f"output_root = {str(output_root)[:80]!r}: not a folder this machine can use "
+                          f"({exc.strerror or exc})") from None
     if not os.access(existing, os.W_OK | os.X_OK):
         raise ConfigError(f"output folder {existing} cannot be written (permission denied)")
 

@@ -199,6 +199,14 @@ class SweepCallback(Callback):
     """Hydra callback: progress set-up before a multirun; after it, the sweep is handed to :func:`finish`."""
 
     def on_multirun_start(self, config, **kwargs) -> None:
+        # Hydra turns an error here into a warning and goes on: a folder that cannot be written (a full
+        # disk) fails Hydra's own writes next, and the command says so in one line (inclusim.cli)
+        try:
+            self._start(config)
+        except OSError:
+            pass
+
+    def _start(self, config) -> None:
         hydra_cfg = config.hydra
         sweep_dir = Path(hydra_cfg.sweep.dir)
         sweep_dir.mkdir(parents=True, exist_ok=True)

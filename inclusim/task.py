@@ -12,7 +12,7 @@ from pathlib import Path
 
 from domain.config import LABEL_KEYS, config_hash, validate
 from domain.params import ConfigError, merge
-from domain.store import COMPLETE_MARKER, check_run, prepare_redo, write_failure
+from domain.store import COMPLETE_MARKER, check_run, prepare_redo, run_lock, write_failure
 from inclusim.batching import BATCH_KEY, runs_of_job
 from inclusim.compose import to_config
 from inclusim.errors import fail
@@ -51,7 +51,17 @@ def task(composed) -> None:
 
 
 def _run_one(cfg, overrides: list[str], out: Path, multirun: bool, sweep_dir: Path | None) -> None:
-    """One run: skipped when its folder is complete, else run and written (a failure is recorded)."""
+    """One run: skipped when its folder is complete, else run and written (a failure is recorded). In a
+    sweep, the run's folder is held meanwhile (``domain.store.run_lock``): another command with the
+    same run waits, then skips it (one that waits longer than the lock's timeout stops the sweep with
+    the lock's one line)."""
+    if not multirun:
+        return _run_and_write(cfg, overrides, out, multirun, sweep_dir)
+    with run_lock(out):
+        _run_and_write(cfg, overrides, out, multirun, sweep_dir)
+
+
+def _run_and_write(cfg, overrides: list[str], out: Path, multirun: bool, sweep_dir: Path | None) -> None:
     from analysis.i18n import language
     from inclusim.sweep import progress_line
     from sim.tables import run_model

@@ -13,6 +13,7 @@ import numpy as np
 from agents.adviser import Adviser
 from agents.candidate import Candidate, CandidateSettings
 from agents.employer import Employer
+from domain.modes import hybrid_advisers
 from domain.rng import LIFE, PROCESS, WEEKLY, LifeShocks, Streams, Uniforms
 from domain.terms import NEED_LEVELS, SECTORS, Role, by_need_level
 
@@ -66,7 +67,7 @@ def n_ordinary_advisers(office, uses_job_specialists: bool) -> int:
 
 def n_hybrid_advisers(office, uses_close_followup: bool) -> int:
     """Ordinary advisers who also follow users closely (the volunteers, under a policy with close follow-up)."""
-    return round(office.hybrid_volunteer_share * office.n_advisers) if uses_close_followup else 0
+    return hybrid_advisers(office) if uses_close_followup else 0
 
 
 def travel_hours_per_visit(office) -> float:

@@ -91,7 +91,7 @@ def test_killed_sweep_resumes_to_the_same_result(serial_sweep):
 def test_single_run_prints_kpis_and_writes_tables(tmp_path):
     out = cli(f"output_root={tmp_path}", "policy=jobbspesialist", *SMALL)
     assert "Ever employed" in out.stdout and "Employed at week 26" in out.stdout and "nan" not in out.stdout
-    written = list((tmp_path / "single").rglob("runs.parquet"))
+    written = list((tmp_path / "single_runs").rglob("runs.parquet"))
     assert len(written) == 1
 
 

@@ -33,6 +33,12 @@ def test_defaults_are_valid_and_every_parameter_has_unit_and_source():
      "office.n_job_specialists = 0: the way of working jobbspesialist works through job specialists: at least 1"),
     ({"policy": {"name": "brobygger"}, "office": {"n_job_specialists": 0}},
      "office.n_job_specialists = 0: the way of working brobygger works through job specialists"),
+    ({"policy": {"name": "hybrid"}, "office": {"hybrid_slots": 0}},
+     "office.hybrid_slots = 0: the way of working hybrid works through hybrid advisers' close-follow-up places"),
+    ({"policy": {"name": "hybrid"}, "office": {"hybrid_volunteer_share": 0.0}},
+     "office.hybrid_volunteer_share = 0.0: the way of working hybrid works through hybrid advisers, and a share"),
+    ({"policy": {"name": "brobygger"}, "office": {"hybrid_volunteer_share": 0.04, "n_advisers": 12}},
+     "a share of 0.04 of 12 advisers gives none"),      # 0.48 advisers: none, to the nearest whole number
 ])
 def test_bad_values_are_rejected_with_a_clear_message(data, fragment):
     with pytest.raises(ConfigError) as exc:
@@ -81,6 +87,9 @@ def test_parameter_doc_matches_schema():
     assert doc.read_text() == parameter_table(), "docs/parameters.md is stale: run `make params`"
 
 
-def test_ways_of_working_that_do_without_job_specialists_run_without_them():
+def test_ways_of_working_that_do_without_a_part_run_without_it():
     for policy in ("saksbehandler", "hybrid"):
         assert validate(from_dict({"policy": {"name": policy}, "office": {"n_job_specialists": 0}}))
+    for policy in ("saksbehandler", "jobbspesialist"):
+        assert validate(from_dict({"policy": {"name": policy}, "office": {"hybrid_slots": 0,
+                                                                            "hybrid_volunteer_share": 0.0}}))

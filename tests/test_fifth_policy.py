@@ -113,7 +113,7 @@ def test_a_fifth_policy_takes_overrides_of_its_own_settings_and_refuses_unknown_
                          "policy.max_age=20", "policy.modes.ungdomslos.contact_hours=2.0", *SMALL],
                         capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert ok.returncode == 0, ok.stderr[-3000:]
-    runs = pd.read_parquet(next((tmp_path / "single").rglob("runs.parquet")))
+    runs = pd.read_parquet(next((tmp_path / "single_runs").rglob("runs.parquet")))
     assert runs.loc[0, "cfg.policy.max_age"] == 20 and runs.loc[0, "cfg.policy.modes.ungdomslos.contact_hours"] == 2.0
     bad = subprocess.run([sys.executable, "-m", "inclusim.cli", f"output_root={tmp_path}", f"policy={NAME}",
                           "policy.max_age=40", *SMALL], capture_output=True, text=True, cwd=ROOT, timeout=300)

@@ -132,7 +132,7 @@ def test_an_office_file_runs_through_the_cli(tmp_path, name):
     proc = cli(f"office=examples/{name}", "horizon_weeks=6", f"output_root={tmp_path}", "report=false")
     assert proc.returncode == 0, proc.stderr
     assert "inclusim: note:" in proc.stderr and "policy=brobygger" in proc.stdout
-    runs = pd.read_parquet(next((tmp_path / "single").rglob("runs.parquet")))
+    runs = pd.read_parquet(next((tmp_path / "single_runs").rglob("runs.parquet")))
     office = load_office_file(EXAMPLES / name)
     assert runs["cfg.office.n_advisers"].iloc[0] == office.overrides()["office.n_advisers"]
     assert runs["office"].iloc[0] == office.name

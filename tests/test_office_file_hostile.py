@@ -128,7 +128,7 @@ def test_a_merge_key_cannot_hide_a_table(office):
     ("name: " + "x" * 5000 + "\n" + ADVISERS, "line 1 (name): a text of 5,000 characters; at most 200 allowed"),
     ("name: !!python/object:os.system ls\n" + ADVISERS, "line 1 (name): the tag '!!python/object:os.system': tags"),
     ("name: !!binary aGVsbG8=\n" + ADVISERS, "the tag '!!binary': tags (!name, !!type) are not allowed"),
-    (b"name: NAV\x00\n" + ADVISERS.encode(), "line 1: a NUL byte: binary data, not YAML text"),
+    (b"name: NAV\x00\n" + ADVISERS.encode(), "line 1, column 10: U+0000, a NUL byte: binary data, not YAML text"),
     (b"name: NAV Troms\xf8\n" + ADVISERS.encode(), "line 1: byte 0xf8 is not UTF-8 text; save the file as UTF-8"),
     (bytes(range(256)) * 4, "a NUL byte"),
     (b"\x89PNG\r\n\x1a\n" + bytes(range(1, 256)), "byte 0x89 is not UTF-8 text"),

@@ -97,6 +97,13 @@ def declared(policy: str, path: str, lo=None, hi=None) -> st.SearchStrategy:
     raise AssertionError(f"{path}: no strategy for type {kind}")
 
 
+def _get(data: dict, path: str, default=None):
+    *parents, leaf = path.split(".")
+    for part in parents:
+        data = data.get(part, {})
+    return data.get(leaf, default)
+
+
 def _set(data: dict, path: str, value) -> None:
     *parents, leaf = path.split(".")
     for part in parents:
@@ -194,6 +201,11 @@ def configs(draw, policy: str, zero_population: bool = False, horizon: tuple[int
     for path in BEHAVIOUR + POLICY_OWN[P]:
         if draw(st.booleans()):
             _set(data, path, draw(declared(P, path)))
+    if _defaults(P).policy.needs_close_followup:   # at least one hybrid adviser with a place (validate's rule)
+        advisers = _get(data, "office.n_advisers")
+        _set(data, "office.hybrid_volunteer_share",
+             max(_get(data, "office.hybrid_volunteer_share", Config().office.hybrid_volunteer_share), 1.0 / advisers))
+        _set(data, "office.hybrid_slots", max(_get(data, "office.hybrid_slots", Config().office.hybrid_slots), 1))
     if P in HAS_MAX_QUEUE and draw(st.booleans()):
         _set(data, "policy.max_queue", draw(declared(P, "policy.max_queue", 0, 50)))
     if P in HAS_NEED_LEVELS and draw(st.booleans()):

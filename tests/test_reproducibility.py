@@ -110,7 +110,7 @@ def test_same_run_in_processes_with_different_hash_seeds_writes_byte_identical_t
         found = [p.parent for p in root.rglob("runs.parquet")]
         assert len(found) == 1, (seed, found)
         run_dir = found[0]
-        assert run_dir.relative_to(root).parts[:2] == ("single", "repro"), run_dir   # output_root/single/<name>/<time>/
+        assert run_dir.relative_to(root).parts[:2] == ("single_runs", "repro"), run_dir   # output_root/single_runs/<name>/<time>/
         files[seed] = _table_files(run_dir)
         assert set(files[seed]) == {f"{t}.parquet" for t in TABLES}, sorted(files[seed])
         meta = json.loads((run_dir / "meta.json").read_text())

@@ -126,7 +126,7 @@ def test_a_single_run_of_a_world_writes_its_tables_and_a_report(tmp_path):
             "workers=2"]
     proc = subprocess.run([sys.executable, "-m", "inclusim.cli", *args], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    (run_dir,) = list((tmp_path / "single" / "one").iterdir())
+    (run_dir,) = list((tmp_path / "single_runs" / "one").iterdir())
     assert (run_dir / "candidates.parquet").exists() and "report:" in proc.stdout
     assert "3 NAV offices" in proc.stdout.splitlines()[0]
     html = (run_dir / "report" / "report.html").read_text()

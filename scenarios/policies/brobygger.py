@@ -29,6 +29,7 @@ class BrobyggerConfig(PolicyConfig):
     max_queue: int = param(30, "users", "ASSUMPTION", 0, 10000,
                            doc="Referrals stop while this many users wait for a job specialist")
     modes: HybridModes = field(default_factory=HybridModes)
+    needs_close_followup: ClassVar[bool] = True
     needs_job_specialists: ClassVar[bool] = True
 
 

@@ -11,6 +11,7 @@ a transfer [001:776], [001:796]. Everyone else gets ordinary follow-up.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from domain.modes import FollowupModeConfig, OrdinaryModes, PolicyConfig, hybrid_mode, jobbspesialist_mode
 from domain.params import check_choices, param
@@ -47,6 +48,7 @@ class HybridConfig(PolicyConfig):
                                     "ASSUMPTION", 0, 5,
                                     doc="A large-need user with at least this many barriers is too heavy for a hybrid adviser")
     modes: HybridModes = field(default_factory=HybridModes)
+    needs_close_followup: ClassVar[bool] = True
 
     def check(self, prefix: str) -> None:
         check_choices(f"{prefix}need_levels", self.need_levels, NEED_LEVELS)
