@@ -13,7 +13,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from domain.schema import CHECKPOINT_WEEKS, adviser_hours_kpi, adviser_pressure_kpi, employed_share_kpi
+from domain.schema import (CHECKPOINT_WEEKS, ORDINARY_JOB_WEEKS, adviser_hours_kpi, adviser_pressure_kpi,
+                           config_column, employed_share_kpi, ordinary_job_kpi)
 from domain.terms import ROLES
 
 
@@ -74,3 +75,16 @@ def headline_outcomes(runs: pd.DataFrame) -> list[str]:
     kpis = [first] + ([last] if last and last != first else [])
     kpis += ["ever_employed_share", "dropout_share", "apprentice_share", "education_share"]
     return kpis_present(runs, kpis)
+
+
+#: The outcome of the users outside the target group the report leads with (chart 9, its reading and trade-off).
+ORDINARY_MAIN = "ordinary_job_by_end_share"
+
+
+def ordinary_outcomes(runs: pd.DataFrame) -> list[str]:
+    """The outcomes of the users outside the target group present in ``runs``: a job by weeks 26, 52
+    and 104 (those before the end of every run: a job by the last week is a job by the end), by the
+    end, and left NAV follow-up without one; all shares of the users on the caseloads at the start."""
+    horizon = runs[config_column("horizon_weeks")].min() if config_column("horizon_weeks") in runs else math.nan
+    weeks = [w for w in ORDINARY_JOB_WEEKS if math.isnan(horizon) or w < horizon]
+    return kpis_present(runs, [*map(ordinary_job_kpi, weeks), ORDINARY_MAIN, "ordinary_left_without_job_share"])

@@ -5,7 +5,8 @@ KPI names and units come from ``domain.schema``, plain names of activities, role
 states from ``domain.terms`` and ``domain.states`` (in English, translated here by their English
 text: :func:`kpi_label`, :func:`role_name`, :func:`activity_name`, :func:`state_group_name`); what
 is defined here is presentation only: the order in which policies are shown, the baseline policy,
-and the plain names of the levers a sweep varies and of the ways an interval is made.
+the plain names of the levers a sweep varies and of the ways an interval is made, and short KPI
+names for a chart's ticks (:func:`kpi_short`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from analysis.i18n import DEFAULT_LANGUAGE, current_language, tr
-from domain.schema import CONFIG_PREFIX, KPIS, kpi
+from domain.schema import CONFIG_PREFIX, KPIS, ORDINARY_JOB_WEEKS, kpi, ordinary_job_kpi
 from domain.states import STATE_GROUP_NAMES
 from domain.terms import ACTIVITY_NAMES, ROLE_NAMES, Activity
 
@@ -45,6 +46,14 @@ LEVER_SHORT = {
     "cfg.office.hybrid_volunteer_share": "Hybrid share",
     "cfg.office.n_advisers": "Advisers",
     "cfg.office.n_job_specialists": "Job specialists",
+}
+
+#: Short KPI names for the ticks of a chart whose title already says whose outcomes they are (chart 9:
+#: the users outside the target group); a KPI not listed is shown by its plain name (:func:`kpi_short`).
+KPI_SHORT = {
+    **{ordinary_job_kpi(w): f"A job by week {w}" for w in ORDINARY_JOB_WEEKS},
+    "ordinary_job_by_end_share": "A job by the end",
+    "ordinary_left_without_job_share": "Left NAV follow-up without a job",
 }
 
 
@@ -115,6 +124,12 @@ def kpi_label(name: str) -> str:
     if name in KPIS:
         return tr(KPIS[name].label)
     return kpi(name).label if _english() else name
+
+
+def kpi_short(name: str) -> str:
+    """A KPI's short name for a chart's ticks (:data:`KPI_SHORT`): 'A job by week 52' for
+    ``ordinary_job_by_w52_share``; any other KPI by its plain name (:func:`kpi_label`)."""
+    return tr(KPI_SHORT[name]) if name in KPI_SHORT else kpi_label(name)
 
 
 def activity_name(activity: Activity) -> str:

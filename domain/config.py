@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from domain.modes import PolicyConfig
+from domain.ordinary_users import OrdinaryUsersConfig
 from domain.params import ConfigError, check_leaf, iter_params, merge, param, stable_hash, to_dict
 from domain.terms import LANGUAGES, NEED_LEVELS, SECTORS
 
@@ -439,6 +440,7 @@ class Config:
     world: WorldConfig = field(default_factory=WorldConfig)
     office: OfficeConfig = field(default_factory=OfficeConfig)
     population: PopulationConfig = field(default_factory=PopulationConfig)
+    ordinary_users: OrdinaryUsersConfig = field(default_factory=OrdinaryUsersConfig)
     labour_market: LabourMarketConfig = field(default_factory=LabourMarketConfig)
     pathway: PathwayConfig = field(default_factory=PathwayConfig)
     mentor: MentorConfig = field(default_factory=MentorConfig)
@@ -457,9 +459,8 @@ def validate(cfg: Config) -> Config:
     pop = cfg.population
     shares = (pop.need_share_small, pop.need_share_medium, pop.need_share_large)
     if abs(sum(shares) - 1.0) > 1e-6:
-        raise ConfigError(
-            "population.need_share_small + need_share_medium + need_share_large = "
-            f"{sum(shares):g}: the three shares must add up to 1")
+        raise ConfigError("population.need_share_small + need_share_medium + need_share_large = "
+                          f"{sum(shares):g}: the three shares must add up to 1")
     office = cfg.office
     if office.caseload_cap < office.caseload_ordinary:
         raise ConfigError(f"office.caseload_cap = {office.caseload_cap}: must be at least office.caseload_ordinary "
@@ -467,8 +468,7 @@ def validate(cfg: Config) -> Config:
     weights = cfg.labour_market.sector_weights
     unknown = sorted(set(weights) - set(SECTORS))
     if unknown:
-        raise ConfigError(f"labour_market.sector_weights has unknown sector(s) {unknown}: "
-                          f"allowed sectors are {', '.join(SECTORS)}")
+        raise ConfigError(f"labour_market.sector_weights has unknown sector(s) {unknown}: allowed sectors are {', '.join(SECTORS)}")
     if any((not isinstance(w, (int, float))) or w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
         raise ConfigError(f"labour_market.sector_weights = {dict(weights)}: weights must be >= 0 and not all 0")
     bad = [x for x in cfg.pathway.apprentice_sectors if x not in SECTORS]

@@ -33,8 +33,9 @@ import numpy as np
 from numba import float64, njit, uint64, vectorize
 
 STREAM_NAMES = ("population", "office", "labour", "arrivals", "search", "mentors", "staff", "candidates", "network")
-#: A candidate's private streams (the ``purpose`` of :meth:`Streams.user_key`).
-LIFE, PROCESS, WEEKLY = 0, 1, 2
+#: A candidate's private streams (the ``purpose`` of :meth:`Streams.user_key`); ORDINARY: the one stream of a
+#: user outside the target group (``agents.caseload``, its draws by :class:`OrdinaryDraw`).
+LIFE, PROCESS, WEEKLY, ORDINARY = 0, 1, 2, 3
 
 # --- counter-based uniforms ---------------------------------------------------------------------
 # A user's key starts a SplitMix64 sequence (Steele, Lea & Flood 2014); the draw at position ``n``
@@ -58,10 +59,11 @@ def _mix_int(x: int) -> int:
     return x ^ (x >> 31)
 
 
-@vectorize([float64(uint64, uint64)], cache=True)
-def _uniform(key, position):
+@njit(cache=True)
+def uniform_at(key, position):
     """One draw: SplitMix64's output at ``position`` of the stream that starts at ``key`` (compiled:
-    the integer arithmetic wraps modulo 2**64, as the hash needs)."""
+    the integer arithmetic wraps modulo 2**64, as the hash needs; both ``uint64``). For a compiled
+    rule that draws user by user; :func:`uniforms` draws for arrays."""
     x = key + (position + _ONE) * _GOLDEN_U64
     x = (x ^ (x >> _SHIFT30)) * _MULT1_U64
     x = (x ^ (x >> _SHIFT27)) * _MULT2_U64
@@ -69,8 +71,25 @@ def _uniform(key, position):
     return (x >> _SHIFT11) * _UNIT
 
 
+@vectorize([float64(uint64, uint64)], cache=True)
+def _uniform(key, position):
+    """:func:`uniform_at` over arrays (a numpy ufunc)."""
+    return uniform_at(key, position)
+
+
 #: The compiled hash as a plain numpy ufunc: numba's wrapper around it costs about 0.5 us a call.
 _UNIFORM = _uniform.ufunc
+
+
+@vectorize([uint64(uint64)], cache=True)
+def _mix(x):
+    """SplitMix64's output function over arrays (keys of many users at once, as :func:`_mix_int` one)."""
+    x = (x ^ (x >> _SHIFT30)) * _MULT1_U64
+    x = (x ^ (x >> _SHIFT27)) * _MULT2_U64
+    return x ^ (x >> _SHIFT31)
+
+
+_MIX = _mix.ufunc
 
 
 def uniforms(keys, positions) -> np.ndarray:
@@ -125,7 +144,8 @@ class Streams:
         self.gens = {name: np.random.Generator(np.random.PCG64(seq)) for name, seq in self._seqs.items()
                      if name != "candidates"}
         base = int(self._seqs["candidates"].generate_state(1, dtype=np.uint64)[0])
-        self._purpose_keys = [_mix_int((base + (purpose + 1) * _GOLDEN) & _MASK) for purpose in (LIFE, PROCESS, WEEKLY)]
+        self._purpose_keys = [_mix_int((base + (purpose + 1) * _GOLDEN) & _MASK)
+                              for purpose in (LIFE, PROCESS, WEEKLY, ORDINARY)]
 
     def __getitem__(self, name: str) -> np.random.Generator:
         return self.gens[name]
@@ -134,6 +154,13 @@ class Streams:
         """The key of a candidate's private stream (LIFE, PROCESS or WEEKLY), from the run seed, the
         region and the user's serial number in the region."""
         return _mix_int((self._purpose_keys[purpose] + (int(serial) + 1) * _GOLDEN) & _MASK)
+
+    def ordinary_keys(self, seats, occupants) -> np.ndarray:
+        """The stream keys of users outside the target group: the ``occupants``-th user (0 for the
+        one there at the start) of caseload place ``seats`` of the region, so that the same user,
+        with the same shocks, has the same place under every policy (arrays of equal length)."""
+        serials = (np.asarray(seats, dtype=np.uint64) << _U64(20)) | np.asarray(occupants, dtype=np.uint64)
+        return _MIX(_U64(self._purpose_keys[ORDINARY]) + (serials + _ONE) * _GOLDEN_U64)
 
 
 class LifeEvent(IntEnum):
@@ -162,6 +189,16 @@ class WeeklyDraw(IntEnum):
     CALL_RESOLVES = 5       # the call settles the problem
     FIRM_ENDS = 6           # a firm strained beyond its patience ends the placement
     MENTOR_LEAVES = 7       # the mentor moves on from the firm
+
+
+class OrdinaryDraw(IntEnum):
+    """The kinds of draw in the stream of a user outside the target group (``Streams.ordinary_keys``)."""
+
+    CAPABILITY = 0      # at week 0 of the stream: how close to work the user is
+    FIRST_REVIEW = 1    # at week 0: when the first activity review is due
+    REVIEW_HELD = 2     # a review that is due is held (below the adviser's share of casework done)
+    JOB = 3             # finds a job
+    EXIT = 4            # leaves NAV follow-up without a job
 
 
 class LifeShocks:

@@ -69,7 +69,7 @@ MENTOR_SUBSIDISED_COLUMN = "mentor_hours_subsidised"
 #: Office-level weekly indicators besides the stocks by state.
 ADVISER_COMPETENCE_MEAN = "adviser_competence_mean"   # the one indicator that is a mean, not a count
 WEEKLY_INDICATORS = ("js_queue", "mentors_active", "registry_size", "close_cases", "js_cases",
-                     ADVISER_COMPETENCE_MEAN)
+                     ADVISER_COMPETENCE_MEAN, "ordinary_reviews_overdue")
 
 EVENT_COLUMNS = ("run_id", "week", "candidate_id", "from_state", "to_state", "cause")
 
@@ -119,6 +119,15 @@ SUBGROUPS = (("close", "ever_close", "close-follow-up users"), ("js", "ever_js",
 def employed_share_kpi(week: int) -> str:
     """Share employed at simulation week ``week`` (a stock)."""
     return f"employed_share_w{week}"
+
+
+#: The weeks by which the users outside the target group's "a job by week N" shares are taken.
+ORDINARY_JOB_WEEKS = (26, 52, 104)
+
+
+def ordinary_job_kpi(week: int) -> str:
+    """Share of the users outside the target group on the caseloads at the start with a job by ``week``."""
+    return f"ordinary_job_by_w{week}_share"
 
 
 def adviser_pressure_kpi(role: Role | str) -> str:
@@ -190,6 +199,15 @@ def _catalogue() -> tuple[KPI, ...]:
         add(f"{tag}_dropout_share", SHARE, f"Dropped out, {who}")
         add(f"{tag}_hours_per_case", HOURS, f"Adviser hours per case, {who}")
     add("n_close_cases_1y", COUNT, "Close-follow-up users with a year to finish")
+    # the users outside the target group (agents.caseload); shares of those on the caseloads at the start
+    add("ordinary_n_users", COUNT, "Outside the target group: users on a caseload during the run")
+    for w in ORDINARY_JOB_WEEKS:
+        add(ordinary_job_kpi(w), SHARE, f"Outside the target group: a job by week {w}")
+    add("ordinary_job_by_end_share", SHARE, "Outside the target group: a job by the end")
+    add("ordinary_left_without_job_share", SHARE, "Outside the target group: left NAV follow-up without a job")
+    add("ordinary_median_weeks_to_job", WEEKS, "Outside the target group: median weeks to a job (Kaplan-Meier)")
+    add("ordinary_weeks_without_plan_share", SHARE, "Outside the target group: weeks without a valid activity plan (a review overdue)")
+    add("ordinary_reviews_missed_per_user_year", RATIO, "Outside the target group: activity reviews missed per user-year")
     add("close_employed_share_1y", SHARE, "Ever employed, close-follow-up users with a year to finish")
     add("close_apprentice_share_1y", SHARE, "Apprenticeship, close-follow-up users with a year to finish")
     add("close_education_share_1y", SHARE, "Education, close-follow-up users with a year to finish")
@@ -258,6 +276,9 @@ SUMMARY_KPIS = (
     "n_close_cases", "close_employed_share_1y", "n_js_cases", "js_employed_share",
     "hours_per_candidate", "hours_per_employment", "adviser_weeks_over_budget_share", "caseholder_pressure",
     "mentor_hours_per_employment", "subsidy_cost_per_employment",
+    # the users outside the target group: what the follow-up of the few costs the many
+    "ordinary_job_by_w52_share", "ordinary_job_by_end_share", "ordinary_left_without_job_share",
+    "ordinary_weeks_without_plan_share",
 )
 #: The few KPIs shown per setting when a sweep has many settings.
 KEY_KPIS = ("ever_employed_share", "employed_share_w156", "dropout_share", "hours_per_candidate",
@@ -267,6 +288,7 @@ DIFFERENCE_KPIS = (
     "ever_employed_share", "employed_share_w52", "employed_share_w104", "employed_share_w156",
     "dropout_share", "apprentice_share", "education_share", "retention_52",
     "hours_per_candidate", "hours_per_employment", "caseholder_pressure", "subsidy_cost_per_employment",
+    "ordinary_job_by_w52_share", "ordinary_job_by_end_share",
 )
 
 

@@ -171,6 +171,17 @@ def target_users_per_adviser(caseload: int, target_share: float) -> int:
     return int(round(caseload * target_share))
 
 
+def ordinary_places(cfg, n_advisers: int) -> np.ndarray:
+    """The caseload places of one office's users outside the target group (``agents.caseload``): for
+    each place, the index of the ordinary adviser (of ``n_advisers``) whose caseload holds it. The
+    office has ``(caseload_ordinary - target users each) x office.n_advisers`` such places whatever the
+    policy, dealt out in turn (more advisers, smaller caseloads, under ``fte_neutral``)."""
+    office = cfg.office
+    n_other = (office.caseload_ordinary - target_users_per_adviser(office.caseload_ordinary, office.target_share)) \
+        * office.n_advisers
+    return np.arange(n_other) % n_advisers
+
+
 def build_population(model, cfg, rng: np.random.Generator, advisers: list[Adviser], sector_mix: SectorMix,
                      streams: Streams, settings: CandidateSettings, first_serial: int = 0) -> list[Candidate]:
     """The target-group users on one office's ordinary caseloads at week 0 (serial numbers
@@ -183,10 +194,9 @@ def build_population(model, cfg, rng: np.random.Generator, advisers: list[Advise
     office = cfg.office
     n_target_each = target_users_per_adviser(office.caseload_ordinary, office.target_share)
     n_target = n_target_each * office.n_advisers
-    n_other = (office.caseload_ordinary - n_target_each) * office.n_advisers
-    base, extra = divmod(n_other, len(advisers))
-    for i, adviser in enumerate(advisers):
-        adviser.other_users = base + (1 if i < extra else 0)
+    counts = np.bincount(ordinary_places(cfg, len(advisers)), minlength=len(advisers))
+    for adviser, count in zip(advisers, counts.tolist(), strict=True):
+        adviser.other_users = count
     return [draw_user(model, rng, serial=first_serial + i, caseload_adviser=advisers[i % len(advisers)], entry_week=0,
                       population=cfg.population, sector_mix=sector_mix, streams=streams, settings=settings,
                       horizon_weeks=cfg.horizon_weeks)

@@ -23,9 +23,10 @@ import math
 
 import numpy as np
 
-from domain.schema import (CHECKPOINT_WEEKS, RETENTION_WEEKS, SUBGROUPS, WITHIN_START_WEEKS, adviser_hours_kpi,
-                           adviser_pressure_kpi, employed_share_kpi, fte_used_kpi, hours_per_candidate_kpi,
-                           hours_per_employment_kpi, over_budget_kpi)
+from agents.caseload import JOB, LEFT
+from domain.schema import (CHECKPOINT_WEEKS, ORDINARY_JOB_WEEKS, RETENTION_WEEKS, SUBGROUPS, WITHIN_START_WEEKS,
+                           adviser_hours_kpi, adviser_pressure_kpi, employed_share_kpi, fte_used_kpi,
+                           hours_per_candidate_kpi, hours_per_employment_kpi, ordinary_job_kpi, over_budget_kpi)
 from domain.states import State
 from domain.survival import kaplan_meier
 from domain.terms import ACTIVITIES, NEED_LEVELS, ROLE_INDEX, ROLES, MentorActivity, Role
@@ -42,6 +43,10 @@ def km_median(durations: np.ndarray, observed: np.ndarray) -> float:
 def _share(values) -> float:
     values = list(values)
     return float(np.mean(values)) if values else math.nan
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else math.nan
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -195,4 +200,25 @@ def compute_kpis(outcome) -> dict:
     kpis["adviser_turnovers"] = int(counters[Tally.ADVISER_TURNOVERS])
     kpis["arrivals_above_caseload_cap"] = int(counters[Tally.ARRIVALS_ABOVE_CAP])
     kpis["firms_used"] = outcome.firms_used
+    kpis.update(ordinary_kpis(outcome.ordinary, horizon))
     return kpis
+
+
+def ordinary_kpis(users, horizon: int) -> dict:
+    """The KPIs of the users outside the target group (``agents.caseload.OrdinaryRecords``). Shares are of
+    the users on the caseloads at the start (the same people under every policy); the rates of every
+    user-week on a caseload."""
+    first = users.first
+    job = users.state == JOB
+    out: dict = {"ordinary_n_users": int(len(first))}
+    start_job, start_end = job[first], users.end_week[first]
+    for w in ORDINARY_JOB_WEEKS:
+        out[ordinary_job_kpi(w)] = _mean(start_job & (start_end <= w)) if w <= horizon else math.nan
+    out["ordinary_job_by_end_share"] = _mean(start_job)
+    out["ordinary_left_without_job_share"] = _mean(users.state[first] == LEFT)
+    ended = np.where(start_end >= 0, start_end, horizon).astype(float)
+    out["ordinary_median_weeks_to_job"] = km_median(ended, start_job)
+    user_weeks = float(np.sum(np.where(users.end_week >= 0, users.end_week, horizon) - users.entry_week))
+    out["ordinary_weeks_without_plan_share"] = _ratio(float(users.weeks_without_plan.sum()), user_weeks)
+    out["ordinary_reviews_missed_per_user_year"] = _ratio(float(users.reviews_missed.sum()), user_weeks / 52.0)
+    return out

@@ -27,13 +27,16 @@ import time
 from collections import Counter
 
 import mesa
+import numpy as np
 
+from agents.caseload import OrdinaryRules, OrdinaryUsers
 from agents.followup import FollowupMode
 from agents.week_plan import WeekPlanner
 from domain.config import Config, resolve, validate
 from domain.rng import Streams
 from scenarios.policies import make_policy
-from scenarios.world import (SectorMix, build_labour_market, build_office, build_population, candidate_settings)
+from scenarios.world import (SectorMix, build_labour_market, build_office, build_population, candidate_settings,
+                             ordinary_places)
 from sim import pathway, placement
 from sim.calendar import Calendar
 from sim.collector import fewer_collections
@@ -91,17 +94,23 @@ class InclusionModel(mesa.Model):
         self.firms = self.region.firms
         self.candidate_settings = candidate_settings(cfg)
         self.offices: list[Office] = []
+        place_adviser, place_office = [], []    # the caseload places of the users outside the target group
         for o in offices_of(cfg.world, region):
             advisers, specialists = build_office(self, cfg, self.policy, self.firms, self.streams["office"])
             office = Office(o, self.region, Staff(advisers, specialists))
             for adviser in advisers + specialists:
                 adviser.nav_office = office
+            places = ordinary_places(cfg, len(advisers))
+            place_adviser.append(places + sum(len(done.staff.advisers) for done in self.offices))
+            place_office.append(np.full(len(places), o))
             self.offices.append(office)
             for cand in build_population(self, cfg, self.streams["population"], advisers, self.sector_mix,
                                          self.streams, self.candidate_settings,
                                          first_serial=len(self.pathways.candidates)):
                 pathway.register(self, cand)
         self.staff = all_staff(self.offices)
+        self.ordinary = OrdinaryUsers(self, np.concatenate(place_adviser), np.concatenate(place_office),
+                                      self.streams.ordinary_keys, OrdinaryRules.of(cfg))
         placement.start_in_training(self)
         self.setup_seconds = time.perf_counter() - started
 

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from agents.candidate import UserRecord
+from agents.caseload import OrdinaryRecords
 from domain.config import Config
 from sim.eventlog import EventLog
 from sim.ledger import TimeLedger
@@ -24,6 +25,7 @@ from sim.phases.recording import merged_rows
 class RunOutcome:
     cfg: Config
     users: list[UserRecord]          # every target-group user of the run, in the order of their serial numbers
+    ordinary: OrdinaryRecords        # every user outside the target group (``agents.caseload``)
     counters: Counter                # ``sim.tally.Tally`` counts
     ledger: TimeLedger
     events: EventLog
@@ -38,7 +40,8 @@ class RunOutcome:
     @classmethod
     def of(cls, model) -> RunOutcome:
         """The outcome of a finished model (``sim.model.InclusionModel``)."""
-        return cls(cfg=model.cfg, users=[cand.record() for cand in model.candidates], counters=model.counters,
+        return cls(cfg=model.cfg, users=[cand.record() for cand in model.candidates],
+                   ordinary=model.ordinary.records(), counters=model.counters,
                    ledger=model.ledger, events=model.events, weekly_rows=model.weekly_rows,
                    mentors_total=len(model.mentor_pool.all), mentor_registry_size=len(model.mentor_pool.registry),
                    firms_used=sum(1 for firm in model.firms if firm.n_success + firm.n_failure > 0),
@@ -63,7 +66,8 @@ class RunOutcome:
         counters: Counter = Counter()
         for region in regions:
             counters.update(region.counters)
-        return cls(cfg=regions[0].cfg, users=[user for region in regions for user in region.users], counters=counters,
+        return cls(cfg=regions[0].cfg, users=[user for region in regions for user in region.users],
+                   ordinary=OrdinaryRecords.merged([region.ordinary for region in regions]), counters=counters,
                    ledger=TimeLedger.total([region.ledger for region in regions]),
                    events=EventLog.merged([region.events for region in regions]),
                    weekly_rows=merged_rows([region.weekly_rows for region in regions],

@@ -18,11 +18,12 @@ from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
 from analysis import charts as C
-from analysis.kpis import caseholder_pressure, headline_outcomes
-from analysis.labels import lever_label, order_policies
+from analysis.kpis import caseholder_pressure, headline_outcomes, ordinary_outcomes
+from analysis.labels import kpi_label, kpi_short, lever_label, order_policies
 from analysis.stats import km_survival, paired_differences, summarise
 from domain.survival import first_time_at_or_below
-from domain.schema import CANDIDATE_COLUMNS, EVENT_COLUMNS, KPIS, adviser_weeks_column, hours_column, kpi
+from domain.schema import (CANDIDATE_COLUMNS, EVENT_COLUMNS, KPIS, ORDINARY_JOB_WEEKS, adviser_weeks_column,
+                           hours_column, kpi, ordinary_job_kpi)
 from domain.states import EMPLOYED_STATES, STATE_GROUPS, State
 from domain.terms import ACTIVITIES, ROLES, Activity
 
@@ -31,6 +32,9 @@ ACTS = tuple(a.key for a in ACTIVITIES)
 EFFECT = {"saksbehandler": 0.0, "hybrid": 0.06, "jobbspesialist": 0.09, "brobygger": 0.12}
 CASEHOLDER = {"saksbehandler": "saksbehandler", "hybrid": "hybrid", "jobbspesialist": "saksbehandler",
               "brobygger": "hybrid"}
+#: What each policy costs the users outside the target group (their job by the end, in 0-1): close follow-up
+#: takes casework hours from their advisers.
+ORDINARY_COST = {"saksbehandler": 0.0, "hybrid": 0.06, "jobbspesialist": 0.04, "brobygger": 0.05}
 
 
 # --- fabricated tables -----------------------------------------------------------------------------
@@ -82,8 +86,23 @@ def fake_runs(policies=POLICIES, seeds=(1, 2, 3, 4), caseloads=(70,), slots=(3,)
                               "mentor_hours_per_employment": (mh_s + mh_n) / n_emp,
                               "mentor_subsidy_nok": 400 * 1.1 * mh_s, "wage_subsidy_nok": 5e6 + 1e5 * seed})
                     r["subsidy_cost_per_employment"] = (r["mentor_subsidy_nok"] + r["wage_subsidy_nok"]) / n_emp
+                    r.update(_ordinary_kpis(pol, seed, load, horizon, rng))
                     rows.append(r)
     return pd.DataFrame(rows)
+
+
+def _ordinary_kpis(policy: str, seed: int, load: float, horizon: int, rng) -> dict:
+    """The KPIs of the users outside the target group: a job by the end that falls with the policy's
+    cost to their casework and with the load, a seed effect common to every policy; a job by week N is
+    a job by the end when N is the last week (``sim.kpis.ordinary_kpis``) and missing after it."""
+    cost = ORDINARY_COST.get(policy, 0.03) + 0.1 * (load - 1)
+    end = 0.6 - cost + 0.01 * seed + rng.normal(0, 0.005)
+    by_week = {w: (math.nan if w > horizon else end if w == horizon else end * (0.4 + 0.5 * w / horizon))
+               for w in ORDINARY_JOB_WEEKS}
+    return {"ordinary_n_users": 600 + int(400 * end), **{ordinary_job_kpi(w): v for w, v in by_week.items()},
+            "ordinary_job_by_end_share": end, "ordinary_left_without_job_share": 0.15 + cost / 4 + rng.normal(0, 0.003),
+            "ordinary_median_weeks_to_job": 60 + 100 * cost, "ordinary_weeks_without_plan_share": max(0.0, cost / 10),
+            "ordinary_reviews_missed_per_user_year": max(0.0, 1.5 * cost) + 0.01 * seed}
 
 
 def fake_weekly(runs: pd.DataFrame) -> pd.DataFrame:
@@ -471,13 +490,75 @@ def test_mentor_and_subsidy(runs, tmp_path):
     _assert_saves(fig, tmp_path, "mentors")
 
 
+# --- 9 -------------------------------------------------------------------------------------------
+
+def test_ordinary_outcomes_are_the_weeks_before_the_end_the_end_and_leaving():
+    end, left = "ordinary_job_by_end_share", "ordinary_left_without_job_share"
+    assert ordinary_outcomes(fake_runs(seeds=(1,), horizon=156)) == [
+        "ordinary_job_by_w26_share", "ordinary_job_by_w52_share", "ordinary_job_by_w104_share", end, left]
+    # a job by the last week simulated is a job by the end: shown once
+    assert ordinary_outcomes(fake_runs(seeds=(1,), horizon=104)) == [
+        "ordinary_job_by_w26_share", "ordinary_job_by_w52_share", end, left]
+    runs = fake_runs(seeds=(1,))
+    assert ordinary_outcomes(runs) == ["ordinary_job_by_w26_share", end, left]
+    assert ordinary_outcomes(runs.drop(columns="cfg.horizon_weeks")) == [
+        "ordinary_job_by_w26_share", "ordinary_job_by_w52_share", end, left]   # no horizon known: every week present
+    assert ordinary_outcomes(runs.drop(columns=[c for c in runs if c.startswith("ordinary_")])) == []
+
+
+def test_ordinary_users(runs, tmp_path):
+    fig = C.ordinary_users(runs)
+    ax, ax_diff = fig.axes
+    kpis = ordinary_outcomes(runs)
+    assert [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()] == [kpi_short(k) for k in kpis] == [
+        "A job by week 26", "A job by the end", "Left NAV follow-up without a job"]
+    assert ax.get_title() == "Users outside the target group, by policy"
+    assert ax.get_ylabel() == "Share of the users on the caseloads at the start (%)"
+    assert "percentage points" in ax_diff.get_ylabel() and "paired by seed" in ax_diff.get_title()
+    assert len(_errorbars(ax)) == len(POLICIES) and len(_errorbars(ax_diff)) == len(POLICIES) - 1
+    for eb in _errorbars(ax) + _errorbars(ax_diff):
+        assert any(abs(s[1][1] - s[0][1]) > 0 for s in eb.lines[2][0].get_segments())   # whiskers drawn
+    # the points drawn are the runs' means, and the differences the seed-paired ones, computed by hand
+    end = kpis.index("ordinary_job_by_end_share")
+    by_policy = runs.set_index(["policy", "seed"])["ordinary_job_by_end_share"]
+    for eb, pol in zip(_errorbars(ax), POLICIES, strict=True):
+        assert eb.lines[0].get_ydata()[end] == pytest.approx(by_policy[pol].mean())
+    for eb, pol in zip(_errorbars(ax_diff), POLICIES[1:], strict=True):
+        paired = (by_policy[pol] - by_policy["saksbehandler"]).mean()
+        assert eb.lines[0].get_ydata()[end] == pytest.approx(100 * paired) and paired < 0
+    pd.testing.assert_frame_equal(fig.inclusim_data["summary"], summarise(runs, kpis, by="policy"))
+    pd.testing.assert_frame_equal(fig.inclusim_data["differences"],
+                                  paired_differences(runs, kpis, baseline="saksbehandler"))
+    assert "on the caseloads at the start of the run." in " ".join(fig.texts[-1].get_text().split())   # the note
+    _assert_saves(fig, tmp_path, "ordinary")
+
+
+def test_policy_comparison_keeps_its_titles_unless_given_others(runs):
+    fig = C.policy_comparison(runs, title="A title", ylabel="A label (%)", note="One more sentence.")
+    assert (fig.axes[0].get_title(), fig.axes[0].get_ylabel()) == ("A title", "A label (%)")
+    assert " ".join(fig.texts[-1].get_text().split()).endswith("same seed. One more sentence.")
+    assert C.policy_comparison(runs).axes[0].get_title() == "Outcomes by policy"
+
+
+def test_caseload_tradeoff_of_the_users_outside_the_target_group(lever_runs):
+    lever, outcome = "cfg.office.caseload_ordinary", "ordinary_job_by_end_share"
+    fig = C.caseload_tradeoff(lever_runs, lever, outcome=outcome, fixed={"cfg.office.hybrid_slots": 1})
+    out_ax, _load_ax = fig.axes
+    assert out_ax.get_title() == kpi_label(outcome) and "%" in out_ax.get_ylabel()
+    drawn = fig.inclusim_data["outcome"].set_index(["policy", lever])["mean"]
+    held = lever_runs[lever_runs["cfg.office.hybrid_slots"] == 1]
+    assert drawn.to_dict() == pytest.approx(held.groupby(["policy", lever])[outcome].mean().to_dict())
+    assert drawn["hybrid"].is_monotonic_decreasing   # a larger caseload: less casework done per user
+
+
 # --- one replication, and runs without users -----------------------------------------------------
 
 def _every_chart(runs, weekly, candidates, lever_runs) -> dict[str, Figure]:
     """Every chart, drawn with warnings as errors."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        return {"outcomes": C.policy_comparison(runs), "employment": C.employment_over_time(weekly, runs),
+        return {"outcomes": C.policy_comparison(runs), "ordinary": C.ordinary_users(runs),
+                "employment": C.employment_over_time(weekly, runs),
                 "first_job": C.time_to_first_job(candidates, runs), "hours": C.adviser_hours(runs, weekly),
                 "pathway": C.pathway_occupancy(weekly, runs), "mentors": C.mentor_and_subsidy(runs),
                 "tradeoff": C.caseload_tradeoff(lever_runs, "cfg.office.caseload_ordinary",

@@ -20,7 +20,7 @@ import pytest
 
 from analysis import i18n
 from analysis.i18n import current_language, fields_of, language, tr, translations
-from analysis.labels import LEVER_LABELS, LEVER_SHORT, METHOD_NAMES
+from analysis.labels import KPI_SHORT, LEVER_LABELS, LEVER_SHORT, METHOD_NAMES
 from analysis.report import build_report
 from analysis.report.build import COLUMN_TITLES
 from analysis.summary import ENSEMBLE_HEADING, SUMMARY_HEADING_TEXT, summary_text, terminal_summary
@@ -153,7 +153,8 @@ def test_the_bokmal_report_reads_in_nav_terms_with_decimal_commas(reports):
     _, nb, _, _ = reports
     page = page_text(nb)
     for term in ("brukere", "veileder", "jobbspesialist", "arbeidstrening", "oppfølging", "Noen gang i jobb",
-                 "prosentpoeng", "Sammendragstabeller", "Tolkning", "Mentortimer per bruker i jobb", "lønnstilskudd"):
+                 "prosentpoeng", "Sammendragstabeller", "Tolkning", "Mentortimer per bruker i jobb", "lønnstilskudd",
+                 "Brukere utenfor målgruppen: med saksbehandler fikk", "9b. Brukere utenfor målgruppen: avveining"):
         assert term in page, term
     assert re.search(r"\d+,\d %", page) and not re.search(r"\d+\.\d %", page)   # 12,3 %, never 12.3 %
     assert "Uke i simuleringen" in svg_text(nb.parent / "figures" / "employment.svg")
@@ -179,6 +180,12 @@ def test_the_terminal_summary_in_bokmal(reports):
     assert norwegian.startswith("Sammendrag: gjennomsnitt over replikasjoner (90 %-intervall")
     assert "andeler i %, kroner i tusen" in norwegian.splitlines()[0]
     assert "Noen gang i jobb" in norwegian and "ever_employed_share" not in norwegian
+    one_setting = runs[(runs["cfg.office.caseload_ordinary"] == 50) & (runs["cfg.office.hybrid_slots"] == 1)]
+    with language("nb"):   # a few policies: one row per KPI of the summary, the users outside the target group last
+        rows = terminal_summary(one_setting).index.tolist()
+    assert rows[-4:] == ["Utenfor målgruppen: fått jobb innen uke 52", "Utenfor målgruppen: fått jobb innen slutten",
+                         "Utenfor målgruppen: gått ut av NAV-oppfølging uten jobb",
+                         "Utenfor målgruppen: uker uten gyldig aktivitetsplan (en gjennomgang på overtid)"]
     assert _WORD.findall(norwegian.split("\n", 1)[0]) == []
 
 
@@ -243,7 +250,8 @@ def test_every_plain_name_of_the_domain_and_the_report_has_an_entry():
     table = translations("nb")
     sources = ([k.label for k in KPIS.values()] + list(ROLE_NAMES.values()) + list(ACTIVITY_NAMES.values())
                + list(STATE_GROUP_NAMES.values()) + list(LEVER_LABELS.values()) + list(LEVER_SHORT.values())
-               + list(METHOD_NAMES.values()) + list(COLUMN_TITLES.values()) + [SUMMARY_HEADING_TEXT, ENSEMBLE_HEADING])
+               + list(METHOD_NAMES.values()) + list(COLUMN_TITLES.values()) + list(KPI_SHORT.values())
+               + [SUMMARY_HEADING_TEXT, ENSEMBLE_HEADING])
     assert [text for text in sources if text not in table] == []
 
 

@@ -149,6 +149,43 @@ def test_readings_are_generated_from_the_same_numbers(built):
             assert e.reading, f"chart {e.key} has no reading"
 
 
+def test_the_reading_of_chart_9_says_each_policy_and_its_numbers(built):
+    """Chart 9's reading: the baseline's share of the users outside the target group with a job by the end,
+    each policy's share and its difference paired by seed, computed here from the runs."""
+    sweep, rep, _ = built
+    runs = _runs(sweep)
+    entry = next(e for e in rep.charts if e.key == "ordinary")
+    assert entry.title == "9. Users outside the target group" and entry.figure is not None
+    name = "ordinary_job_by_end_share"
+    s = summarise(runs, [name], by="policy").set_index(["policy", "kpi"])
+    d = paired_differences(runs, [name], baseline="saksbehandler").set_index("policy")
+    base, hyb, bro = (s.loc[(p, name)] for p in ("saksbehandler", "hybrid", "brobygger"))
+    assert entry.reading[0] == (f"Users outside the target group: under saksbehandler, {format_kpi(name, *base[['mean', 'low', 'high']])} "
+                                "of those on the caseloads at the start found a job by the end (week 52).")
+    for sentence, policy, row in zip(entry.reading[1:3], ("hybrid", "brobygger"), (hyb, bro), strict=True):
+        diff = d.loc[policy]
+        assert diff["high"] < 0   # the fabricated runs cost them casework: a clear difference, said as one
+        assert sentence == (f"{policy}: {format_kpi(name, *row[['mean', 'low', 'high']])}, "
+                            f"{abs(100 * diff['difference']):.1f} points ({100 * diff['low']:+.1f} to "
+                            f"{100 * diff['high']:+.1f}) fewer than saksbehandler, paired over 4 seeds.")
+    assert entry.reading[3].startswith("Left NAV follow-up without a job, compared with saksbehandler: hybrid ")
+    assert entry.reading[4].startswith("In the model, the weekly chance of a job") and len(entry.reading) == 5
+    assert rep.tables["chart_ordinary_summary"] is entry.figure.inclusim_data["summary"]
+
+
+def test_chart_9_is_not_drawn_for_runs_made_before_the_users_outside_the_target_group(tmp_path):
+    sweep = FAB.fake_sweep(tmp_path / "old", policies=("saksbehandler", "hybrid"), seeds=(1, 2), caseloads=(50, 90))
+    runs = pd.read_parquet(sweep / "runs.parquet")
+    runs.drop(columns=[c for c in runs if c.startswith("ordinary_")]).to_parquet(sweep / "runs.parquet")
+    rep = R.make_report(sweep)
+    chart = {e.key: e for e in rep.charts}
+    assert chart["ordinary"].skipped.startswith("Not drawn: these runs have no results for the users outside the "
+                                                "target group") and chart["ordinary"].title.startswith("9. ")
+    assert not any(key.startswith("ordinary_tradeoff") for key in chart)
+    assert any(note.startswith("Charts 1-4, 6, 8, 9 show one setting") and "Charts 5, 7 show the levers" in note
+               for note in rep.notes)
+
+
 def test_chart_data_tables_are_the_figures_own(built):
     _, rep, _ = built
     outcomes = next(e for e in rep.charts if e.key == "outcomes")
@@ -162,7 +199,7 @@ def test_report_is_written_beside_its_figures_and_tables(built):
     assert html_path == sweep / "report" / "report.html"
     drawn = [e for e in rep.charts if e.figure is not None]
     assert {e.key for e in drawn} == {"outcomes", "employment", "first_job", "adviser_hours", "pathway",
-                                      "mentors_subsidies"}
+                                      "mentors_subsidies", "ordinary"}
     for e in drawn:
         for ext in ("png", "svg"):
             assert (sweep / "report" / "figures" / f"{e.key}.{ext}").stat().st_size > 1000
@@ -214,12 +251,31 @@ def test_lever_sweep_draws_tradeoffs_and_heatmaps(built_levers):
     sweep, html_path = built_levers
     keys = {p.stem for p in (sweep / "report" / "figures").glob("*.png")}
     assert {"tradeoff_caseload_ordinary", "tradeoff_hybrid_slots", "heatmap", "heatmap_load"} <= keys
-    assert keys >= {"outcomes", "employment", "first_job", "adviser_hours", "pathway", "mentors_subsidies"}
+    assert keys >= {"outcomes", "employment", "first_job", "adviser_hours", "pathway", "mentors_subsidies", "ordinary",
+                    "ordinary_tradeoff_caseload_ordinary", "ordinary_tradeoff_hybrid_slots"}
     page = _text(html_path)
+    assert ("Charts 1-4, 6, 8, 9a show one setting of the swept levers" in page
+            and "Charts 5, 7, 9b, 9c show the levers" in page)
+    assert "9b. Users outside the target group: trade-off, users per ordinary adviser (caseload)" in page
     assert page.count("data:image/png;base64,") == len(keys)
     assert "class='skipped'" not in page
     # charts 1-4, 6, 8 are shown at the reference setting: each lever at its middle (lower-middle) value
     assert "Shown at users per ordinary adviser (caseload) = 50, close-follow-up places per hybrid adviser = 1." in page
+
+
+def test_the_trade_off_of_chart_9_reads_the_users_outside_the_target_group(built_levers):
+    """Chart 9b's reading: the share with a job by the end at the lowest and highest caseload, the other
+    lever held at its reference value (1 close-follow-up place), computed here from the runs."""
+    sweep, html_path = built_levers
+    runs = _runs(sweep)
+    lever, name = "cfg.office.caseload_ordinary", "ordinary_job_by_end_share"
+    held = summarise(runs[runs["cfg.office.hybrid_slots"] == 1], [name], by=["policy", lever]).set_index(["policy", lever])
+    low, high = (held.loc[("brobygger", value)] for value in (50, 90))
+    assert low["mean"] > high["mean"]
+    expected = (f"brobygger: the share of those on the caseloads at the start with a job by the end goes from "
+                f"{format_kpi(name, *low[['mean', 'low', 'high']])} at users per ordinary adviser (caseload) 50 to "
+                f"{format_kpi(name, *high[['mean', 'low', 'high']])} at 90")
+    assert str(escape(expected)) in _text(html_path)
 
 
 def test_lever_sweep_tables_split_by_setting(built_levers):
@@ -314,7 +370,7 @@ def test_one_replication_readings_make_no_claim_from_an_interval(built_one_seed)
     assert "weeks (no interval)" in text   # the median time to a first job, without its interval
     drawn = [e for e in rep.charts if e.figure is not None]
     assert {e.key for e in drawn} == {"outcomes", "employment", "first_job", "adviser_hours", "pathway",
-                                      "mentors_subsidies"}   # the means are still drawn
+                                      "mentors_subsidies", "ordinary"}   # the means are still drawn
 
 
 # --- runs without users: nothing to show, said so -----------------------------------------------------
@@ -332,6 +388,8 @@ def test_sweep_without_users_says_there_is_nothing_to_show(tmp_path, monkeypatch
         assert skipped[key].startswith("Nothing to show") and "n_candidates = 0" in skipped[key], key
     if len(caseloads) > 1:
         assert skipped["tradeoff_caseload_ordinary"].startswith("Nothing to show")
+        assert "ordinary_n_users = 0" in skipped["ordinary_tradeoff_caseload_ordinary"]
+    assert skipped["ordinary"].startswith("Nothing to show") and "ordinary_n_users = 0" in skipped["ordinary"]
     assert skipped["adviser_hours"] is None   # the advisers' booked hours are still there to show
     assert "Nothing to show for the outcomes" in page[:page.index("<nav>")]
     assert "Nothing to show: no run has a value for these KPIs." in page

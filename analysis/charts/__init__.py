@@ -19,11 +19,14 @@ report can print the same numbers and a test can check them.
 6. :func:`pathway_occupancy`  how many users are in each part of the pathway, week by week
 7. :func:`lever_heatmap`  any KPI over two swept levers
 8. :func:`mentor_and_subsidy`  mentor hours and subsidy cost per job
+9. :func:`ordinary_users`  the users outside the target group: their outcomes by policy, and paired
+   differences (their trade-off against a lever: :func:`caseload_tradeoff` with their outcome)
 """
 
 from analysis.charts.data import (at_setting, employment_by_week, first_job_curves, hours_by_role,
                                   mentor_subsidy_table, occupancy_by_week, over_budget_points)
-from analysis.charts.outcomes import employment_over_time, pathway_occupancy, policy_comparison, time_to_first_job
+from analysis.charts.outcomes import (employment_over_time, ordinary_users, pathway_occupancy, policy_comparison,
+                                     time_to_first_job)
 from analysis.charts.resources import adviser_hours, caseload_tradeoff, lever_heatmap, mentor_and_subsidy
 from analysis.charts.style import (ACTIVITY_COLOURS, POLICY_COLOURS, SPARE_COLOURS, STATE_GROUP_COLOURS,
                                    policy_colour, policy_colours, save_figure)
@@ -31,6 +34,7 @@ from analysis.charts.style import (ACTIVITY_COLOURS, POLICY_COLOURS, SPARE_COLOU
 __all__ = [
     "ACTIVITY_COLOURS", "POLICY_COLOURS", "SPARE_COLOURS", "STATE_GROUP_COLOURS", "adviser_hours", "at_setting",
     "caseload_tradeoff", "employment_by_week", "employment_over_time", "first_job_curves", "hours_by_role",
-    "lever_heatmap", "mentor_and_subsidy", "mentor_subsidy_table", "occupancy_by_week", "over_budget_points",
-    "pathway_occupancy", "policy_colour", "policy_colours", "policy_comparison", "save_figure", "time_to_first_job",
+    "lever_heatmap", "mentor_and_subsidy", "mentor_subsidy_table", "occupancy_by_week", "ordinary_users",
+    "over_budget_points", "pathway_occupancy", "policy_colour", "policy_colours", "policy_comparison", "save_figure",
+    "time_to_first_job",
 ]

@@ -1,5 +1,6 @@
 """Charts of where users end up: outcomes by policy (1), employment week by week (2), time to a
-first job (3) and where users are on the pathway (6)."""
+first job (3), where users are on the pathway (6) and the outcomes of the users outside the target
+group (9)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from analysis.charts.style import (LEVEL_PERCENT, STATE_GROUP_COLOURS, add_note,
                                    percent_axis, policy_colours, policy_legend, styled, wrap, yerr)
 from analysis.formatting import has_interval
 from analysis.i18n import tr
-from analysis.kpis import headline_outcomes, kpis_present
-from analysis.labels import DEFAULT_BASELINE, kpi_label, state_group_name
+from analysis.kpis import headline_outcomes, kpis_present, ordinary_outcomes
+from analysis.labels import DEFAULT_BASELINE, kpi_short, state_group_name
 from analysis.stats import paired_differences, summarise
 from domain.states import STATE_GROUPS
 
@@ -30,10 +31,13 @@ def _separate_kpis(ax, x) -> None:
 
 @styled
 def policy_comparison(runs: pd.DataFrame, kpis: list[str] | None = None, baseline: str = DEFAULT_BASELINE,
-                      pair_on: str = "seed", within: list[str] | None = None) -> Figure:
+                      pair_on: str = "seed", within: list[str] | None = None, title: str | None = None,
+                      ylabel: str | None = None, note: str = "") -> Figure:
     """Headline outcomes by policy (mean and interval over replications); beside it, each policy's
     difference from ``baseline`` in percentage points, paired by seed. Without the baseline in the
-    table only the first panel is drawn.
+    table only the first panel is drawn. ``title`` and ``ylabel`` of the first panel (default:
+    outcomes by policy, share of users), ``note``: a sentence added to the note below (in the
+    current language, like every text given); the ticks are the KPIs' short names (``labels.kpi_short``).
 
     ``fig.inclusim_data``: ``summary`` (``stats.summarise``) and ``differences``
     (``stats.paired_differences``), in 0-1 shares as the runs table has them.
@@ -50,7 +54,7 @@ def policy_comparison(runs: pd.DataFrame, kpis: list[str] | None = None, baselin
     axes = fig.subplots(1, 2) if two else [fig.subplots()]
     ax = axes[0]
     x = np.arange(len(kpis))
-    ticks = [wrap(kpi_label(k), 11) for k in kpis]
+    ticks = [wrap(kpi_short(k), 11) for k in kpis]
     width = 0.8 / max(len(policies), 1)
     for i, pol in enumerate(policies):
         s = summary[summary["policy"] == pol].set_index("kpi").reindex(kpis)
@@ -60,8 +64,8 @@ def policy_comparison(runs: pd.DataFrame, kpis: list[str] | None = None, baselin
     ax.set_xticks(x, ticks)
     ax.set_ylim(bottom=0)
     percent_axis(ax)
-    ax.set_ylabel(tr("Share of users (%)"))
-    ax.set_title(tr("Outcomes by policy"))
+    ax.set_ylabel(ylabel or tr("Share of users (%)"))
+    ax.set_title(title or tr("Outcomes by policy"))
     _separate_kpis(ax, x)
     if two:
         ax2 = axes[1]
@@ -83,8 +87,24 @@ def policy_comparison(runs: pd.DataFrame, kpis: list[str] | None = None, baselin
     policy_legend(fig, policies)
     n = replications(summary)
     add_note(fig, tr("Whiskers: {note} Up to {n} replications per policy.", note=interval_note(summary, diffs), n=n)
-             + (" " + tr("Differences: policy minus {baseline}, same seed.", baseline=baseline) if two else ""))
+             + (" " + tr("Differences: policy minus {baseline}, same seed.", baseline=baseline) if two else "")
+             + (" " + note if note else ""))
     return fig
+
+
+@styled
+def ordinary_users(runs: pd.DataFrame, baseline: str = DEFAULT_BASELINE, within: list[str] | None = None) -> Figure:
+    """Chart 9: the outcomes of the users outside the target group by policy (a job by weeks 26, 52
+    and 104 and by the end, left NAV follow-up without one: ``kpis.ordinary_outcomes``), and each
+    policy's difference from ``baseline``, paired by seed; :func:`policy_comparison` with their KPIs.
+
+    ``fig.inclusim_data``: as :func:`policy_comparison`'s.
+    """
+    return policy_comparison(runs, ordinary_outcomes(runs), baseline=baseline, within=within,
+                             title=tr("Users outside the target group, by policy"),
+                             ylabel=tr("Share of the users on the caseloads at the start (%)"),
+                             note=tr("Users outside the target group: the users on the ordinary caseloads who are "
+                                     "not in it; shares of those on the caseloads at the start of the run."))
 
 
 def _band_by_week(per_run: pd.DataFrame, value: str, week: str, legend_loc: str,

@@ -1,4 +1,4 @@
-"""Charts of a sensitivity sweep: the Morris ranked effects (9) and the Sobol indices (10), one panel
+"""Charts of a sensitivity sweep: the Morris ranked effects (10) and the Sobol indices (11), one panel
 per policy contrast (``analysis.sensitivity`` computes the numbers)."""
 
 from __future__ import annotations

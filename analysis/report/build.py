@@ -4,8 +4,6 @@ where the results came from."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -16,21 +14,20 @@ import pyarrow.parquet as pq
 
 from analysis import charts
 from analysis.charts.data import HORIZON_COLUMN, at_setting
-from analysis.formatting import format_kpi_difference, lever_value, natural_key, set_range, setting_text, with_text
+from analysis.formatting import format_kpi_difference, lever_value, set_range, setting_text, with_text
 from analysis.i18n import current_language, tr
-from analysis.kpis import kpis_present, last_checkpoint_kpi, with_derived_kpis
+from analysis.kpis import ORDINARY_MAIN, kpis_present, last_checkpoint_kpi, with_derived_kpis
 from analysis.labels import DEFAULT_BASELINE, kpi_label, lever_label, lever_short, method_name, order_policies, sort_rows
 from analysis.offices import has_offices, office_results, office_spread
 from analysis.report import readings
+from analysis.report.sources import config_of, provenance_of, read_metas
 from analysis.stats import LEVEL, PARAMETER_SET, interval_method, reference_setting, swept_levers
 from analysis.charts import sensitivity as sensitivity_charts
 from analysis.sensitivity import contrast_texts, is_sensitivity, point_values
 from analysis.sensitivity import indices as sensitivity_indices
 from analysis.uncertainty import best_set, ensemble_differences, ensemble_summary, has_ensemble
 from analysis.summary import kpi_by_group
-from domain.provenance import git_commit, versions
 from domain.schema import CONFIG_PREFIX, DIFFERENCE_KPIS, SUMMARY_KPIS
-from domain.store import complete_run_dirs, read_meta
 
 #: Levers chart 5 is drawn against when a sweep varies them (also the preferred heatmap axes).
 TRADEOFF_LEVERS = ("cfg.office.caseload_ordinary", "cfg.office.hybrid_slots")
@@ -134,8 +131,11 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
         weekly = None if weekly is None else weekly[weekly["run_id"].isin(runs["run_id"])]
         candidates = None if candidates is None else candidates[candidates["run_id"].isin(runs["run_id"])]
     if levers:
-        notes.append(tr("Charts 1-4, 6 and 8 show one setting of the swept levers, each at its middle value: {setting}. "
-                        "Charts 5 and 7 show the levers; the tables show every setting.", setting=setting_text(ref)))
+        nine = _ordinary_tradeoff_numbers(runs, levers)
+        notes.append(tr("Charts {shown} show one setting of the swept levers, each at its middle value: {setting}. "
+                        "Charts {levers} show the levers; the tables show every setting.",
+                        shown=", ".join(["1-4", "6", "8", "9a" if nine else "9"]), levers=", ".join(["5", "7", *nine]),
+                        setting=setting_text(ref)))
 
     design = {
         "policies": policies, "baseline": baseline, "n_runs": len(all_runs),
@@ -154,17 +154,17 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
     entries = _charts(runs, weekly, candidates, levers, ref, baseline)
     if is_sensitivity(all_runs):
         notes.append(tr("This is a sensitivity sweep: every point of the Morris and Sobol designs of "
-                        "conf/sensitivity.yaml under each policy. Tables and charts 1-8 pool the points (a global "
-                        "average over the uncertain assumptions); charts 9 and 10 give the indices."))
+                        "conf/sensitivity.yaml under each policy. Tables and charts 1-9 pool the points (a global "
+                        "average over the uncertain assumptions); charts 10 and 11 give the indices."))
         entries += _sensitivity(all_runs, baseline, tables, notes)
     for entry in entries:
         if entry.figure is not None:
             for name, frame in getattr(entry.figure, "inclusim_data", {}).items():
                 tables[f"chart_{entry.key}_{name}"] = frame
 
-    metas = _read_metas(sweep_dir, all_runs["run_id"])
-    provenance = _provenance(sweep_dir, all_runs, metas, levers)
-    config = _config(runs, metas, baseline, ref, levers)
+    metas = read_metas(sweep_dir, all_runs["run_id"])
+    provenance = provenance_of(sweep_dir, all_runs, metas, levers)
+    config = config_of(runs, metas, baseline, ref, levers)
     return Report(sweep_dir=sweep_dir, title=(tr("inclusim sweep report: {name}", name=sweep_dir.name)
                                               if (sweep_dir / "runs").is_dir() else
                                               tr("inclusim run report: {name}", name=f"{sweep_dir.parent.name}/{sweep_dir.name}")),
@@ -187,10 +187,11 @@ def _few_replications(runs: pd.DataFrame, levers: list[str]) -> list[str]:
                "figures have no interval, and the readings make no claim about differences or bands there.", shown=shown)]
 
 
-def _no_users(runs: pd.DataFrame) -> str:
-    """' Every run has 0 users (n_candidates = 0).' when that is so, else ''."""
-    if "n_candidates" in runs and not (runs["n_candidates"].fillna(0) > 0).any():
-        return " " + tr("Every run has 0 users (n_candidates = 0).")
+def _no_users(runs: pd.DataFrame, column: str = "n_candidates") -> str:
+    """' Every run has 0 users (n_candidates = 0).' when that is so, else ''; ``column``: the count of
+    users to look at (``ordinary_n_users`` for the users outside the target group)."""
+    if column in runs and not (runs[column].fillna(0) > 0).any():
+        return " " + tr("Every run has 0 users ({column} = 0).", column=column)
     return ""
 
 
@@ -266,21 +267,21 @@ def _differences_text(diffs: pd.DataFrame, levers: list[str]) -> pd.DataFrame:
 # --- charts --------------------------------------------------------------------------------------
 
 def _sensitivity(runs: pd.DataFrame, baseline: str, tables: dict, notes: list[str]) -> list[ChartEntry]:
-    """Charts 9 and 10 of a sensitivity sweep, with the words per policy contrast as their reading."""
+    """Charts 10 and 11 of a sensitivity sweep, with the words per policy contrast as their reading."""
     morris_table, sobol_table, problems = sensitivity_indices(runs, baseline)
     notes.extend(problems)
     values = point_values(runs, baseline)
     tables.update({"sensitivity_points": values, "sensitivity_morris": morris_table, "sensitivity_sobol": sobol_table})
     texts = contrast_texts(values, morris_table, sobol_table, baseline)
     none = tr("No complete design in this sweep.")
-    return [ChartEntry("morris", tr("9. Sensitivity: the assumptions each contrast rests on (Morris)"),
+    return [ChartEntry("morris", tr("10. Sensitivity: the assumptions each contrast rests on (Morris)"),
                        sensitivity_charts.morris_ranking(morris_table), texts)
-            if not morris_table.empty else ChartEntry("morris", tr("9. Sensitivity (Morris)"), skipped=none),
-            ChartEntry("sobol", tr("10. Sensitivity: Sobol indices of the most influential groups"),
+            if not morris_table.empty else ChartEntry("morris", tr("10. Sensitivity (Morris)"), skipped=none),
+            ChartEntry("sobol", tr("11. Sensitivity: Sobol indices of the most influential groups"),
                        sensitivity_charts.sobol_indices(sobol_table),
                        [tr("S1: the share of a contrast's variance over the design that a group explains alone; "
                            "ST: alone and through its interactions with the other groups (95 % half-widths).")])
-            if not sobol_table.empty else ChartEntry("sobol", tr("10. Sensitivity (Sobol)"), skipped=none)]
+            if not sobol_table.empty else ChartEntry("sobol", tr("11. Sensitivity (Sobol)"), skipped=none)]
 
 
 def _has_values(fig) -> bool:
@@ -335,11 +336,27 @@ def _charts(runs, weekly, candidates, levers, ref, baseline) -> list[ChartEntry]
         *_heatmap_charts(runs, levers, ref),
         entry("mentors_subsidies", tr("8. Mentor load and subsidy cost"), lambda: charts.mentor_and_subsidy(sel),
               readings.mentors),
+        *_ordinary_charts(runs, sel, levers, ref, baseline, setting),
     ]
 
 
 def _held_at(fixed: dict) -> str:
     return tr("Other levers held at {setting}.", setting=setting_text(fixed)) if fixed else ""
+
+
+def _shows_outcome(fig) -> bool:
+    """True when a trade-off chart has a finite mean of its outcome (its load alone is not enough)."""
+    return bool(np.isfinite(fig.inclusim_data["outcome"]["mean"].to_numpy(dtype=float)).any())
+
+
+def _tradeoff_entry(runs, lever, ref, key: str, title: str, outcome: str | None = None, outcome_name: str | None = None,
+                    users: str = "n_candidates", shows=_has_values) -> ChartEntry:
+    """A trade-off chart (``charts.caseload_tradeoff``) of ``outcome`` against ``lever``, the other levers
+    held at the reference setting, with its reading; ``users``: the column that counts the users it is about."""
+    fixed = {k: v for k, v in ref.items() if k != lever}
+    return _entry(key, title, partial(charts.caseload_tradeoff, runs, lever, outcome=outcome, fixed=fixed),
+                  partial(readings.tradeoff, lever=lever, outcome_name=outcome_name), _held_at(fixed),
+                  nothing=_no_users(at_setting(runs, fixed), users), shows=shows)
 
 
 def _tradeoff_charts(runs, levers, ref) -> list[ChartEntry]:
@@ -354,16 +371,40 @@ def _tradeoff_charts(runs, levers, ref) -> list[ChartEntry]:
         return [ChartEntry("tradeoff", tr("5. Caseload trade-off"),
                            skipped=tr("Not drawn: {why}. A sweep over {first} or {second} draws it.", why=why,
                                       first=names[0], second=names[1]))]
-    entries = []
-    for i, lever in enumerate(trade):
-        fixed = {k: v for k, v in ref.items() if k != lever}
-        number = f"5{'ab'[i]}" if len(trade) > 1 else "5"
-        entries.append(_entry(f"tradeoff_{lever.rsplit('.', 1)[-1]}",
-                              tr("{number}. Trade-off: {lever}", number=number, lever=lever_label(lever).lower()),
-                              partial(charts.caseload_tradeoff, runs, lever, fixed=fixed),
-                              partial(readings.tradeoff, lever=lever), _held_at(fixed),
-                              nothing=_no_users(at_setting(runs, fixed))))
-    return entries
+    return [_tradeoff_entry(runs, lever, ref, f"tradeoff_{lever.rsplit('.', 1)[-1]}",
+                            tr("{number}. Trade-off: {lever}", number=f"5{'ab'[i]}" if len(trade) > 1 else "5",
+                               lever=lever_label(lever).lower()))
+            for i, lever in enumerate(trade)]
+
+
+def _ordinary_tradeoff_numbers(runs, levers) -> list[str]:
+    """The numbers of chart 9's trade-offs, '9b' (and '9c'), one per trade-off lever the sweep varies;
+    none when the runs have no column of results for the users outside the target group."""
+    if ORDINARY_MAIN not in runs:
+        return []
+    return [f"9{'bc'[i]}" for i, _lever in enumerate(lv for lv in TRADEOFF_LEVERS if lv in levers)]
+
+
+def _ordinary_charts(runs, sel, levers, ref, baseline, setting) -> list[ChartEntry]:
+    """Chart 9, the users outside the target group: their outcomes by policy at the reference setting
+    (9, or 9a), and their job by the end against each trade-off lever the sweep varies (9b, 9c)."""
+    title = tr("Users outside the target group")
+    if ORDINARY_MAIN not in runs:
+        return [ChartEntry("ordinary", f"9. {title}", skipped=tr(
+            "Not drawn: these runs have no results for the users outside the target group (they were made before "
+            "those users were simulated); run the sweep again to see them."))]
+    numbers = _ordinary_tradeoff_numbers(runs, levers)
+    trade = [lv for lv in TRADEOFF_LEVERS if lv in levers]
+    main = _entry("ordinary", f"{'9a' if numbers else '9'}. {title}",
+                  lambda: charts.ordinary_users(sel, baseline=baseline, within=levers or None),
+                  lambda fig: readings.ordinary(fig, sel, baseline), setting, nothing=_no_users(sel, "ordinary_n_users"))
+    return [main, *(_tradeoff_entry(runs, lever, ref, f"ordinary_tradeoff_{lever.rsplit('.', 1)[-1]}",
+                                    tr("{number}. {title}: trade-off, {lever}", number=number, title=title,
+                                       lever=lever_label(lever).lower()),
+                                    outcome=ORDINARY_MAIN, users="ordinary_n_users", shows=_shows_outcome,
+                                    outcome_name=tr("the share of those on the caseloads at the start with a job "
+                                                    "by the end"))
+                    for number, lever in zip(numbers, trade, strict=True))]
 
 
 def _heatmap_charts(runs, levers, ref) -> list[ChartEntry]:
@@ -384,98 +425,3 @@ def _heatmap_charts(runs, levers, ref) -> list[ChartEntry]:
                               partial(readings.heatmap, name=name, x_lever=x_lever, y_lever=y_lever),
                               _held_at(fixed), nothing=_no_users(at_setting(runs, fixed))))
     return entries
-
-
-# --- provenance and config -----------------------------------------------------------------------
-
-def _read_metas(sweep_dir: Path, run_ids) -> dict[str, dict]:
-    """The ``meta.json`` of each finished run in ``run_ids``, by run id (unreadable ones left out)."""
-    metas = {}
-    wanted = set(map(str, run_ids))
-    for run_dir in complete_run_dirs(sweep_dir):
-        try:
-            meta = read_meta(run_dir)
-        except (OSError, json.JSONDecodeError):
-            continue
-        run_id = str(meta.get("run_id", run_dir.name))
-        if run_id in wanted:
-            metas[run_id] = meta
-    return metas
-
-
-def _sweep_command(sweep_dir: Path) -> dict:
-    """The command-line overrides and the experiment's sweep, from Hydra's ``multirun.yaml``."""
-    path = sweep_dir / "multirun.yaml"
-    if not path.exists():
-        return {}
-    try:
-        import yaml
-        doc = yaml.safe_load(path.read_text()) or {}
-    except Exception:  # noqa: BLE001 - the command is a nicety; a report without it is still whole
-        return {}
-    hydra = doc.get("hydra", {}) or {}
-    overrides = hydra.get("overrides", {}) or {}
-    params = (hydra.get("sweeper", {}) or {}).get("params") or {}
-    return {"task": list(overrides.get("task", []) or []), "sweeper_params": dict(params)}
-
-
-def _provenance(sweep_dir: Path, runs: pd.DataFrame, metas: dict, levers: list[str]) -> dict:
-    commits = runs["git_commit"].astype(str).value_counts().to_dict() if "git_commit" in runs else {}
-    version_sets: dict[str, int] = {}
-    for meta in metas.values():
-        key = json.dumps(meta.get("versions", {}), sort_keys=True)
-        version_sets[key] = version_sets.get(key, 0) + 1
-    index = runs[[c for c in ["run_id", "config_hash", "policy", "seed"] + levers if c in runs]].copy()
-    index = sort_rows(index, ["policy", "seed"] + levers)
-    return {
-        "sweep_dir": str(sweep_dir.resolve()),
-        "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "report_commit": git_commit(),
-        "run_commits": commits,
-        "run_versions": [{"versions": json.loads(key), "runs": n} for key, n in version_sets.items()],
-        "report_versions": versions(),
-        "n_runs": len(runs), "n_config_hashes": int(runs["config_hash"].nunique()) if "config_hash" in runs else 0,
-        "n_meta": len(metas), "wall_seconds": sum(float(m.get("wall_seconds", 0) or 0) for m in metas.values()),
-        "command": _sweep_command(sweep_dir),
-        "run_index": index.reset_index(drop=True),
-    }
-
-
-def _flatten(tree: dict, prefix: str = "") -> dict:
-    out = {}
-    for k, v in tree.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict) and v:
-            out.update(_flatten(v, key + "."))
-        else:
-            out[key] = v
-    return out
-
-
-def _config(runs: pd.DataFrame, metas: dict, baseline: str, ref: dict, levers: list[str]) -> dict:
-    """The config of one run (the baseline at the reference setting), flattened, and which settings take
-    more than one value across the runs."""
-    pick = at_setting(runs, ref)
-    pick = pick[pick["policy"] == baseline] if (pick["policy"] == baseline).any() else pick
-    run_id = str(pick.sort_values("seed")["run_id"].iloc[0])
-    meta = metas.get(run_id)
-    config_columns = [c for c in runs.columns if c.startswith(CONFIG_PREFIX)]
-    if meta and isinstance(meta.get("config"), dict):
-        flat = _flatten(meta["config"])
-        source = f"runs/{run_id}/meta.json"
-    else:
-        row = runs[runs["run_id"] == run_id].iloc[0]
-        flat = {c.removeprefix(CONFIG_PREFIX): row[c] for c in config_columns}
-        source = tr("cfg.* columns of runs.parquet")
-    varying = {}
-    for c in config_columns:
-        # a setting only some policies have is missing in the others' runs: it differs when its values do
-        values = runs[c].dropna().map(lambda v: v if isinstance(v, (str, int, float, bool)) else repr(v)).unique()
-        if len(values) > 1:
-            varying[c.removeprefix(CONFIG_PREFIX)] = sorted(map(str, values), key=natural_key)
-    scenario = {k: str(runs[k].iloc[0]) for k in ("office", "population", "labour_market") if k in runs}
-    for key, column in (("NAV offices", "cfg.world.n_offices"), ("offices per region", "cfg.world.offices_per_region")):
-        if column in runs and runs[column].max() > 1:
-            scenario[key] = ", ".join(map(str, sorted(runs[column].unique().tolist())))
-    return {"run_id": run_id, "source": source, "flat": flat, "varying": varying, "scenario": scenario,
-            "overrides": meta.get("overrides") if meta else None, "levers": levers}

@@ -11,10 +11,11 @@ import math
 
 import pandas as pd
 
-from analysis.charts.data import WEEKLY_HOURS_COLUMN, occupancy_by_week, single_value
+from analysis.charts.data import HORIZON_COLUMN, WEEKLY_HOURS_COLUMN, occupancy_by_week, single_value
 from analysis.formatting import (format_interval, format_range, format_value, has_interval, lever_value, number_list,
                                  percent)
 from analysis.i18n import tr
+from analysis.kpis import ORDINARY_MAIN
 from analysis.labels import activity_name, kpi_label, lever_label, order_policies, role_name, sort_rows, state_group_name
 from analysis.stats import summarise
 from domain.schema import CHECKPOINT_WEEKS, HOURS, NOK, SHARE, employed_share_kpi, hours_per_candidate_kpi, kpi
@@ -72,6 +73,25 @@ def _difference_phrase(diff: pd.Series, baseline: str, short: bool = False) -> s
               "{points} points ({interval}) fewer than {baseline}", **fields)
 
 
+def _paired(diffs: pd.DataFrame, policy: str, name: str, baseline: str) -> str:
+    """', 6.4 points (-8.0 to -4.8) fewer than saksbehandler, paired over 3 seeds' for ``policy``'s
+    difference in ``name`` from the baseline; '' when the differences have no row for it."""
+    d = diffs[(diffs["policy"] == policy) & (diffs["kpi"] == name)] if len(diffs) else pd.DataFrame()
+    if d.empty:
+        return ""
+    d = d.iloc[0]
+    pairs = int(d["pairs"])
+    return ", " + _difference_phrase(d, baseline) + ", " + tr(
+        "paired over {n} seeds" if pairs != 1 else "paired over {n} seed", n=pairs)
+
+
+def _short_differences(diffs: pd.DataFrame, name: str, baseline: str) -> str:
+    """'hybrid lower by 2.1 points (-3.9 to -0.4); brobygger no clear difference (...)': each policy's
+    difference in ``name`` from the baseline; '' when there is none."""
+    rows = diffs[diffs["kpi"] == name] if len(diffs) else diffs
+    return "; ".join(f"{r['policy']} {_difference_phrase(r, baseline, short=True)}" for _, r in rows.iterrows())
+
+
 def outcomes(fig, baseline: str) -> list[str]:
     """Chart 1: employment at the last checkpoint by policy and against the baseline, dropout, and the
     policy with most users ever employed."""
@@ -98,23 +118,46 @@ def outcomes(fig, baseline: str) -> list[str]:
             continue
         text = tr("{policy} reaches {share} employed at week {week}", policy=policy, share=_estimate(mine, SHARE),
                   week=week)
-        d = diffs[(diffs["policy"] == policy) & (diffs["kpi"] == main)] if len(diffs) else pd.DataFrame()
-        if len(d):
-            d = d.iloc[0]
-            pairs = int(d["pairs"])
-            text += ", " + _difference_phrase(d, baseline) + ", " + tr(
-                "paired over {n} seeds" if pairs != 1 else "paired over {n} seed", n=pairs)
-        out.append(text + ".")
-    if len(diffs):
-        drop = diffs[diffs["kpi"] == "dropout_share"]
-        if len(drop):
-            parts = [f"{r['policy']} {_difference_phrase(r, baseline, short=True)}" for _, r in drop.iterrows()]
-            out.append(tr("Dropout from work training compared with {baseline}: {parts}.", baseline=baseline,
-                          parts="; ".join(parts)))
+        out.append(text + _paired(diffs, policy, main, baseline) + ".")
+    drop = _short_differences(diffs, "dropout_share", baseline)
+    if drop:
+        out.append(tr("Dropout from work training compared with {baseline}: {parts}.", baseline=baseline, parts=drop))
     ever = _known(summ[summ["kpi"] == "ever_employed_share"]).sort_values("mean", ascending=False)
     if len(ever) > 1:
         top = ever.iloc[0]
         out.append(tr("Most users ever employed: {policy}, {share}.", policy=top["policy"], share=_estimate(top, SHARE)))
+    return out
+
+
+def ordinary(fig, runs: pd.DataFrame, baseline: str) -> list[str]:
+    """Chart 9: the share of the users outside the target group on the caseloads at the start who found
+    a job by the end, by policy and against the baseline (paired by seed); leaving without a job
+    against the baseline; and the rule that links them to the follow-up they get. ``runs``: for the
+    week the runs end."""
+    summ, diffs = fig.inclusim_data["summary"], fig.inclusim_data["differences"]
+    found = _by_policy(summ[summ["kpi"] == ORDINARY_MAIN])
+    if found.empty:
+        return []
+    horizon = single_value(runs, HORIZON_COLUMN)
+    end = tr("by the end (week {week})", week=int(horizon)) if horizon else tr("by the end of the run")
+    rows = found.set_index("policy")
+    if baseline in rows.index:
+        out = [tr("Users outside the target group: under {baseline}, {share} of those on the caseloads at the start "
+                  "found a job {end}.", baseline=baseline, share=_estimate(rows.loc[baseline], SHARE), end=end)]
+    else:
+        out = [tr("Users outside the target group: the share of those on the caseloads at the start who found a job "
+                  "{end}, by policy.", end=end)]
+    for policy, row in rows.iterrows():
+        if policy != baseline:
+            out.append(f"{policy}: {_estimate(row, SHARE)}" + _paired(diffs, policy, ORDINARY_MAIN, baseline) + ".")
+    left = _short_differences(diffs, "ordinary_left_without_job_share", baseline)
+    if left:
+        out.append(tr("Left NAV follow-up without a job, compared with {baseline}: {parts}.", baseline=baseline,
+                      parts=left))
+    out.append(tr("In the model, the weekly chance of a job of a user outside the target group scales with the share "
+                  "of the casework their adviser gets through and falls with each activity review missed "
+                  "(domain/evidence.md, C4): hours taken from casework, by close follow-up or a larger caseload, "
+                  "lower it. The summary table gives the share of their weeks with a review overdue."))
     return out
 
 
@@ -210,15 +253,16 @@ def hours(fig, runs: pd.DataFrame) -> list[str]:
     return out
 
 
-def tradeoff(fig, lever: str) -> list[str]:
-    """Chart 5: per policy, the outcome at the lowest and highest lever value, and where the
-    case-holding advisers first go over their hours."""
+def tradeoff(fig, lever: str, outcome_name: str | None = None) -> list[str]:
+    """Chart 5 (and 9's trade-offs): per policy, the outcome at the lowest and highest lever value, and
+    where the case-holding advisers first go over their hours. ``outcome_name``: what the sentences
+    call the outcome (default: its plain name, in lower case)."""
     data = fig.inclusim_data
     outcome, load, over = data["outcome"], data["load"], data["over_budget"]
     out = []
     name = lever_label(lever).lower()
     outcome_kpi = kpi(outcome["kpi"].iloc[0] if len(outcome) else "")
-    outcome_name = kpi_label(outcome_kpi.name).lower()
+    outcome_name = outcome_name or kpi_label(outcome_kpi.name).lower()
     load_unit = kpi(load["kpi"].iloc[0]).unit if len(load) else SHARE
     for policy in order_policies(outcome["policy"].unique()):
         mine = _known(outcome[outcome["policy"] == policy]).sort_values(lever)

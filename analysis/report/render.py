@@ -174,13 +174,15 @@ def render_html(report: Report, out_dir: Path) -> str:
     if current_language() != DEFAULT_LANGUAGE:   # the run index's own columns, named in the page's language
         index = index.rename(columns={c: tr(c) for c in ("policy", "seed") if c in index})
     outcomes = next((e for e in report.charts if e.key == "outcomes"), None)
+    # what close follow-up gives the few, and what the follow-up of the few costs the many (chart 9's first lines)
+    ordinary = next((e for e in report.charts if e.key.startswith("ordinary") and e.reading), None)
     return TEMPLATES.get_template("report.html").render(
         lang=current_language(), wall_seconds=format_value(provenance["wall_seconds"], COUNT, 1),
         title=report.title, design=design, provenance=provenance, config=config, notes=report.notes,
         warnings=report.warnings, command=provenance["command"], level=LEVEL_PERCENT, interval_rule=interval_rule(),
         levers=levers, policies=[{"name": p, "colour": c} for p, c in policy_colours(design["policies"]).items()],
         charts=[_chart_view(e, out_dir) for e in report.charts],
-        in_short=outcomes.reading if outcomes else [],
+        in_short=(outcomes.reading if outcomes else []) + (ordinary.reading[:2] if ordinary else []),
         summary_table=table_view(summary, "summary-table", text_columns=summary.columns[:1]),
         differences_table=table_view(differences, "differences-table", text_columns=[
             column_title(c) for c in ("policy", "baseline", "outcome")]),

@@ -1,5 +1,8 @@
 """Phase 1, arrivals and intake.
 
+The users outside the target group have their week first (``agents.caseload``: reviews as their
+adviser's casework allows, own jobs, exits, a new user in each place left), on last week's share of
+casework done, as the target group's reviews below.
 New target-group users arrive (Poisson) and join a random adviser's caseload, or the adviser with
 most room when that one is full. Calendar entries due this week fire: activity reviews, exits from
 NAV follow-up, returns after a rest, job losses of users employed without follow-up, jobs found
@@ -10,6 +13,8 @@ waiting first; job specialists with room take heavy cases at a workplace, then t
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from domain.states import State
 from domain.terms import ReviewAction
@@ -22,6 +27,8 @@ from sim.tally import Tally
 
 def run(model, week: int) -> None:
     _arrivals(model, week)
+    # the users outside the target group: reviews as the casework allows, own jobs, exits, a new user in a place left
+    model.ordinary.week(week, np.array([adviser.ordinary_intensity for adviser in model.staff.advisers]))
     for cand, what in model.calendar.due(week):
         if what is Due.REVIEW:
             _review(model, cand)

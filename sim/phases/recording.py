@@ -26,6 +26,7 @@ def run(model, week: int) -> None:
         sum(a.n_close for a in staff.advisers),                                # close-follow-up slots in use
         sum(len(a.cases) for a in staff.specialists),                          # job specialists' cases
         float(np.mean([a.competence for a in staff.advisers])),                # ordinary advisers' competence
+        model.ordinary.overdue(),                                              # other users without a plan
     )
     row.update(zip(WEEKLY_INDICATORS, indicators, strict=True))
     model.weekly_rows.append(row)
