@@ -17,9 +17,9 @@
     inclusim mechanisms [--seeds N] [--out FILE] each mechanism off / halved / doubled (docs/mechanisms.md)
     inclusim contrast [--seeds N] [--out FILE]   why large-need users fare so differently (docs/contrast.md)
     inclusim bench [--repeats N] [--quick] [--out DIR]   speed beside plain Mesa and numpy, and how it scales
-    inclusim dashboard [--port P] [--host H --allow-remote] [--office-dir DIR]
-                                           the office leader's dashboard in a browser (prints its address;
-                                           beyond this machine only with --allow-remote, behind a token)
+    inclusim dashboard [--port P] [--host H --allow-remote] [--office-dir DIR] [--no-token]
+                                           the office leader's dashboard in a browser (prints its address
+                                           with a token; beyond this machine only with --allow-remote)
     inclusim staffing [budget_fte=N] [office=FILE] [seeds=N] ...   the best staff mixes for N positions
     inclusim calibrate [--trials N] [--workers K] [--storage URL] [--study NAME] [--quick] [--ensemble FILE]
                                            fit the free parameters to the targets (Optuna), keep an ensemble
@@ -94,8 +94,10 @@ def _subcommand_parser() -> argparse.ArgumentParser:
                            help="address to listen on (default: this machine only; another needs --allow-remote)")
     dashboard.add_argument("--port", type=int, default=8765, help="port (0: any free port)")
     dashboard.add_argument("--allow-remote", action="store_true",
-                           help="let --host be an address other machines reach; every request then needs the "
-                                "printed token")
+                           help="let --host be an address other machines reach (plain http: a network you trust)")
+    dashboard.add_argument("--no-token", action="store_true",
+                           help="serve this machine without the token every request needs otherwise (prints a "
+                                "warning: any account on the machine can then use it)")
     dashboard.add_argument("--office-dir", default=None, metavar="DIR",
                            help="offer the office files (.yaml) in DIR on the first page, by name")
     staffing = commands.add_parser("staffing", help="the best staff mixes for a number of positions (docs/staffing.md)")
@@ -210,7 +212,8 @@ def subcommand(args: argparse.Namespace) -> None:
     if args.command == "dashboard":
         from inclusim.dashboard.server import serve
 
-        raise SystemExit(serve(args.host, args.port, allow_remote=args.allow_remote, office_dir=args.office_dir))
+        raise SystemExit(serve(args.host, args.port, allow_remote=args.allow_remote, office_dir=args.office_dir,
+                               no_token=args.no_token))
     if args.command == "mechanisms":
         from inclusim.mechanisms import main as mechanisms_main
 

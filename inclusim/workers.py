@@ -19,7 +19,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 #: Set by the ``inclusim`` command: its process id, so that its worker processes can tell it has gone.
@@ -117,20 +117,28 @@ def watch_parent() -> None:
     if _watching or not is_local_worker():
         return
     _watching = True
-    main_pid = int(os.environ[MAIN_PID_VARIABLE])
-    parent_pid = os.getppid()
+    when_gone(int(os.environ[MAIN_PID_VARIABLE]), lambda: os._exit(3))
 
-    def command_gone() -> bool:
-        if parent_pid == main_pid:     # a child of the command: gone when its parent changes
-            return os.getppid() != parent_pid
-        return not is_running(main_pid)   # a child of the server, which may end first: the command itself
+
+def when_gone(pid: int, then: Callable[[], object], interval: float = 1.0) -> threading.Thread:
+    """Call ``then`` once process ``pid`` is gone, from a daemon thread that looks every ``interval``
+    seconds. ``pid`` this process's parent: gone when the parent changes (the parent ended, killed
+    with SIGKILL too, and this process was given to another); any other process: once
+    :func:`is_running` says it has ended. Used by a sweep's workers (:func:`watch_parent`) and by the
+    dashboard's server (``inclusim.dashboard.server``), which end when their command is gone."""
+    parent = pid == os.getppid()
+
+    def gone() -> bool:
+        return os.getppid() != pid if parent else not is_running(pid)
 
     def watch() -> None:
-        while not command_gone():
-            time.sleep(1.0)
-        os._exit(3)
+        while not gone():
+            time.sleep(interval)
+        then()
 
-    threading.Thread(target=watch, name="inclusim-parent-watch", daemon=True).start()
+    thread = threading.Thread(target=watch, name="inclusim-parent-watch", daemon=True)
+    thread.start()
+    return thread
 
 
 def is_running(pid: int) -> bool:

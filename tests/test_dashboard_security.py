@@ -1,14 +1,19 @@
 """The dashboard opens no door (issue 24): what the server and the page may read, run and show.
 
-* the server: ``--host`` beyond this machine only with ``--allow-remote``, and then every request
-  (page, static file, websocket) needs the printed token; on this machine only, a request must
-  name this machine (no DNS rebinding); a websocket opens from the dashboard's own pages only;
+* the server: every request (page, static file, websocket) needs the printed token, on this machine
+  too (``--no-token`` only with a warning), and a token in an address is swapped for a cookie;
+  ``--host`` beyond this machine only with ``--allow-remote``; on this machine only, a request must
+  name this machine, exactly (no DNS rebinding); a websocket opens from the dashboard's own pages
+  only, and one the browser drops ends without a traceback; the token reaches the server through a
+  pipe; the server ends when its command is killed;
 * office files: chosen by name from a folder the server was given, never by a path; a file from
   the leader's machine goes nowhere but a temporary folder of its own;
-* the sweep page reads only the collected sweeps under outputs/, by name;
+* the sweep page reads only the collected sweeps under the output folder of the folder it was
+  started in, by name;
 * text from a user or a file shows as the text it is (``safe.literal``), errors on one line;
 * every lever has the config schema's upper bound, a run too large for the dashboard is refused
-  before it starts, and a stopped run leaves none of its runs on the workers.
+  before it starts (by an estimate above a measured run's memory), the week pages' models in the
+  server have a budget, and a stopped run leaves none of its runs on the workers.
 
 The page's own behaviour (the alert that must not fire, the refusal on the page, Stop) is checked
 in Chromium in tests/test_dashboard_browser.py.
@@ -40,7 +45,8 @@ SHOTS = Path(os.environ.get("INCLUSIM_SCREENSHOTS", Path(__file__).resolve().par
 
 # --- the server's door ---------------------------------------------------------------------------
 
-def _asgi(guard, path: str = "/", query: str = "", headers: dict | None = None, kind: str = "http"):
+def _asgi(guard, path: str = "/", query: str = "", headers: dict | None = None, kind: str = "http",
+          method: str = "GET"):
     """(status, headers) the guard answers ``path`` with; 200 when it passes the request on."""
     sent: list[dict] = []
 
@@ -56,7 +62,10 @@ def _asgi(guard, path: str = "/", query: str = "", headers: dict | None = None, 
 
     guard.app = app
     raw = [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()]
-    asyncio.run(guard({"type": kind, "path": path, "query_string": query.encode(), "headers": raw}, receive, send))
+    scope = {"type": kind, "path": path, "query_string": query.encode(), "headers": raw}
+    if kind == "http":
+        scope["method"] = method
+    asyncio.run(guard(scope, receive, send))
     if sent[0]["type"] == "websocket.close":
         return 403, {}
     return sent[0]["status"], {name.decode(): value.decode() for name, value in sent[0].get("headers", [])}
@@ -65,13 +74,13 @@ def _asgi(guard, path: str = "/", query: str = "", headers: dict | None = None, 
 def test_the_guard_asks_the_token_of_every_request_and_keeps_it_in_a_cookie():
     from inclusim.dashboard.guard import Guard, cookie_name
 
-    guard = Guard(None, "s3cret", 8765)
+    guard = Guard(None, "s3cret", 8765, local_only=False)
     host = {"host": "192.0.2.7:8765"}
     assert _asgi(guard, headers=host)[0] == 403
     assert _asgi(guard, "/static/assets/app.js", headers=host)[0] == 403
     assert _asgi(guard, query="token=wrong", headers=host)[0] == 403
     assert _asgi(guard, "/jupyter/api/kernels/x/channels", headers=host, kind="websocket")[0] == 403
-    status, answer = _asgi(guard, query="token=s3cret", headers=host)
+    status, answer = _asgi(guard, query="token=s3cret", headers=host, method="POST")
     assert status == 200 and answer["set-cookie"].startswith(f"{cookie_name(8765)}=s3cret;")
     assert "HttpOnly" in answer["set-cookie"] and "SameSite=Strict" in answer["set-cookie"]
     with_cookie = {**host, "cookie": f"other=1; {cookie_name(8765)}=s3cret"}
@@ -82,15 +91,38 @@ def test_the_guard_asks_the_token_of_every_request_and_keeps_it_in_a_cookie():
     assert _asgi(guard, headers={**host, "authorization": "token s3cret"})[0] == 200
 
 
+def test_a_token_in_the_address_is_swapped_for_a_cookie_and_the_same_address_without_it():
+    """Issue 24 review, fault 6: as Jupyter does, a page asked for with ``?token=`` is sent on to the
+    same address without the token, with the cookie that carries it on (so the token leaves the
+    address bar and the browser's history); nowhere but this server."""
+    from inclusim.dashboard.guard import Guard, cookie_name
+
+    guard = Guard(None, "s3cret", 8765)
+    here = {"host": "127.0.0.1:8765"}
+    status, answer = _asgi(guard, "/week", query="x=1&token=s3cret&y=%2F", headers=here)
+    assert status == 302 and answer["location"] == "/week?x=1&y=%2F"
+    assert answer["set-cookie"].startswith(f"{cookie_name(8765)}=s3cret;") and "HttpOnly" in answer["set-cookie"]
+    assert "s3cret" not in answer["location"]
+    assert _asgi(guard, "//evil.example", query="token=s3cret", headers=here)[1]["location"] == "/evil.example"
+    assert _asgi(guard, "/", query="token=wrong", headers=here)[0] == 403
+    assert _asgi(guard, "/", headers={**here, "cookie": f"{cookie_name(8765)}=s3cret"}) == (200, {})
+
+
 def test_on_this_machine_only_no_token_but_no_other_name_and_no_other_site():
     from inclusim.dashboard.guard import Guard, is_loopback
 
     guard = Guard(None, None, 8765)
-    for host in ("127.0.0.1:8765", "localhost:8765", "[::1]:8765", "127.0.0.2"):
+    for host in ("127.0.0.1:8765", "localhost:8765", "[::1]:8765", "127.0.0.2", "localhost"):
         assert _asgi(guard, headers={"host": host})[0] == 200, host
-    # a name of another site that points here (DNS rebinding), or none
-    assert _asgi(guard, headers={"host": "rebind.example:8765"})[0] == 403
+    # a name of another site that points here (DNS rebinding), or none, or a header that is not
+    # exactly host[:port] (a user part, a path, a port beyond 65535, a space)
+    for host in ("rebind.example:8765", "evil.com@127.0.0.1", "127.0.0.1/evil", "127.0.0.1@evil.com",
+                 "127.0.0.1:99999", "127.0.0.1:", "127.0.0.1 :8765", "[::1", "127.0.0.1:80:80", "evil.com#127.0.0.1"):
+        assert _asgi(guard, headers={"host": host})[0] == 403, host
     assert _asgi(guard, headers={})[0] == 403
+    # a token asked for too: the host is checked all the same
+    assert _asgi(Guard(None, "s3cret", 8765), headers={"host": "evil.com@127.0.0.1",
+                                                       "authorization": "token s3cret"})[0] == 403
     # a websocket from another site's page
     assert _asgi(guard, "/jupyter/api/kernels/x/channels", kind="websocket",
                  headers={"host": "127.0.0.1:8765", "origin": "http://evil.example"})[0] == 403
@@ -100,11 +132,49 @@ def test_on_this_machine_only_no_token_but_no_other_name_and_no_other_site():
     assert not is_loopback("192.168.1.5") and not is_loopback("::")
 
 
+def test_a_websocket_the_browser_dropped_ends_without_a_traceback():
+    """Issue 24 review, fault 6: a websocket closed at once by the browser (Solara's kernel connection
+    then raises its WebSocketDisconnect, also inside a task group) ends quietly; any other error of
+    the app goes on to the server, which reports it."""
+    from solara.server.websocket import WebSocketDisconnect as SolaraDisconnect
+    from starlette.websockets import WebSocketDisconnect
+
+    from inclusim.dashboard.guard import Guard
+
+    def ending_with(error):
+        async def app(scope, receive, send):
+            await send({"type": "websocket.accept"})
+            raise error
+
+        guard = Guard(None, None, 8765)
+        guard.app = app
+        sent = []
+
+        async def receive():
+            return {"type": "websocket.connect"}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "websocket", "path": "/jupyter/api/kernels/x/channels", "query_string": b"",
+                 "headers": [(b"host", b"127.0.0.1:8765"), (b"origin", b"http://127.0.0.1:8765")]}
+        asyncio.run(guard(scope, receive, send))
+        return sent
+
+    for dropped in (SolaraDisconnect(), WebSocketDisconnect(1001),
+                    ExceptionGroup("portal", [SolaraDisconnect(), WebSocketDisconnect(1006)])):
+        assert ending_with(dropped) == [{"type": "websocket.accept"}]
+    with pytest.raises(RuntimeError, match="a real fault"):
+        ending_with(RuntimeError("a real fault"))
+    with pytest.raises(ExceptionGroup):
+        ending_with(ExceptionGroup("portal", [SolaraDisconnect(), KeyError("a real fault")]))
+
+
 def test_the_token_check_takes_microseconds():
     """Measured: the guard's own work per request (the token in a cookie, the worst case)."""
     from inclusim.dashboard.guard import Guard, cookie_name
 
-    guard = Guard(None, "t" * 43, 8765)
+    guard = Guard(None, "t" * 43, 8765, local_only=False)
     scope = {"type": "http", "path": "/", "query_string": b"",
              "headers": [(b"host", b"192.0.2.7:8765"), (b"cookie", f"a=b; {cookie_name(8765)}={'t' * 43}".encode())]}
     headers = {"host": "192.0.2.7:8765", "cookie": f"a=b; {cookie_name(8765)}={'t' * 43}"}
@@ -131,6 +201,37 @@ def _start(*args: str, env: dict | None = None) -> tuple[subprocess.Popen, list[
         if " in a browser" in line:
             break
     return process, lines
+
+
+def _server_pid(command: subprocess.Popen) -> int:
+    """The process id of the dashboard's server: the one child of the command."""
+    children = Path(f"/proc/{command.pid}/task/{command.pid}/children").read_text().split()
+    assert len(children) == 1, children
+    return int(children[0])
+
+
+def _printed_address(lines: list[str]) -> tuple[str, int, str]:
+    """(the address without its token, port, token) that ``inclusim dashboard`` printed for this machine."""
+    printed = "".join(lines)
+    found = (re.search(r"on this machine: (http://127\.0\.0\.1:(\d+)/)\?token=([\w-]+)", printed)
+             or re.search(r"open (http://127\.0\.0\.1:(\d+)/)\?token=([\w-]+) in a browser", printed))
+    assert found, printed
+    return found.group(1), int(found.group(2)), found.group(3)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _answer(url: str, headers: dict | None = None) -> tuple[int, dict]:
+    """(status, headers) of a GET, redirects not followed."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(url, headers=headers or {}), timeout=20) as answer:
+            return answer.status, dict(answer.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers)
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -183,9 +284,7 @@ def test_allow_remote_prints_a_warning_and_a_token_address_and_refuses_requests_
     try:
         printed = "".join(lines)
         assert "warning: --allow-remote" in printed, printed
-        found = re.search(r"on this machine: (http://127\.0\.0\.1:(\d+)/)\?token=([\w-]+)", printed)
-        assert found, printed
-        base, port, token = found.group(1), int(found.group(2)), found.group(3)
+        base, port, token = _printed_address(lines)
         assert len(token) >= 40
         assert re.search(rf"open http://\S+:{port}/\?token={token} in a browser", printed)
         # without the token: 403 for the page, a static file, the kernel API and the websocket
@@ -194,11 +293,12 @@ def test_allow_remote_prints_a_warning_and_a_token_address_and_refuses_requests_
         assert _status(base + "?token=" + token[:-1] + "x") == 403
         channels = "/jupyter/api/kernels/x/channels?session_id=y"
         assert _websocket_status("127.0.0.1", port, channels) == 403
-        # with it: 200, and the cookie it sets opens the rest
-        assert _status(base + "?token=" + token) == 200
-        with urllib.request.urlopen(base + "?token=" + token, timeout=20) as answer:
-            cookie = next(value.split(";")[0] for value in answer.headers.get_all("set-cookie")
-                          if value.startswith("inclusim-dashboard-token-"))
+        # with it: the same address without it, and the cookie it sets opens the rest
+        status, answer = _answer(base + "?token=" + token)
+        assert status == 302 and answer["location"] == "/" and token not in answer["location"]
+        cookie = answer["set-cookie"].split(";")[0]
+        assert cookie.startswith("inclusim-dashboard-token-")
+        assert _status(base, {"Cookie": cookie}) == 200
         assert _status(base + "static/assets/custom.css", {"Cookie": cookie}) == 200
         assert _websocket_status("127.0.0.1", port, channels, {"Cookie": cookie}) == 101
         # the page renders in Chromium from the token address (its scripts and websocket through the cookie)
@@ -208,6 +308,7 @@ def test_allow_remote_prints_a_warning_and_a_token_address_and_refuses_requests_
             page = context.new_page()
             try:
                 page.goto(base + "?token=" + token)
+                assert page.url == base         # the token left the address bar
                 page.get_by_role("button", name="English").wait_for(timeout=120_000)
                 page.get_by_role("button", name="English").click()
                 page.get_by_text("Staff and caseloads").first.wait_for(timeout=60_000)
@@ -224,17 +325,78 @@ def test_allow_remote_prints_a_warning_and_a_token_address_and_refuses_requests_
         _stop(process)
 
 
-def test_on_this_machine_only_a_request_naming_another_host_is_refused():
+def test_on_this_machine_too_every_request_needs_the_token_which_goes_through_a_pipe():
+    """Issue 24 review, faults 2 and 6: another account of this machine could open the dashboard on
+    loopback (200) and drive its websocket (101). Now the printed address has a token, as Jupyter
+    Server's has on localhost too, and every request without it gets 403; the token reaches the
+    server through its standard input, so it is neither on its command line nor in its environment;
+    a request naming another host is refused, token or not."""
     process, lines = _start("--port", "0")
     try:
-        found = re.search(r"open (http://127\.0\.0\.1:(\d+)/) in a browser", "".join(lines))
-        assert found, lines
+        base, port, token = _printed_address(lines)
+        assert len(token) >= 40 and "warning" not in "".join(lines)
+        channels = "/jupyter/api/kernels/x/channels?session_id=y"
+        assert _status(base) == 403 and _status(base + "week") == 403
+        assert _websocket_status("127.0.0.1", port, channels) == 403
+        assert _websocket_status("127.0.0.1", port, channels, {"Origin": f"http://127.0.0.1:{port}"}) == 403
+        header = {"Authorization": f"token {token}"}
+        assert _status(base, header) == 200
+        assert _status(base, {**header, "Host": f"rebind.example:{port}"}) == 403
+        assert _status(base, {**header, "Host": f"evil.example@127.0.0.1:{port}"}) == 403
+        assert _websocket_status("127.0.0.1", port, channels, {**header, "Origin": "http://evil.example"}) == 403
+        status, answer = _answer(base + "week?token=" + token)
+        assert status == 302 and answer["location"] == "/week"
+        server = _server_pid(process)
+        for part in ("environ", "cmdline"):
+            assert token.encode() not in Path(f"/proc/{server}/{part}").read_bytes(), part
+    finally:
+        _stop(process)
+
+
+def test_no_token_serves_this_machine_only_and_says_so():
+    """``--no-token`` (Jupyter lets a token be switched off too, with a warning): this machine only,
+    a warning on standard error, no token in the address; refused with another host."""
+    refused = subprocess.run([INCLUSIM, "dashboard", "--no-token", "--host", "0.0.0.0", "--allow-remote", "--port", "0"],
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert refused.stderr.startswith("inclusim: error: --no-token with --host = 0.0.0.0:")
+    process, lines = _start("--no-token", "--port", "0")
+    try:
+        printed = "".join(lines)
+        assert "warning: --no-token: any program or account on this machine can open" in printed
+        found = re.search(r"open (http://127\.0\.0\.1:(\d+)/) in a browser", printed)
+        assert found and "token=" not in printed, printed
         base, port = found.group(1), int(found.group(2))
-        assert "token" not in "".join(lines)
         assert _status(base) == 200
         assert _status(base, {"Host": f"rebind.example:{port}"}) == 403
-        channels = "/jupyter/api/kernels/x/channels?session_id=y"
-        assert _websocket_status("127.0.0.1", port, channels, {"Origin": "http://evil.example"}) == 403
+    finally:
+        _stop(process)
+
+
+def test_the_server_ends_when_its_command_is_killed():
+    """Issue 24 review, fault 3: kill -9 of ``inclusim dashboard`` left its server (a session of its
+    own) serving, orphaned. The server watches its command (``inclusim.workers.when_gone``, the
+    watch a sweep's workers use) and ends, with its worker processes, within a few seconds."""
+    from inclusim.workers import is_running
+
+    process, lines = _start("--port", "0")
+    try:
+        base, _port, token = _printed_address(lines)
+        server = _server_pid(process)
+        group = [int(pid) for pid in subprocess.run(["pgrep", "-g", str(server)], capture_output=True,
+                                                      text=True).stdout.split()]
+        assert server in group and len(group) >= 2, group       # the server and its worker processes
+        process.kill()
+        process.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(is_running(pid) for pid in group):
+            time.sleep(0.2)
+        left = [pid for pid in group if is_running(pid)]
+        print(f"ended {10 - (deadline - time.monotonic()):.1f} s after the command was killed")
+        assert left == [], f"still running after the command was killed: {left}"
+        with pytest.raises(OSError):
+            urllib.request.urlopen(urllib.request.Request(base, headers={"Authorization": f"token {token}"}),
+                                   timeout=5)
     finally:
         _stop(process)
 
@@ -284,6 +446,21 @@ def test_the_page_loads_an_office_file_of_the_server_folder_by_name_only(tmp_pat
         assert "not among the office files offered" in state.office_error.value
     finally:
         state.use_built_in()
+
+
+def test_the_sweep_page_looks_in_the_output_folder_of_the_folder_it_was_started_in(tmp_path, monkeypatch):
+    """Issue 24 review, fault 6: the sweep page listed ``<repo>/outputs`` whatever folder the server
+    was started in; it looks where ``inclusim -m ...`` run in that folder writes (``output_root``,
+    relative to the working folder)."""
+    from inclusim.compose import compose_config
+    from inclusim.dashboard import sweep
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sweep, "_ROOT", [])
+    assert sweep.sweeps_root() == tmp_path / compose_config([]).output_root == tmp_path / "outputs"
+    (tmp_path / "outputs" / "mine" / "runs").mkdir(parents=True)
+    (tmp_path / "outputs" / "mine" / "runs.parquet").write_bytes(b"")
+    assert list(sweep.collected_sweeps()) == ["mine"]
 
 
 def test_the_sweep_page_offers_the_collected_sweeps_under_outputs_by_name(tmp_path):
@@ -404,6 +581,89 @@ def test_a_run_too_large_for_the_dashboard_is_refused_before_it_starts():
                 for label, changed in (("Today", {}), ("Your choice", {"office.n_job_specialists": 5}))], seeds,
                workers=2)
     assert to_overrides(today, {}) == {}
+
+
+def test_the_week_pages_models_have_a_budget_in_the_server():
+    """Issue 24 review, fault 1: each week page built its model in the server, unchecked across
+    pages (three pages of 400,000 users: 563 -> 2785 MB). A page reserves its model's estimated
+    memory first: one model a page, all pages' together within the week pages' budget; a page that
+    goes releases it (only the model it holds: a page that built another keeps the new one's)."""
+    from inclusim.dashboard.runner import HeldModels, followed_users, run_memory, week_memory_limit
+    from inclusim.dashboard.simulate import comparison_settings
+
+    def users_followed(users, caseload):
+        from inclusim.dashboard.levers import values_under
+
+        chosen = {**values_under({}), "users": users, "advisers": round(users / caseload),
+                  "last_typed_staff_lever": ("users", users)}
+        setting = comparison_settings({}, {"labour_demand": "normal", "need_mix": "as_today"}, chosen)[1]
+        return followed_users(dict(setting.settings))
+
+    limit = week_memory_limit()
+    assert limit == 1024**3 or limit < 1024**3       # half the dashboard's run limit (or of half the machine)
+    held = HeldModels()
+    big = users_followed(400_000, 80)       # the review's office: about 105,000 users followed
+    assert run_memory(big) > limit
+    with pytest.raises(ConfigError, match=r"^users = 400000: the week-by-week page would hold about \d+ MB .* the "
+                                          r"dashboard allows \d+ MB for the week pages together: fewer users$"):
+        held.reserve("page-a", "k-big", big, shown_users=400_000)
+    assert held.held() == {}
+    mid = users_followed(180_000, 70)
+    assert 2 * run_memory(mid) > limit > run_memory(mid)
+    assert held.reserve("page-a", "k1", mid, shown_users=180_000) == run_memory(mid)
+    held.reserve("page-a", "k2", mid)           # the same page's next model replaces its first
+    assert list(held.held()) == ["page-a"] and held.held()["page-a"][0] == "k2"
+    with pytest.raises(ConfigError, match=r"^users = 180000: .* and the other open week pages \(1\) hold \d+ MB of "
+                                          r"the \d+ MB the dashboard allows for them together"):
+        held.reserve("page-b", "k3", mid, shown_users=180_000)
+    small = users_followed(840, 70)
+    held.reserve("page-b", "k4", small)         # a small office fits beside it
+    held.release("page-a", "k1")                # the first model going: the page keeps its second
+    assert set(held.held()) == {"page-a", "page-b"}
+    held.release("page-a", "k2")
+    held.reserve("page-c", "k5", mid)
+    assert set(held.held()) == {"page-b", "page-c"}
+
+
+def test_the_memory_estimate_is_above_a_measured_run_and_counts_the_workers():
+    """Issue 24 review, fault 5: at 100,000 users followed a run took 1315 MB against an estimate of
+    1021 MB, and the 250 MB each worker holds after its imports was not counted. Measured here as
+    the dashboard runs it: one run in a fresh worker process (spawned, as the pool's), its peak
+    memory (VmHWM) less what it held before the run, beside :func:`run_memory`; and the worker's
+    own memory beside :data:`WORKER_BASE_BYTES`, which every estimate counts per worker."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from inclusim.dashboard.runner import (WORKER_BASE_BYTES, Setting, followed_users, run_memory, run_size)
+
+    settings = {"office.n_advisers": 286, "office.caseload_ordinary": 70}       # 20,020 users on the caseloads
+    users = followed_users(settings)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        base, peak = pool.submit(_measured_run, settings).result()
+    own = peak - base
+    print(f"{users} users followed: a run's own peak {own / 1e6:.0f} MB (estimate {run_memory(users) / 1e6:.0f} MB); "
+          f"the worker before it {base / 1e6:.0f} MB (counted {WORKER_BASE_BYTES / 1e6:.0f} MB)")
+    assert 4000 < users < 7000
+    assert run_memory(users) >= 1.1 * own
+    assert WORKER_BASE_BYTES >= base
+    size = run_size([Setting.of("a", settings)], [1, 2, 3], workers=2)
+    assert size.memory == 2 * WORKER_BASE_BYTES + 2 * size.memory_each + 3 * 130e3
+
+
+def _measured_run(settings: dict) -> tuple[int, int]:
+    """In a fresh worker process: (its memory once the model is loaded, its peak after one run), bytes."""
+    from inclusim.dashboard.levers import build_config
+    from inclusim.dashboard.runner import _ready, run_one
+
+    def status(key: str) -> int:
+        line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith(key))
+        return int(line.split()[1]) * 1024
+
+    _ready()
+    build_config({})
+    base = status("VmRSS:")
+    run_one((settings, 1))
+    return base, status("VmHWM:")
 
 
 def test_stop_leaves_none_of_its_runs_on_the_workers():

@@ -33,5 +33,6 @@ def test_the_comparison_finds_a_shift_of_two_standard_deviations(reference):
     assert differences(reference, reference) == []
 
 
+@pytest.mark.slow
 def test_the_headline_kpis_keep_their_distribution(reference):
     assert differences(reference, sample()) == []

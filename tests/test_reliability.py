@@ -453,6 +453,7 @@ def test_a_name_too_long_or_with_invisible_characters_is_one_line(tmp_path, name
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_sigterm_ends_a_sweep_as_ctrl_c_does(tmp_path):
     """SIGTERM (SLURM's scancel, systemd's stop) to the command's process group: status 143, one line,
     no traceback or leaked-resource warning, no process left, and the sweep resumes."""

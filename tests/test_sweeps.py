@@ -95,6 +95,7 @@ def test_policy_compare_experiment_gives_one_row_per_run(tmp_path):
     assert len(runs) == 8 and runs.groupby("policy").size().eq(2).all()
 
 
+@pytest.mark.slow
 def test_a_sweep_killed_half_way_finishes_on_rerun_identical_to_an_uninterrupted_one(tmp_path):
     ref = run_cli(sweep_args(tmp_path, "clean", jobs=1))
     assert ref.returncode == 0, ref.stderr
@@ -117,6 +118,7 @@ def test_a_sweep_killed_half_way_finishes_on_rerun_identical_to_an_uninterrupted
         pd.testing.assert_frame_equal(a[t], b[t])
 
 
+@pytest.mark.slow
 def test_slurm_preset_runs_end_to_end_in_submitit_local_mode(tmp_path):
     proc = run_cli(["-m", "hydra/launcher=slurm_local", f"output_root={tmp_path}", "name=slurm",
                     "policy=saksbehandler,hybrid", "seed=1,2", *SMALL])

@@ -120,6 +120,7 @@ def test_a_sweep_of_a_world_reports_its_offices(tmp_path):
     assert by_office["ever_employed_share"].between(0, 1).all()
 
 
+@pytest.mark.slow
 def test_a_single_run_of_a_world_writes_its_tables_and_a_report(tmp_path):
     args = [f"output_root={tmp_path}", "name=one", "policy=brobygger", "world.n_offices=3", "world.offices_per_region=2",
             "office.n_advisers=3", "office.caseload_ordinary=30", "labour_market.n_firms=40", "horizon_weeks=30",

@@ -282,7 +282,8 @@ def to_overrides(values: dict, base: dict) -> dict:
 #: The rules of the staff levers beyond the config's own (``domain.params.VALUE_RULES``).
 HYBRID_AMONG_ADVISERS = "from 0 to {high}, the advisers with a caseload"
 CASELOAD_IN_RANGE = "gives {caseload} users per adviser; allowed is {low} to {high}"
-LEVER_RULES = (HYBRID_AMONG_ADVISERS, CASELOAD_IN_RANGE)
+NOT_A_NUMBER = "not a number; allowed is a number from {low} to {high} ({unit}), with a comma or a point before the decimals"
+LEVER_RULES = (HYBRID_AMONG_ADVISERS, CASELOAD_IN_RANGE, NOT_A_NUMBER)
 #: The staff levers that hang together: users = advisers x caseload.
 STAFF_TRIO = ("users", "advisers", "caseload")
 #: In the levers' values: (key, value) of the staff lever the leader typed last (users, advisers or
@@ -300,6 +301,13 @@ def check_bounds(values: dict) -> None:
         low, high, unit = lever.bounds
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
             _refuse_lever(key, value, ALLOWED_RANGE, low=low, high=high, unit=unit)
+
+
+def refuse_unread(key: str, text: str) -> None:
+    """Refuse the text ``text`` typed into the lever ``key`` that is not a number (the lever keeps its
+    previous value, which is not what the page shows): the rule names the lever's range."""
+    low, high, unit = LEVER_BY_KEY[key].bounds
+    _refuse_lever(key, text, NOT_A_NUMBER, low=low, high=high, unit=unit)
 
 
 def _refuse_lever(key: str, value, rule: str, **fields) -> None:

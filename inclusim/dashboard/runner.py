@@ -82,7 +82,11 @@ def _ready() -> bool:
 
 
 def warm_up(workers: int | None = None) -> None:
-    """Start the worker processes and load the model in each, in the background, before the first run."""
+    """Start the worker processes and load the model in each, in the background, before the first run.
+
+    The server calls it as it starts, before any page opens: the pool's own threads keep the
+    Solara session (kernel) they are started in, and the pool lives as long as the server, so a
+    pool started from a page would keep that page's session, and all it holds, for good."""
     workers = workers or default_workers()
     pool = _pool(workers)
     for _ in range(workers):
@@ -95,23 +99,33 @@ def default_workers() -> int:
 
 # What a run costs, measured on the 2-core development machine (docs/dashboard.md, "Limits"): the
 # memory and time of a run grow with the users the model follows (the target group at the start and
-# the inflow over the horizon), not with the users on the caseloads as such.
+# the inflow over the horizon), not with the users on the caseloads as such. The memory figures are
+# set above every measured run (a fresh worker process's peak, less what it held before the run).
 #: A run's own memory in a worker, beyond the loaded model: a base and so much per user followed.
-RUN_MEMORY_BASE, RUN_MEMORY_PER_USER = 20e6, 10e3
+RUN_MEMORY_BASE, RUN_MEMORY_PER_USER = 30e6, 16e3
+#: What each worker process holds once it has loaded the model, before any run (measured 269 MB); the
+#: pool keeps :func:`default_workers` of them whatever a run asks.
+WORKER_BASE_BYTES = 300e6
 #: A run's tables as kept in the cache and on the page (runs row and weekly table), whatever its size.
 RUN_RESULT_BYTES = 130e3
 #: A run's time on one worker: a base and so much per user followed.
 RUN_SECONDS_BASE, RUN_SECONDS_PER_USER = 0.5, 1e-3
-#: The most a run of the dashboard may take: its memory at once (workers running one run each, and
-#: the tables kept), and its time on the workers.
+#: The most a run of the dashboard may take: its memory at once (the worker processes with one run
+#: each, and the tables kept), and its time on the workers.
 MEMORY_LIMIT_BYTES = 2 * 1024**3
 TIME_LIMIT_SECONDS = 15 * 60
 #: The rules a run's size can break (said on the page in its language, with the lever named).
-MEMORY_RULE = ("a run would need about {need} MB of memory ({workers} runs at once, {each} MB each); the "
-               "dashboard allows {limit} MB: fewer users")
+MEMORY_RULE = ("a run would need about {need} MB of memory ({workers} runs at once, {each} MB each, and {base} MB "
+               "for the worker processes); the dashboard allows {limit} MB: fewer users")
 TIME_RULE = ("{runs} runs would take about {minutes} minutes on {workers} worker processes; the dashboard allows "
              "{limit} minutes: fewer replications or users")
-SIZE_RULES = (MEMORY_RULE, TIME_RULE)
+#: The rules of the week-by-week page, whose models live in the server itself (:class:`HeldModels`).
+WEEK_MEMORY_RULE = ("the week-by-week page would hold about {each} MB of memory in the server for this run; the "
+                    "dashboard allows {limit} MB for the week pages together: fewer users")
+WEEK_SHARED_RULE = ("the week-by-week page would hold about {each} MB of memory in the server for this run, and the "
+                    "other open week pages ({pages}) hold {held} MB of the {limit} MB the dashboard allows for them "
+                    "together: fewer users, or again when one of them is closed")
+SIZE_RULES = (MEMORY_RULE, TIME_RULE, WEEK_MEMORY_RULE, WEEK_SHARED_RULE)
 
 
 def memory_limit() -> float:
@@ -121,6 +135,11 @@ def memory_limit() -> float:
     except (ValueError, OSError, AttributeError):
         return MEMORY_LIMIT_BYTES
     return min(MEMORY_LIMIT_BYTES, physical / 2)
+
+
+def week_memory_limit() -> float:
+    """The most memory the week-by-week pages' models may hold in the server together: half of :func:`memory_limit`."""
+    return memory_limit() / 2
 
 
 def followed_users(settings: dict) -> int:
@@ -137,7 +156,8 @@ def followed_users(settings: dict) -> int:
 @dataclass(frozen=True)
 class RunSize:
     """What a run of the dashboard would cost, estimated: ``runs`` (settings x seeds, each once),
-    ``users`` (the most users one of them follows), memory (bytes) and time (seconds) on ``workers``."""
+    ``users`` (the most users one of them follows), memory (bytes: ``memory_each`` a run's own,
+    ``memory`` all of it, the worker processes' ``base`` included) and time (seconds) on ``workers``."""
 
     runs: int
     users: int
@@ -145,6 +165,12 @@ class RunSize:
     memory_each: float
     memory: float
     seconds: float
+    base: float = 0.0
+
+
+def run_memory(users: int) -> float:
+    """A run's own memory (bytes) when it follows ``users`` users: in a worker, or a week page's model in the server."""
+    return RUN_MEMORY_BASE + RUN_MEMORY_PER_USER * users
 
 
 def run_size(settings: list[Setting], seeds: list[int], workers: int | None = None) -> RunSize:
@@ -152,10 +178,11 @@ def run_size(settings: list[Setting], seeds: list[int], workers: int | None = No
     workers = workers or default_workers()
     users = {setting.key: followed_users(dict(setting.settings)) for setting in settings}
     runs = len(users) * len(seeds)
-    each = RUN_MEMORY_BASE + RUN_MEMORY_PER_USER * max(users.values(), default=0)
-    memory = min(workers, runs) * each + runs * RUN_RESULT_BYTES
+    each = run_memory(max(users.values(), default=0))
+    base = workers * WORKER_BASE_BYTES
+    memory = base + min(workers, runs) * each + runs * RUN_RESULT_BYTES
     seconds = sum(RUN_SECONDS_BASE + RUN_SECONDS_PER_USER * n for n in users.values()) * len(seeds) / workers
-    return RunSize(runs, max(users.values(), default=0), workers, each, memory, seconds)
+    return RunSize(runs, max(users.values(), default=0), workers, each, memory, seconds, base)
 
 
 def check_size(settings: list[Setting], seeds: list[int], workers: int | None = None, users=None) -> RunSize:
@@ -167,11 +194,58 @@ def check_size(settings: list[Setting], seeds: list[int], workers: int | None = 
     mb = 1e6
     if size.memory > limit:
         refuse("users", size.users if users is None else users, MEMORY_RULE, need=round(size.memory / mb),
-               workers=min(size.workers, size.runs), each=round(size.memory_each / mb), limit=round(limit / mb))
+               workers=min(size.workers, size.runs), each=round(size.memory_each / mb), base=round(size.base / mb),
+               limit=round(limit / mb))
     if size.seconds > TIME_LIMIT_SECONDS:
         refuse("replications", len(seeds), TIME_RULE, runs=size.runs, minutes=math.ceil(size.seconds / 60),
                workers=size.workers, limit=TIME_LIMIT_SECONDS // 60)
     return size
+
+
+class HeldModels:
+    """The models the week-by-week pages hold in the server, by page (its kernel id): at most one a
+    page, and together at most :func:`week_memory_limit` by their estimated memory (:func:`run_memory`).
+
+    A page reserves its model's memory before building it (:meth:`reserve`, refused when it would
+    not fit beside the others') and releases it when the model goes (:meth:`release`: the page
+    closed, left, or built another model)."""
+
+    def __init__(self):
+        self._held: dict[str, tuple[str, float]] = {}     # page -> (model key, bytes)
+        self._lock = threading.Lock()
+
+    def reserve(self, page: str, key: str, users: int, shown_users=None, limit: float | None = None) -> float:
+        """Hold the memory of a model that follows ``users`` users, called ``key``, for ``page`` (in
+        place of any the page held); its estimated bytes. A ConfigError naming the users lever (with
+        ``shown_users``, the value the leader gave) when it does not fit."""
+        limit = week_memory_limit() if limit is None else limit
+        each = run_memory(users)
+        mb = 1e6
+        with self._lock:
+            others = [size for other, (_key, size) in self._held.items() if other != page]
+            value = users if shown_users is None else shown_users
+            if each > limit:
+                refuse("users", value, WEEK_MEMORY_RULE, each=round(each / mb), limit=round(limit / mb))
+            if sum(others) + each > limit:
+                refuse("users", value, WEEK_SHARED_RULE, each=round(each / mb), pages=len(others),
+                       held=round(sum(others) / mb), limit=round(limit / mb))
+            self._held[page] = (key, each)
+        return each
+
+    def release(self, page: str, key: str | None = None) -> None:
+        """``page`` holds no model any more (only if it still holds the one called ``key``, when given)."""
+        with self._lock:
+            if page in self._held and (key is None or self._held[page][0] == key):
+                del self._held[page]
+
+    def held(self) -> dict[str, tuple[str, float]]:
+        """page -> (model key, bytes) of every model held."""
+        with self._lock:
+            return dict(self._held)
+
+
+#: The week pages' models of this server.
+WEEK_MODELS = HeldModels()
 
 
 class ResultCache:

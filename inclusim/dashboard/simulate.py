@@ -18,10 +18,10 @@ from analysis.i18n import language, localise_number
 from analysis.stats import PARAMETER_SET
 from domain.params import ConfigError
 from inclusim.dashboard import state
-from inclusim.dashboard.levers import (LAST_TYPED, LEVERS, advisers_for, build_config, caseload_of, lever_notes, policies,
-                                       scenario_choices, scenario_overrides, to_overrides, values_under,
-                                       with_policy)
-from inclusim.dashboard.runner import RunStopped, Setting, check_size, run_settings, warm_up
+from inclusim.dashboard.levers import (LAST_TYPED, LEVER_BY_KEY, LEVERS, advisers_for, build_config, caseload_of,
+                                       lever_notes, policies, refuse_unread, scenario_choices, scenario_overrides,
+                                       to_overrides, values_under, with_policy)
+from inclusim.dashboard.runner import RunStopped, Setting, check_size, run_settings
 from inclusim.dashboard.safe import literal, one_line
 from inclusim.dashboard.state import CHOICE, TODAY, T
 from inclusim.dashboard.upload import office_upload
@@ -123,6 +123,9 @@ def _set_policy(policy: str) -> None:
         if lever.setting.startswith("policy.modes"):
             chosen[lever.key] = own[lever.key]
     chosen["policy"] = policy
+    # the levers of the ways of working show the new policy's values: a text typed there is gone
+    state.lever_errors.set({key: text for key, text in state.lever_errors.value.items()
+                            if not LEVER_BY_KEY[key].setting.startswith("policy.modes")})
     state.values.set(chosen)
 
 
@@ -179,6 +182,16 @@ def _control(lever, value, disabled: bool = False, error: bool | str = False) ->
                          error=error)
 
 
+def check_levers_read() -> None:
+    """Refuse while a lever shows a text that is not a number (``state.lever_errors``): the lever
+    keeps its previous value, so a run would not be what the page shows. The first such lever, in
+    the page's order, is named with the text and what is allowed."""
+    unread = state.lever_errors.value
+    for lever in LEVERS:
+        if lever.key in unread:
+            refuse_unread(lever.key, unread[lever.key])
+
+
 def _set_decimal(key: str, text: str) -> None:
     """A decimal lever from what was typed (a comma or a point); an unreadable number is kept in
     ``state.lever_errors`` (shown as an error on the field) and the lever keeps its value."""
@@ -208,6 +221,7 @@ def RunPanel():
                                 n=n, low=MIN_REPLICATIONS, high=MAX_REPLICATIONS))
             return
         try:
+            check_levers_read()
             ensemble = None
             if state.parameter_sets.value:
                 from inclusim.study import load_ensemble
@@ -315,7 +329,6 @@ def _view(outcome, lang: str) -> dict | None:
 
 @solara.component
 def SimulatePage():
-    solara.use_effect(warm_up, [])     # the worker processes start while the leader sets the levers
     with solara.Columns([1, 2]):
         with solara.Column():
             OfficePicker()

@@ -204,6 +204,7 @@ def _load_office(path: Path, source: str, origin: str) -> None:
         return
     office_error.set("")
     office_notes.set([one_line(note) for note in notes])
+    lever_errors.set({})    # every lever shows the new office's value
     values.set(today)       # the levers first: a page that shows the office's name shows its numbers
     office.set(Office(one_line(settings.get("office.name") or Path(source).stem, 120), source, settings, origin))
 
@@ -216,5 +217,6 @@ def office_label(office_value: Office) -> str:
 def use_built_in() -> None:
     office_error.set("")
     office_notes.set([])
+    lever_errors.set({})
     values.set(values_under({}))
     office.set(BUILT_IN)

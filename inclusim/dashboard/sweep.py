@@ -1,7 +1,9 @@
 """The page that explores a collected sweep: its trade-off curves, without waiting for a run.
 
-The leader picks a sweep by name among the collected ones under ``outputs/`` (``inclusim -m ...``
-writes them there; a folder with a collected ``runs.parquet``; no other folder is read), a lever it
+The leader picks a sweep by name among the collected ones under the output folder the command
+line uses (``output_root``, ``outputs`` relative to the folder the dashboard was started in, where
+``inclusim -m ...`` run there writes them; a folder with a collected ``runs.parquet``; no other
+folder is read), and the page says which folder that is; then a lever it
 varied and an outcome; the chart is the report's trade-off chart (the outcome and the advisers'
 load against the lever, one line per policy, with intervals) and the table gives each setting's key
 figures. Every text of the table shows as the text it is (``views.markdown_table``).
@@ -9,6 +11,8 @@ figures. Every text of the table shows as the text it is (``views.markdown_table
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -20,20 +24,31 @@ from analysis.i18n import language
 from analysis.labels import lever_label
 from analysis.stats import reference_setting, swept_levers
 from analysis.summary import terminal_summary
-from domain.paths import CONF_DIR
 from domain.schema import KPIS, SUMMARY_KPIS, kpi
 from inclusim.dashboard import state
 from inclusim.dashboard.state import T
 from inclusim.dashboard.views import frame_markdown
 
-#: Where sweeps are looked for.
-OUTPUTS_DIR = CONF_DIR.parent / "outputs"
+_ROOT: list[Path] = []
+_ROOT_LOCK = threading.Lock()
 
 
-def collected_sweeps(root: Path = OUTPUTS_DIR) -> dict[str, Path]:
+def sweeps_root() -> Path:
+    """Where sweeps are looked for: the ``output_root`` the command line uses (``conf/config.yaml``
+    composed as ``inclusim`` composes it), relative to the folder the dashboard was started in."""
+    with _ROOT_LOCK:      # composed once, and never by two pages at once (Hydra's state is global)
+        if not _ROOT:
+            from inclusim.compose import compose_config
+
+            _ROOT.append(Path(os.getcwd()) / compose_config([]).output_root)
+        return _ROOT[0]
+
+
+def collected_sweeps(root: Path | None = None) -> dict[str, Path]:
     """The folders under ``root`` with a collected runs table, newest first, by name (the folder's
     path under ``root``): the only folders the page reads. A folder whose real path leads out of
-    ``root`` (a link) is left out."""
+    ``root`` (a link) is left out. ``root``: :func:`sweeps_root` unless given."""
+    root = sweeps_root() if root is None else root
     if not root.is_dir():
         return {}
     real_root = root.resolve()
@@ -57,7 +72,8 @@ def read_runs(folder: Path) -> pd.DataFrame:
 
 @solara.component
 def SweepPage():
-    sweeps = solara.use_memo(collected_sweeps, [])
+    root = sweeps_root()
+    sweeps = solara.use_memo(lambda: collected_sweeps(root), [])
     name = solara.use_reactive(next(iter(sweeps), ""))
     lever = solara.use_reactive("")
     outcome = solara.use_reactive("employed_share_w156")
@@ -70,12 +86,14 @@ def SweepPage():
                              [chosen_sweep, chosen, outcome.value, lang])
     with solara.Card(T("Explore a sweep")):
         if sweeps:
-            solara.Select(T("Sweeps found under outputs/"), values=list(sweeps), value=chosen_sweep or None,
+            solara.Select(T("Sweeps found under {folder}", folder=root), values=list(sweeps),
+                          value=chosen_sweep or None,
                           on_value=lambda value: name.set(value if value in sweeps else ""))
         if loaded is False:
             solara.Error(T("This sweep's runs table cannot be read: collect it again with 'inclusim collect'."))
         elif runs is None:
-            solara.Info(T("No collected sweep under outputs/: run a sweep with 'inclusim -m ...' first."))
+            solara.Info(T("No collected sweep under {folder}: run a sweep with 'inclusim -m ...' from {start} "
+                          "first.", folder=root, start=os.getcwd()))
         else:
             solara.Text(T("{n} runs, {levers} levers varied", n=len(runs), levers=len(levers)))
             names = {T(lever_label(name)): name for name in levers}

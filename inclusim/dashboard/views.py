@@ -33,6 +33,10 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                         "reviews_postponed_share")),
     ("Mentors and subsidies", ("mentor_hours_support", "mentor_hours_subsidised", "mentor_burnouts",
                                "mentor_subsidy_nok", "wage_subsidy_nok", "subsidy_cost_per_employment")),
+    # the users on the same caseloads outside the target group: what close follow-up of the few costs the many
+    ("Users outside the target group", ("ordinary_job_by_w52_share", "ordinary_job_by_end_share",
+                                        "ordinary_left_without_job_share", "ordinary_weeks_without_plan_share",
+                                        "ordinary_reviews_missed_per_user_year")),
 )
 #: The headline figure of the summary line.
 HEADLINE = "employed_share_w156"

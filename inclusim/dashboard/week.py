@@ -3,9 +3,20 @@
 The model is the leader's choice on the first page (office, levers and scenario), seed 1. Each
 step is one week; the charts show where the users are on the pathway and each adviser's planned
 week. SolaraViz's own controls (play, step, reset) are Mesa's and in English.
+
+The model lives in the server process itself, so its memory is reserved before it is built
+(``runner.WEEK_MODELS``): at most one model a page, and all pages' models together within the
+week pages' budget, estimated as a run's memory is. The reservation and the model go when the page
+does: when the leader leaves the page, builds another model, or closes the browser (Solara closes
+the page's session at once, or after its cull timeout when the connection was lost, which
+``inclusim dashboard`` shortens).
 """
 
 from __future__ import annotations
+
+import ctypes
+import gc
+import threading
 
 import pandas as pd
 import solara
@@ -17,9 +28,9 @@ from analysis.i18n import language
 from domain.params import ConfigError
 from inclusim.dashboard import state
 from inclusim.dashboard.levers import build_config
-from inclusim.dashboard.runner import check_size
+from inclusim.dashboard.runner import WEEK_MODELS, followed_users
 from inclusim.dashboard.safe import literal, one_line
-from inclusim.dashboard.simulate import comparison_settings
+from inclusim.dashboard.simulate import check_levers_read, comparison_settings
 from inclusim.dashboard.state import CHOICE, T
 from inclusim.dashboard.views import adviser_week_chart, adviser_week_table
 from sim.model import InclusionModel
@@ -48,17 +59,61 @@ def AdviserWeeks(model):
         solara.FigureMatplotlib(figure, format="png")
 
 
+#: How soon after a week page's model is let go its memory is collected (seconds).
+COLLECT_AFTER_SECONDS = 1.0
+
+
+def collect_soon() -> None:
+    """Collect the garbage shortly, in a thread of its own, and give the freed memory back to the
+    system: a model's agents and the model refer to each other, so its memory comes back only at a
+    full collection, which Python may otherwise leave for a long time (a model of 100,000 users
+    holds about 800 MB), and the C library keeps freed memory for itself unless asked."""
+    threading.Timer(COLLECT_AFTER_SECONDS, _collect).start()
+
+
+def _collect() -> None:
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)     # glibc's; elsewhere the memory is reused by the next model
+    except (AttributeError, OSError):
+        pass
+
+
 @solara.component
 def WeekPage():
+    page = solara.get_kernel_id()
     try:
+        check_levers_read()
         settings = comparison_settings(state.office.value.settings, state.scenario.value, state.values.value)[1]
         config = build_config({**dict(settings.settings), "seed": 1, "record_events": False})
-        check_size([settings], [1], workers=1, users=state.values.value["users"])     # it runs in the server
+        # the model runs in the server: its memory is reserved beside the other pages' models first
+        WEEK_MODELS.reserve(page, settings.key, followed_users(dict(settings.settings)),
+                            shown_users=state.values.value["users"])
     except ConfigError as exc:
         solara.Error(one_line(state.explain(exc)))
         return
-    model = solara.use_memo(lambda: InclusionModel(config), [settings.key])
     solara.Markdown(T("One run of your choice ({office}), week by week.",
                       office=literal(state.office_label(state.office.value))))
+    WeekRun(config, page, settings.key).key(settings.key)     # a new setting: a new model in place of the old
+
+
+@solara.component
+def WeekRun(config, page: str, key: str):
+    """SolaraViz on one model of ``config``, reserved as ``key`` for ``page``: built once; when this
+    component goes (page left or closed, another setting) the reservation is released and the model
+    let go. SolaraViz keeps the model in a reactive value of ours, emptied then: Solara 1.58's
+    ``use_task`` (in SolaraViz's controls) keeps each of its tasks for good, and with a task the
+    reactive value that holds the model (fixed in Solara by widgetti/solara#1180)."""
+    built = solara.use_memo(lambda: InclusionModel(config), [])
+    model = solara.use_reactive(built)
+
+    def let_go():
+        WEEK_MODELS.release(page, key)
+        model.set(None)
+        collect_soon()
+
+    solara.use_effect(lambda: let_go, [])
+    if model.value is None:
+        return
     SolaraViz(model, components=[(PathwayStates, 0), (AdviserWeeks, 0)], model_params={"config": config},
               name=T("Week by week"), play_interval=150, render_interval=1)
