@@ -1,12 +1,16 @@
-"""Shared fixtures: small, fast configurations."""
+"""Shared fixtures: small, fast configurations; the fault tests' finished sweep and full filesystem."""
 
 from __future__ import annotations
+
+import shutil
+import subprocess
 
 import pytest
 
 import scenarios.policies  # noqa: F401  (registers the policies and their settings)
 from domain.config import Config
 from domain.params import merge
+from domain.store import LOCK_FILE
 
 
 def small_config(**over) -> Config:
@@ -50,3 +54,38 @@ def place_in_training(model, cand, mode="hybrid", firm=None, match=0.8):
     pathway.move(model, cand, State.TRAINING, "test_placement")
     placement.setup_training(model, cand, model.modes[mode])
     return cand
+
+
+# --- the fault tests of the command (tests/test_reliability.py, tests/cli_faults.py) ---------------------
+
+@pytest.fixture(scope="module")
+def base_sweep(tmp_path_factory):
+    """A finished sweep (2 policies x 2 seeds), copied by the tests that change it."""
+    from cli_faults import sweep
+
+    root = tmp_path_factory.mktemp("base")
+    proc = sweep(root, "base", "policy=saksbehandler,hybrid", "seed=1,2", "report=false")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return root / "base"
+
+
+@pytest.fixture
+def sweep_copy(base_sweep, tmp_path):
+    folder = tmp_path / "base"
+    shutil.copytree(base_sweep, folder)
+    (folder / LOCK_FILE).unlink(missing_ok=True)
+    return folder
+
+
+@pytest.fixture
+def full_filesystem(tmp_path):
+    """A 1 MB tmpfs mounted inside the test (skipped where the machine does not allow mounting)."""
+    mount = tmp_path / "full"
+    mount.mkdir()
+    if shutil.which("mount") is None or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+                                                        capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (the injected no-space tests above still run)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], capture_output=True)

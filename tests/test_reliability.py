@@ -9,80 +9,16 @@ two processes at once.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
-import sys
-import textwrap
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from domain.schema import TABLES
-from domain.store import COMPLETE_MARKER, LOCK_FILE, complete_run_dirs, new_run_folder, sweep_lock
+from cli_faults import INCLUSIM, SMALL, cli, injected, leftovers, one_line_error, read_tables, snapshot, sweep
+from domain.store import COMPLETE_MARKER, LOCK_FILE, complete_run_dirs, sweep_lock
 from inclusim.workers import is_running
-
-INCLUSIM = [sys.executable, "-m", "inclusim.cli"]
-SMALL = ["horizon_weeks=20", "office.n_advisers=3", "office.caseload_ordinary=20", "labour_market.n_firms=30",
-         "hydra.launcher.n_jobs=1"]
-TEMPORARY = (".*.tmp", ".*.collecting", "*.tmp", ".report*")
-
-
-def cli(*args, env=None, umask=None, timeout=300):
-    full_env = {**os.environ, **(env or {})}
-    preexec = (lambda: os.umask(umask)) if umask is not None else None
-    return subprocess.run([*INCLUSIM, *args], capture_output=True, text=True, env=full_env, timeout=timeout,
-                          preexec_fn=preexec)
-
-
-def sweep(root: Path, name: str, *extra, env=None, umask=None):
-    return cli("-m", f"output_root={root}", f"name={name}", *SMALL, *extra, env=env, umask=umask)
-
-
-def injected(tmp_path: Path, code: str) -> dict:
-    """Environment that runs ``code`` in every inclusim process before inclusim is imported."""
-    folder = tmp_path / "inject"
-    folder.mkdir(exist_ok=True)
-    (folder / "sitecustomize.py").write_text(textwrap.dedent(code))
-    return {"PYTHONPATH": os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")])}
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def leftovers(folder: Path) -> list[Path]:
-    return [p for pattern in TEMPORARY for p in folder.rglob(pattern)]
-
-
-def one_line_error(proc) -> str:
-    assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr[-3000:]
-    errors = [line for line in proc.stderr.splitlines() if line.startswith("inclusim: error:")]
-    assert len(errors) == 1, proc.stderr[-3000:]
-    return errors[0]
-
-
-@pytest.fixture(scope="module")
-def base_sweep(tmp_path_factory):
-    """A finished sweep (2 policies x 2 seeds), copied by the tests that change it."""
-    root = tmp_path_factory.mktemp("base")
-    proc = sweep(root, "base", "policy=saksbehandler,hybrid", "seed=1,2", "report=false")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return root / "base"
-
-
-@pytest.fixture
-def sweep_copy(base_sweep, tmp_path):
-    folder = tmp_path / "base"
-    shutil.copytree(base_sweep, folder)
-    (folder / LOCK_FILE).unlink(missing_ok=True)
-    return folder
-
-
-def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
-    return {t: pd.read_parquet(folder / f"{t}.parquet") for t in TABLES}
 
 
 # --- 1. the end of a sweep never exits 0 after a failure -------------------------------------------
@@ -136,20 +72,6 @@ def test_no_space_while_writing_the_report_fails_the_sweep_without_leftovers(tmp
     assert proc.returncode == 1
     assert "No space left on device" in one_line_error(proc)
     assert not leftovers(tmp_path / "r") and not (tmp_path / "r" / "report").exists()
-
-
-@pytest.fixture
-def full_filesystem(tmp_path):
-    """A 1 MB tmpfs mounted inside the test (skipped where the machine does not allow mounting)."""
-    mount = tmp_path / "full"
-    mount.mkdir()
-    if shutil.which("mount") is None or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
-                                                        capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (the injected no-space tests above still run)")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], capture_output=True)
 
 
 def test_a_really_full_disk_fails_the_sweep_with_one_line(full_filesystem):
@@ -336,63 +258,6 @@ def test_worker_processes_end_soon_after_the_command_is_killed(tmp_path):
     assert not alive, f"processes of the killed command still running after 20 s: {alive}"
 
 
-# --- 12. refused before anything runs, and never a traceback (issue 24) ------------------------------
-
-def test_two_single_runs_of_one_name_started_at_once_keep_both_results(tmp_path):
-    procs = [subprocess.Popen([*INCLUSIM, f"output_root={tmp_path}", "name=a", f"seed={seed}", "horizon_weeks=10",
-                               "report=false"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for seed in (1, 2)]
-    assert all(p.wait(timeout=300) == 0 for p in procs), [p.stderr.read()[-2000:] for p in procs]
-    folders = sorted((tmp_path / "single_runs" / "a").iterdir())
-    assert len(folders) == 2
-    assert sorted(int(pd.read_parquet(f / "runs.parquet")["seed"].iloc[0]) for f in folders) == [1, 2]
-
-
-def test_a_run_folder_is_never_given_twice_even_in_the_same_second(tmp_path):
-    first, second = new_run_folder(tmp_path, "2026-12-07_10-00-00"), new_run_folder(tmp_path, "2026-12-07_10-00-00")
-    assert first != second and first.is_dir() and second.is_dir()
-    assert (first.name, second.name) == ("2026-12-07_10-00-00", "2026-12-07_10-00-00_2")
-
-
-@pytest.mark.parametrize("args, env, fragment", [
-    (["name=${oc.env:ESCAPE}"], {"ESCAPE": "../../x"}, "name = '../../x': must be a plain folder name"),
-    (["-m", "seed=1,2", "name=${oc.env:ESCAPE}"], {"ESCAPE": "../x"}, "name = '../x': must be a plain folder name"),
-    (["hydra.run.dir=/tmp/elsewhere"], {}, "hydra.run.dir=/tmp/elsewhere: inclusim decides where results go"),
-    (["-m", "hydra.sweep.dir=/tmp/elsewhere", "seed=1"], {}, "inclusim decides where results go"),
-])
-def test_names_and_output_folders_are_checked_as_the_run_will_see_them(tmp_path, args, env, fragment):
-    root = tmp_path / "root" / "out"
-    proc = cli(f"output_root={root}", "horizon_weeks=5", *args, env=env)
-    assert proc.returncode == 2 and fragment in one_line_error(proc)
-    assert not (tmp_path / "root").exists() and not (tmp_path / "x").exists()
-
-
-def test_an_output_root_given_by_interpolation_is_checked_after_it(tmp_path):
-    (tmp_path / "a_file").write_text("not a folder")
-    proc = cli("output_root=${oc.env:ROOT}", "horizon_weeks=5", env={"ROOT": str(tmp_path / "a_file")})
-    assert proc.returncode == 2 and f"output folder {tmp_path / 'a_file'} is a file" in one_line_error(proc)
-    proc = cli("output_root=${oc.env:ROOT}/out", "horizon_weeks=5", "report=false", env={"ROOT": str(tmp_path)})
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert len(list((tmp_path / "out" / "single_runs" / "single").iterdir())) == 1
-
-
-@pytest.mark.parametrize("command", ["collect", "report", "summary", "progress"])
-def test_a_folder_that_is_not_a_sweep_is_refused_and_left_as_it_was(tmp_path, command):
-    foreign = tmp_path / "etc"
-    foreign.mkdir()
-    (foreign / "passwd").write_text("root:x:0:0")
-    before = snapshot(foreign)
-    proc = cli(command, str(foreign))
-    assert proc.returncode == 2 and "is not a sweep folder" in one_line_error(proc)
-    assert snapshot(foreign) == before and not (foreign / LOCK_FILE).exists()
-
-
-def test_an_empty_sweep_is_refused_with_one_line(tmp_path):
-    proc = cli("-m", f"output_root={tmp_path}", "seed=range(1,1)")
-    assert proc.returncode == 2 and "seed=range(1,1): the sweep has no runs" in one_line_error(proc)
-    assert not list(tmp_path.iterdir())
-
-
 @pytest.mark.parametrize("value", ["abc", "-1", "nan", "1e99"])
 def test_a_bad_lock_timeout_is_one_line_naming_the_variable(sweep_copy, value):
     proc = cli("collect", str(sweep_copy), env={"INCLUSIM_LOCK_TIMEOUT": value})
@@ -400,93 +265,6 @@ def test_a_bad_lock_timeout_is_one_line_naming_the_variable(sweep_copy, value):
     assert f"INCLUSIM_LOCK_TIMEOUT = '{value}': must be a number of seconds from 0 to" in one_line_error(proc)
     helped = cli("--help", env={"INCLUSIM_LOCK_TIMEOUT": value})
     assert "Traceback" not in helped.stderr + helped.stdout
-
-
-def test_no_space_while_hydra_writes_a_jobs_config_is_one_line(tmp_path):
-    env = injected(tmp_path, """
-        import errno, hydra.core.utils
-        def _save_config(*args, **kwargs):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        hydra.core.utils._save_config = _save_config
-    """)
-    for proc in (sweep(tmp_path, "h", "seed=1,2", "report=false", env=env),
-                 cli(f"output_root={tmp_path}", *SMALL[:-1], "seed=1", env=env)):   # a sweep and a single run
-        assert proc.returncode == 1
-        assert "the command stopped: No space left on device" in one_line_error(proc)
-
-
-def test_a_sweep_and_single_runs_never_share_a_folder(tmp_path):
-    # a sweep without name= is called 'single'; single runs go to single_runs/<name>/<time>/
-    assert sweep(tmp_path, "single", "seed=1,2", "report=false").returncode == 0
-    alone = cli(f"output_root={tmp_path}", "name=runs", "seed=5", *SMALL[:-1], "report=false")
-    assert alone.returncode == 0, alone.stderr[-2000:]
-    assert cli("collect", str(tmp_path / "single")).returncode == 0
-    assert sorted(pd.read_parquet(tmp_path / "single" / "runs.parquet")["seed"]) == [1, 2]
-    refused = sweep(tmp_path, "single_runs", "seed=1")
-    assert refused.returncode == 2 and "name = 'single_runs': the folder of single runs" in one_line_error(refused)
-
-
-@pytest.mark.parametrize("override", ["hydra.job.name=../../../escape", "hydra.job_logging.handlers.file.filename={}",
-                                      "+hydra.callbacks.x._target_=builtins.print", "hydra/job_logging=disabled",
-                                      "hydra.launcher.submitit_folder={}"])
-def test_hydra_settings_that_decide_where_files_go_are_refused(tmp_path, override):
-    outside = tmp_path / "outside" / "escape.log"
-    proc = cli(f"output_root={tmp_path / 'out'}", "horizon_weeks=3", override.format(outside))
-    assert proc.returncode == 2 and "inclusim decides where results go and what Hydra writes" in one_line_error(proc)
-    assert not (tmp_path / "out").exists() and not (tmp_path / "outside").exists()
-    assert not list(tmp_path.parent.glob("escape*"))
-
-
-def test_hydra_settings_of_the_launcher_and_the_batches_may_be_changed(tmp_path):
-    proc = sweep(tmp_path, "l", "seed=1,2", "hydra.sweeper.seeds_per_job=1", "hydra.verbose=false", "report=false")
-    assert proc.returncode == 0, proc.stderr[-2000:]
-
-
-@pytest.mark.parametrize("name, fragment", [
-    ("a" * 300, "name: a text of 300 characters; at most 100 allowed"),
-    ("'NAV\u202eOslo'", "name: character 4 of 'NAV\\u202eOslo' is U+202E (RIGHT-TO-LEFT OVERRIDE)"),
-    ("'a\u2028b'", "is U+2028 (LINE SEPARATOR)"),
-])
-def test_a_name_too_long_or_with_invisible_characters_is_one_line(tmp_path, name, fragment):
-    proc = cli(f"output_root={tmp_path}", f"name={name}")
-    assert proc.returncode == 2 and fragment in one_line_error(proc)
-    assert not list(tmp_path.iterdir())
-
-
-@pytest.mark.slow
-def test_sigterm_ends_a_sweep_as_ctrl_c_does(tmp_path):
-    """SIGTERM (SLURM's scancel, systemd's stop) to the command's process group: status 143, one line,
-    no traceback or leaked-resource warning, no process left, and the sweep resumes."""
-    proc = subprocess.Popen([*INCLUSIM, "-m", f"output_root={tmp_path}", "name=t", "seed=range(1,40)", *SMALL[:-1],
-                             "report=false"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    deadline = time.time() + 120
-    while time.time() < deadline and len(complete_run_dirs(tmp_path / "t")) < 2:
-        time.sleep(0.2)
-    os.killpg(proc.pid, signal.SIGTERM)
-    out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 143
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("inclusim: stopped (SIGTERM)."), err[-3000:]
-    deadline = time.time() + 20      # its workers end too (they watch the command)
-    while time.time() < deadline and subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True).stdout:
-        time.sleep(0.5)
-    assert not subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
-    done = len(complete_run_dirs(tmp_path / "t"))
-    again = cli("-m", f"output_root={tmp_path}", "name=t", "seed=range(1,40)", *SMALL[:-1], "report=false")
-    assert again.returncode == 0 and again.stdout.count("  skip ") == done
-
-
-def test_two_commands_with_the_same_runs_compute_each_run_once(tmp_path):
-    args = ["-m", f"output_root={tmp_path}", "name=same", "seed=range(1,9)", *SMALL, "report=false"]
-    procs = [subprocess.Popen([*INCLUSIM, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
-    outputs = [p.communicate(timeout=300) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _out, err in outputs]
-    computed = sum(out.count(" runs] ") for out, _err in outputs)
-    skipped = sum(out.count("  skip ") for out, _err in outputs)
-    assert (computed, skipped) == (8, 8)        # each run computed by one command, skipped by the other
-    assert len(complete_run_dirs(tmp_path / "same")) == 8 and not list((tmp_path / "same").rglob("_FAILED"))
 
 
 def test_a_full_disk_as_a_sweep_or_a_run_starts_leaves_no_empty_files_or_folders(full_filesystem):
