@@ -82,6 +82,46 @@ CASES = (
 )
 
 
+@dataclass(frozen=True)
+class Target:
+    """A speed target of issue 25: ``measure`` of the case called ``case`` at most (``kind`` "at most")
+    or at least ("at least") ``bound``; "x Mesa" targets are caseload user-weeks/s over plain Mesa's
+    agent-steps/s."""
+    case: str
+    measure: str          # "wall_median_s", "peak_memory_mb" or "caseload_x_mesa"
+    kind: str             # "at most" or "at least"
+    bound: float
+    unit: str
+
+
+#: The targets ``inclusim bench`` checks (issue 25; ``make run`` is timed by hand).
+TARGETS = (
+    Target("default office, saksbehandler", "wall_median_s", "at most", 0.05, "s"),
+    Target("county: 60 offices (50k users), brobygger", "wall_median_s", "at most", 3.0, "s"),
+    Target("county: 60 offices (50k users), brobygger", "caseload_x_mesa", "at least", 2.0, "x plain Mesa"),
+    Target("national: 250 offices (210k users), brobygger", "wall_median_s", "at most", 20.0, "s"),
+    Target("national: 250 offices (210k users), brobygger", "peak_memory_mb", "at most", 4096.0, "MB"),
+    Target("national: 250 offices (210k users), brobygger", "caseload_x_mesa", "at least", 2.0, "x plain Mesa"),
+)
+
+
+def against_targets(rows: list[dict], targets=TARGETS) -> list[dict]:
+    """Each target whose case was measured: the figure, the bound, met or not, and the factor by which
+    it is missed (1 when met)."""
+    by_case = {r["case"]: r for r in rows}
+    checked = []
+    for target in targets:
+        row = by_case.get(target.case)
+        if row is None:
+            continue
+        value = row[target.measure]
+        met = value <= target.bound if target.kind == "at most" else value >= target.bound
+        factor = value / target.bound if target.kind == "at most" else target.bound / max(value, 1e-12)
+        checked.append({"case": target.case, "measure": target.measure, "target": f"{target.kind} "
+                        f"{target.bound:g} {target.unit}", "value": value, "met": met, "missed_by": 1.0 if met else factor})
+    return checked
+
+
 # --- references ---------------------------------------------------------------------------------
 
 def mesa_reference(n_agents: int = 10_000, weeks: int = 156) -> float:
@@ -164,6 +204,7 @@ def measure(cases=CASES, repeats: int = 5, quick: bool = False, on_reference=Non
                      "caseload_user_weeks_per_s": case.users * got["horizon"] / median,
                      "stepped_share": got["stepped_weeks"] / got["target_user_weeks"] if got["target_user_weeks"] else 0,
                      "ratio_to_mesa": target_rate / references["mesa_agent_steps_per_s"],
+                     "caseload_x_mesa": case.users * got["horizon"] / median / references["mesa_agent_steps_per_s"],
                      "peak_memory_mb": got["peak_mb"]})
         if on_case is not None:
             on_case(rows[-1])
@@ -198,7 +239,7 @@ def main(repeats: int = 5, quick: bool = False, out: Path | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     print(f"machine: {platform.machine()}, {_cores()} cores, python {platform.python_version()}, mesa {mesa.__version__}")
     header = (f"{'case':<52} {'wall median (min-max)':>24} {'target M uw/s':>13} {'x Mesa':>7} "
-              f"{'caseload M uw/s':>15} {'peak MB':>8}")
+              f"{'caseload M uw/s':>15} {'x Mesa':>7} {'peak MB':>8}")
 
     def show_references(references: dict) -> None:
         print(f"reference, plain Mesa trivial agents:  {references['mesa_agent_steps_per_s'] / 1e6:7.2f} M agent-steps/s")
@@ -208,7 +249,8 @@ def main(repeats: int = 5, quick: bool = False, out: Path | None = None) -> int:
     def show_case(r: dict) -> None:
         span = f"{r['wall_median_s']:.3f} ({r['wall_min_s']:.3f}-{r['wall_max_s']:.3f}) s"
         print(f"{r['case']:<52} {span:>24} {r['target_user_weeks_per_s'] / 1e6:13.3f} {r['ratio_to_mesa']:7.2f} "
-              f"{r['caseload_user_weeks_per_s'] / 1e6:15.2f} {r['peak_memory_mb']:8.0f}", flush=True)
+              f"{r['caseload_user_weeks_per_s'] / 1e6:15.2f} {r['caseload_x_mesa']:7.2f} {r['peak_memory_mb']:8.0f}",
+              flush=True)
 
     references, rows = measure(repeats=2 if quick else repeats, quick=quick, on_reference=show_references,
                                on_case=show_case)
@@ -218,6 +260,12 @@ def main(repeats: int = 5, quick: bool = False, out: Path | None = None) -> int:
         for r in rows:
             writer.writerow({**r, **references})
     scaling_chart(rows, out / "scaling.png")
+    checked = against_targets(rows)
+    if checked:
+        print("against the targets of issue 25:")
+    for t in checked:
+        verdict = "met" if t["met"] else f"missed by {t['missed_by']:.1f}x"
+        print(f"  {t['case']:<50} {t['measure']:<16} {t['value']:10.3f}   target {t['target']:<24} {verdict}")
     print(f"wrote {out / 'bench.csv'} and {out / 'scaling.png'} (.svg)")
     return 0
 
@@ -228,4 +276,4 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
-__all__ = ["CASES", "Case", "main", "measure", "mesa_reference", "numpy_reference", "office_of", "world_of"]
+__all__ = ["CASES", "TARGETS", "Case", "Target", "against_targets", "main", "measure", "mesa_reference", "numpy_reference", "office_of", "world_of"]

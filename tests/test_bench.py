@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inclusim.bench import Case, measure, office_of, scaling_chart
+from inclusim.bench import Case, Target, against_targets, measure, office_of, scaling_chart
 
 
 def test_the_benchmark_measures_each_case_in_its_own_process_and_draws_the_scaling(tmp_path):
@@ -20,3 +20,13 @@ def test_a_bigger_world_keeps_the_default_offices_proportions():
     county = office_of(50_000, "brobygger")
     assert county["office"]["n_advisers"] == 200 and county["office"]["caseload_ordinary"] == 250
     assert abs(county["population"]["inflow_per_week"] / 50_000 - 0.8 / 840) < 1e-12
+
+
+def test_the_targets_say_met_or_by_how_much_they_are_missed():
+    rows = [{"case": "a", "wall_median_s": 0.2, "caseload_x_mesa": 0.5, "peak_memory_mb": 100.0}]
+    targets = (Target("a", "wall_median_s", "at most", 0.05, "s"), Target("a", "caseload_x_mesa", "at least", 2.0, "x"),
+               Target("a", "peak_memory_mb", "at most", 4096.0, "MB"), Target("not run", "wall_median_s", "at most", 1, "s"))
+    wall, ratio, memory = against_targets(rows, targets)
+    assert (wall["met"], round(wall["missed_by"], 6)) == (False, 4.0)
+    assert (ratio["met"], round(ratio["missed_by"], 6)) == (False, 4.0)
+    assert memory["met"] and memory["missed_by"] == 1.0
