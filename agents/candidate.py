@@ -105,7 +105,7 @@ class Candidate(mesa.Agent, JobHistory):
     #: in Mesa's dict; ``tests/test_world.py`` checks that none is.
     __slots__ = (
         # identity, streams and settings
-        "serial", "draw", "life", "weekly_key", "settings",
+        "serial", "draw", "life", "weekly_key", "search_key", "n_mentors", "settings",
         # attributes
         "need_level", "need_level0", "registered_need", "age", "barriers", "mental_health", "hidden_need",
         "hidden_revealed", "capability", "interest", "interest_known", "study_motivation", "max_fte", "entry_week",
@@ -125,7 +125,7 @@ class Candidate(mesa.Agent, JobHistory):
         "n_refusals", "n_transfers", "start_week", "lockin_week", "queue_since", "wait_weeks",
     )
 
-    def __init__(self, model, *, serial: int, draw, life, weekly_key: int, need_level: str, age: int, barriers: int,
+    def __init__(self, model, *, serial: int, draw, life, weekly_key: int, search_key: int, need_level: str, age: int, barriers: int,
                  mental_health: bool, hidden_need: bool, capability: float, interest: str, study_motivation: float,
                  entry_week: int, caseload_adviser, registered_need: str, max_fte: float, settings: CandidateSettings):
         super().__init__(model)
@@ -136,6 +136,10 @@ class Candidate(mesa.Agent, JobHistory):
         self.life = life
         #: key of this user's stream of weekly draws for the rules over arrays (``domain.rng.WeeklyDraw``)
         self.weekly_key = weekly_key
+        #: key of this user's employer search: the n-th contact's draws (``domain.rng.SearchDraw``)
+        self.search_key = search_key
+        #: mentors found for this user so far (the next one's key: ``domain.rng.Streams.mentor_key``)
+        self.n_mentors = 0
         self.settings = settings
         # attributes
         self.need_level = need_level

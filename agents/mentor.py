@@ -66,8 +66,9 @@ def competence_after(rules, competence: float, co_created: bool) -> float:
 
 class Mentor(mesa.Agent):
     def __init__(self, model, *, employer, is_leader: bool, competence: float, authority: float, settings,
-                 kappa_mentor: float):
+                 kappa_mentor: float, key: int = 0):
         super().__init__(model)
+        self.key = key                    # this mentor's counter-based stream (``domain.rng.MentorDraw``)
         self.settings = settings          # MentorConfig
         self.kappa_mentor = kappa_mentor  # share of needed hours a fully competent mentor saves
         self.employer = employer

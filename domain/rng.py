@@ -1,38 +1,51 @@
 """Named random streams split from one run seed (``numpy.random.SeedSequence``).
 
-Common random numbers: the population, the firms and each candidate's own life events come from
+Common random numbers: the population, the firms and every draw of a user's life come from
 streams that do not depend on the policy, so the same seed gives the same candidates, firms and
-personal shocks under every policy, and policy differences can be paired by seed.
+personal luck under every policy, and policy differences can be paired by seed.
+
+Drawn one after the other, while the world is built or a user arrives (before any policy acts):
 
 * ``population``  who is on the caseloads, their needs, barriers, ages, interests
 * ``office``      advisers and their known firms
 * ``labour``      the firms
 * ``arrivals``    timing and attributes of new users
-* ``search``      employer contacts and acceptance
-* ``mentors``     mentor draws at start-up
-* ``staff``       adviser turnover, firm leader changes
-* per candidate   three private streams, keyed by the candidate's serial number:
-                  ``life`` for the user's own shocks, ``process`` for what the follow-up decides
-                  one case at a time (whether a granted contact happens, match, mentor at
-                  start-up, evaluation choices) and ``weekly`` for the draws of the rules that
-                  work on all users in a state at once (:class:`WeeklyDraw`). All three are
-                  counter-based (:func:`uniforms`, no generator per user); in ``life`` and
-                  ``weekly`` the draw of a given kind in a given week is a fixed function of
-                  (run seed, user, week, kind), so a user's
-                  shock is the same under every policy whatever happened before (only whether it
-                  matters, the hazard it is compared with, depends on the follow-up), and a rule
-                  over arrays computes every user's draw at once, in any order.
-* ``network``     attendance at mentor network sessions (kept apart so it does not shift mentors)
+
+Counter-based (:func:`uniforms`, :func:`uniform`; no generator, nothing shared): a draw is a fixed
+function of (run seed, stream, entity, position), so it does not depend on which other users,
+firms or mentors drew before it, nor on the order in which a policy visits them:
+
+* ``candidates``  a user's private streams, keyed by the user's serial number: ``life`` for the
+                  user's own shocks, ``process`` for what the follow-up decides one case at a time
+                  (whether a granted contact happens, evaluation choices; drawn one after the other
+                  within each week, :class:`ProcessDraws`) and ``weekly`` for the draws of the rules that work on
+                  all users in a state at once (:class:`WeeklyDraw`); in ``life`` and ``weekly`` the
+                  draw of a kind in a week is at position ``week * DRAWS_PER_WEEK + kind``, so a
+                  user's shock is the same under every policy whatever happened before (only
+                  whether it matters, the hazard it is compared with, depends on the follow-up)
+* ``search``      a user's employer contacts: the n-th contact of the user's life (its firm, the
+                  firm's answer, :class:`SearchDraw`) has the same draws under every policy,
+                  whatever the week it is made in (:meth:`Streams.search_key`)
+* ``mentors``     a mentor, keyed by the user it was found for and how many mentors that user had
+                  before (:meth:`Streams.mentor_key`): its attributes, and whether it comes to a
+                  network session in a week (:class:`MentorDraw`)
+* ``staff``       one draw per firm and week (a new leader) and per adviser position and week
+                  (turnover), keyed by the firm's index and the position (:meth:`Streams.firm_keys`,
+                  :meth:`Streams.post_keys`)
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
+from statistics import NormalDist
 
 import numpy as np
 from numba import float64, njit, uint64, vectorize
 
-STREAM_NAMES = ("population", "office", "labour", "arrivals", "search", "mentors", "staff", "candidates", "network")
+#: The named streams, each a child of the run seed's SeedSequence (the child's index is its place here).
+STREAM_NAMES = ("population", "office", "labour", "arrivals", "search", "mentors", "staff", "candidates")
+#: The streams drawn one after the other (numpy Generators); the others seed counter-based keys.
+SEQUENTIAL_STREAMS = ("population", "office", "labour", "arrivals")
 #: A candidate's private streams (the ``purpose`` of :meth:`Streams.user_key`); ORDINARY: the one stream of a
 #: user outside the target group (``agents.caseload``, its draws by :class:`OrdinaryDraw`).
 LIFE, PROCESS, WEEKLY, ORDINARY = 0, 1, 2, 3
@@ -48,6 +61,7 @@ _U64 = np.uint64
 _ONE, _GOLDEN_U64, _MULT1_U64, _MULT2_U64 = _U64(1), _U64(_GOLDEN), _U64(_MULT1), _U64(_MULT2)
 _SHIFT11, _SHIFT27, _SHIFT30, _SHIFT31 = _U64(11), _U64(27), _U64(30), _U64(31)
 _UNIT = 1.0 / (1 << 53)
+_STANDARD_NORMAL = NormalDist()
 #: Positions per week in a user's counter-based streams: one per kind of draw (at most this many kinds).
 DRAWS_PER_WEEK = 16
 
@@ -98,34 +112,51 @@ def uniforms(keys, positions) -> np.ndarray:
     return _UNIFORM(np.asarray(keys, dtype=_U64), np.asarray(positions, dtype=_U64))
 
 
+def uniform(key: int, position: int) -> float:
+    """One draw of :func:`uniforms` on Python ints (the same number; for a rule that draws one case at a time,
+    where a ufunc call would cost more than the arithmetic)."""
+    x = (key + (position + 1) * _GOLDEN) & _MASK
+    x = ((x ^ (x >> 30)) * _MULT1) & _MASK
+    x = ((x ^ (x >> 27)) * _MULT2) & _MASK
+    return ((x ^ (x >> 31)) >> 11) * _UNIT
+
+
 def week_positions(week: int, kinds) -> np.ndarray:
     """A user's stream positions of the given kinds of draw in ``week``."""
     return week * DRAWS_PER_WEEK + np.asarray(kinds, dtype=np.int64)
 
 
-class Uniforms:
+#: Positions per week of a user's ``process`` stream: the n-th draw of week w is at ``w * PROCESS_PER_WEEK + n``.
+PROCESS_PER_WEEK = 1 << 16   # (written out as ``week << 16`` in ProcessDraws)
+
+
+class ProcessDraws:
     """A user's process stream: uniform [0, 1) draws one after the other (call the instance for the
-    next), counter-based like the other private streams and computed 64 at a time."""
+    next), counter-based and started again every week: the n-th draw the follow-up makes for the user
+    in week w is at position ``w * PROCESS_PER_WEEK + n``, so a decision that comes out differently
+    under another policy changes the user's draws for the rest of that week only. ``clock``: anything
+    whose ``week`` is the current week (the model)."""
 
-    __slots__ = ("_key", "_buf", "_pos", "_block")
+    __slots__ = ("key", "_clock", "_week", "_n")
 
-    BLOCK = 64
-
-    def __init__(self, key: int):
-        self._key = key
-        self._buf: list[float] = []
-        self._pos = 0
-        self._block = 0
+    def __init__(self, key: int, clock):
+        self.key = key
+        self._clock = clock
+        self._week = -1
+        self._n = 0
 
     def __call__(self) -> float:
-        if self._pos >= len(self._buf):
-            start = self._block * self.BLOCK
-            self._buf = uniforms(self._key, np.arange(start, start + self.BLOCK)).tolist()
-            self._block += 1
-            self._pos = 0
-        u = self._buf[self._pos]
-        self._pos += 1
-        return u
+        week = self._clock.week
+        if week != self._week:
+            self._week = week
+            self._n = 0
+        n = self._n
+        self._n = n + 1
+        # :func:`uniform` at position week * PROCESS_PER_WEEK + n, written out (the hottest draw of a run)
+        x = (self.key + ((week << 16) + n + 1) * _GOLDEN) & _MASK
+        x = ((x ^ (x >> 30)) * _MULT1) & _MASK
+        x = ((x ^ (x >> 27)) * _MULT2) & _MASK
+        return ((x ^ (x >> 31)) >> 11) * _UNIT
 
 
 class Streams:
@@ -141,11 +172,18 @@ class Streams:
         root = np.random.SeedSequence(self.seed if self.region == 0 else (self.seed, self.region))
         children = root.spawn(len(STREAM_NAMES))
         self._seqs = dict(zip(STREAM_NAMES, children, strict=True))
-        self.gens = {name: np.random.Generator(np.random.PCG64(seq)) for name, seq in self._seqs.items()
-                     if name != "candidates"}
-        base = int(self._seqs["candidates"].generate_state(1, dtype=np.uint64)[0])
+        self.gens = {name: np.random.Generator(np.random.PCG64(self._seqs[name])) for name in SEQUENTIAL_STREAMS}
+        base = self._base("candidates")
         self._purpose_keys = [_mix_int((base + (purpose + 1) * _GOLDEN) & _MASK)
                               for purpose in (LIFE, PROCESS, WEEKLY, ORDINARY)]
+        self._search = self._base("search")
+        self._mentors = self._base("mentors")
+        staff = self._base("staff")
+        self._firms, self._posts = (_mix_int((staff + (i + 1) * _GOLDEN) & _MASK) for i in range(2))
+
+    def _base(self, name: str) -> int:
+        """The first key of a counter-based stream: 64 bits of its SeedSequence."""
+        return int(self._seqs[name].generate_state(1, dtype=np.uint64)[0])
 
     def __getitem__(self, name: str) -> np.random.Generator:
         return self.gens[name]
@@ -153,7 +191,26 @@ class Streams:
     def user_key(self, serial: int, purpose: int) -> int:
         """The key of a candidate's private stream (LIFE, PROCESS or WEEKLY), from the run seed, the
         region and the user's serial number in the region."""
-        return _mix_int((self._purpose_keys[purpose] + (int(serial) + 1) * _GOLDEN) & _MASK)
+        return _key(self._purpose_keys[purpose], serial)
+
+    def search_key(self, serial: int) -> int:
+        """The key of a candidate's employer search (``search``): the draws of the user's n-th contact are at
+        positions ``n * DRAWS_PER_CONTACT + kind`` (:class:`SearchDraw`, :func:`contact_position`)."""
+        return _key(self._search, serial)
+
+    def mentor_key(self, serial: int, ordinal: int) -> int:
+        """The key of the mentor found for candidate ``serial`` after ``ordinal`` earlier ones (``mentors``):
+        its attributes and its network attendance (:class:`MentorDraw`)."""
+        return _key(self._mentors, (int(serial) << 16) | int(ordinal))
+
+    def firm_keys(self, n: int) -> np.ndarray:
+        """The keys of the region's firms 0 .. n - 1 (``staff``: a new leader, :class:`StaffDraw`)."""
+        return _MIX(_U64(self._firms) + (np.arange(n, dtype=np.uint64) + _ONE) * _GOLDEN_U64)
+
+    def post_keys(self, office: int, n: int) -> np.ndarray:
+        """The keys of adviser positions 0 .. n - 1 of an office (``staff``: turnover, :class:`StaffDraw`)."""
+        serials = (np.uint64(office) << _U64(20)) | np.arange(n, dtype=np.uint64)
+        return _MIX(_U64(self._posts) + (serials + _ONE) * _GOLDEN_U64)
 
     def ordinary_keys(self, seats, occupants) -> np.ndarray:
         """The stream keys of users outside the target group: the ``occupants``-th user (0 for the
@@ -161,6 +218,11 @@ class Streams:
         with the same shocks, has the same place under every policy (arrays of equal length)."""
         serials = (np.asarray(seats, dtype=np.uint64) << _U64(20)) | np.asarray(occupants, dtype=np.uint64)
         return _MIX(_U64(self._purpose_keys[ORDINARY]) + (serials + _ONE) * _GOLDEN_U64)
+
+
+def _key(base: int, serial: int) -> int:
+    """The key of entity ``serial`` of the stream whose first key is ``base``."""
+    return _mix_int((base + (int(serial) + 1) * _GOLDEN) & _MASK)
 
 
 class LifeEvent(IntEnum):
@@ -199,6 +261,65 @@ class OrdinaryDraw(IntEnum):
     REVIEW_HELD = 2     # a review that is due is held (below the adviser's share of casework done)
     JOB = 3             # finds a job
     EXIT = 4            # leaves NAV follow-up without a job
+
+
+class SearchDraw(IntEnum):
+    """The draws of one employer contact in a user's ``search`` stream (the n-th contact of the user's life)."""
+
+    REUSE_REGISTERED = 0   # the contact goes to a registry mentor's firm
+    REGISTRY_MENTOR = 1    # which of the ready registry mentors
+    USE_KNOWN = 2          # the contact goes to a firm the adviser knows
+    KNOWN_FIRM = 3         # which known firm (with room)
+    SECTOR_FIRM = 4        # which firm of the user's interest area
+    ANY_FIRM = 5           # which firm of the labour market
+    SPOT_EXPLOITATIVE = 6  # the adviser spots a firm that never hires
+    WAGE_SUBSIDY = 7       # the firm would take the user with a wage subsidy
+    ACCEPTS = 8            # the firm says yes
+    MATCH = 9              # how well the firm fits (noise of the match quality)
+
+
+#: Positions per employer contact in a user's ``search`` stream (at most this many kinds of draw).
+DRAWS_PER_CONTACT = 16
+
+
+class ContactDraws:
+    """The draws of a user's ``contact``-th employer contact (0 for the first): ``draws(kind)`` is the
+    uniform at position ``contact * DRAWS_PER_CONTACT + kind`` of the user's ``search`` stream."""
+
+    __slots__ = ("key", "first")
+
+    def __init__(self, key: int, contact: int):
+        self.key = key
+        self.first = contact * DRAWS_PER_CONTACT
+
+    def __call__(self, kind: SearchDraw) -> float:
+        return uniform(self.key, self.first + kind)
+
+
+def standard_normal(u: float) -> float:
+    """The standard normal quantile of the uniform ``u`` (a normal draw from one uniform)."""
+    return _STANDARD_NORMAL.inv_cdf(u if u > 0.0 else _UNIT)
+
+
+def pick(u: float, n: int) -> int:
+    """The index of one of ``n`` things chosen by the uniform ``u``."""
+    return min(int(u * n), n - 1)
+
+
+class MentorDraw(IntEnum):
+    """The draws in a mentor's stream: attributes at week 0's positions, attendance every session week."""
+
+    IS_LEADER = 0          # the leader is the mentor
+    COMPETENCE = 1         # competence (a normal quantile)
+    AUTHORITY = 2          # a colleague's authority
+    ATTENDS_NETWORK = 3    # comes to the network session of the week
+
+
+class StaffDraw(IntEnum):
+    """The draws per firm and adviser position each week (``staff``)."""
+
+    LEADER_CHANGE = 0      # the firm gets a new leader
+    ADVISER_LEAVES = 1     # the adviser in the position leaves
 
 
 class LifeShocks:

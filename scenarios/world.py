@@ -14,7 +14,7 @@ from agents.adviser import Adviser
 from agents.candidate import Candidate, CandidateSettings
 from agents.employer import Employer
 from domain.modes import hybrid_advisers
-from domain.rng import LIFE, PROCESS, WEEKLY, LifeShocks, Streams, Uniforms
+from domain.rng import LIFE, PROCESS, WEEKLY, LifeShocks, ProcessDraws, Streams
 from domain.terms import NEED_LEVELS, SECTORS, Role, by_need_level
 
 
@@ -138,7 +138,7 @@ def draw_user(model, rng: np.random.Generator, *, serial: int, caseload_adviser:
     Uses one block of 12 uniforms and one normal per user from ``rng`` (same count whatever the
     values), so the n-th user of a stream is the same under every policy. The user's own shocks
     come from private counter-based streams, one uniform per week and kind (``domain.rng.LifeShocks``,
-    ``domain.rng.WeeklyDraw``).
+    ``domain.rng.WeeklyDraw``), and per employer contact and kind (``domain.rng.SearchDraw``).
     """
     pop = population
     u = rng.random(12).tolist()
@@ -158,9 +158,10 @@ def draw_user(model, rng: np.random.Generator, *, serial: int, caseload_adviser:
         down = (u[10] - pop.p_need_registered_correctly) < 0.5 * (1.0 - pop.p_need_registered_correctly)
         level = max(0, level - 1) if down else min(len(NEED_LEVELS) - 1, level + 1)
     max_fte = {"small": 1.0, "medium": 0.5 * (1.0 + pop.max_fte_large), "large": pop.max_fte_large}[need]
-    return Candidate(model, serial=serial, draw=Uniforms(streams.user_key(serial, PROCESS)),
+    return Candidate(model, serial=serial, draw=ProcessDraws(streams.user_key(serial, PROCESS), model),
                      life=LifeShocks(streams.user_key(serial, LIFE), horizon_weeks),
-                     weekly_key=streams.user_key(serial, WEEKLY), need_level=need, age=age,
+                     weekly_key=streams.user_key(serial, WEEKLY), search_key=streams.search_key(serial),
+                     need_level=need, age=age,
                      barriers=sum(barriers), mental_health=barriers[2], hidden_need=hidden, capability=capability,
                      interest=interest, study_motivation=u[11], entry_week=entry_week, caseload_adviser=caseload_adviser,
                      registered_need=NEED_LEVELS[level], max_fte=max_fte, settings=settings)

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from enum import Enum
 
-import numpy as np
-
 from agents.mentor import Mentor
+from domain.rng import MentorDraw, standard_normal, uniform
 from domain.states import State
 
 
@@ -40,15 +39,19 @@ class Withdrawal(Enum):
     NOT_REPLACED = "mentor_withdrew"    # the placement goes on without a mentor
 
 
-def new_mentor(model, firm) -> Mentor:
-    """A colleague or the leader at ``firm`` (drawn from the ``mentors`` stream)."""
+def new_mentor(model, cand) -> Mentor:
+    """A colleague or the leader at the user's firm, found for ``cand``: its draws come from its own
+    counter-based stream (``domain.rng.Streams.mentor_key``: the user and how many mentors the user
+    had before), so the user's n-th mentor is the same under every policy."""
     rules = model.cfg.mentor
-    rng = model.streams["mentors"]
-    is_leader = bool(rng.random() < rules.share_leader_is_mentor)
-    competence = float(np.clip(rng.normal(rules.competence0, rules.competence0_sd), 0.0, 1.0))
-    authority = 1.0 if is_leader else float(rng.uniform(rules.authority_min, 1.0))
-    mentor = Mentor(model, employer=firm, is_leader=is_leader, competence=competence, authority=authority,
-                    settings=rules, kappa_mentor=model.cfg.learning.kappa_mentor)
+    key = model.streams.mentor_key(cand.serial, cand.n_mentors)
+    cand.n_mentors += 1
+    is_leader = uniform(key, MentorDraw.IS_LEADER) < rules.share_leader_is_mentor
+    competence = min(1.0, max(0.0, rules.competence0 + rules.competence0_sd
+                              * standard_normal(uniform(key, MentorDraw.COMPETENCE))))
+    authority = 1.0 if is_leader else rules.authority_min + (1.0 - rules.authority_min) * uniform(key, MentorDraw.AUTHORITY)
+    mentor = Mentor(model, employer=cand.employer, is_leader=is_leader, competence=competence, authority=authority,
+                    settings=rules, kappa_mentor=model.cfg.learning.kappa_mentor, key=key)
     model.mentor_pool.all.append(mentor)
     return mentor
 
@@ -65,7 +68,7 @@ def recruit_mentor(model, cand, mode, briefing_hours: float, network_agreement: 
     settings = mode.settings
     rules = model.cfg.mentor
     if cand.mentor is None:
-        cand.mentor = new_mentor(model, cand.employer)
+        cand.mentor = new_mentor(model, cand)
     mentor = cand.mentor
     mentor.candidate = cand
     mentor.candidates_mentored += 1
@@ -137,7 +140,7 @@ def lose_mentor(model, cand, rest_weeks: int) -> Withdrawal:
     cand.security = max(0.0, cand.security - rules.loss_security_drop)   # the relationship is gone [001:904]
     if cand.contact_this_week and cand.draw() < rules.p_replace_mentor:
         # not recruit_mentor: no start-up meeting; the replacement keeps the old subsidy unless it is set to need
-        replacement = new_mentor(model, cand.employer)
+        replacement = new_mentor(model, cand)
         replacement.candidate = cand
         replacement.candidates_mentored += 1
         replacement.subsidised_hours = old_subsidy

@@ -109,6 +109,9 @@ class InclusionModel(mesa.Model):
                                          first_serial=len(self.pathways.candidates)):
                 pathway.register(self, cand)
         self.staff = all_staff(self.offices)
+        # the keys of the firms' and the adviser positions' weekly draws (``domain.rng.StaffDraw``)
+        self.firm_keys = self.streams.firm_keys(len(self.firms))
+        self.post_keys = [self.streams.post_keys(office.index, len(office.staff.all_advisers)) for office in self.offices]
         self.ordinary = OrdinaryUsers(self, np.concatenate(place_adviser), np.concatenate(place_office),
                                       self.streams.ordinary_keys, OrdinaryRules.of(cfg))
         placement.start_in_training(self)

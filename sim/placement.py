@@ -16,10 +16,14 @@ from domain.states import State
 from sim import mentoring, pathway, staffing
 
 
-def match_quality(model, cand, firm) -> float:
+def match_quality(model, cand, firm, u: float | None = None) -> float:
+    """How well ``firm`` fits the user; ``u``: the uniform of its noise (the contact's, ``domain.rng.SearchDraw``;
+    the user's next process draw if None)."""
     rules = model.cfg.pathway
     base = rules.match_interest if firm.sector == cand.interest else rules.match_other
-    return float(min(1.0, max(0.05, base + rules.match_noise * (2.0 * cand.draw() - 1.0))))
+    if u is None:
+        u = cand.draw()
+    return float(min(1.0, max(0.05, base + rules.match_noise * (2.0 * u - 1.0))))
 
 
 def start_ordinary_placement(model, cand) -> None:

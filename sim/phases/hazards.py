@@ -1,9 +1,9 @@
 """Phase 6, hazards.
 
 Firm leader changes (R13) and adviser turnover (R6, more likely in a week over budget or with a
-job-specialist-like load [002:25]), one draw per firm and per adviser position every week (common
-random numbers). A new leader may end a placement or a job at the firm, whoever follows it up ("tilbake
-på NAV" [001:1519]), and a leader who was the mentor leaves that role. Users before a workplace
+job-specialist-like load [002:25]), one draw per firm and per adviser position every week, keyed by
+the firm or position and the week (common random numbers, ``domain.rng.StaffDraw``). A new leader
+may end a placement or a job at the firm, whoever follows it up ("tilbake på NAV" [001:1519]), and a leader who was the mentor leaves that role. Users before a workplace
 may leave NAV follow-up. For users at a workplace (work training and its evaluation): dropout
 (``agents.candidate.dropout_hazard``), a firm that ends a placement strained beyond its patience
 [001:1549], and a mentor who gives up (R4) or moves on (R12) (``sim.mentoring.lose_mentor``).
@@ -16,7 +16,7 @@ import numpy as np
 
 from agents.candidate import life_shocks
 from agents.work_training import workplace_hazards
-from domain.rng import LifeEvent
+from domain.rng import LifeEvent, StaffDraw, uniforms, week_positions
 from domain.states import AT_WORKPLACE, BEFORE_WORKPLACE, State
 from sim import mentoring, pathway
 from sim.mentoring import Withdrawal
@@ -29,16 +29,17 @@ JOBS = (State.EMPLOYED, State.RETAINED, State.LOCKIN, State.POST_FOLLOWUP)
 def run(model, week: int) -> None:
     cfg = model.cfg
     market = cfg.labour_market
-    rng = model.streams["staff"]
-    # firm leader changes (R13), one draw per firm every week (common random numbers)
-    changed = np.flatnonzero(rng.random(len(model.firms)) < market.leader_change_hazard)
+    # firm leader changes (R13), one draw per firm every week, keyed by firm and week (common random numbers)
+    changed = np.flatnonzero(uniforms(model.firm_keys, week_positions(week, StaffDraw.LEADER_CHANGE))
+                             < market.leader_change_hazard)
     changed_firms = {model.firms[i].unique_id for i in changed}
     for i in changed:
         model.firms[i].leader_changes += 1
-    # adviser turnover (R6), one draw per configured position every week
-    for office in model.offices:
-        draws = rng.random(cfg.office.n_advisers + cfg.office.n_job_specialists).tolist()
-        for adviser, u in zip(office.staff.all_advisers, draws, strict=False):
+    # adviser turnover (R6), one draw per position every week, keyed by office, position and week
+    position = week_positions(week, StaffDraw.ADVISER_LEAVES)
+    for office, keys in zip(model.offices, model.post_keys, strict=True):
+        draws = uniforms(keys, position).tolist()
+        for adviser, u in zip(office.staff.all_advisers, draws, strict=True):
             hazard = cfg.office.adviser_turnover_hazard
             if adviser.over_budget or adviser.js_like:
                 hazard *= cfg.office.overload_turnover_mult

@@ -15,6 +15,7 @@ with follow-along support when the user is near ready (place then train [001:593
 from __future__ import annotations
 
 from agents.time_budget import Work
+from domain.rng import ContactDraws, SearchDraw, pick
 from domain.states import WAITING_FOR_ADVISER, State
 from domain.terms import ScreenDecision
 from sim import mentoring, pathway, placement, specialists
@@ -106,28 +107,29 @@ def ia_adviser_joins(model, office) -> bool:
     return True
 
 
-def _pick_firm(model, cand):
-    """Which firm the next contact goes to: (firm, known to the adviser, registry mentor or None)."""
+def _pick_firm(model, cand, u):
+    """Which firm the next contact goes to: (firm, known to the adviser, registry mentor or None).
+    ``u(kind)``: the contact's draw of a kind (``domain.rng.SearchDraw``)."""
     settings = cand.mode.settings
     adviser = cand.pathway_adviser
-    rng = model.streams["search"]
-    if settings.p_reuse_registered > 0 and model.mentor_pool.registry and rng.random() < settings.p_reuse_registered:
+    if settings.p_reuse_registered > 0 and model.mentor_pool.registry \
+            and u(SearchDraw.REUSE_REGISTERED) < settings.p_reuse_registered:
         region = cand.nav_office.region.index   # the registry of mentors in the user's own labour market
         ready = [m for m in mentoring.ready_registry_mentors(model.mentor_pool, model.week)
                  if m.employer.region_index == region]
         if ready:
-            mentor = ready[int(rng.integers(len(ready)))]
+            mentor = ready[pick(u(SearchDraw.REGISTRY_MENTOR), len(ready))]
             return mentor.employer, True, mentor
-    if adviser.known_firms and rng.random() < settings.use_known_firms:
+    if adviser.known_firms and u(SearchDraw.USE_KNOWN) < settings.use_known_firms:
         # knowing a firm means knowing whether it has room for one more [001:832]
         with_room = [firm for firm in adviser.known_firms if firm.has_room()]
         if with_room:
-            return with_room[int(rng.integers(len(with_room)))], True, None
+            return with_room[pick(u(SearchDraw.KNOWN_FIRM), len(with_room))], True, None
     region = cand.nav_office.region
     if settings.interest_based_search and cand.interest_known and region.firms_by_sector.get(cand.interest):
         sector_firms = region.firms_by_sector[cand.interest]
-        return sector_firms[int(rng.integers(len(sector_firms)))], False, None
-    return region.firms[int(rng.integers(len(region.firms)))], False, None
+        return sector_firms[pick(u(SearchDraw.SECTOR_FIRM), len(sector_firms))], False, None
+    return region.firms[pick(u(SearchDraw.ANY_FIRM), len(region.firms))], False, None
 
 
 def _search(model, cand) -> None:
@@ -135,18 +137,19 @@ def _search(model, cand) -> None:
     mode = cand.mode
     settings = mode.settings
     market = model.cfg.labour_market
-    rng = model.streams["search"]
     cand.search_weeks += 1
     cand.search_credit += cand.grant.get(Work.SEARCH, 0.0) * mode.contacts_per_week(cand)
     subsidy = settings.subsidy_assessment_hours > 0 or settings.fixed_subsidy_hours > 0
     quality = cand.pathway_adviser.followup_quality
     while cand.search_credit >= 1.0:
         cand.search_credit -= 1.0
-        firm, known, registry_mentor = _pick_firm(model, cand)
+        u = ContactDraws(cand.search_key, cand.n_contacts)   # the user's n-th contact: the same under every policy
+        firm, known, registry_mentor = _pick_firm(model, cand, u)
         cand.n_contacts += 1
         firm.n_contacts += 1
         model.counters[Tally.EMPLOYER_CONTACTS] += 1
-        if firm.exploitative and settings.exploitation_check_hours > 0 and rng.random() < market.p_spot_exploitative:
+        if firm.exploitative and settings.exploitation_check_hours > 0 \
+                and u(SearchDraw.SPOT_EXPLOITATIVE) < market.p_spot_exploitative:
             continue   # "hva skal til for å få jobb her?" reveals no intention to hire
         p = 0.0
         direct = False
@@ -161,18 +164,18 @@ def _search(model, cand) -> None:
                 firm.ia_contact = True   # the IA adviser opens the door [001:1096], [001:1366-1368]
                 p = min(0.95, p * market.ia_door_opener_mult)
             if settings.place_then_train:
-                with_subsidy = cand.draw() < market.p_firm_accepts_wage_subsidy
+                with_subsidy = u(SearchDraw.WAGE_SUBSIDY) < market.p_firm_accepts_wage_subsidy
                 if cand.capability + settings.job_support_credit >= firm.hire_threshold(with_subsidy):
                     # ask for a paid job with follow-along support: the firm needs a post
                     direct = True
                     wage_subsidy = with_subsidy
                     p *= firm.opening_probability(model.cfg.pathway.training_period_weeks)
-        if rng.random() < p:
+        if u(SearchDraw.ACCEPTS) < p:
             cand.employer = firm
             cand.direct_hire = direct
             cand.wage_subsidy = wage_subsidy   # agreed with this firm only (none when it said no)
             firm.placements += 1
-            cand.match = placement.match_quality(model, cand, firm)
+            cand.match = placement.match_quality(model, cand, firm, u(SearchDraw.MATCH))
             if registry_mentor is not None:
                 mentoring.attach_registry_mentor(cand, registry_mentor)
             if not known and firm not in cand.pathway_adviser.known_firms:
