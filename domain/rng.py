@@ -36,6 +36,7 @@ firms or mentors drew before it, nor on the order in which a policy visits them:
 
 from __future__ import annotations
 
+import functools
 from enum import IntEnum
 from statistics import NormalDist
 
@@ -85,17 +86,11 @@ def uniform_at(key, position):
     return (x >> _SHIFT11) * _UNIT
 
 
-@vectorize([float64(uint64, uint64)], cache=True)
 def _uniform(key, position):
-    """:func:`uniform_at` over arrays (a numpy ufunc)."""
+    """:func:`uniform_at` over arrays (the kernel of a numpy ufunc, :func:`compiled_ufuncs`)."""
     return uniform_at(key, position)
 
 
-#: The compiled hash as a plain numpy ufunc: numba's wrapper around it costs about 0.5 us a call.
-_UNIFORM = _uniform.ufunc
-
-
-@vectorize([uint64(uint64)], cache=True)
 def _mix(x):
     """SplitMix64's output function over arrays (keys of many users at once, as :func:`_mix_int` one)."""
     x = (x ^ (x >> _SHIFT30)) * _MULT1_U64
@@ -103,13 +98,28 @@ def _mix(x):
     return x ^ (x >> _SHIFT31)
 
 
-_MIX = _mix.ufunc
+@functools.cache
+def compiled_ufuncs():
+    """(uniform, mix): the compiled hashes as plain numpy ufuncs (numba's wrapper around a ufunc costs
+    about 0.5 us a call), built on first use. numba caches their kernels but compiles each ufunc's
+    loop again in every process, about 0.25 s each: a process that never draws (a refused command,
+    collect, the report) does not pay it."""
+    return (vectorize([float64(uint64, uint64)], cache=True)(_uniform).ufunc,
+            vectorize([uint64(uint64)], cache=True)(_mix).ufunc)
+
+
+def _uniform_draws(keys, positions):
+    return compiled_ufuncs()[0](keys, positions)
+
+
+def _mixed(x):
+    return compiled_ufuncs()[1](x)
 
 
 def uniforms(keys, positions) -> np.ndarray:
     """Uniform [0, 1) draws at ``positions`` of the streams that start at ``keys`` (broadcast together;
     both non-negative integers below 2**64)."""
-    return _UNIFORM(np.asarray(keys, dtype=_U64), np.asarray(positions, dtype=_U64))
+    return _uniform_draws(np.asarray(keys, dtype=_U64), np.asarray(positions, dtype=_U64))
 
 
 def uniform(key: int, position: int) -> float:
@@ -205,19 +215,19 @@ class Streams:
 
     def firm_keys(self, n: int) -> np.ndarray:
         """The keys of the region's firms 0 .. n - 1 (``staff``: a new leader, :class:`StaffDraw`)."""
-        return _MIX(_U64(self._firms) + (np.arange(n, dtype=np.uint64) + _ONE) * _GOLDEN_U64)
+        return _mixed(_U64(self._firms) + (np.arange(n, dtype=np.uint64) + _ONE) * _GOLDEN_U64)
 
     def post_keys(self, office: int, n: int) -> np.ndarray:
         """The keys of adviser positions 0 .. n - 1 of an office (``staff``: turnover, :class:`StaffDraw`)."""
         serials = (np.uint64(office) << _U64(20)) | np.arange(n, dtype=np.uint64)
-        return _MIX(_U64(self._posts) + (serials + _ONE) * _GOLDEN_U64)
+        return _mixed(_U64(self._posts) + (serials + _ONE) * _GOLDEN_U64)
 
     def ordinary_keys(self, seats, occupants) -> np.ndarray:
         """The stream keys of users outside the target group: the ``occupants``-th user (0 for the
         one there at the start) of caseload place ``seats`` of the region, so that the same user,
         with the same shocks, has the same place under every policy (arrays of equal length)."""
         serials = (np.asarray(seats, dtype=np.uint64) << _U64(20)) | np.asarray(occupants, dtype=np.uint64)
-        return _MIX(_U64(self._purpose_keys[ORDINARY]) + (serials + _ONE) * _GOLDEN_U64)
+        return _mixed(_U64(self._purpose_keys[ORDINARY]) + (serials + _ONE) * _GOLDEN_U64)
 
 
 def _key(base: int, serial: int) -> int:
@@ -344,7 +354,7 @@ class LifeShocks:
         """Every week's shock of one kind, made at its first use."""
         row = self._rows[kind]
         if row is None:
-            row = self._rows[kind] = _UNIFORM(_U64(self.key), _positions(self._weeks, kind))
+            row = self._rows[kind] = _uniform_draws(_U64(self.key), _positions(self._weeks, kind))
         return row
 
     def __call__(self, kind: LifeEvent, week: int) -> float:
