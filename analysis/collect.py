@@ -28,7 +28,8 @@ import pyarrow.parquet as pq
 
 from domain.forking import shared_map
 from domain.schema import TABLES
-from domain.store import StoreError, check_run, complete_run_dirs, file_mode, remove_leftovers_in
+from domain.provenance import model_code
+from domain.store import OTHER_CODE, StoreError, check_run, complete_run_dirs, file_mode, remove_leftovers_in
 
 
 #: The table with one row per run, read once (:func:`read_whole`); the others are read twice
@@ -127,11 +128,16 @@ def collect(sweep_dir: Path, quiet: bool = False) -> dict[str, Path]:
     if not dirs:
         raise FileNotFoundError(f"no complete runs under {sweep_dir / 'runs'}")
     remove_leftovers(sweep_dir)
-    damaged = [(d, problem) for d in dirs if (problem := check_run(d)) is not None]
+    code = model_code()
+    damaged = [(d, problem) for d in dirs if (problem := check_run(d, code=code)) is not None]
     if damaged:
         first, problem = damaged[0]
-        raise StoreError(f"{len(damaged)} damaged run(s) in {sweep_dir / 'runs'}, e.g. {first.name}: {problem}; "
-                         "run the sweep command again to redo them (nothing was collected)")
+        stale = sum(p.startswith(OTHER_CODE) for _, p in damaged)
+        what = (f"{len(damaged)} damaged run(s) in {sweep_dir / 'runs'}" if not stale else
+                f"{len(damaged)} run(s) in {sweep_dir / 'runs'} made by other model code" if stale == len(damaged) else
+                f"{len(damaged)} run(s) in {sweep_dir / 'runs'} damaged or made by other model code")
+        raise StoreError(f"{what}, e.g. {first.name}: {problem}; run the sweep command again to redo them "
+                         "(nothing was collected)")
     for run_dir in dirs:     # complete and intact: no writer will come back for a temporary file there
         remove_leftovers_in(run_dir)
 

@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from domain.provenance import model_code
 from domain.schema import TABLES
 
 COMPLETE_MARKER = "_COMPLETE"
@@ -169,15 +170,21 @@ def write_run_folder(tables: Mapping[str, pd.DataFrame | Mapping[str, object]], 
     files[META_FILE] = json.dumps(meta, indent=2, default=str).encode()
     for name, data in files.items():
         atomic_write_bytes(out_dir / name, data)
-    marker = {"config_hash": str(meta["config_hash"]),
+    marker = {"config_hash": str(meta["config_hash"]), "model_code": str(meta.get("model_code") or model_code()),
               "files": {name: {"bytes": len(data), "sha256": _digest(data)} for name, data in files.items()},
               "rows": {name: int(len(tables[name])) if isinstance(tables[name], pd.DataFrame) else 1 for name in TABLES}}
     atomic_write_bytes(out_dir / COMPLETE_MARKER, json.dumps(marker, indent=1).encode())
     return out_dir
 
 
-def check_run(out_dir: Path, config_hash: str | None = None) -> str | None:
-    """None when the run folder is complete and intact, else what is wrong with it (one line)."""
+#: How :func:`check_run` begins what it says of a run made by other model code.
+OTHER_CODE = "made by other model code"
+
+
+def check_run(out_dir: Path, config_hash: str | None = None, code: str | None = None) -> str | None:
+    """None when the run folder is complete and intact, else what is wrong with it (one line). With
+    ``code`` (``domain.provenance.model_code()``), a run made by other model code is not complete
+    either (:data:`OTHER_CODE`): its numbers are not what this code computes."""
     out_dir = Path(out_dir)
     marker_path = out_dir / COMPLETE_MARKER
     if not marker_path.exists():
@@ -189,6 +196,8 @@ def check_run(out_dir: Path, config_hash: str | None = None) -> str | None:
         return "its completion marker is unreadable"
     if config_hash is not None and marker.get("config_hash") != config_hash:
         return f"its marker belongs to config {marker.get('config_hash')!r}, not {config_hash!r}"
+    if code is not None and marker.get("model_code") != code:
+        return f"{OTHER_CODE} ({marker.get('model_code') or 'before fingerprints'}; the code here is {code})"
     for name in [f"{t}.parquet" for t in TABLES] + [META_FILE]:
         record = files.get(name)
         path = out_dir / name
@@ -314,12 +323,15 @@ def prepare_redo(run_dir: Path) -> None:
 
 
 def retire_damaged_runs(sweep_dir: Path) -> tuple[int, list[tuple[Path, str]]]:
-    """Check every run of a sweep that has a completion marker (:func:`check_run`): (how many are
-    complete and intact, [(run folder, what is wrong)] of the others), whose markers are removed
-    (:func:`prepare_redo`), so that they count as runs to do, not as runs done."""
+    """Check every run of a sweep that has a completion marker (:func:`check_run`, with the model
+    code here): (how many are complete and intact, [(run folder, what is wrong)] of the others), whose
+    markers are removed (:func:`prepare_redo`), so that they count as runs to do, not as runs done.
+    A run made by other model code is one of the others: this sweep redoes it if it includes it, and
+    leaves it out of its tables otherwise (its files stay)."""
     intact, damaged = 0, []
+    code = model_code()
     for run_dir in complete_run_dirs(sweep_dir):
-        problem = check_run(run_dir, run_dir.name)
+        problem = check_run(run_dir, run_dir.name, code)
         if problem is None:
             intact += 1
         else:

@@ -22,8 +22,8 @@ import threading
 import time
 from pathlib import Path
 
-from domain.store import (FAILED_MARKER, atomic_write_bytes, complete_run_dirs, count_complete_runs, failed_run_dirs,
-                          retire_damaged_runs, sweep_lock)
+from domain.store import (FAILED_MARKER, OTHER_CODE, atomic_write_bytes, complete_run_dirs, count_complete_runs,
+                          failed_run_dirs, retire_damaged_runs, sweep_lock)
 
 try:  # the callback base class is only needed when Hydra runs the sweep
     from hydra.experimental.callback import Callback
@@ -217,8 +217,12 @@ class SweepCallback(Callback):
         # checked before any run starts: a damaged run is a run to do, in the counts and the progress
         done, damaged = retire_damaged_runs(sweep_dir)
         write_progress_start(sweep_dir, total, done)
+        stale = [(run, problem) for run, problem in damaged if problem.startswith(OTHER_CODE)]
+        damaged = [(run, problem) for run, problem in damaged if not problem.startswith(OTHER_CODE)]
         notes = ([f"{done} already complete, checked, will be skipped"] if done else []) + \
-            ([f"{len(damaged)} damaged, will be redone, e.g. {damaged[0][0].name}: {damaged[0][1]}"] if damaged else [])
+            ([f"{len(damaged)} damaged, will be redone, e.g. {damaged[0][0].name}: {damaged[0][1]}"] if damaged else []) + \
+            ([f"{len(stale)} made by other model code: redone if this sweep includes them, left out of its tables "
+              "otherwise"] if stale else [])
         note = f" ({'; '.join(notes)})" if notes else ""
         print(f"inclusim: sweep '{config.name}' with {total} runs -> {sweep_dir}{note}", flush=True)
         preload_end_of_sweep(sweep_dir)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from domain.config import LABEL_KEYS, config_hash, validate
 from domain.params import ConfigError, merge
+from domain.provenance import model_code
 from domain.store import COMPLETE_MARKER, check_run, prepare_redo, run_lock, write_failure
 from inclusim.batching import BATCH_KEY, runs_of_job
 from inclusim.compose import to_config
@@ -68,7 +69,7 @@ def _run_and_write(cfg, overrides: list[str], out: Path, multirun: bool, sweep_d
 
     chash = out.name
     if multirun:
-        problem = check_run(out, chash)
+        problem = check_run(out, chash, model_code())
         if problem is None:
             print(f"  skip {chash} (complete) {' '.join(overrides)}", flush=True)
             return

@@ -17,7 +17,7 @@ import pandas as pd
 
 from domain.config import LABEL_KEYS, Config, config_hash, resolve, validate
 from domain.params import flat_params, to_dict
-from domain.provenance import git_commit, versions
+from domain.provenance import git_commit, model_code, versions
 from domain.schema import (CANDIDATE_COLUMNS, CANDIDATE_DTYPES, CONFIG_PREFIX, EVENT_COLUMNS, MENTOR_HOURS_COLUMNS, MENTOR_SUBSIDISED_COLUMN,
                            TABLES, adviser_weeks_column, adviser_weeks_over_column, hours_column, unmet_column)
 from domain.states import State
@@ -75,6 +75,7 @@ def tabulate(outcome: RunOutcome, wall_seconds: float = float("nan")) -> RunResu
     row.update({f"{CONFIG_PREFIX}{k}": v for k, v in flat_params(cfg, skip=LABEL_KEYS).items()})
     meta = {
         "run_id": run_id, "config_hash": chash, "seed": cfg.seed, "git_commit": git_commit(),
+        "model_code": model_code(),
         "versions": versions(), "wall_seconds": wall_seconds, "setup_seconds": outcome.setup_seconds,
         "stepped_candidate_weeks": int(outcome.stepped_candidate_weeks),
         "caseload_user_weeks": int(cfg.world.n_offices * cfg.office.n_advisers * cfg.office.caseload_ordinary

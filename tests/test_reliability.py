@@ -8,6 +8,7 @@ two processes at once.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -141,6 +142,38 @@ def test_a_damaged_run_is_named_by_collect_and_redone_by_the_sweep(sweep_copy, t
     for name, frame in read_tables(sweep_copy).items():
         pd.testing.assert_frame_equal(frame, reference[name])
 
+
+
+def test_runs_made_by_other_model_code_are_redone_not_reported_as_new(sweep_copy, tmp_path):
+    """A sweep folder keyed by configuration alone kept the runs of an earlier model: after a change of
+    the model's code, `make run` skipped them as complete and reported the old numbers as new. A run
+    records the fingerprint of the code that made it (domain.provenance.model_code); collect refuses a
+    run made by other code; the sweep redoes the ones it includes and leaves the others out."""
+    reference = read_tables(sweep_copy)["runs"].set_index("run_id")
+    policy_of = {d: json.loads((d / "meta.json").read_text())["config"]["policy"]["name"]
+                 for d in complete_run_dirs(sweep_copy)}
+    old = next(d for d, policy in policy_of.items() if policy == "saksbehandler")
+    outside = next(d for d, policy in policy_of.items() if policy == "hybrid")
+    for run_dir in (old, outside):
+        marker = json.loads((run_dir / COMPLETE_MARKER).read_text())
+        marker["model_code"] = "0123456789abcdef"
+        (run_dir / COMPLETE_MARKER).write_text(json.dumps(marker))
+    proc = cli("collect", str(sweep_copy))
+    assert proc.returncode == 1
+    line = one_line_error(proc)
+    assert "2 run(s)" in line and "made by other model code" in line and "0123456789abcdef" in line
+    # the sweep again, of saksbehandler only: `old` is redone, `outside` (hybrid) left out of the tables
+    again = sweep(tmp_path, "base", "policy=saksbehandler", "seed=1,2", "report=false")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "2 made by other model code: redone if this sweep includes them, left out of its tables otherwise" \
+        in again.stdout
+    assert again.stdout.count("  skip ") == 1
+    assert json.loads((old / COMPLETE_MARKER).read_text())["model_code"] != "0123456789abcdef"
+    assert not (outside / COMPLETE_MARKER).exists() and (outside / "runs.parquet").exists()   # its files stay
+    runs = read_tables(sweep_copy)["runs"].set_index("run_id")
+    assert outside.name not in runs.index and len(runs) == 3
+    pd.testing.assert_frame_equal(runs.drop(columns="wall_seconds", errors="ignore"),       # the same model
+                                  reference.loc[runs.index].drop(columns="wall_seconds", errors="ignore"))
 
 def test_a_temporary_file_left_in_a_run_folder_is_removed_by_collect_and_by_the_resumed_sweep(sweep_copy, tmp_path):
     complete, unfinished = complete_run_dirs(sweep_copy)[:2]
