@@ -28,6 +28,12 @@ INFO_FLAGS = ("--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--
               "--shell-completion", "-sc", "--version")
 
 
+#: The flags a run or sweep may carry; any other flag (``--config-dir``, ``--config-path``,
+#: ``--config-name``, ``--experimental-rerun``, ...) is refused: the check composes inclusim's own
+#: configuration, and a run must be what was checked.
+RUN_FLAGS = ("-m", "--multirun")
+
+
 #: Set once :func:`check` has passed in this process: every run of the command composes and is valid.
 _checked = False
 
@@ -82,7 +88,13 @@ def check(argv: list[str]) -> Plan | None:
 
     if any(a.split("=", 1)[0] in INFO_FLAGS for a in argv):
         return None
-    multirun = any(a in ("-m", "--multirun") for a in argv)
+    for arg in argv:
+        if arg.startswith("-") and arg not in RUN_FLAGS:
+            raise ConfigError(f"{arg}: not a flag of inclusim's runs; allowed are -m (--multirun) and Hydra's help "
+                              "and info flags (--help, --hydra-help, --info, --cfg job); inclusim composes its "
+                              "configuration from its own conf/ folder (no --config-dir, --config-path or "
+                              "--config-name): give settings as key=value and an office as office=FILE")
+    multirun = any(a in RUN_FLAGS for a in argv)
     overrides = [a for a in argv if not a.startswith("-")]
     parser = OverridesParser.create()
     try:

@@ -160,3 +160,17 @@ def test_two_commands_with_the_same_runs_compute_each_run_once(tmp_path):
     assert len(complete_run_dirs(tmp_path / "same")) == 8 and not list((tmp_path / "same").rglob("_FAILED"))
 
 
+
+
+@pytest.mark.parametrize("flags", [["--config-dir", "{tmp}"], ["--config-dir={tmp}"], ["-cp", "{tmp}"],
+                                   ["--config-name=other"]])
+def test_flags_that_change_where_the_config_comes_from_are_refused(tmp_path, flags):
+    """Issue 24, second review: `--config-dir` was accepted, so a run could compose from another folder
+    than the one the check before the run had composed."""
+    (tmp_path / "config.yaml").write_text("seed: 3\n")
+    args = [flag.replace("{tmp}", str(tmp_path)) for flag in flags]
+    proc = cli(*args, f"output_root={tmp_path / 'out'}", "horizon_weeks=5")
+    assert proc.returncode == 2
+    line = one_line_error(proc)
+    assert line.startswith(f"inclusim: error: {args[0]}: not a flag of inclusim's runs") and "office=FILE" in line
+    assert not (tmp_path / "out").exists()
