@@ -405,7 +405,7 @@ def _server_memory(dashboard: Dashboard) -> float:
 def test_the_week_pages_hold_their_models_within_a_budget_and_let_them_go(tmp_path):
     """Issue 24 review, fault 1: three pages of 400,000 users on the week page took the server from
     563 to 2785 MB, kept after the browsers closed. Now each page reserves its model's estimated
-    memory in the server first, within the week pages' budget: an office of 180,000 users fits
+    memory in the server first, within the week pages' budget: an office of 140,000 users fits
     once, a second page of it is refused with one line in its language, and once the first page is
     closed its model goes (Solara closes its session after the cull timeout, set short here), so
     the second page can build its own."""
@@ -414,7 +414,7 @@ def test_the_week_pages_hold_their_models_within_a_budget_and_let_them_go(tmp_pa
     from inclusim.dashboard.runner import run_memory, week_memory_limit
 
     started = start_dashboard(folder=tmp_path, env={"SOLARA_KERNEL_CULL_TIMEOUT": "2s"})
-    users = 180_000
+    users = 140_000
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
@@ -473,7 +473,7 @@ def test_the_week_pages_hold_their_models_within_a_budget_and_let_them_go(tmp_pa
             after = _server_memory(started)
             browser.close()
         print(f"server memory: {before:.0f} MB before, {held:.0f} MB with one week page "
-              f"(estimate {run_memory(46_000) / 1e6:.0f} MB; budget {week_memory_limit() / 1e6:.0f} MB), "
+              f"(estimate {run_memory(36_000, users) / 1e6:.0f} MB; budget {week_memory_limit() / 1e6:.0f} MB), "
               f"{after:.0f} MB once both pages were closed")
         assert after < held - (held - before) / 3, (before, held, after)
     finally:

@@ -543,8 +543,8 @@ def test_a_run_too_large_for_the_dashboard_is_refused_before_it_starts():
     """550,000 users over 50 replications (issue 24): refused, naming the users lever, with what is allowed."""
     from inclusim.dashboard import state
     from inclusim.dashboard.levers import to_overrides, values_under
-    from inclusim.dashboard.runner import (RUN_MEMORY_BASE, RUN_MEMORY_PER_USER, ResultCache, Setting, check_size,
-                                           run_settings, run_size)
+    from inclusim.dashboard.runner import (ResultCache, Setting, caseload_users, check_size, run_memory, run_settings,
+                                           run_size)
     from inclusim.dashboard.simulate import comparison_settings
 
     today = values_under({})
@@ -553,7 +553,7 @@ def test_a_run_too_large_for_the_dashboard_is_refused_before_it_starts():
     seeds = list(range(1, 51))
     size = run_size(settings, seeds, workers=2)
     assert 140_000 < size.users < 142_000       # the target group (about a quarter of the users) and the inflow
-    assert size.memory_each == RUN_MEMORY_BASE + RUN_MEMORY_PER_USER * size.users
+    assert size.memory_each == max(run_memory(size.users, caseload_users(dict(s.settings))) for s in settings)
     with pytest.raises(ConfigError) as caught:
         check_size(settings, seeds, workers=2, users=550_000)
     said = str(caught.value)
@@ -565,12 +565,12 @@ def test_a_run_too_large_for_the_dashboard_is_refused_before_it_starts():
                                                       "en kjøring ville trenge omtrent")
     finally:
         state.lang.set(before)
-    # fewer users but too many runs: the time is refused, naming the replications
+    # fewer users but too many runs on one worker: the time is refused, naming the replications
     mid = comparison_settings({}, {"labour_demand": "normal", "need_mix": "as_today"},
-                              {**today, "users": 150_000, "advisers": 2143,
-                               "last_typed_staff_lever": ("users", 150_000)})
-    with pytest.raises(ConfigError, match=r"replications = 50: 100 runs would take about \d+ minutes"):
-        check_size(mid, seeds, workers=2)
+                              {**today, "users": 80_000, "advisers": 1143,
+                               "last_typed_staff_lever": ("users", 80_000)})
+    with pytest.raises(ConfigError, match=r"replications = 50: 100 runs would take about \d+ minutes on 1 worker"):
+        check_size(mid, seeds, workers=1)
     # and the runner refuses it itself, before anything runs
     cache = ResultCache()
     with pytest.raises(ConfigError, match="the dashboard allows"):
@@ -588,7 +588,7 @@ def test_the_week_pages_models_have_a_budget_in_the_server():
     pages (three pages of 400,000 users: 563 -> 2785 MB). A page reserves its model's estimated
     memory first: one model a page, all pages' together within the week pages' budget; a page that
     goes releases it (only the model it holds: a page that built another keeps the new one's)."""
-    from inclusim.dashboard.runner import HeldModels, followed_users, run_memory, week_memory_limit
+    from inclusim.dashboard.runner import HeldModels, caseload_users, followed_users, run_memory, week_memory_limit
     from inclusim.dashboard.simulate import comparison_settings
 
     def users_followed(users, caseload):
@@ -597,31 +597,31 @@ def test_the_week_pages_models_have_a_budget_in_the_server():
         chosen = {**values_under({}), "users": users, "advisers": round(users / caseload),
                   "last_typed_staff_lever": ("users", users)}
         setting = comparison_settings({}, {"labour_demand": "normal", "need_mix": "as_today"}, chosen)[1]
-        return followed_users(dict(setting.settings))
+        return followed_users(dict(setting.settings)), caseload_users(dict(setting.settings))
 
     limit = week_memory_limit()
     assert limit == 1024**3 or limit < 1024**3       # half the dashboard's run limit (or of half the machine)
     held = HeldModels()
     big = users_followed(400_000, 80)       # the review's office: about 105,000 users followed
-    assert run_memory(big) > limit
+    assert run_memory(*big) > limit
     with pytest.raises(ConfigError, match=r"^users = 400000: the week-by-week page would hold about \d+ MB .* the "
                                           r"dashboard allows \d+ MB for the week pages together: fewer users$"):
-        held.reserve("page-a", "k-big", big, shown_users=400_000)
+        held.reserve("page-a", "k-big", big[0], shown_users=400_000, caseload=big[1])
     assert held.held() == {}
-    mid = users_followed(180_000, 70)
-    assert 2 * run_memory(mid) > limit > run_memory(mid)
-    assert held.reserve("page-a", "k1", mid, shown_users=180_000) == run_memory(mid)
-    held.reserve("page-a", "k2", mid)           # the same page's next model replaces its first
+    mid = users_followed(140_000, 70)
+    assert 2 * run_memory(*mid) > limit > run_memory(*mid)
+    assert held.reserve("page-a", "k1", mid[0], shown_users=140_000, caseload=mid[1]) == run_memory(*mid)
+    held.reserve("page-a", "k2", mid[0], caseload=mid[1])     # the same page's next model replaces its first
     assert list(held.held()) == ["page-a"] and held.held()["page-a"][0] == "k2"
-    with pytest.raises(ConfigError, match=r"^users = 180000: .* and the other open week pages \(1\) hold \d+ MB of "
+    with pytest.raises(ConfigError, match=r"^users = 140000: .* and the other open week pages \(1\) hold \d+ MB of "
                                           r"the \d+ MB the dashboard allows for them together"):
-        held.reserve("page-b", "k3", mid, shown_users=180_000)
+        held.reserve("page-b", "k3", mid[0], shown_users=140_000, caseload=mid[1])
     small = users_followed(840, 70)
-    held.reserve("page-b", "k4", small)         # a small office fits beside it
+    held.reserve("page-b", "k4", small[0], caseload=small[1])         # a small office fits beside it
     held.release("page-a", "k1")                # the first model going: the page keeps its second
     assert set(held.held()) == {"page-a", "page-b"}
     held.release("page-a", "k2")
-    held.reserve("page-c", "k5", mid)
+    held.reserve("page-c", "k5", mid[0], caseload=mid[1])
     assert set(held.held()) == {"page-b", "page-c"}
 
 
@@ -634,17 +634,18 @@ def test_the_memory_estimate_is_above_a_measured_run_and_counts_the_workers():
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from inclusim.dashboard.runner import (WORKER_BASE_BYTES, Setting, followed_users, run_memory, run_size)
+    from inclusim.dashboard.runner import (WORKER_BASE_BYTES, Setting, caseload_users, followed_users, run_memory,
+                                           run_size)
 
     settings = {"office.n_advisers": 286, "office.caseload_ordinary": 70}       # 20,020 users on the caseloads
-    users = followed_users(settings)
+    users, caseload = followed_users(settings), caseload_users(settings)
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         base, peak = pool.submit(_measured_run, settings).result()
     own = peak - base
-    print(f"{users} users followed: a run's own peak {own / 1e6:.0f} MB (estimate {run_memory(users) / 1e6:.0f} MB); "
+    print(f"{users} users followed: a run's own peak {own / 1e6:.0f} MB (estimate {run_memory(users, caseload) / 1e6:.0f} MB); "
           f"the worker before it {base / 1e6:.0f} MB (counted {WORKER_BASE_BYTES / 1e6:.0f} MB)")
     assert 4000 < users < 7000
-    assert run_memory(users) >= 1.1 * own
+    assert caseload == 20_020 and run_memory(users, caseload) >= 1.1 * own
     assert WORKER_BASE_BYTES >= base
     size = run_size([Setting.of("a", settings)], [1, 2, 3], workers=2)
     assert size.memory == 2 * WORKER_BASE_BYTES + 2 * size.memory_each + 3 * 130e3

@@ -98,11 +98,14 @@ def default_workers() -> int:
 
 
 # What a run costs, measured on the 2-core development machine (docs/dashboard.md, "Limits"): the
-# memory and time of a run grow with the users the model follows (the target group at the start and
-# the inflow over the horizon), not with the users on the caseloads as such. The memory figures are
-# set above every measured run (a fresh worker process's peak, less what it held before the run).
-#: A run's own memory in a worker, beyond the loaded model: a base and so much per user followed.
-RUN_MEMORY_BASE, RUN_MEMORY_PER_USER = 30e6, 16e3
+# memory and time of a run grow with the users the model follows through their pathway (the target
+# group at the start and the inflow over the horizon), and its memory also with every user on the
+# caseloads (the users outside the target group are simulated too, in columns). The memory figures
+# are set above every measured run (a fresh worker process's peak, less what it held before the run:
+# 109-158 MB for 20,020 users on the caseloads, 217-315 MB for 80,080; 2026-12-07).
+#: A run's own memory in a worker, beyond the loaded model: a base, so much per user followed and so
+#: much per user on the caseloads.
+RUN_MEMORY_BASE, RUN_MEMORY_PER_USER, RUN_MEMORY_PER_CASELOAD_USER = 80e6, 16e3, 2e3
 #: What each worker process holds once it has loaded the model, before any run (measured 269 MB); the
 #: pool keeps :func:`default_workers` of them whatever a run asks.
 WORKER_BASE_BYTES = 300e6
@@ -168,9 +171,19 @@ class RunSize:
     base: float = 0.0
 
 
-def run_memory(users: int) -> float:
-    """A run's own memory (bytes) when it follows ``users`` users: in a worker, or a week page's model in the server."""
-    return RUN_MEMORY_BASE + RUN_MEMORY_PER_USER * users
+def run_memory(users: int, caseload_users: int = 0) -> float:
+    """A run's own memory (bytes) when it follows ``users`` users with ``caseload_users`` users on
+    its caseloads: in a worker, or a week page's model in the server."""
+    return RUN_MEMORY_BASE + RUN_MEMORY_PER_USER * users + RUN_MEMORY_PER_CASELOAD_USER * caseload_users
+
+
+def caseload_users(settings: dict) -> int:
+    """The users on the caseloads of a run of dotted ``settings`` at the start, in every office."""
+    from inclusim.dashboard.levers import build_config
+    from inclusim.staffing import office_users
+
+    cfg = build_config(settings)
+    return int(cfg.world.n_offices * office_users(cfg)[0])
 
 
 def run_size(settings: list[Setting], seeds: list[int], workers: int | None = None) -> RunSize:
@@ -178,7 +191,7 @@ def run_size(settings: list[Setting], seeds: list[int], workers: int | None = No
     workers = workers or default_workers()
     users = {setting.key: followed_users(dict(setting.settings)) for setting in settings}
     runs = len(users) * len(seeds)
-    each = run_memory(max(users.values(), default=0))
+    each = max((run_memory(users[s.key], caseload_users(dict(s.settings))) for s in settings), default=run_memory(0))
     base = workers * WORKER_BASE_BYTES
     memory = base + min(workers, runs) * each + runs * RUN_RESULT_BYTES
     seconds = sum(RUN_SECONDS_BASE + RUN_SECONDS_PER_USER * n for n in users.values()) * len(seeds) / workers
@@ -214,12 +227,14 @@ class HeldModels:
         self._held: dict[str, tuple[str, float]] = {}     # page -> (model key, bytes)
         self._lock = threading.Lock()
 
-    def reserve(self, page: str, key: str, users: int, shown_users=None, limit: float | None = None) -> float:
-        """Hold the memory of a model that follows ``users`` users, called ``key``, for ``page`` (in
-        place of any the page held); its estimated bytes. A ConfigError naming the users lever (with
-        ``shown_users``, the value the leader gave) when it does not fit."""
+    def reserve(self, page: str, key: str, users: int, shown_users=None, limit: float | None = None,
+                caseload: int = 0) -> float:
+        """Hold the memory of a model that follows ``users`` users (``caseload`` on its caseloads),
+        called ``key``, for ``page`` (in place of any the page held); its estimated bytes. A
+        ConfigError naming the users lever (with ``shown_users``, the value the leader gave) when it
+        does not fit."""
         limit = week_memory_limit() if limit is None else limit
-        each = run_memory(users)
+        each = run_memory(users, caseload)
         mb = 1e6
         with self._lock:
             others = [size for other, (_key, size) in self._held.items() if other != page]

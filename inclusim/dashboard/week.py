@@ -28,7 +28,7 @@ from analysis.i18n import language
 from domain.params import ConfigError
 from inclusim.dashboard import state
 from inclusim.dashboard.levers import build_config
-from inclusim.dashboard.runner import WEEK_MODELS, followed_users
+from inclusim.dashboard.runner import WEEK_MODELS, caseload_users, followed_users
 from inclusim.dashboard.safe import literal, one_line
 from inclusim.dashboard.simulate import check_levers_read, comparison_settings
 from inclusim.dashboard.state import CHOICE, T
@@ -88,6 +88,7 @@ def WeekPage():
         config = build_config({**dict(settings.settings), "seed": 1, "record_events": False})
         # the model runs in the server: its memory is reserved beside the other pages' models first
         WEEK_MODELS.reserve(page, settings.key, followed_users(dict(settings.settings)),
+                            caseload=caseload_users(dict(settings.settings)),
                             shown_users=state.values.value["users"])
     except ConfigError as exc:
         solara.Error(one_line(state.explain(exc)))
