@@ -124,8 +124,26 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(exit_status(exc)) from None
 
 
+def usage() -> str:
+    """``inclusim --help``: the commands (this module's docstring) and the configuration groups a run
+    composes from (the ``.yaml`` files of ``conf/``), without starting Hydra (whose own help takes
+    about 4 s to list them: ``inclusim --hydra-help``)."""
+    from domain.paths import CONF_DIR
+
+    groups = sorted(folder for folder in CONF_DIR.iterdir() if folder.is_dir() and not folder.name.startswith(("_", ".")))
+    lines = [f"  {folder.name}: {', '.join(sorted(p.stem for p in folder.glob('*.yaml')))}" for folder in groups
+             if any(folder.glob("*.yaml"))]
+    return ("usage:\n" + (__doc__ or "").split("\n", 2)[2].rstrip() + "\n\nConfiguration groups (group=option, "
+            "e.g. policy=hybrid office=asker; +experiment=NAME for a ready sweep):\n" + "\n".join(lines) +
+            "\n\nThe settings of a run and their defaults: inclusim --cfg job [key=value ...]; what each one means\n"
+            "and where its value comes from: docs/parameters.md. Hydra's own help: inclusim --hydra-help.")
+
+
 def _main(argv: list[str] | None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv in (["--help"], ["-h"]):
+        print(usage())
+        return
     if argv and argv[0] in SUBCOMMANDS:
         return subcommand(_subcommand_parser().parse_args(argv))
     if all(arg.split("=", 1)[0] in PRESENTATION_KEYS for arg in argv):

@@ -214,3 +214,14 @@ def test_an_interrupted_sweep_says_so_in_one_line_and_resumes(tmp_path):
     resumed = cli(*args[len(INCLUSIM):])
     assert resumed.stdout.count("skip ") == done
     assert len(list(runs.glob("*/_COMPLETE"))) == 60
+
+
+def test_help_names_the_commands_and_every_configuration_group_without_starting_hydra():
+    """`inclusim --help` printed Hydra's "task is powered by Hydra" after about 4 s of listing groups."""
+    proc = subprocess.run([sys.executable, "-m", "inclusim.cli", "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "powered by Hydra" not in proc.stdout
+    for command in ("collect", "report", "dashboard", "staffing", "calibrate"):
+        assert f"inclusim {command}" in proc.stdout
+    groups = {line.split(":")[0].strip(): line for line in proc.stdout.splitlines() if line.startswith("  ") and ":" in line}
+    assert "hybrid" in groups["policy"] and "policy_compare" in groups["experiment"] and "asker" in groups["office"]
+    assert "_schema" not in proc.stdout and "inclusim --hydra-help" in proc.stdout
