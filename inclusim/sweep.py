@@ -15,6 +15,7 @@ run does not depend on where in the sweep it ran.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import sys
@@ -52,19 +53,36 @@ def write_progress_start(sweep_dir: Path, total: int, already_complete: int) -> 
     atomic_write_bytes(Path(sweep_dir) / PROGRESS_FILE, json.dumps(state).encode())
 
 
-def progress_line(sweep_dir: Path) -> str:
-    """'runs done / total, elapsed, estimated time left' for a running sweep."""
+#: New runs done before the time left is estimated: the first runs include the start of the workers
+#: (loading Python and the model), which would put the estimate at many times the real time left.
+ESTIMATE_AFTER_RUNS = 5
+
+
+def progress_line(sweep_dir: Path, record: bool = False) -> str:
+    """'runs done / total, elapsed, estimated time left' for a running sweep. The time left comes
+    from the pace since the sweep's first new run was done (``first_done`` in the progress file,
+    written by the first worker to see it missing, ``record``), once :data:`ESTIMATE_AFTER_RUNS`
+    new runs are done: before, it is still being estimated."""
     path = Path(sweep_dir) / PROGRESS_FILE
     done = count_complete_runs(sweep_dir)
     if not path.exists():
         return f"[{done} runs done]"
     state = json.loads(path.read_text())
     total, start, before = state["total"], state["start"], state.get("already_complete", 0)
-    elapsed = time.time() - start
+    now = time.time()
+    elapsed = now - start
     new = max(done - before, 0)
     left = max(total - done, 0)
-    eta = elapsed / new * left if new else float("nan")
-    eta_text = clock(eta) if eta == eta else "?"
+    first = state.get("first_done")
+    if first is None and new and record:
+        with contextlib.suppress(OSError):      # progress is a convenience, never a reason to fail
+            atomic_write_bytes(path, json.dumps({**state, "first_done": now}).encode())
+    if not left:
+        eta_text = "0:00"
+    elif first is not None and new >= ESTIMATE_AFTER_RUNS and now > first:
+        eta_text = clock((now - first) / (new - 1) * left)
+    else:
+        return f"[{min(done, total)}/{total} runs] elapsed {clock(elapsed)}, estimating the time left"
     return f"[{min(done, total)}/{total} runs] elapsed {clock(elapsed)}, about {eta_text} left"
 
 

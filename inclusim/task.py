@@ -97,7 +97,7 @@ def _run_and_write(cfg, overrides: list[str], out: Path, multirun: bool, sweep_d
         print(f"  FAILED {chash} {' '.join(overrides)}: {message}", flush=True)
         return
     if multirun:
-        print(f"  {progress_line(sweep_dir)}  {' '.join(overrides)}", flush=True)
+        print(f"  {progress_line(sweep_dir, record=True)}  {' '.join(overrides)}", flush=True)
     else:
         with language(cfg.lang):   # what a single run prints, and its report, in the language asked for
             print_single(result, out)

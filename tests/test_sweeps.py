@@ -163,3 +163,35 @@ def test_the_analysis_is_loaded_while_the_runs_go_on_and_the_end_never_waits_for
     assert time.perf_counter() - started < sweep.PRELOAD_WAIT_SECONDS / 3
     assert not sweep._preloading.is_alive()
     assert all(name in sys.modules for name in sweep.END_OF_SWEEP_MODULES)
+
+
+def test_the_time_left_comes_from_the_pace_after_the_first_run_not_from_the_start(tmp_path, monkeypatch):
+    """`make run` first said "about 4:11:51 left" (issue 27) for a job of about a minute: the first runs'
+    elapsed time includes starting the workers. The pace is now measured from the first new run done."""
+    import json
+
+    import inclusim.sweep as sweep
+    from domain.store import COMPLETE_MARKER
+
+    clock = [1000.0]
+    monkeypatch.setattr(sweep.time, "time", lambda: clock[0])
+    sweep.write_progress_start(tmp_path, total=100, already_complete=0)
+
+    finished = []
+
+    def finish_runs(n: int, at: float) -> str:
+        clock[0] = at
+        for _ in range(n):
+            folder = tmp_path / "runs" / f"run{len(finished)}"
+            folder.mkdir(parents=True)
+            (folder / COMPLETE_MARKER).write_text("{}")
+            finished.append(folder)
+        return sweep.progress_line(tmp_path, record=True)
+
+    first = finish_runs(1, 1030.0)             # 30 s of start-up, then the first run
+    assert "estimating the time left" in first and "[1/100 runs]" in first
+    assert json.loads((tmp_path / sweep.PROGRESS_FILE).read_text())["first_done"] == 1030.0
+    assert "estimating" in finish_runs(3, 1031.0)
+    line = finish_runs(1, 1032.0)               # 5 runs: 4 more in 2 s after the first, 95 left
+    assert line.endswith("about 0:48 left"), line    # 2 s / 4 runs x 95 runs; from the start it was 10:44
+    assert "about 0:00 left" in finish_runs(95, 1080.0)
