@@ -5,7 +5,9 @@ The user's state and the rules that concern one user at a time (brief 1.5, 6, 7)
 * hidden needs show after start [001:1034] and raise the support the case needs;
 * a crisis: a proactive contact knows at once, a reactive adviser only after a lag [001:1666];
 * the weekly dropout hazard combines need level, mentor presence, problems, crises, insecurity
-  and match (brief 6.3); the hazards of an own job and of losing a job.
+  and match (brief 6.3), summed over the weeks at a workplace against the user's own threshold
+  (cumulative-hazard inversion, ``domain.rng.BY_CUMULATIVE_HAZARD``); the hazards of an own job
+  and of losing a job.
 
 The week of work training (support, problems, crises, progress, security) is applied to every
 user in it at once, over arrays (``agents.work_training``). The simulation moves a user between
@@ -106,6 +108,7 @@ class Candidate(mesa.Agent, JobHistory):
     __slots__ = (
         # identity, streams and settings
         "serial", "draw", "life", "weekly_key", "search_key", "n_mentors", "settings",
+        "dropout_threshold", "dropout_hazard_sum", "n_dropout_thresholds",
         # attributes
         "need_level", "need_level0", "registered_need", "age", "barriers", "mental_health", "hidden_need",
         "hidden_revealed", "capability", "interest", "interest_known", "study_motivation", "max_fte", "entry_week",
@@ -140,6 +143,13 @@ class Candidate(mesa.Agent, JobHistory):
         self.search_key = search_key
         #: mentors found for this user so far (the next one's key: ``domain.rng.Streams.mentor_key``)
         self.n_mentors = 0
+        #: dropout by cumulative-hazard inversion (``domain.rng.BY_CUMULATIVE_HAZARD``): the user's
+        #: current Exp(1) threshold (the ``n_dropout_thresholds``-th of the life stream), and the
+        #: dropout hazard summed over the weeks at a workplace since the last threshold was crossed
+        #: (``agents.work_training.workplace_hazards``); kept across placements, never reset otherwise
+        self.n_dropout_thresholds = 0
+        self.dropout_threshold = life.threshold(LifeEvent.DROPOUT, 0)
+        self.dropout_hazard_sum = 0.0
         self.settings = settings
         # attributes
         self.need_level = need_level

@@ -36,7 +36,7 @@ from agents import candidate as candidate_rules
 from agents.candidate import life_shocks, weekly_draws
 from agents.followup import period_ends
 from agents.time_budget import Work
-from domain.rng import LifeEvent, WeeklyDraw
+from domain.rng import LifeEvent, WeeklyDraw, week_hazard
 from domain.rows import RowFormat
 from domain.terms import NEED_INDEX, NEED_LEVELS, by_need_level
 
@@ -312,37 +312,54 @@ class WorkplaceHazards:
 
 
 #: A user's row for the hazards at a workplace (:func:`_hazards`).
-_HAZARD_ROW = RowFormat(9)
+_HAZARD_ROW = RowFormat(11)
 
 
 def workplace_hazards(users: list, week: int, settings) -> WorkplaceHazards:
-    """This week's hazards of users in work training or at its evaluation, all at once."""
+    """This week's hazards of users in work training or at its evaluation, all at once.
+
+    Dropout by cumulative-hazard inversion (``domain.rng.BY_CUMULATIVE_HAZARD``): the week's dropout
+    hazard is added to each user's sum, and a user whose sum exceeds the user's threshold drops out;
+    the sum then starts again against the user's next threshold (also when another user's event
+    moves the user first this week, as a week's shock would have been spent)."""
     h0 = tuple(by_need_level(settings.pathway, "h0_drop", level) for level in NEED_LEVELS)
     rows = _HAZARD_ROW.matrix([
         _HAZARD_ROW.pack(h0[NEED_INDEX[c.need_level]], c.unsupported(), c.crisis, c.problem_weeks > 0, c.security, c.match,
-                         c.strain_weeks, c.mentor is not None, c.mentor.strain if c.mentor is not None else 0.0)
+                         c.strain_weeks, c.mentor is not None, c.mentor.strain if c.mentor is not None else 0.0,
+                         c.dropout_hazard_sum, c.dropout_threshold)
         for c in users])
-    shocks = life_shocks(users, (LifeEvent.DROPOUT,), week)[:, 0]
     draws = weekly_draws(users, (WeeklyDraw.FIRM_ENDS, WeeklyDraw.MENTOR_LEAVES), week)
-    return WorkplaceHazards(*_hazards(settings.numbers["pathway"], settings.numbers["mentor"],
-                                      settings.numbers["labour_market"], rows, shocks, draws))
+    dropout, firm_ends, burnout, leaves, hazard_sum = _hazards(
+        settings.numbers["pathway"], settings.numbers["mentor"], settings.numbers["labour_market"], rows, draws)
+    for cand, total in zip(users, hazard_sum.tolist(), strict=True):
+        cand.dropout_hazard_sum = total
+    for i in dropout.nonzero()[0].tolist():
+        cand = users[i]
+        cand.n_dropout_thresholds += 1
+        cand.dropout_threshold = cand.life.threshold(LifeEvent.DROPOUT, cand.n_dropout_thresholds)
+    return WorkplaceHazards(dropout, firm_ends, burnout, leaves)
 
 
 @njit(cache=True)
-def _hazards(pathway_numbers, mentor_numbers, market_numbers, rows, shocks, draws):
+def _hazards(pathway_numbers, mentor_numbers, market_numbers, rows, draws):
     """Per user (a row: base hazard, unsupported, crisis, problem, security, match, strain weeks, has
-    a mentor, the mentor's strain): dropout, else the firm ends, else the mentor burns out or leaves."""
+    a mentor, the mentor's strain, the dropout hazard summed so far, the dropout threshold): dropout,
+    else the firm ends, else the mentor burns out or leaves; and each user's new dropout hazard sum
+    (0 after a dropout: the next threshold starts from nothing)."""
     pathway, mentor, market = pathway_numbers[0], mentor_numbers[0], market_numbers[0]
     n = rows.shape[0]
     dropout = np.zeros(n, np.bool_)
     firm_ends = np.zeros(n, np.bool_)
     burnout = np.zeros(n, np.bool_)
     leaves = np.zeros(n, np.bool_)
+    hazard_sum = np.zeros(n)
     for i in range(n):
-        h0, unsupported, crisis, problem, security, match, strain_weeks, has_mentor, strain = rows[i]
-        if shocks[i] < candidate_rules.dropout_hazard(pathway, h0, unsupported > 0, crisis > 0, problem > 0,
-                                                      security, match):
+        h0, unsupported, crisis, problem, security, match, strain_weeks, has_mentor, strain, total, threshold = rows[i]
+        total += week_hazard(candidate_rules.dropout_hazard(pathway, h0, unsupported > 0, crisis > 0, problem > 0,
+                                                            security, match))
+        if total > threshold:
             dropout[i] = True
+            total = 0.0
         elif strain_weeks > market.firm_patience_weeks and draws[i, 0] < market.p_firm_ends_week:
             firm_ends[i] = True
         elif has_mentor > 0:
@@ -350,4 +367,5 @@ def _hazards(pathway_numbers, mentor_numbers, market_numbers, rows, shocks, draw
                 burnout[i] = True
             elif draws[i, 1] < mentor.leave_firm_hazard:
                 leaves[i] = True
-    return dropout, firm_ends, burnout, leaves
+        hazard_sum[i] = total
+    return dropout, firm_ends, burnout, leaves, hazard_sum

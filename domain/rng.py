@@ -22,7 +22,16 @@ firms or mentors drew before it, nor on the order in which a policy visits them:
                   all users in a state at once (:class:`WeeklyDraw`); in ``life`` and ``weekly`` the
                   draw of a kind in a week is at position ``week * DRAWS_PER_WEEK + kind``, so a
                   user's shock is the same under every policy whatever happened before (only
-                  whether it matters, the hazard it is compared with, depends on the follow-up)
+                  whether it matters, the hazard it is compared with, depends on the follow-up).
+                  Dropout (:data:`BY_CUMULATIVE_HAZARD`) is drawn by cumulative-hazard inversion
+                  instead: the user draws an Exp(1) threshold ``E`` once (:meth:`LifeShocks.threshold`,
+                  at the position of week 0 of the kind); every week at risk adds the week's
+                  ``-log(1 - p)`` (:func:`week_hazard`) to the user's sum ``H``, and the event happens
+                  in the first week ``H`` exceeds ``E``; then ``H`` starts again from 0 against the
+                  next threshold (week 1's position, and so on). The chance of no event over weeks at
+                  risk is ``prod(1 - p) = exp(-H)``, as with a shock a week, but the user's luck no
+                  longer depends on which calendar weeks the user is at risk in (which the policies
+                  change): a user who gives up easily does so under every policy
 * ``search``      a user's employer contacts: the n-th contact of the user's life (its firm, the
                   firm's answer, :class:`SearchDraw`) has the same draws under every policy,
                   whatever the week it is made in (:meth:`Streams.search_key`)
@@ -37,6 +46,7 @@ firms or mentors drew before it, nor on the order in which a policy visits them:
 from __future__ import annotations
 
 import functools
+import math
 from enum import IntEnum
 from statistics import NormalDist
 
@@ -250,6 +260,12 @@ class LifeEvent(IntEnum):
     SERVICES = 9       # health and support services respond this week
 
 
+#: The kinds of a user's own events drawn by cumulative-hazard inversion (:meth:`LifeShocks.threshold`)
+#: rather than with the shock of the week: the user's luck for them does not depend on which weeks
+#: the user is at risk in, which differs between policies.
+BY_CUMULATIVE_HAZARD = (LifeEvent.DROPOUT,)
+
+
 class WeeklyDraw(IntEnum):
     """The kinds of draw in a user's ``weekly`` stream: what the rules over arrays decide each week."""
 
@@ -316,6 +332,21 @@ def pick(u: float, n: int) -> int:
     return min(int(u * n), n - 1)
 
 
+def exponential(u: float) -> float:
+    """An Exp(1) draw from one uniform [0, 1): ``-log(1 - u)`` (finite, as ``u < 1``)."""
+    return -math.log1p(-u)
+
+
+@njit(cache=True)
+def week_hazard(p):
+    """The cumulative hazard of a week whose event probability is ``p``: ``-log(1 - p)`` (infinite
+    for ``p >= 1``). Summed over the weeks at risk it gives ``H``, and ``exp(-H)`` is the chance of
+    no event in any of them (compiled, for the rules over arrays; :meth:`LifeShocks.threshold`)."""
+    if p >= 1.0:
+        return math.inf
+    return -math.log1p(-p)
+
+
 class MentorDraw(IntEnum):
     """The draws in a mentor's stream: attributes at week 0's positions, attendance every session week."""
 
@@ -341,6 +372,10 @@ class LifeShocks:
     ``first_week(kind, after, p)`` is the first later week whose shock falls below a constant
     weekly hazard ``p`` (the week of a scheduled event). A kind's draws for every week are made at
     its first use.
+
+    ``threshold(kind, n)`` is the user's n-th (0 for the first) Exp(1) threshold of a kind drawn by
+    cumulative-hazard inversion instead of week by week (:data:`BY_CUMULATIVE_HAZARD`): the
+    exponential of the uniform at the position of week ``n`` of the kind.
     """
 
     __slots__ = ("key", "_weeks", "_rows")
@@ -362,6 +397,12 @@ class LifeShocks:
         if row is None:
             row = self._row(kind)
         return row.item(week if week < self._weeks else self._weeks - 1)
+
+    def threshold(self, kind: LifeEvent, n: int) -> float:
+        """The user's ``n``-th Exp(1) threshold of ``kind`` (:data:`BY_CUMULATIVE_HAZARD`): the event
+        happens in the first week at risk whose hazard, summed from the week after the last event
+        (``week_hazard``), exceeds it; the next event has threshold ``n + 1``."""
+        return exponential(uniform(self.key, n * DRAWS_PER_WEEK + kind))
 
     def first_week(self, kind: LifeEvent, after: int, weekly_p: float) -> int | None:
         """The first week after ``after`` (up to the horizon) whose shock is below ``weekly_p``; None if none."""

@@ -5,8 +5,10 @@ job-specialist-like load [002:25]), one draw per firm and per adviser position e
 the firm or position and the week (common random numbers, ``domain.rng.StaffDraw``). A new leader
 may end a placement or a job at the firm, whoever follows it up ("tilbake på NAV" [001:1519]), and a leader who was the mentor leaves that role. Users before a workplace
 may leave NAV follow-up. For users at a workplace (work training and its evaluation): dropout
-(``agents.candidate.dropout_hazard``), a firm that ends a placement strained beyond its patience
-[001:1549], and a mentor who gives up (R4) or moves on (R12) (``sim.mentoring.lose_mentor``).
+(``agents.candidate.dropout_hazard``, summed over the weeks at a workplace against the user's own
+threshold: cumulative-hazard inversion, ``domain.rng.BY_CUMULATIVE_HAZARD``), a firm that ends a
+placement strained beyond its patience [001:1549], and a mentor who gives up (R4) or moves on (R12)
+(``sim.mentoring.lose_mentor``).
 These hazards are drawn for all users at once (counter-based draws: the same whatever the order).
 """
 
