@@ -187,6 +187,7 @@ def test_a_preset_that_breaks_otherwise_is_raised_at_its_runs_turn(tmp_path, mon
         check(["-m", f"output_root={tmp_path}", "policy=saksbehandler,hybrid", "seed=1,2"])
 
 
+@pytest.mark.slow     # the killed sweep's resume is also tested fast (test_killed_sweep_resumes_to_the_same_result)
 def test_an_interrupted_sweep_says_so_in_one_line_and_resumes(tmp_path):
     """Ctrl+C (SIGINT to the command's process group, as a terminal sends it) ends the sweep with
     status 130 and one line, no traceback; the same command then finishes the runs left."""

@@ -200,6 +200,7 @@ def test_report_is_made_from_the_runs_as_they_are_now(sweep_copy, tmp_path):
     assert len(index) == 6 and set(index["seed"]) == {1, 2, 3}
 
 
+@pytest.mark.slow
 def test_the_summary_groups_runs_by_configuration_not_by_the_order_of_overrides(tmp_path):
     first = sweep(tmp_path, "g", "policy=hybrid", "office.hybrid_slots=2", "seed=1,2", "report=false")
     second = cli("-m", "seed=3,4", "office.hybrid_slots=2", f"output_root={tmp_path}", "policy=hybrid", "name=g",
@@ -228,7 +229,8 @@ def test_an_office_without_target_group_users_runs_and_reports(tmp_path):
     assert (tmp_path / "empty" / "report" / "report.html").exists()
 
 
-@pytest.mark.parametrize("umask, file_mode, folder_mode", [(0o022, 0o644, 0o755), (0o002, 0o664, 0o775)])
+@pytest.mark.parametrize("umask, file_mode, folder_mode", [(0o022, 0o644, 0o755),
+                                                         pytest.param(0o002, 0o664, 0o775, marks=pytest.mark.slow)])
 def test_results_are_readable_as_the_umask_says(tmp_path, umask, file_mode, folder_mode):
     proc = sweep(tmp_path, "perm", "seed=1", umask=umask)
     assert proc.returncode == 0, proc.stderr[-2000:]
