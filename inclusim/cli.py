@@ -149,10 +149,11 @@ def _main(argv: list[str] | None) -> None:
     if all(arg.split("=", 1)[0] in PRESENTATION_KEYS for arg in argv):
         argv = list(MAIN_JOB) + argv     # e.g. `inclusim lang=nb`: the main job, in bokmål
     from domain.params import ConfigError
-    from inclusim.office import expand_office_files, hydra_value
+    from inclusim.office import expand_office_files, hydra_value, quote_letters
     from inclusim.preflight import check
     from inclusim.workers import MAIN_PID_VARIABLE, runs_in_local_workers, start_worker_server, stop_worker_server
 
+    argv = quote_letters(argv)             # name=Bodø: Hydra's grammar takes æ, ø, å only in quotes
     try:
         argv = expand_office_files(argv)   # office=FILE: the office file's presets and settings
     except ConfigError as exc:

@@ -45,6 +45,24 @@ def hydra_value(value) -> str:
     return repr(value)
 
 
+#: Characters that give a value Hydra's grammar (sweeps, lists, dicts, interpolations, quotes, escapes).
+_GRAMMAR = set("'\"\\,()[]{}$:=")
+
+
+def quote_letters(argv: list[str]) -> list[str]:
+    """``argv`` with a plain value that has letters outside ASCII (``name=Bodø``) quoted for Hydra
+    (``name='Bodø'``), whose grammar takes such letters only in quotes; a value with any of Hydra's
+    grammar in it (sweeps, quotes, lists, interpolations) is left as written."""
+    quoted = []
+    for arg in argv:
+        key, sep, value = arg.partition("=")
+        if (sep and not arg.startswith("-") and not value.isascii() and not (_GRAMMAR & set(value))
+                and value.strip()):
+            arg = f"{key}={hydra_value(value)}"
+        quoted.append(arg)
+    return quoted
+
+
 def office_command_line(office: OfficeFile, given: set[str] = frozenset()) -> list[str]:
     """The Hydra overrides of ``office``, leaving out the keys in ``given`` (set on the command line)."""
     picks = {group: name for group, name in office.presets().items() if group not in given}

@@ -100,6 +100,14 @@ def check(argv: list[str]) -> Plan | None:
     try:
         parsed = parser.parse_overrides(overrides)
     except HydraException as exc:
+        for line in overrides:      # letters outside ASCII in a value with Hydra's grammar (a sweep, a list)
+            if not line.isascii():
+                try:
+                    parser.parse_overrides([line])
+                except HydraException:
+                    raise ConfigError(f"{line}: Hydra reads letters such as æ, ø and å only inside quotes; quote "
+                                      "each value, e.g. name='Bodø' or name='Bodø','Tromsø' (a plain value "
+                                      "without commas or brackets is quoted for you)") from None
         raise ConfigError(_one_line(exc)) from None
     for override in parsed:
         key = override.key_or_group

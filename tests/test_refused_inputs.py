@@ -174,3 +174,18 @@ def test_flags_that_change_where_the_config_comes_from_are_refused(tmp_path, fla
     line = one_line_error(proc)
     assert line.startswith(f"inclusim: error: {args[0]}: not a flag of inclusim's runs") and "office=FILE" in line
     assert not (tmp_path / "out").exists()
+
+
+def test_a_norwegian_name_is_quoted_for_hydra_and_a_sweep_of_them_is_told_how(tmp_path):
+    from domain.params import ConfigError
+    from inclusim.office import quote_letters
+    from inclusim.preflight import check
+
+    assert quote_letters(["name=Bodø", "office.label=Nav Bærum", "seed=1", "-m", "name='Tromsø'", "x=a,ø"]) == \
+        ["name='Bodø'", "office.label='Nav Bærum'", "seed=1", "-m", "name='Tromsø'", "x=a,ø"]
+    plan = check(quote_letters([f"output_root={tmp_path}", "name=Bodø"]))
+    assert plan.single_dir == tmp_path / "single_runs" / "Bodø"
+    with pytest.raises(ConfigError, match=r"name=Bodø,Tromsø: Hydra reads letters such as æ, ø and å only inside quotes"):
+        check(quote_letters(["-m", f"output_root={tmp_path}", "name=Bodø,Tromsø"]))
+    plan = check(quote_letters(["-m", f"output_root={tmp_path}", "seed=1,2", "name=Tromsø"]))
+    assert plan.sweep_dir == tmp_path / "Tromsø" and plan.n_runs == 2
