@@ -1,6 +1,6 @@
 """The ``inclusim`` command.
 
-    inclusim [lang=nb]                     the main job: compare the four policies on the default office,
+    inclusim [lang=nb] [output_root=DIR]   the main job: compare the four policies on the default office,
                                            over seeds and the calibrated ensemble's parameter sets
     inclusim [key=value ...]               one run (Hydra overrides), tables in outputs/single_runs/...
     inclusim -m [key=a,b ...]              a sweep (Hydra multirun, all cores), collected at the end
@@ -41,8 +41,9 @@ from inclusim.errors import fail
 
 #: The main job: the four policies over seeds 1-10 of every parameter set of the calibrated ensemble.
 MAIN_JOB = ["-m", "+experiment=policy_compare", "+uncertainty=ensemble"]
-#: Settings that change how results are shown, not what is run: given alone, they apply to the main job.
-PRESENTATION_KEYS = ("lang",)
+#: Settings that change how or where results are shown, not what is run: given alone, they apply to
+#: the main job (``inclusim lang=nb``, ``inclusim output_root=/data/inclusim``).
+PRESENTATION_KEYS = ("lang", "output_root")
 SUBCOMMANDS = ("collect", "summary", "progress", "report", "params", "validate", "mechanisms", "contrast", "bench", "calibrate",
                "dashboard", "staffing")
 
@@ -147,7 +148,7 @@ def _main(argv: list[str] | None) -> None:
     if argv and argv[0] in SUBCOMMANDS:
         return subcommand(_subcommand_parser().parse_args(argv))
     if all(arg.split("=", 1)[0] in PRESENTATION_KEYS for arg in argv):
-        argv = list(MAIN_JOB) + argv     # e.g. `inclusim lang=nb`: the main job, in bokmål
+        argv = list(MAIN_JOB) + argv     # e.g. `inclusim lang=nb`: the main job, in bokmål, or elsewhere
     from domain.params import ConfigError
     from inclusim.office import expand_office_files, hydra_value, quote_letters
     from inclusim.preflight import check

@@ -284,4 +284,6 @@ def test_lang_alone_runs_the_main_job_in_that_language(monkeypatch):
     monkeypatch.setattr(sys, "argv", ["inclusim"])
     cli.main(["lang=nb"])
     cli.main(["lang=nb", "seed=3"])
-    assert seen == [[*cli.MAIN_JOB, "lang=nb"], ["lang=nb", "seed=3"]]
+    cli.main(["output_root=/tmp/elsewhere", "lang=nb"])
+    assert seen == [[*cli.MAIN_JOB, "lang=nb"], ["lang=nb", "seed=3"],
+                    [*cli.MAIN_JOB, "output_root=/tmp/elsewhere", "lang=nb"]]
