@@ -172,6 +172,8 @@ def _main(argv: list[str] | None) -> None:
         if server:
             stop_worker_server()
         fail(str(exc))
+    if plan is not None and plan.given_name is not None:
+        argv = argv + [f"name={plan.given_name}"]     # a sweep without a name: named by its settings
     made = None          # the folder this command makes for its results, if it is new
     if plan is not None and plan.single_dir is not None:
         made = _single_run_folder(plan.single_dir)

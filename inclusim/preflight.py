@@ -12,12 +12,13 @@ where a folder should be, or a folder that cannot be written is refused with one
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from domain.config import Config, resolve, validate
+from domain.config import LABEL_KEYS, Config, config_hash, resolve, validate
 from domain.forking import shared_map
 from domain.params import ConfigError, merge, set_dotted
 from domain.safe_yaml import check_text
@@ -36,6 +37,8 @@ RUN_FLAGS = ("-m", "--multirun")
 
 #: Set once :func:`check` has passed in this process: every run of the command composes and is valid.
 _checked = False
+#: The run folders (config hashes) the checked sweep of this process will make.
+_planned: frozenset[str] = frozenset()
 
 
 def checked() -> bool:
@@ -44,12 +47,32 @@ def checked() -> bool:
     return _checked
 
 
+def planned_runs() -> frozenset[str]:
+    """The config hashes (run folder names) of the sweep this process checked (empty if none)."""
+    return _planned
+
+
 @dataclass
 class Plan:
     multirun: bool
     n_runs: int
     sweep_dir: Path | None   # output_root/name of a sweep
     single_dir: Path | None = None   # output_root/single_runs/name: the folder a single run's own folder goes in
+    #: the name a sweep without one gets (:func:`unnamed_sweep_name`), for the command to hand to Hydra
+    given_name: str | None = None
+
+
+#: A run's or sweep's name when the command line and the presets give none (``conf/config.yaml``).
+DEFAULT_NAME = Config().name
+
+
+def unnamed_sweep_name(overrides: list[str]) -> str:
+    """The folder of a sweep the command line does not name: ``sweep-`` and a fingerprint of its
+    settings, seeds and labels left out. The same command (or more seeds) goes on in the same
+    folder; a sweep of other settings gets another, so two sweeps never share a summary unasked."""
+    kept = sorted(o for o in overrides if _key(o) not in ("seed", *LABEL_KEYS)
+                  and not _key(o).startswith("hydra"))
+    return "sweep-" + hashlib.sha256("\n".join(kept).encode()).hexdigest()[:8]
 
 
 #: The folder of ``output_root`` that holds single runs (``<name>/<date>_<time>``): no sweep may be named so.
@@ -140,7 +163,7 @@ def check(argv: list[str]) -> Plan | None:
                 empty = [o.input_line for o in parser.parse_overrides([f"{k}={v}" for k, v in params.items()])
                          if o.is_sweep_override() and not list(o.sweep_string_iterator())]
                 raise ConfigError(f"{empty[0] if empty else ' '.join(overrides)}: the sweep has no runs (a range or "
-                                  "list with no values); e.g. seed=range(1,11) runs seeds 1 to 10")
+                                  "list with no values); e.g. 'seed=range(1,11)' runs seeds 1 to 10")
         else:
             jobs = [overrides]
         if len(jobs) >= LARGE_SWEEP:     # the check takes about a millisecond a run: say what is going on
@@ -156,6 +179,8 @@ def check(argv: list[str]) -> Plan | None:
         distinct = list(dict.fromkeys(picked for _job, _overrides, picked in parsed_jobs))
         composed_cache = dict(zip(distinct, shared_map(_compose_each, distinct), strict=True))
         outputs: dict[tuple[str, str], None] = {}
+        hashes: set[str] = set()
+        named = any(_key(o) == "name" for o in overrides)
         for job, job_overrides, picked in parsed_jobs:
             problem, composed = composed_cache[picked]
             if isinstance(problem, BaseException):
@@ -182,7 +207,12 @@ def check(argv: list[str]) -> Plan | None:
                 cfg = validate(resolve(merge(Config(), data)))
             except ConfigError as exc:
                 raise ConfigError(f"{exc}{in_run}") from None
+            given_name = None
+            if multirun and not named and cfg.name == DEFAULT_NAME:
+                given_name = unnamed_sweep_name(overrides)
+                cfg = validate(merge(cfg, {"name": given_name}))
             outputs[(cfg.output_root, cfg.name)] = None
+            hashes.add(config_hash(cfg))
         sweep_dir = Path(cfg.output_root) / cfg.name if multirun else None
     for output_root, name in outputs:
         if multirun and name == SINGLE_RUNS:
@@ -191,10 +221,12 @@ def check(argv: list[str]) -> Plan | None:
     if multirun and len(outputs) > 1:
         raise ConfigError(f"output_root and name: one sweep writes one folder; these runs would go to "
                           f"{', '.join(str(Path(*pair)) for pair in list(outputs)[:3])}")
-    global _checked
+    global _checked, _planned
     _checked = True
+    _planned = frozenset(hashes) if multirun else frozenset()
     single_dir = None if multirun else Path(cfg.output_root) / SINGLE_RUNS / cfg.name
-    return Plan(multirun=multirun, n_runs=len(jobs), sweep_dir=sweep_dir, single_dir=single_dir)
+    return Plan(multirun=multirun, n_runs=len(jobs), sweep_dir=sweep_dir, single_dir=single_dir,
+                given_name=given_name if multirun else None)
 
 
 def _compose_each(picks: list[tuple]) -> list[tuple[str | BaseException | None, dict | None]]:

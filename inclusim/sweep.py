@@ -23,8 +23,9 @@ import threading
 import time
 from pathlib import Path
 
-from domain.store import (FAILED_MARKER, OTHER_CODE, atomic_write_bytes, complete_run_dirs, count_complete_runs,
-                          failed_run_dirs, retire_damaged_runs, sweep_lock)
+from domain.store import (COMPLETE_MARKER, FAILED_MARKER, OTHER_CODE, atomic_write_bytes, complete_run_dirs,
+                          count_complete_runs, failed_run_dirs, retire_damaged_runs, sweep_lock)
+from inclusim.preflight import planned_runs
 
 try:  # the callback base class is only needed when Hydra runs the sweep
     from hydra.experimental.callback import Callback
@@ -48,8 +49,11 @@ def count_jobs(task_overrides: list[str], sweeper_params: dict) -> int:
     return len(batches[0]) if batches else 1
 
 
-def write_progress_start(sweep_dir: Path, total: int, already_complete: int) -> None:
-    state = {"total": total, "start": time.time(), "already_complete": already_complete}
+def write_progress_start(sweep_dir: Path, total: int, already_complete: int, own_complete: int | None = None) -> None:
+    """The progress file of a sweep that starts: its runs (``total``), the complete runs in its folder
+    (``already_complete``) and how many of them are this sweep's own (``own_complete``; all if None)."""
+    state = {"total": total, "start": time.time(), "already_complete": already_complete,
+             "own_complete": already_complete if own_complete is None else own_complete}
     atomic_write_bytes(Path(sweep_dir) / PROGRESS_FILE, json.dumps(state).encode())
 
 
@@ -72,6 +76,7 @@ def progress_line(sweep_dir: Path, record: bool = False) -> str:
     now = time.time()
     elapsed = now - start
     new = max(done - before, 0)
+    done = state.get("own_complete", before) + new      # this sweep's runs (the folder may hold others)
     left = max(total - done, 0)
     first = state.get("first_done")
     if first is None and new and record:
@@ -234,10 +239,14 @@ class SweepCallback(Callback):
             total = 0
         # checked before any run starts: a damaged run is a run to do, in the counts and the progress
         done, damaged = retire_damaged_runs(sweep_dir)
-        write_progress_start(sweep_dir, total, done)
+        planned = planned_runs()      # this sweep's own runs, as the check before it found them
+        own = sum((sweep_dir / "runs" / run / COMPLETE_MARKER).exists() for run in planned) if planned else done
+        others = done - own
+        write_progress_start(sweep_dir, total, done, own)
         stale = [(run, problem) for run, problem in damaged if problem.startswith(OTHER_CODE)]
         damaged = [(run, problem) for run, problem in damaged if not problem.startswith(OTHER_CODE)]
-        notes = ([f"{done} already complete, checked, will be skipped"] if done else []) + \
+        notes = ([f"{own} already complete, checked, will be skipped"] if own else []) + \
+            ([f"{others} complete runs of other settings in the folder are collected with it"] if others > 0 else []) + \
             ([f"{len(damaged)} damaged, will be redone, e.g. {damaged[0][0].name}: {damaged[0][1]}"] if damaged else []) + \
             ([f"{len(stale)} made by other model code: redone if this sweep includes them, left out of its tables "
               "otherwise"] if stale else [])

@@ -150,6 +150,6 @@ def print_single(result, out: Path) -> None:
         if value == value and unit in (SHARE, HOURS):
             text = f"{text} %" if unit == SHARE else tr("{hours} h", hours=text)
         lines.append(f"  {kpi_label(name):<{width}}  {text}")
-    lines += ["  " + tr("(one run has no interval: sweep seeds with -m seed=range(1,21) for uncertainty)"),
+    lines += ["  " + tr("(one run has no interval: sweep seeds with -m 'seed=range(1,21)' for uncertainty)"),
               "  " + tr("tables: {folder}", folder=out)]
     print("\n".join(lines))

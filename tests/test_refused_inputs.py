@@ -87,7 +87,7 @@ def test_no_space_while_hydra_writes_a_jobs_config_is_one_line(tmp_path):
 
 
 def test_a_sweep_and_single_runs_never_share_a_folder(tmp_path):
-    # a sweep without name= is called 'single'; single runs go to single_runs/<name>/<time>/
+    # a sweep named single beside single runs: those go to single_runs/<name>/<time>/
     assert sweep(tmp_path, "single", "seed=1,2", "report=false").returncode == 0
     alone = cli(f"output_root={tmp_path}", "name=runs", "seed=5", *SMALL[:-1], "report=false")
     assert alone.returncode == 0, alone.stderr[-2000:]
@@ -189,3 +189,30 @@ def test_a_norwegian_name_is_quoted_for_hydra_and_a_sweep_of_them_is_told_how(tm
         check(quote_letters(["-m", f"output_root={tmp_path}", "name=Bodø,Tromsø"]))
     plan = check(quote_letters(["-m", f"output_root={tmp_path}", "seed=1,2", "name=Tromsø"]))
     assert plan.sweep_dir == tmp_path / "Tromsø" and plan.n_runs == 2
+
+
+def test_an_unnamed_sweep_gets_a_folder_of_its_own_settings(tmp_path):
+    """Without name=, a sweep's folder is named by its settings (seeds and labels left out): the same
+    command, or one with more seeds, goes on in it; other settings never land in the same summary."""
+    from inclusim.preflight import check, planned_runs
+
+    first = check(["-m", f"output_root={tmp_path}", "seed=1,2", "horizon_weeks=20"])
+    assert first.given_name.startswith("sweep-") and first.sweep_dir == tmp_path / first.given_name
+    assert len(planned_runs()) == 2
+    more_seeds = check(["-m", f"output_root={tmp_path}", "seed=1,2,3", "horizon_weeks=20", "lang=nb"])
+    assert more_seeds.given_name == first.given_name and len(planned_runs()) == 3
+    other = check(["-m", f"output_root={tmp_path}", "seed=1,2", "horizon_weeks=30"])
+    assert other.given_name not in (None, first.given_name)
+    named = check(["-m", f"output_root={tmp_path}", "seed=1,2", "name=mine"])
+    assert named.given_name is None and named.sweep_dir == tmp_path / "mine"
+    assert check([f"output_root={tmp_path}", "seed=1"]).given_name is None      # a single run
+
+
+def test_a_sweep_counts_only_its_own_runs_as_complete(tmp_path):
+    assert sweep(tmp_path, "both", "seed=1,2", "report=false").returncode == 0
+    other = sweep(tmp_path, "both", "seed=1,2", "office.n_advisers=4", "report=false")
+    assert other.returncode == 0, other.stderr[-2000:]
+    assert "(2 complete runs of other settings in the folder are collected with it)" in other.stdout
+    assert "already complete" not in other.stdout and "[2/2 runs]" in other.stdout
+    again = sweep(tmp_path, "both", "seed=1,2,3", "office.n_advisers=4", "report=false")
+    assert "(2 already complete, checked, will be skipped; 2 complete runs of other settings" in again.stdout

@@ -4,6 +4,7 @@ figures and CSV tables are written beside a self-contained HTML file."""
 
 from __future__ import annotations
 
+import html
 import dataclasses
 import importlib.util
 import os
@@ -351,7 +352,7 @@ def test_one_replication_has_no_interval_and_a_warning_at_the_top(built_one_seed
     page = _text(html_path)
     top = page[:page.index("<nav>")]
     assert "class='warning'" in top
-    assert "One replication: no interval; run more seeds, e.g. seed=range(1,11)" in top
+    assert "One replication: no interval; run more seeds, e.g. 'seed=range(1,11)'" in html.unescape(top)
     s, d = rep.tables["summary"], rep.tables["differences"]
     assert s["low"].isna().all() and s["high"].isna().all() and set(s["method"]) == {"none"}
     assert d["low"].isna().all() and d["high"].isna().all() and (d["pairs"] == 1).all()

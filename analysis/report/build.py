@@ -183,7 +183,7 @@ def _few_replications(runs: pd.DataFrame, levers: list[str]) -> list[str]:
                                        setting=setting_text(dict(zip(levers, key[1:], strict=True))))
              for key in single.index]
     shown = "; ".join(names[:4]) + (tr("; and {n} more", n=len(names) - 4) if len(names) > 4 else "")
-    return [tr("One replication: no interval; run more seeds, e.g. seed=range(1,11). A single run for: {shown}. Its "
+    return [tr("One replication: no interval; run more seeds, e.g. 'seed=range(1,11)'. A single run for: {shown}. Its "
                "figures have no interval, and the readings make no claim about differences or bands there.", shown=shown)]
 
 
