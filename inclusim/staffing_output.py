@@ -88,6 +88,13 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "office"
 
 
+def default_folder(base: Config, budget_fte: int) -> Path:
+    """Where a staffing search writes without ``out=``: per office and budget, and per language (a
+    run in bokmål keeps the English files of the same search, and the other way round)."""
+    suffix = "" if base.lang == "en" else f"_{base.lang}"
+    return Path(base.output_root) / "staffing" / f"{_slug(base.office.name)}_{budget_fte}fte{suffix}"
+
+
 def main(args: list[str]) -> int:
     own, overrides = parse(args)
     base = base_config(overrides)
@@ -107,7 +114,7 @@ def main(args: list[str]) -> int:
             raise ConfigError("ensemble_interval: conf/ensemble/ holds fewer than 2 parameter sets")
         print(f"  the calibrated ensemble: {len(ensemble) - 1} more parameter sets for today's staff and the Pareto mixes")
         add_ensemble_interval(result, base, ensemble, workers, plan)
-    out = own.get("out") or Path(base.output_root) / "staffing" / f"{_slug(base.office.name)}_{result.budget_fte}fte"
+    out = own.get("out") or default_folder(base, result.budget_fte)
     with language(base.lang):
         written = write_outputs(result, out, plan)
         print(terminal_table(result, own.get("top", 8)))

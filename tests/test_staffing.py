@@ -128,3 +128,11 @@ def test_a_search_that_runs_no_mix_is_an_error_not_an_empty_table():
     # (any number of specialists and hybrid advisers) almost never hit
     with pytest.raises(ConfigError, match="budget_fte = 2020: Optuna proposed none of the"):
         search(TINY, 2020, how="optuna", plan=PLAN.with_changes(mixes=4, batch=4))
+
+
+def test_a_search_in_bokmal_keeps_the_english_files_of_the_same_search():
+    from domain.config import from_dict
+    from inclusim.staffing_output import default_folder
+
+    english, bokmal = (default_folder(from_dict({"lang": lang, "output_root": "out"}), 15) for lang in ("en", "nb"))
+    assert english != bokmal and english.parent == bokmal.parent and bokmal.name == english.name + "_nb"
