@@ -22,8 +22,9 @@ from analysis.charts.resources import caseload_tradeoff
 from analysis.charts.outcomes import policy_comparison
 from analysis.i18n import language
 from analysis.labels import lever_label
-from analysis.stats import reference_setting, swept_levers
+from analysis.stats import PARAMETER_SET, reference_setting, swept_levers
 from analysis.summary import terminal_summary
+from analysis.uncertainty import best_set, has_ensemble
 from domain.schema import KPIS, SUMMARY_KPIS, kpi
 from inclusim.dashboard import state
 from inclusim.dashboard.state import T
@@ -95,7 +96,9 @@ def SweepPage():
             solara.Info(T("No collected sweep under {folder}: run a sweep with 'inclusim -m ...' from {start} "
                           "first.", folder=root, start=os.getcwd()))
         else:
-            solara.Text(T("{n} runs, {levers} levers varied", n=len(runs), levers=len(levers)))
+            with solara.Column(gap="2px"):
+                for line in _what_is_shown(runs, levers):
+                    solara.Text(line)
             names = {T(lever_label(name)): name for name in levers}
             if names:
                 solara.Select(T("Lever"), values=list(names), value=T(lever_label(chosen)),
@@ -117,6 +120,18 @@ def SweepPage():
     solara.Markdown(frame_markdown(table))
 
 
+def _what_is_shown(runs: pd.DataFrame, levers: list[str]) -> list[str]:
+    """What the page shows of the sweep: its runs and levers, and which runs the chart and the table
+    read when the sweep ran the calibrated ensemble (the best set, as the report does)."""
+    lines = [T("{n} runs, {levers} levers varied", n=len(runs), levers=len(levers)) if levers else
+             T("{n} runs; no lever varied besides the policy", n=len(runs))]
+    if has_ensemble(runs):
+        lines.append(T("The sweep ran {sets} parameter sets of the calibrated ensemble: the chart and the table show "
+                       "the best set (the defaults), {best} runs; the table adds in brackets the 5 % to 95 % quantiles "
+                       "of the sets' means.", sets=runs[PARAMETER_SET].nunique(), best=len(best_set(runs))))
+    return lines
+
+
 def _load(folder: Path | None):
     """(runs, levers varied) of a sweep folder; None for no folder, False for one that cannot be read."""
     if folder is None:
@@ -132,6 +147,7 @@ def _chart(runs: pd.DataFrame | None, levers: list[str], lever: str, outcome: st
     """The sweep's chart; None without a sweep, False when its table cannot be drawn."""
     if runs is None:
         return None
+    runs = best_set(runs)      # the best parameter set of an ensemble sweep, as the table and the report
     try:
         with language(lang):
             if not lever:
