@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import solara
 
 from analysis.formatting import format_kpi
@@ -25,7 +24,7 @@ from inclusim.dashboard.runner import RunStopped, Setting, check_size, run_setti
 from inclusim.dashboard.safe import literal, one_line
 from inclusim.dashboard.state import CHOICE, TODAY, T
 from inclusim.dashboard.upload import office_upload
-from inclusim.dashboard.views import HEADLINE, SECTIONS, figures, headline, kpi_rows, markdown_table
+from inclusim.dashboard.views import HEADLINE, SECTIONS, figures, headline, kpi_rows, markdown_table, result_csv
 
 
 def comparison_settings(office_settings: dict, scenario: dict, chosen: dict,
@@ -316,14 +315,12 @@ def _view(outcome, lang: str) -> dict | None:
                            "are the charts. In square brackets: the range (5 % to 95 %) of the {sets} sets' own means "
                            "and differences, how far the result moves among parameter values that all fit the "
                            "published figures. The best set can lie outside that range: read both.", sets=sets))
-        table = []
         for section, kpis in SECTIONS:
             rows = [[T(row["label"]), row[TODAY], row[CHOICE], row.get("difference", "")]
                     for row in kpi_rows(outcome, TODAY, kpis)]
             header = [T(section), names[TODAY], names[CHOICE], T("Difference")]
             texts.append(markdown_table(header, rows))
-            table += [[T(section), *row] for row in rows]
-        csv = pd.DataFrame(table, columns=["", T("Figure"), names[TODAY], names[CHOICE], T("Difference")]).to_csv(index=False)
+        csv = result_csv(outcome, TODAY, names, lang)
         return {"texts": texts, "charts": figures(outcome, TODAY, names=names), "csv": csv}
 
 

@@ -19,7 +19,7 @@ from analysis.kpis import with_derived_kpis
 from analysis.labels import shown_first
 from analysis.stats import mean_ci
 from analysis.uncertainty import best_set, ensemble_differences, ensemble_summary
-from domain.schema import kpi
+from domain.schema import CONFIG_PREFIX, COUNT, HOURS, NOK, RATIO, SHARE, WEEKS, kpi
 from domain.terms import NEED_LEVELS
 from inclusim.dashboard.runner import VARIANT, Outcome
 from inclusim.dashboard.safe import literal
@@ -103,6 +103,69 @@ def kpi_rows(result: Outcome, baseline: str, kpis) -> list[dict]:
                                  + set_range(name, diff["set_low"], diff["set_high"], sign=True))
         rows.append(row)
     return rows
+
+
+#: The unit a KPI's numbers have in the table to download: shares in per cent.
+_CSV_UNITS = {SHARE: "%", WEEKS: "weeks", HOURS: "hours", NOK: "NOK", COUNT: "count", RATIO: "ratio"}
+
+
+def result_csv(result: Outcome, baseline: str, names: dict, lang: str) -> str:
+    """The comparison as a table to open in a spreadsheet: one row per KPI (section, figure, unit,
+    then mean, low and high of each setting and of the paired difference, and the range over the
+    calibrated parameter sets when the ensemble was run) as numbers (shares in per cent, differences
+    in percentage points), then one row per setting that differs between the settings compared (the
+    runs' ``cfg.`` columns). In bokmål the separator is ';' and the decimal mark ',', as a Norwegian
+    spreadsheet reads them; in English ',' and '.'. Texts are translated by the caller's language."""
+    from analysis.i18n import tr
+
+    runs = with_derived_kpis(result.runs)
+    runs = runs.assign(policy=runs[VARIANT].to_numpy())
+    others = [label for label in result.labels if label != baseline]
+    columns = [tr("Section"), tr("Figure"), tr("Unit")]
+    for label in result.labels:
+        columns += [f"{names.get(label, label)}: {tr(part)}" for part in ("mean", "low", "high", "set low", "set high")]
+    if others:
+        columns += [f"{tr('Difference')}: {tr(part)}" for part in ("mean", "low", "high", "set low", "set high")]
+    rows = []
+    for section, kpis in SECTIONS:
+        present = [name for name in kpis if name in runs]
+        if not present:
+            continue
+        summary = ensemble_summary(runs, present, by=["policy"]).set_index(["policy", "kpi"])
+        diffs = (ensemble_differences(runs, present, baseline).set_index("kpi")
+                 if baseline in result.labels and others else None)
+        for name in present:
+            scale = 100.0 if kpi(name).is_share else 1.0
+            unit = _CSV_UNITS.get(kpi(name).unit, kpi(name).unit)
+            row = [tr(section), tr(kpi(name).label), tr(unit)]
+            for label in result.labels:
+                cell = summary.loc[(label, name)]
+                row += [cell[part] * scale for part in ("mean", "low", "high", "set_low", "set_high")]
+            if diffs is not None:
+                diff = diffs.loc[name]
+                row += [diff[part] * scale for part in ("difference", "low", "high", "set_low", "set_high")]
+            rows.append(row)
+    # the settings compared, where they differ (what the choice changes besides the lever moved)
+    settings = [column for column in runs.columns if column.startswith(CONFIG_PREFIX)]
+    for column in settings:
+        values = [runs.loc[runs[VARIANT] == label, column].iloc[0] for label in result.labels]
+        if len({str(value) for value in values}) > 1:
+            row = [tr("Settings that differ"), column.removeprefix(CONFIG_PREFIX), ""]
+            for value in values:
+                row += [value, "", "", "", ""]
+            rows.append(row + [""] * (len(columns) - len(row)))
+    comma = lang == "nb"
+
+    def cell(value) -> str:
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                return ""
+            text = f"{value:.4f}".rstrip("0").rstrip(".")
+            return text.replace(".", ",") if comma else text
+        return str(value)
+
+    table = pd.DataFrame([[cell(value) for value in row] for row in rows], columns=columns)
+    return table.to_csv(index=False, sep=";" if comma else ",")
 
 
 def headline(result: Outcome, label: str) -> tuple[float, float, float]:

@@ -1,4 +1,5 @@
-"""The dashboard's sweep page shows what its table shows: the best parameter set of an ensemble sweep."""
+"""What the dashboard shows and gives to download: the sweep page charts what its table shows (the best
+parameter set of an ensemble sweep); the table to download holds numbers a spreadsheet reads."""
 
 from __future__ import annotations
 
@@ -54,3 +55,41 @@ def test_a_sweep_without_an_ensemble_is_charted_whole(monkeypatch):
     sweep._chart(runs, [], "", "employed_share_w156", "en")
     assert len(charted[0]) == len(runs) == 8
     assert len(sweep._what_is_shown(runs, ["office.caseload_ordinary"])) == 1
+
+
+def test_the_table_to_download_has_numbers_a_norwegian_spreadsheet_reads_and_the_settings_that_differ():
+    """Issue 27: the CSV held formatted text ('47,7 (45,5-50,0)') separated by commas, so a Norwegian
+    spreadsheet read text, and it did not say what was compared. Now: numbers (';' and ',' in bokmål),
+    mean, low and high per setting and for the difference, and the settings that differ."""
+    import csv
+    import io
+
+    from analysis.i18n import language
+    from conftest import small_config
+    from domain.params import merge
+    from inclusim.dashboard.runner import VARIANT, Outcome
+    from inclusim.dashboard.state import CHOICE, TODAY
+    from inclusim.dashboard.views import result_csv
+    from sim.tables import run_model
+
+    frames = []
+    for label, caseload in ((TODAY, 40), (CHOICE, 30)):
+        for seed in (1, 2, 3):
+            cfg = merge(small_config(horizon_weeks=26, seed=seed), {"office": {"caseload_ordinary": caseload}})
+            frames.append(run_model(cfg).runs.assign(**{VARIANT: label}))
+    outcome = Outcome(pd.concat(frames, ignore_index=True), pd.DataFrame({"run_id": []}), [TODAY, CHOICE])
+    with language("nb"):
+        text = result_csv(outcome, TODAY, {TODAY: "I dag", CHOICE: "Ditt valg"}, "nb")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    assert header[:3] == ["Del", "Nøkkeltall", "Enhet"] and "I dag: gjennomsnitt" in header
+    assert "Forskjell: gjennomsnitt" in header
+    mean = header.index("I dag: gjennomsnitt")
+    ever = next(row for row in body if row[1] == "Noen gang i jobb")
+    assert ever[2] == "%" and "," in ever[mean] and 0.0 < float(ever[mean].replace(",", ".")) < 100.0
+    differ = [row for row in body if row[0] == "Innstillinger som er ulike"]
+    assert ["office.caseload_ordinary", "40", "30"] == [differ[0][1], differ[0][3], differ[0][8]]
+    with language("en"):
+        english = result_csv(outcome, TODAY, {}, "en")
+    first = next(csv.reader(io.StringIO(english)))
+    assert first[:3] == ["Section", "Figure", "Unit"] and "Today: mean" in first
