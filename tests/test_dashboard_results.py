@@ -93,3 +93,36 @@ def test_the_table_to_download_has_numbers_a_norwegian_spreadsheet_reads_and_the
         english = result_csv(outcome, TODAY, {}, "en")
     first = next(csv.reader(io.StringIO(english)))
     assert first[:3] == ["Section", "Figure", "Unit"] and "Today: mean" in first
+
+
+def test_the_workbook_to_download_holds_numbers_and_the_settings_on_a_sheet_of_their_own():
+    import io
+
+    from openpyxl import load_workbook
+
+    from analysis.i18n import language
+    from conftest import small_config
+    from domain.params import merge
+    from inclusim.dashboard.runner import VARIANT, Outcome
+    from inclusim.dashboard.state import CHOICE, TODAY
+    from inclusim.dashboard.views import result_xlsx
+    from sim.tables import run_model
+
+    frames = []
+    for label, caseload in ((TODAY, 40), (CHOICE, 30)):
+        for seed in (1, 2):
+            cfg = merge(small_config(horizon_weeks=26, seed=seed), {"office": {"caseload_ordinary": caseload}})
+            frames.append(run_model(cfg).runs.assign(**{VARIANT: label}))
+    outcome = Outcome(pd.concat(frames, ignore_index=True), pd.DataFrame({"run_id": []}), [TODAY, CHOICE])
+    with language("nb"):
+        book = load_workbook(io.BytesIO(result_xlsx(outcome, TODAY, {TODAY: "I dag", CHOICE: "Ditt valg"})))
+    assert book.sheetnames == ["Nøkkeltall", "Innstillinger"]
+    figures, settings = book["Nøkkeltall"], book["Innstillinger"]
+    header = [cell.value for cell in figures[1]]
+    ever = next(row for row in figures.iter_rows(min_row=2, values_only=True) if row[1] == "Noen gang i jobb")
+    assert isinstance(ever[header.index("I dag: gjennomsnitt")], float)
+    assert 0.0 < ever[header.index("Ditt valg: gjennomsnitt")] < 100.0
+    first = [cell.value for cell in settings[2]]
+    assert first == ["office.caseload_ordinary", "ja", 40, 30]     # what differs comes first, numbers as numbers
+    names = [row[0] for row in settings.iter_rows(min_row=2, values_only=True)]
+    assert "model_code" in names and "seed" in names

@@ -24,7 +24,8 @@ from inclusim.dashboard.runner import RunStopped, Setting, check_size, run_setti
 from inclusim.dashboard.safe import literal, one_line
 from inclusim.dashboard.state import CHOICE, TODAY, T
 from inclusim.dashboard.upload import office_upload
-from inclusim.dashboard.views import HEADLINE, SECTIONS, figures, headline, kpi_rows, markdown_table, result_csv
+from inclusim.dashboard.views import (HEADLINE, SECTIONS, figures, headline, kpi_rows, markdown_table, result_csv,
+                                      result_xlsx)
 
 
 def comparison_settings(office_settings: dict, scenario: dict, chosen: dict,
@@ -289,7 +290,9 @@ def Results():
                              office=state.office_label(office), current=state.office_label(state.office.value)))
         for text in view["texts"]:
             solara.Markdown(text)
-        solara.FileDownload(view["csv"], filename="inclusim_result.csv", label=T("Download the table (CSV)"))
+        with solara.Row():
+            solara.FileDownload(view["xlsx"], filename="inclusim_result.xlsx", label=T("Download the tables (xlsx)"))
+            solara.FileDownload(view["csv"], filename="inclusim_result.csv", label=T("Download the table (CSV)"))
     for name, figure in view["charts"].items():
         with solara.Card():
             solara.FigureMatplotlib(figure, format="png", dependencies=[id(outcome), lang, name])
@@ -321,7 +324,8 @@ def _view(outcome, lang: str) -> dict | None:
             header = [T(section), names[TODAY], names[CHOICE], T("Difference")]
             texts.append(markdown_table(header, rows))
         csv = result_csv(outcome, TODAY, names, lang)
-        return {"texts": texts, "charts": figures(outcome, TODAY, names=names), "csv": csv}
+        workbook = result_xlsx(outcome, TODAY, names)
+        return {"texts": texts, "charts": figures(outcome, TODAY, names=names), "csv": csv, "xlsx": workbook}
 
 
 @solara.component

@@ -19,6 +19,7 @@ from analysis.kpis import with_derived_kpis
 from analysis.labels import shown_first
 from analysis.stats import mean_ci
 from analysis.uncertainty import best_set, ensemble_differences, ensemble_summary
+from domain.provenance import git_commit, model_code, versions
 from domain.schema import CONFIG_PREFIX, COUNT, HOURS, NOK, RATIO, SHARE, WEEKS, kpi
 from domain.terms import NEED_LEVELS
 from inclusim.dashboard.runner import VARIANT, Outcome
@@ -109,23 +110,26 @@ def kpi_rows(result: Outcome, baseline: str, kpis) -> list[dict]:
 _CSV_UNITS = {SHARE: "%", WEEKS: "weeks", HOURS: "hours", NOK: "NOK", COUNT: "count", RATIO: "ratio"}
 
 
-def result_csv(result: Outcome, baseline: str, names: dict, lang: str) -> str:
-    """The comparison as a table to open in a spreadsheet: one row per KPI (section, figure, unit,
-    then mean, low and high of each setting and of the paired difference, and the range over the
-    calibrated parameter sets when the ensemble was run) as numbers (shares in per cent, differences
-    in percentage points), then one row per setting that differs between the settings compared (the
-    runs' ``cfg.`` columns). In bokmål the separator is ';' and the decimal mark ',', as a Norwegian
-    spreadsheet reads them; in English ',' and '.'. Texts are translated by the caller's language."""
+def result_table(result: Outcome, baseline: str, names: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The comparison as numbers, for a spreadsheet: (figures, settings).
+
+    ``figures``: one row per KPI (section, figure, unit, then mean, low and high of each setting and
+    of the paired difference, and the range over the calibrated parameter sets when the ensemble
+    was run), shares in per cent and differences in percentage points, NaN where there is no number.
+    ``settings``: every setting of the runs (their ``cfg.`` columns) for each setting compared, the
+    ones that differ first, and the versions the runs were made with. Texts in the caller's language."""
     from analysis.i18n import tr
 
     runs = with_derived_kpis(result.runs)
     runs = runs.assign(policy=runs[VARIANT].to_numpy())
+    shown = [names.get(label, label) for label in result.labels]
     others = [label for label in result.labels if label != baseline]
+    parts = ("mean", "low", "high", "set low", "set high")
     columns = [tr("Section"), tr("Figure"), tr("Unit")]
-    for label in result.labels:
-        columns += [f"{names.get(label, label)}: {tr(part)}" for part in ("mean", "low", "high", "set low", "set high")]
+    for name in shown:
+        columns += [f"{name}: {tr(part)}" for part in parts]
     if others:
-        columns += [f"{tr('Difference')}: {tr(part)}" for part in ("mean", "low", "high", "set low", "set high")]
+        columns += [f"{tr('Difference')}: {tr(part)}" for part in parts]
     rows = []
     for section, kpis in SECTIONS:
         present = [name for name in kpis if name in runs]
@@ -136,24 +140,49 @@ def result_csv(result: Outcome, baseline: str, names: dict, lang: str) -> str:
                  if baseline in result.labels and others else None)
         for name in present:
             scale = 100.0 if kpi(name).is_share else 1.0
-            unit = _CSV_UNITS.get(kpi(name).unit, kpi(name).unit)
-            row = [tr(section), tr(kpi(name).label), tr(unit)]
+            row = [tr(section), tr(kpi(name).label), tr(_CSV_UNITS.get(kpi(name).unit, kpi(name).unit))]
             for label in result.labels:
                 cell = summary.loc[(label, name)]
-                row += [cell[part] * scale for part in ("mean", "low", "high", "set_low", "set_high")]
+                row += [float(cell[part]) * scale for part in ("mean", "low", "high", "set_low", "set_high")]
             if diffs is not None:
                 diff = diffs.loc[name]
-                row += [diff[part] * scale for part in ("difference", "low", "high", "set_low", "set_high")]
+                row += [float(diff[part]) * scale for part in ("difference", "low", "high", "set_low", "set_high")]
             rows.append(row)
-    # the settings compared, where they differ (what the choice changes besides the lever moved)
-    settings = [column for column in runs.columns if column.startswith(CONFIG_PREFIX)]
-    for column in settings:
+    figures_table = pd.DataFrame(rows, columns=columns)
+    # every setting of the runs, those that differ between the settings compared first
+    setting_rows = []
+    for column in (column for column in runs.columns if column.startswith(CONFIG_PREFIX)):
         values = [runs.loc[runs[VARIANT] == label, column].iloc[0] for label in result.labels]
-        if len({str(value) for value in values}) > 1:
-            row = [tr("Settings that differ"), column.removeprefix(CONFIG_PREFIX), ""]
-            for value in values:
-                row += [value, "", "", "", ""]
-            rows.append(row + [""] * (len(columns) - len(row)))
+        differs = len({str(value) for value in values}) > 1
+        setting_rows.append((not differs, column.removeprefix(CONFIG_PREFIX), tr("yes") if differs else "",
+                             *(_plain(value) for value in values)))
+    # what made the numbers: the model code's fingerprint (as in a run folder) and the versions
+    made_by = {"model_code": model_code(), "git_commit": git_commit(), **versions()}
+    for name, value in made_by.items():
+        setting_rows.append((True, name, "", *(value for _ in result.labels)))
+    setting_rows.sort(key=lambda row: row[0])
+    settings = pd.DataFrame([row[1:] for row in setting_rows], columns=[tr("Setting"), tr("Differs"), *shown])
+    return figures_table, settings
+
+
+def _plain(value):
+    """A setting's value as a spreadsheet cell: a number stays a number, anything else is text."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int | float):
+        return value
+    if hasattr(value, "item"):       # a numpy number
+        return value.item()
+    return str(value)
+
+
+def result_csv(result: Outcome, baseline: str, names: dict, lang: str) -> str:
+    """The figures of :func:`result_table` and, after them, the settings that differ, as CSV: in
+    bokmål ';' between fields and a decimal comma, as a Norwegian spreadsheet reads them; in
+    English ',' and '.'."""
+    from analysis.i18n import tr
+
+    figures_table, settings = result_table(result, baseline, names)
     comma = lang == "nb"
 
     def cell(value) -> str:
@@ -164,8 +193,47 @@ def result_csv(result: Outcome, baseline: str, names: dict, lang: str) -> str:
             return text.replace(".", ",") if comma else text
         return str(value)
 
-    table = pd.DataFrame([[cell(value) for value in row] for row in rows], columns=columns)
+    rows = figures_table.to_numpy().tolist()
+    width = len(figures_table.columns)
+    per_setting = (width - 3) // 5      # the settings compared and the difference have 5 columns each
+    for setting, differs, *values in settings.to_numpy().tolist():
+        if differs:
+            row = [tr("Settings that differ"), setting, ""]
+            for value in values[:per_setting]:
+                row += [value, "", "", "", ""]
+            rows.append((row + [""] * width)[:width])
+    table = pd.DataFrame([[cell(value) for value in row] for row in rows], columns=figures_table.columns)
     return table.to_csv(index=False, sep=";" if comma else ",")
+
+
+def result_xlsx(result: Outcome, baseline: str, names: dict) -> bytes:
+    """The figures and the settings of :func:`result_table` as an xlsx workbook (a sheet each),
+    numbers as numbers; the sheets' names in the caller's language."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    from analysis.i18n import tr
+
+    figures_table, settings = result_table(result, baseline, names)
+    book = Workbook()
+    for sheet, frame in ((book.active, figures_table), (book.create_sheet(), settings)):
+        sheet.title = tr("Figures") if frame is figures_table else tr("Settings")
+        sheet.append([str(column) for column in frame.columns])
+        for row in frame.to_numpy().tolist():
+            sheet.append([None if isinstance(value, float) and not math.isfinite(value) else value for value in row])
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(frame.columns, start=1):
+            width = max([len(str(column))] + [len(str(value)) for value in frame[column].tolist()[:200]])
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, width + 2))
+        if frame is figures_table:
+            for row in sheet.iter_rows(min_row=2, min_col=4):
+                for cell in row:
+                    cell.number_format = "0.0"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def headline(result: Outcome, label: str) -> tuple[float, float, float]:
