@@ -354,6 +354,7 @@ def test_a_collected_sweep_is_chosen_by_name_on_the_sweep_page(dashboard, page):
     page.wait_for_function(f"() => ({CHARTS_JS})().length >= 1", timeout=WAIT_MS)
     page.screenshot(path=SHOTS / "dashboard_sweep.png", full_page=True)
     assert "saksbehandler" in page.inner_text("body")
+    assert "runs on" not in page.inner_text("body")       # no Solara banner in English (issue 27)
 
 
 def test_run_refuses_while_a_lever_shows_a_text_that_is_not_a_number(dashboard, page):

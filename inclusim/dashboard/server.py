@@ -127,6 +127,8 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, allow_remote: bool
     env = {**os.environ, "SOLARA_APP": APP, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
            "PYTHONWARNINGS": "ignore::UserWarning:solara.server.starlette"}
     env.setdefault(CULL_TIMEOUT_VARIABLE, CULL_TIMEOUT)
+    # no "This website runs on Solara" banner in English on a page a leader reads in bokmål
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "false")
     env.pop(OFFICE_DIR_VARIABLE, None)
     if folder is not None:
         env[OFFICE_DIR_VARIABLE] = str(folder)
