@@ -480,3 +480,24 @@ def test_the_week_pages_hold_their_models_within_a_budget_and_let_them_go(tmp_pa
     finally:
         output = stop_dashboard(started)
     assert "Traceback" not in output and "Exception in ASGI application" not in output, output
+
+
+def test_the_week_page_steps_plays_and_starts_again_with_controls_in_bokmal(dashboard, page):
+    """Issue 27: the week page showed SolaraViz's controls in English ('Controls', 'STEP', 'RESET',
+    'Play Interval (ms)', 'Model Parameters'). Its own controls step, play, pause and start again,
+    in the page's language."""
+    page.goto(dashboard.url)
+    page.get_by_role("button", name=nb("Week by week")).click()
+    page.get_by_text(nb("Week {week} of {weeks}", week=0, weeks=156)).wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name=nb("Step"), exact=True).click()
+    page.get_by_text(nb("Week {week} of {weeks}", week=1, weeks=156)).wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name=nb("Play"), exact=True).click()
+    page.get_by_text(nb("Week {week} of {weeks}", week=3, weeks=156)).wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name=nb("Pause"), exact=True).click()
+    page.get_by_role("button", name=nb("Play"), exact=True).wait_for(timeout=WAIT_MS)
+    body = page.inner_text("body")
+    for english in ("Controls", "Play Interval", "Model Parameters", "RESET", "STEP"):
+        assert english not in body
+    page.screenshot(path=SHOTS / "dashboard_week_controls_nb.png", full_page=True)
+    page.get_by_role("button", name=nb("Start again"), exact=True).click()
+    page.get_by_text(nb("Week {week} of {weeks}", week=0, weeks=156)).wait_for(timeout=WAIT_MS)

@@ -1,8 +1,9 @@
-"""The page that watches one run week by week: Mesa's SolaraViz on the office and setting chosen.
+"""The page that watches one run week by week: the office and setting chosen, a week at a time.
 
 The model is the leader's choice on the first page (office, levers and scenario), seed 1. Each
 step is one week; the charts show where the users are on the pathway and each adviser's planned
-week. SolaraViz's own controls (play, step, reset) are Mesa's and in English.
+week. The controls (play, pause, one step, start again) are the page's own, in its language, in
+place of Mesa's SolaraViz controller (in English); the charts follow Mesa's ``update_counter``.
 
 The model lives in the server process itself, so its memory is reserved before it is built
 (``runner.WEEK_MODELS``): at most one model a page, and all pages' models together within the
@@ -17,10 +18,10 @@ from __future__ import annotations
 import ctypes
 import gc
 import threading
+import time
 
 import pandas as pd
 import solara
-from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
 from analysis.charts.outcomes import pathway_occupancy
@@ -116,5 +117,57 @@ def WeekRun(config, page: str, key: str):
     solara.use_effect(lambda: let_go, [])
     if model.value is None:
         return
-    SolaraViz(model, components=[(PathwayStates, 0), (AdviserWeeks, 0)], model_params={"config": config},
-              name=T("Week by week"), play_interval=150, render_interval=1)
+    with solara.Card(T("Week by week")):
+        WeekControls(model, config)
+    with solara.Columns([1, 1]):
+        PathwayStates(model.value)
+        AdviserWeeks(model.value)
+
+
+#: Milliseconds between two weeks while the run plays.
+PLAY_INTERVAL_MS = 150
+
+
+@solara.component
+def WeekControls(model: solara.Reactive, config):
+    """Step, play and pause, start again: the week-by-week controls in the page's language (Mesa's
+    SolaraViz brings its own, in English). Playing steps the model in a task of its own; the charts
+    follow Mesa's ``update_counter``, which each step moves on."""
+    playing = solara.use_reactive(False)
+    failed = solara.use_reactive("")
+
+    def one_week() -> bool:
+        current = model.value
+        if current is None or not current.running:
+            return False
+        current.step()
+        update_counter.set(update_counter.value + 1)
+        return current.running
+
+    def play() -> None:
+        try:
+            while playing.value and one_week():
+                time.sleep(PLAY_INTERVAL_MS / 1000)
+        except Exception as exc:  # noqa: BLE001 - one line on the page, never a traceback
+            failed.set(one_line(f"{type(exc).__name__}: {exc}"))
+        playing.set(False)
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
+    def start_again() -> None:
+        playing.set(False)
+        model.set(InclusionModel(config))
+        update_counter.set(update_counter.value + 1)
+
+    current = model.value
+    update_counter.get()
+    done = current is None or not current.running
+    with solara.Row():
+        solara.Button(T("Pause") if playing.value else T("Play"), on_click=lambda: playing.set(not playing.value),
+                      disabled=done and not playing.value, color="primary")
+        solara.Button(T("Step"), on_click=one_week, disabled=done or playing.value)
+        solara.Button(T("Start again"), on_click=start_again, disabled=playing.value)
+    if current is not None:
+        solara.Text(T("Week {week} of {weeks}", week=current.week, weeks=current.cfg.horizon_weeks))
+    if failed.value:
+        solara.Error(failed.value)
