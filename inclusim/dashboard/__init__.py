@@ -3,6 +3,6 @@
 * ``levers``   the controls a leader owns and the scenario choices, as model settings;
 * ``runner``   replications of a setting on worker processes, with progress and a cache;
 * ``views``    the dashboard's charts and tables, drawn by the analysis floor's chart code;
-* ``app``      the Solara pages: simulate, week by week (Mesa's SolaraViz), explore a sweep, staffing;
+* ``app``      the Solara pages: simulate, week by week, explore a sweep, staffing;
 * ``server``   starts the Solara server and prints its address.
 """

@@ -47,7 +47,7 @@ def PathwayStates(model):
         weekly = pd.DataFrame(model.weekly_rows).assign(run_id="run")
         runs = pd.DataFrame({"run_id": ["run"], "policy": [T(CHOICE)], "seed": [model.cfg.seed]})
         figure = pathway_occupancy(weekly, runs)
-        figure.set_size_inches(8, 5.5)     # SolaraViz shows two charts side by side: larger text for the space
+        figure.set_size_inches(8, 5.5)     # two charts side by side: larger text for the space
         solara.FigureMatplotlib(figure, format="png")
 
 
@@ -101,11 +101,11 @@ def WeekPage():
 
 @solara.component
 def WeekRun(config, page: str, key: str):
-    """SolaraViz on one model of ``config``, reserved as ``key`` for ``page``: built once; when this
-    component goes (page left or closed, another setting) the reservation is released and the model
-    let go. SolaraViz keeps the model in a reactive value of ours, emptied then: Solara 1.58's
-    ``use_task`` (in SolaraViz's controls) keeps each of its tasks for good, and with a task the
-    reactive value that holds the model (fixed in Solara by widgetti/solara#1180)."""
+    """The week-by-week view of one model of ``config``, reserved as ``key`` for ``page``: built
+    once; when this component goes (page left or closed, another setting) the reservation is
+    released and the model let go. The model is kept in a reactive value of ours, emptied then:
+    Solara 1.58's ``use_task`` (which plays the weeks) keeps each of its tasks for good, and with a
+    task the reactive value that holds the model (fixed in Solara by widgetti/solara#1180)."""
     built = solara.use_memo(lambda: InclusionModel(config), [])
     model = solara.use_reactive(built)
 
