@@ -38,7 +38,7 @@ def natural_key(text) -> list:
 def format_value(value: float, unit: str, digits: int | None = None, sign: bool = False,
                  compact: bool = False) -> str:
     """One number in its unit's form, without the unit's name: a share 0.123 as '12.3', NOK 240911.4 as
-    '240 911' (compact: '241k'), a ratio with two decimals, anything else with one; 'n/a' when missing."""
+    '240 911' (compact, in thousands: '241'), a ratio with two decimals, anything else with one; 'n/a' when missing."""
     if value is None or not math.isfinite(value):
         return tr("n/a")
     return localise_number(_number(value, unit, digits, "+" if sign else "", compact))
@@ -49,8 +49,8 @@ def _number(value: float, unit: str, digits: int | None, plus: str, compact: boo
     if unit == SHARE:
         return f"{100 * value:{plus}z.{1 if digits is None else digits}f}"
     if unit == NOK:
-        if compact:
-            return f"{value / 1000:{plus}z.{digits or 0}f}k"
+        if compact:     # in thousands, as the table or axis that uses it says ("NOK in thousands")
+            return f"{value / 1000:{plus}z,.{digits or 0}f}".replace(",", " ")
         return f"{value:{plus}z,.{digits or 0}f}".replace(",", " ")
     if digits is None:
         digits = 2 if unit == RATIO else 1

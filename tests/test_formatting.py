@@ -26,14 +26,15 @@ def test_differences_are_signed_and_shares_in_points():
 
 def test_compact_form_of_the_terminal():
     assert format_kpi("ever_employed_share", 0.437, 0.426, 0.449, compact=True) == "43.7 (42.6-44.9)"
-    assert format_kpi("subsidy_cost_per_employment", 240911.4, 231939.2, 250281.0, compact=True) == "241k (232k-250k)"
+    assert format_kpi("subsidy_cost_per_employment", 240911.4, 231939.2, 250281.0, compact=True) == "241 (232-250)"
     assert format_kpi("caseholder_pressure", 1.084, 1.07, 1.09, compact=True) == "1.08 (1.07-1.09)"
     assert format_kpi("n_close_cases", 45.25, 40.0, 50.0, compact=True) == "45.2 (40.0-50.0)"
 
 
 def test_values_and_intervals_by_unit():
     assert format_value(0.5, SHARE, digits=0) == "50" and percent(0.123) == "12.3 %" and percent(math.nan) == "n/a"
-    assert format_value(12500, NOK) == "12 500" and format_value(12500, NOK, compact=True) == "12k"
+    assert format_value(12500, NOK) == "12 500" and format_value(12500, NOK, compact=True) == "12"
+    assert format_value(18_366_250, NOK, compact=True) == "18 366"      # thousands, no 'k' (issue 27)
     assert format_value(0.5, RATIO) == "0.50" and format_value(3.0, HOURS, sign=True) == "+3.0"
     assert format_interval(40.4, 38.2, 42.6, HOURS, digits=0) == "40 (38 to 43)"
 
