@@ -191,7 +191,7 @@ def test_a_leader_compares_a_new_staffing_with_today(dashboard, page):
     assert set(second_charts) != set(first_charts)
     assert en("Difference") in page.inner_text("body")
     # the example office file
-    page.get_by_role("button", name=en("Example: {name}", name="urban_office")).click()
+    page.get_by_role("button", name=en("Example: {name}", name="NAV Eksempelby"), exact=True).click()
     try:
         page.get_by_text("examples/urban_office.yaml").first.wait_for(timeout=30_000)
     finally:

@@ -8,7 +8,6 @@ charts of the report drawn for the two settings.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import solara
 
@@ -78,7 +77,7 @@ def OfficePicker():
         with solara.Column(gap="0px"):
             solara.Button(T("Built-in default office"), on_click=state.use_built_in, text=True)
             for name in state.EXAMPLES.names():
-                solara.Button(T("Example: {name}", name=Path(name).stem), text=True,
+                solara.Button(T("Example: {name}", name=state.example_title(name)), text=True,
                               on_click=lambda name=name: state.load_example(name))
         if folder is not None:
             names = folder.names()

@@ -7,6 +7,7 @@ other's office or results. :func:`T` translates a page text into the session's l
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,6 +136,18 @@ def office_folder() -> OfficeFolder | None:
     """The folder of office files the server was started with (``inclusim dashboard --office-dir``), if any."""
     folder = os.environ.get(OFFICE_DIR_VARIABLE)
     return OfficeFolder(Path(folder)) if folder else None
+
+
+@functools.cache
+def example_title(name: str) -> str:
+    """What an example office is called on its button: the office's own name in the file (``NAV
+    Eksempelbygd``), the file's name if it has none or cannot be read."""
+    from scenarios.office_file import load_office_file
+
+    try:
+        return load_office_file(EXAMPLES.file(name)).name or Path(name).stem
+    except Exception:       # noqa: BLE001 - a button label is never a reason to fail; loading says what is wrong
+        return Path(name).stem
 
 
 def load_example(name: str) -> None:

@@ -146,8 +146,11 @@ def WeekControls(model: solara.Reactive, config):
 
     def play() -> None:
         try:
-            while playing.value and one_week():
+            # wait first: the render that started this task finishes before the first week is shown
+            while playing.value:
                 time.sleep(PLAY_INTERVAL_MS / 1000)
+                if not (playing.value and one_week()):
+                    break
         except Exception as exc:  # noqa: BLE001 - one line on the page, never a traceback
             failed.set(one_line(f"{type(exc).__name__}: {exc}"))
         playing.set(False)
