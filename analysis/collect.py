@@ -163,7 +163,9 @@ def collect(sweep_dir: Path, quiet: bool = False) -> dict[str, Path]:
         for tmp in temporary.values():
             Path(tmp).unlink(missing_ok=True)
     if not quiet:
-        print(f"collected {len(dirs)} runs into {sweep_dir}")
+        from analysis.i18n import tr
+
+        print(tr("collected {n} runs into {folder}", n=len(dirs), folder=sweep_dir))
     return written
 
 

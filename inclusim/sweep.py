@@ -67,10 +67,12 @@ def progress_line(sweep_dir: Path, record: bool = False) -> str:
     from the pace since the sweep's first new run was done (``first_done`` in the progress file,
     written by the first worker to see it missing, ``record``), once :data:`ESTIMATE_AFTER_RUNS`
     new runs are done: before, it is still being estimated."""
+    from analysis.i18n import tr
+
     path = Path(sweep_dir) / PROGRESS_FILE
     done = count_complete_runs(sweep_dir)
     if not path.exists():
-        return f"[{done} runs done]"
+        return tr("[{done} runs done]", done=done)
     state = json.loads(path.read_text())
     total, start, before = state["total"], state["start"], state.get("already_complete", 0)
     now = time.time()
@@ -87,8 +89,10 @@ def progress_line(sweep_dir: Path, record: bool = False) -> str:
     elif first is not None and new >= ESTIMATE_AFTER_RUNS and now > first:
         eta_text = clock((now - first) / (new - 1) * left)
     else:
-        return f"[{min(done, total)}/{total} runs] elapsed {clock(elapsed)}, estimating the time left"
-    return f"[{min(done, total)}/{total} runs] elapsed {clock(elapsed)}, about {eta_text} left"
+        return tr("[{done}/{total} runs] elapsed {elapsed}, estimating the time left", done=min(done, total),
+                  total=total, elapsed=clock(elapsed))
+    return tr("[{done}/{total} runs] elapsed {elapsed}, about {left} left", done=min(done, total), total=total,
+              elapsed=clock(elapsed), left=eta_text)
 
 
 def clock(seconds: float) -> str:
@@ -164,19 +168,19 @@ def after_sweep(sweep_dir: Path, report: bool = True, lang: str = "en") -> None:
     # and loading the analysis there delayed the first run by about a second
     _preloaded()
     from analysis.collect import collect
-    from analysis.i18n import language
+    from analysis.i18n import language, tr
     from analysis.summary import summary_text, write_summary
 
     sweep_dir = Path(sweep_dir)
     with sweep_lock(sweep_dir, "collect the runs"), language(lang):
         collect(sweep_dir)
         print("\n" + summary_text(write_summary(sweep_dir)))
-        print(f"\nresults: {sweep_dir}")
+        print("\n" + tr("results: {folder}", folder=sweep_dir))
         if report:
             from analysis.report import build_report
 
             path = build_report(sweep_dir)
-            print(f"report:  {path.resolve()}")
+            print(tr("report:  {path}", path=path.resolve()))
 
 
 def finish(sweep_dir: Path, report: bool = True, lang: str = "en") -> int:
@@ -245,13 +249,19 @@ class SweepCallback(Callback):
         write_progress_start(sweep_dir, total, done, own)
         stale = [(run, problem) for run, problem in damaged if problem.startswith(OTHER_CODE)]
         damaged = [(run, problem) for run, problem in damaged if not problem.startswith(OTHER_CODE)]
-        notes = ([f"{own} already complete, checked, will be skipped"] if own else []) + \
-            ([f"{others} complete runs of other settings in the folder are collected with it"] if others > 0 else []) + \
-            ([f"{len(damaged)} damaged, will be redone, e.g. {damaged[0][0].name}: {damaged[0][1]}"] if damaged else []) + \
-            ([f"{len(stale)} made by other model code: redone if this sweep includes them, left out of its tables "
-              "otherwise"] if stale else [])
-        note = f" ({'; '.join(notes)})" if notes else ""
-        print(f"inclusim: sweep '{config.name}' with {total} runs -> {sweep_dir}{note}", flush=True)
+        from analysis.i18n import language, tr
+
+        with language(str(config.get("lang", "en"))):
+            notes = ([tr("{n} already complete, checked, will be skipped", n=own)] if own else []) + \
+                ([tr("{n} complete runs of other settings in the folder are collected with it", n=others)]
+                 if others > 0 else []) + \
+                ([tr("{n} damaged, will be redone, e.g. {run}: {problem}", n=len(damaged), run=damaged[0][0].name,
+                     problem=damaged[0][1])] if damaged else []) + \
+                ([tr("{n} made by other model code: redone if this sweep includes them, left out of its tables "
+                     "otherwise", n=len(stale))] if stale else [])
+            note = f" ({'; '.join(notes)})" if notes else ""
+            print(tr("inclusim: sweep '{name}' with {total} runs -> {folder}{note}", name=config.name, total=total,
+                     folder=sweep_dir, note=note), flush=True)
         preload_end_of_sweep(sweep_dir)
 
     def on_multirun_end(self, config, **kwargs) -> None:

@@ -63,7 +63,7 @@ def _run_one(cfg, overrides: list[str], out: Path, multirun: bool, sweep_dir: Pa
 
 
 def _run_and_write(cfg, overrides: list[str], out: Path, multirun: bool, sweep_dir: Path | None) -> None:
-    from analysis.i18n import language
+    from analysis.i18n import language, tr
     from inclusim.sweep import progress_line
     from sim.tables import run_model
 
@@ -71,10 +71,12 @@ def _run_and_write(cfg, overrides: list[str], out: Path, multirun: bool, sweep_d
     if multirun:
         problem = check_run(out, chash, model_code())
         if problem is None:
-            print(f"  skip {chash} (complete) {' '.join(overrides)}", flush=True)
+            with language(cfg.lang):
+                print("  " + tr("skip {run} (complete) {overrides}", run=chash, overrides=" ".join(overrides)), flush=True)
             return
         if (out / COMPLETE_MARKER).exists():
-            print(f"  redo {chash}: {problem}", flush=True)
+            with language(cfg.lang):
+                print("  " + tr("redo {run}: {problem}", run=chash, problem=problem), flush=True)
         prepare_redo(out)     # not counted as done while it runs; no file of an earlier, killed writer kept
     try:
         result = run_model(cfg)
@@ -94,10 +96,13 @@ def _run_and_write(cfg, overrides: list[str], out: Path, multirun: bool, sweep_d
             write_failure(out, f"{' '.join(overrides)}\n{message}\n\n{traceback.format_exc()}")
         except OSError:
             pass   # the folder cannot be written either; the sweep's end reports the missing run
-        print(f"  FAILED {chash} {' '.join(overrides)}: {message}", flush=True)
+        with language(cfg.lang):
+            print("  " + tr("FAILED {run} {overrides}: {message}", run=chash, overrides=" ".join(overrides),
+                            message=message), flush=True)
         return
     if multirun:
-        print(f"  {progress_line(sweep_dir, record=True)}  {' '.join(overrides)}", flush=True)
+        with language(cfg.lang):
+            print(f"  {progress_line(sweep_dir, record=True)}  {' '.join(overrides)}", flush=True)
     else:
         with language(cfg.lang):   # what a single run prints, and its report, in the language asked for
             print_single(result, out)

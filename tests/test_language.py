@@ -287,3 +287,17 @@ def test_lang_alone_runs_the_main_job_in_that_language(monkeypatch):
     cli.main(["output_root=/tmp/elsewhere", "lang=nb"])
     assert seen == [[*cli.MAIN_JOB, "lang=nb"], ["lang=nb", "seed=3"],
                     [*cli.MAIN_JOB, "output_root=/tmp/elsewhere", "lang=nb"]]
+
+
+def test_a_sweep_in_bokmal_says_its_progress_skips_and_results_in_bokmal(tmp_path):
+    """Issue 27: the terminal's start, progress, skip and result lines stayed in English with lang=nb."""
+    from cli_faults import sweep
+
+    first = sweep(tmp_path, "nb", "seed=1,2", "report=false", "lang=nb")
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "inclusim: kjøringsserie 'nb' med 2 kjøringer" in first.stdout
+    assert "[2/2 kjøringer] brukt" in first.stdout and "samlet 2 kjøringer i" in first.stdout
+    again = sweep(tmp_path, "nb", "seed=1,2", "report=false", "lang=nb")
+    assert "(2 allerede ferdige, kontrollert, hoppes over)" in again.stdout and "  hopper over " in again.stdout
+    for english in ("runs]", "elapsed", "collected", "skip ", "already complete", "results:"):
+        assert english not in first.stdout + again.stdout, english
