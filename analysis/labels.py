@@ -14,7 +14,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from analysis.i18n import DEFAULT_LANGUAGE, current_language, tr
+from analysis.i18n import DEFAULT_LANGUAGE, current_language, localise_number, tr
 from domain.schema import CONFIG_PREFIX, KPIS, ORDINARY_JOB_WEEKS, kpi, ordinary_job_kpi
 from domain.states import STATE_GROUP_NAMES
 from domain.terms import ACTIVITY_NAMES, ROLE_NAMES, Activity
@@ -111,6 +111,20 @@ def lever_short(lever: str) -> str:
         return tr(LEVER_SHORT[lever])
     key = lever.rsplit(".", 1)[-1]
     return key.replace("_", " ").capitalize() if _english() else key
+
+
+def setting_label(variant: str) -> str:
+    """A setting's label (the overrides that make it, ``policy=hybrid office.caseload_ordinary=40``)
+    in plain words in a language other than English: 'hybrid, Portefølje 40'; in English, and for a
+    text that is not ``key=value`` words, the text as it is."""
+    if _english():
+        return variant
+    words = variant.split()
+    pairs = [word.split("=", 1) for word in words]
+    if not words or any(len(pair) != 2 or not pair[0] for pair in pairs):
+        return variant
+    return ", ".join(value if key == "policy" else f"{lever_short(CONFIG_PREFIX + key)} {localise_number(value)}"
+                     for key, value in pairs)
 
 
 def method_name(method: str) -> str:

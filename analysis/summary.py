@@ -22,7 +22,7 @@ import pandas as pd
 from analysis.formatting import natural_key, with_text
 from analysis.i18n import DEFAULT_LANGUAGE, current_language, tr
 from analysis.kpis import kpis_present, with_derived_kpis
-from analysis.labels import kpi_label, order_policies
+from analysis.labels import kpi_label, order_policies, setting_label
 from analysis.stats import BOOTSTRAP_FROM, LEVEL, PARAMETER_SET, uncertainty_columns
 from analysis.uncertainty import ensemble_summary, has_ensemble
 from domain.schema import CONFIG_PREFIX, KEY_KPIS, SUMMARY_KPIS, config_column
@@ -114,7 +114,10 @@ def summary_table(runs: pd.DataFrame, kpis: list[str] | None = None, by: str = "
     compact form (shares in per cent, NOK in thousands)."""
     runs = with_derived_kpis(runs)
     kpis = kpis_present(runs, kpis or SUMMARY_KPIS)
-    return _named(kpi_by_group(with_text(ensemble_summary(runs, kpis, [by]), compact=True), kpis, by), "index")
+    table = kpi_by_group(with_text(ensemble_summary(runs, kpis, [by]), compact=True), kpis, by)
+    if by != "policy":      # settings by their levers' names, in the language of the table
+        table = table.rename(columns=lambda name: setting_label(str(name)))
+    return _named(table, "index")
 
 
 def settings_table(runs: pd.DataFrame, by: str = "variant", kpis: list[str] | None = None) -> pd.DataFrame:

@@ -301,3 +301,14 @@ def test_a_sweep_in_bokmal_says_its_progress_skips_and_results_in_bokmal(tmp_pat
     assert "(2 allerede ferdige, kontrollert, hoppes over)" in again.stdout and "  hopper over " in again.stdout
     for english in ("runs]", "elapsed", "collected", "skip ", "already complete", "results:"):
         assert english not in first.stdout + again.stdout, english
+
+
+def test_a_setting_reads_by_its_levers_names_in_bokmal():
+    """Issue 27: settings showed as override text ('policy=hybrid office.caseload_ordinary=40')."""
+    from analysis.labels import setting_label
+
+    with language("nb"):
+        assert setting_label("policy=hybrid office.caseload_ordinary=40") == "hybrid, Portefølje 40"
+        assert setting_label("office.hybrid_volunteer_share=0.45") == "Hybridandel 0,45"
+        assert setting_label("two words") == "two words"         # not key=value: as it is
+    assert setting_label("policy=hybrid office.caseload_ordinary=40") == "policy=hybrid office.caseload_ordinary=40"
