@@ -599,3 +599,23 @@ def test_charts_of_runs_without_users_draw_without_warnings(tmp_path):
         warnings.simplefilter("error")
         fig = C.employment_over_time(weekly.iloc[:0], runs)
     assert fig.inclusim_data["band"].empty and fig.axes[0].get_legend() is None
+
+
+def test_the_hours_by_role_show_the_work_asked_above_the_hours_booked(runs, weekly):
+    """Issue 27: booked hours stop at the weekly hours, so an overloaded office read '38 t' like any
+    other. The work asked and not done (the ledger's unmet hours) now stands on top, hatched."""
+    from domain.schema import unmet_column
+    from domain.terms import Activity
+
+    asked = weekly.copy()
+    asked[unmet_column("saksbehandler", Activity.ADMIN)] = 24.0       # 12 advisers, 2 hours each a week
+    fig = C.adviser_hours(runs, asked)
+    by_role = fig.inclusim_data["by_role"]
+    unmet = by_role[(by_role["kpi"] == "unmet") & (by_role["role"] == "saksbehandler")]["mean"]
+    assert len(unmet) and unmet.iloc[0] == pytest.approx(2.0)
+    panel = fig.axes[2]
+    hatched = [bar for bar in panel.patches if bar.get_hatch() == "///"]
+    assert hatched and all(bar.get_y() > 30 for bar in hatched)          # on top of the booked hours
+    assert "not done" in " ".join(t.get_text() for legend in fig.legends for t in legend.get_texts())
+    no_unmet = C.adviser_hours(runs, weekly)
+    assert not [bar for bar in no_unmet.axes[2].patches if bar.get_hatch() == "///"]

@@ -11,7 +11,7 @@ import pandas as pd
 from analysis.labels import order_policies
 from analysis.stats import km_survival
 from domain.schema import (MENTOR_HOURS_COLUMNS, MENTOR_SUBSIDISED_COLUMN, adviser_weeks_column, config_column,
-                           hours_column)
+                           hours_column, unmet_column)
 from domain.states import EMPLOYED_STATES, STATE_GROUPS, State
 from domain.terms import ACTIVITIES, ROLES
 
@@ -107,7 +107,8 @@ def hours_by_role(weekly: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
 
     hours = sum over weeks of the role's hours on the activity / sum of the role's adviser-weeks.
     Roles with no adviser-weeks in a run are left out. Columns: run_id, policy, seed, role, one
-    column per activity (its key, e.g. ``admin``), total.
+    column per activity (its key, e.g. ``admin``), total (booked), and, when the weekly table has
+    them, unmet: the work asked of the role that its hours did not cover, per adviser per week.
     """
     rows = []
     sums = weekly.groupby("run_id", sort=True).sum(numeric_only=True)
@@ -120,8 +121,11 @@ def hours_by_role(weekly: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
             continue
         weeks = sums[weeks_col].where(sums[weeks_col] > 0)
         part = pd.DataFrame({a.key: sums[hours_column(role, a)] / weeks for a in acts})
-        part = part[weeks.notna()]
         part["total"] = part[[a.key for a in acts]].sum(axis=1)
+        unmet = [unmet_column(role, a) for a in ACTIVITIES if unmet_column(role, a) in sums]
+        if unmet:
+            part["unmet"] = sums[unmet].sum(axis=1) / weeks
+        part = part[weeks.notna()]
         part["role"] = role.value
         rows.append(part.reset_index())
     if not rows:

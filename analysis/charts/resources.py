@@ -101,10 +101,17 @@ def adviser_hours(runs: pd.DataFrame, weekly: pd.DataFrame | None = None) -> Fig
     if third:
         _hours_by_role_panel(fig, axes[2], runs, weekly, colours, shown)
     handles = [Patch(facecolor=ACTIVITY_COLOURS[a], label=activity_name(a)) for a in ACTIVITIES if a in shown]
-    fig.legend(handles=handles, loc="outside upper center", ncols=len(handles))
+    if UNMET_LABEL in shown:
+        handles.append(Patch(facecolor="white", edgecolor=WARNING_COLOUR, hatch="///",
+                             label=tr("Work asked, not done (unmet)")))
+    fig.legend(handles=handles, loc="outside upper center", ncols=min(len(handles), 4))
     tables = [fig.inclusim_data[key] for key in (*panels, "by_role") if key in fig.inclusim_data]
     add_note(fig, tr("Segments: mean hours by activity. Whiskers, on each total: {note}", note=interval_note(*tables)))
     return fig
+
+
+#: The label of the unmet work's bars in the hours-by-role panel (and its mark in ``shown``).
+UNMET_LABEL = "_unmet"
 
 
 def _hours_by_role_panel(fig: Figure, ax, runs: pd.DataFrame, weekly: pd.DataFrame, colours: dict[str, str],
@@ -113,7 +120,9 @@ def _hours_by_role_panel(fig: Figure, ax, runs: pd.DataFrame, weekly: pd.DataFra
     ``colours``: the policies shown and their colours."""
     per_run = hours_by_role(weekly, runs)
     acts = [a for a in ACTIVITIES if a.key in per_run]
-    by_role = summarise(per_run, [a.key for a in acts] + ["total"], by=["policy", "role"])
+    has_unmet = "unmet" in per_run
+    by_role = summarise(per_run, [a.key for a in acts] + ["total"] + (["unmet"] if has_unmet else []),
+                        by=["policy", "role"])
     fig.inclusim_data["by_role"] = by_role
     fig.inclusim_data["by_role_per_run"] = per_run
     bars = [(p, r) for p in colours for r in ROLES if ((by_role["policy"] == p) & (by_role["role"] == r)).any()]
@@ -135,6 +144,14 @@ def _hours_by_role_panel(fig: Figure, ax, runs: pd.DataFrame, weekly: pd.DataFra
 
     _activity_bars(ax, pos, {a: values(a.key, "mean") for a in acts}, 0.75, shown)
     m, lo, hi = values("total", "mean"), values("total", "low"), values("total", "high")
+    top = hi          # where each bar's total is written: above its interval, or above the work asked
+    if has_unmet:     # the work asked beyond the hours, on top of what was booked: demand above the line
+        unmet = np.nan_to_num(values("unmet", "mean"))
+        if (unmet > 0).any():
+            ax.bar(pos, unmet, 0.75, bottom=np.nan_to_num(m), facecolor="white", edgecolor=WARNING_COLOUR,
+                   hatch="///", lw=0.8, label=UNMET_LABEL)
+            shown.add(UNMET_LABEL)
+            top = np.fmax(hi, np.nan_to_num(m) + unmet)
     ax.errorbar(pos, m, yerr=yerr(m, lo, hi), fmt="none", ecolor="black", elinewidth=1.5, capsize=4,
                 label="_interval")
     budget = single_value(runs, WEEKLY_HOURS_COLUMN)
@@ -146,7 +163,7 @@ def _hours_by_role_panel(fig: Figure, ax, runs: pd.DataFrame, weekly: pd.DataFra
     for label, (policy, _role) in zip(ax.get_xticklabels(), bars, strict=True):
         label.set_color(colours[policy])
         label.set_fontsize(8.5)
-    _annotate_totals(ax, pos, m, hi, _hours, fontsize=7.5, offset=3)
+    _annotate_totals(ax, pos, m, top, _hours, fontsize=7.5, offset=3)
     groups: dict[str, list[float]] = {}
     for (policy, _role), xi in zip(bars, pos, strict=True):
         groups.setdefault(policy, []).append(xi)
@@ -154,7 +171,7 @@ def _hours_by_role_panel(fig: Figure, ax, runs: pd.DataFrame, weekly: pd.DataFra
         ax.annotate(policy, (float(np.mean(xs)), 0), xycoords=("data", "axes fraction"), xytext=(0, -32),
                     textcoords="offset points", ha="center", va="top", fontsize=9, fontweight="bold",
                     color=colours[policy])
-    ax.set_ylabel(tr("Hours per adviser per week (booked)"))
+    ax.set_ylabel(tr("Hours per adviser per week (hatched: not done)"))
     ax.set_title(tr("Adviser hours per week, by role"))
     ax.margins(y=0.1)
 
