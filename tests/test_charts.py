@@ -409,6 +409,10 @@ def test_caseload_tradeoff(lever_runs, tmp_path):
     over = fig.inclusim_data["over_budget"].set_index("policy")["cfg.office.caseload_ordinary"]
     # pressure = caseload / 70 * 1.03 * (0.9 + 0.02 seed): about 0.69, 0.97, 1.24 -> over budget first at 90
     assert over.to_dict() == {"hybrid": 90, "brobygger": 90}
+    crossing = fig.inclusim_data["crossing"].set_index("policy")["cfg.office.caseload_ordinary"]
+    assert all(70 < value < 90 for value in crossing)          # marked where the line crosses, between 70 and 90
+    marks = [line for line in load_ax.get_lines() if line.get_label() == "_over budget from here"]
+    assert sorted(float(line.get_xdata()[0]) for line in marks) == sorted(crossing.tolist())
     load = fig.inclusim_data["load"]
     assert set(load["cfg.office.caseload_ordinary"]) == {50, 70, 90} and (load["n"] == 3).all()
     assert any(line.get_ydata()[0] == 1.0 for line in load_ax.get_lines())   # the budget line
@@ -418,6 +422,17 @@ def test_caseload_tradeoff(lever_runs, tmp_path):
 def test_over_budget_points_none_when_never_over():
     tab = pd.DataFrame({"policy": ["a", "a"], "x": [1, 2], "mean": [0.5, 0.9]})
     assert C.over_budget_points(tab, "x") == {"a": None}
+
+
+def test_the_over_budget_point_is_where_the_load_crosses_the_line_not_the_next_swept_value():
+    """Issue 27: the mark sat on the first swept value over budget (90) though the load crossed 1 at 71."""
+    from analysis.charts.data import over_budget_crossings
+
+    tab = pd.DataFrame({"policy": ["a"] * 3 + ["b"] * 2 + ["c"] * 2, "x": [50, 70, 90, 50, 70, 50, 70],
+                        "mean": [0.69, 0.97, 1.24, 1.2, 1.5, 0.5, 0.9]})
+    crossing = over_budget_crossings(tab, "x")
+    assert crossing["a"] == pytest.approx(70 + (1.0 - 0.97) / (1.24 - 0.97) * 20)      # about 72.2
+    assert crossing["b"] == 50 and crossing["c"] is None        # over from the first value; never over
 
 
 def test_caseholder_pressure_picks_the_role_with_the_caseloads():

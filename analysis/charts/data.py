@@ -144,6 +144,27 @@ def over_budget_points(table: pd.DataFrame, lever: str, threshold: float = 1.0) 
     return out
 
 
+def over_budget_crossings(table: pd.DataFrame, lever: str, threshold: float = 1.0) -> dict[str, float | None]:
+    """For each policy, the lever value where its mean load crosses ``threshold`` on the way up,
+    read off the straight line between the last swept value below it and the first above it (the
+    first swept value when that one is already above; None when no value is). ``table``: summarise
+    output by policy and lever, with a numeric lever."""
+    out: dict[str, float | None] = {}
+    for pol, grp in table.groupby("policy", sort=False):
+        grp = grp.sort_values(lever)
+        xs, ys = grp[lever].to_numpy(dtype=float), grp["mean"].to_numpy(dtype=float)
+        above = np.flatnonzero(ys > threshold)
+        if not len(above):
+            out[str(pol)] = None
+            continue
+        i = int(above[0])
+        if i == 0 or not np.isfinite(ys[i - 1]):
+            out[str(pol)] = float(xs[i])
+        else:
+            out[str(pol)] = float(xs[i - 1] + (threshold - ys[i - 1]) / (ys[i] - ys[i - 1]) * (xs[i] - xs[i - 1]))
+    return out
+
+
 def occupancy_by_week(weekly: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     """Per run and week, the number of users in each group of ``domain.states.STATE_GROUPS``.
 

@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from analysis.charts.data import (WEEKLY_HOURS_COLUMN, at_setting, hours_by_role, mentor_subsidy_table,
-                                  over_budget_points, policies_in, replications, single_value)
+                                  over_budget_crossings, over_budget_points, policies_in, replications, single_value)
 from analysis.charts.style import (ACTIVITY_COLOURS, WARNING_COLOUR, add_note, cell_digits, colour_policy_ticks,
                                    interval_note, new_figure, percent_axis, policy_colours, policy_legend,
                                    styled, thousands_axis, wrap, yerr)
@@ -186,7 +186,8 @@ def caseload_tradeoff(runs: pd.DataFrame, lever: str, outcome: str | None = None
 
     ``fixed``: other levers to hold at one value (e.g. :func:`analysis.stats.reference_setting`).
     ``fig.inclusim_data``: ``outcome`` and ``load`` (``stats.summarise`` by policy and lever) and
-    ``over_budget`` (one row per policy with the first lever value over budget).
+    ``over_budget`` (one row per policy with the first lever value over budget) and ``crossing``
+    (where the load's line crosses the budget, between two swept values: the marked point).
     """
     runs = with_derived_kpis(at_setting(runs, fixed))
     outcome = outcome or last_checkpoint_kpi(runs) or "ever_employed_share"
@@ -194,9 +195,12 @@ def caseload_tradeoff(runs: pd.DataFrame, lever: str, outcome: str | None = None
     load_tab = summarise(runs, [load], by=["policy", lever])
     threshold = 1.0 if kpi(load).unit == RATIO else 0.5
     over = over_budget_points(load_tab, lever, threshold)
+    crossing = over_budget_crossings(load_tab, lever, threshold) if pd.api.types.is_numeric_dtype(load_tab[lever]) \
+        else {pol: value for pol, value in over.items()}
     fig = new_figure(12.5, 5.2)
     fig.inclusim_data = {"outcome": out_tab, "load": load_tab,
-                         "over_budget": pd.DataFrame({"policy": list(over), lever: list(over.values())})}
+                         "over_budget": pd.DataFrame({"policy": list(over), lever: list(over.values())}),
+                         "crossing": pd.DataFrame({"policy": list(crossing), lever: list(crossing.values())})}
     ax1, ax2 = fig.subplots(1, 2)
     policies = policies_in(out_tab)
     colours = policy_colours(policies)
@@ -229,13 +233,19 @@ def caseload_tradeoff(runs: pd.DataFrame, lever: str, outcome: str | None = None
         first = over.get(pol)
         if first is None:
             continue
-        row = load_tab[(load_tab["policy"] == pol) & (load_tab[lever] == first)]
-        ax2.plot([first], [float(row["mean"].iloc[0])], marker="o", ms=13, mfc="none", mec=colours[pol],
-                 mew=2.2, ls="none", label="_first over budget")
-        ax1.axvline(first, color=colours[pol], lw=1.2, ls=":", alpha=0.9)
+        # where the load's line crosses the budget line (between two swept values), not the next value
+        at = crossing.get(pol, first)
+        if at == first:
+            row = load_tab[(load_tab["policy"] == pol) & (load_tab[lever] == first)]
+            height = float(row["mean"].iloc[0])
+        else:
+            height = threshold
+        ax2.plot([at], [height], marker="o", ms=13, mfc="none", mec=colours[pol], mew=2.2, ls="none",
+                 label="_over budget from here")
+        ax1.axvline(at, color=colours[pol], lw=1.2, ls=":", alpha=0.9)
         marked = True
     extra = [Line2D([], [], marker="o", ms=11, mfc="none", mec="#444444", mew=2, ls="none",
-                    label=tr("first value over budget (dotted line on the left)"))] if marked else []
+                    label=tr("over budget from here (dotted line on the left)"))] if marked else []
     policy_legend(fig, policies, extra)
     add_note(fig, tr("Whiskers and bands: {note} {n} replications per point.", note=interval_note(out_tab, load_tab),
                      n=replications(out_tab)) + _held(fixed)
