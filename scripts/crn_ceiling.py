@@ -14,7 +14,6 @@ different decisions in different weeks, cannot be expected to pair much better.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -25,7 +24,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "scripts"))
 from analysis.pairing import PAIRING_KPIS, PAIRING_TARGET  # noqa: E402
+from crn_pairing import runs_table  # noqa: E402
 
 POLICIES = ("saksbehandler", "hybrid", "jobbspesialist", "brobygger")
 #: Mixed into the keys of the follow-up's own streams for the second run of a pair.
@@ -81,19 +82,7 @@ def ceiling_table(runs: pd.DataFrame, kpis=PAIRING_KPIS) -> pd.DataFrame:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=160)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=ROOT / "outputs" / "crn" / "ceiling_runs.parquet")
-    parser.add_argument("--from", dest="source", type=Path, default=None, help="a runs table to read instead of running")
-    args = parser.parse_args(argv)
-    if args.source is not None:
-        runs = pd.read_parquet(args.source)
-    else:
-        runs = sample(args.seeds, args.workers)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        runs.to_parquet(args.out)
-        print(f"runs table: {args.out}")
+    runs = runs_table(argv, __doc__.splitlines()[0], sample, seeds=160, out="ceiling_runs.parquet")
     table = ceiling_table(runs)
     with pd.option_context("display.width", 250, "display.max_columns", 20, "display.float_format", "{:.2f}".format):
         print(table.rename(columns=lambda k: k.replace("_share", "").replace("employed", "emp")))

@@ -47,20 +47,26 @@ def sample(seeds: int, workers: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=40)
+def runs_table(argv, description: str, sample_runs, seeds: int, out: str) -> pd.DataFrame:
+    """The runs table of a pairing script: ``--from`` a table already written, else ``sample_runs(seeds,
+    workers)`` run now and written to ``--out`` (``outputs/crn/<out>`` by default)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seeds", type=int, default=seeds)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=ROOT / "outputs" / "crn" / "runs.parquet")
+    parser.add_argument("--out", type=Path, default=ROOT / "outputs" / "crn" / out)
     parser.add_argument("--from", dest="source", type=Path, default=None, help="a runs table to read instead of running")
     args = parser.parse_args(argv)
     if args.source is not None:
-        runs = pd.read_parquet(args.source)
-    else:
-        runs = sample(args.seeds, args.workers)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        runs.to_parquet(args.out)
-        print(f"runs table: {args.out}")
+        return pd.read_parquet(args.source)
+    runs = sample_runs(args.seeds, args.workers)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    runs.to_parquet(args.out)
+    print(f"runs table: {args.out}")
+    return runs
+
+
+def main(argv=None) -> int:
+    runs = runs_table(argv, __doc__.splitlines()[0], sample, seeds=40, out="runs.parquet")
     pairs = paired_correlations(runs, PAIRING_KPIS)
     table = correlation_table(pairs)
     with pd.option_context("display.width", 250, "display.max_columns", 20, "display.float_format", "{:.2f}".format):
