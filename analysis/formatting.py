@@ -38,7 +38,7 @@ def natural_key(text) -> list:
 def format_value(value: float, unit: str, digits: int | None = None, sign: bool = False,
                  compact: bool = False) -> str:
     """One number in its unit's form, without the unit's name: a share 0.123 as '12.3', NOK 240911.4 as
-    '240 911' (compact, in thousands: '241'), a ratio with two decimals, anything else with one; 'n/a' when missing."""
+    '240 911' (compact, in thousands: '241'), a ratio with two decimals, anything else with one (from 1000 up whole, digits grouped: '46 890'); 'n/a' when missing."""
     if value is None or not math.isfinite(value):
         return tr("n/a")
     return localise_number(_number(value, unit, digits, "+" if sign else "", compact))
@@ -53,8 +53,16 @@ def _number(value: float, unit: str, digits: int | None, plus: str, compact: boo
             return f"{value / 1000:{plus}z,.{digits or 0}f}".replace(",", " ")
         return f"{value:{plus}z,.{digits or 0}f}".replace(",", " ")
     if digits is None:
-        digits = 2 if unit == RATIO else 1
-    return f"{value:{plus}z.{digits}f}"
+        digits = _digits(value, unit)
+    return f"{value:{plus}z,.{digits}f}".replace(",", " ")
+
+
+def _digits(value: float, unit: str) -> int:
+    """Decimals of a number of ``unit`` (not a share, not NOK): none from 1000 up ('46 890'), two for a
+    ratio, one for anything else."""
+    if math.isfinite(value) and abs(value) >= 1000:
+        return 0
+    return 2 if unit == RATIO else 1
 
 
 def has_interval(low, high) -> bool:
@@ -80,6 +88,8 @@ def format_interval(mean: float, low: float, high: float, unit: str, digits: int
     if mean is None or not math.isfinite(mean):
         return tr("n/a")
     mark = " %" if unit == SHARE and not compact else ""
+    if digits is None and unit not in (SHARE, NOK):     # the interval's ends with the mean's decimals
+        digits = _digits(mean, unit)
     return (f"{format_value(mean, unit, digits, compact=compact)}{mark} "
             f"({format_range(low, high, unit, digits, compact=compact)})")
 
@@ -88,6 +98,8 @@ def format_difference(diff: float, low: float, high: float, unit: str, digits: i
     """A difference and its interval, signed: '-0.4 points (-1.2 to +0.3)' for a share."""
     if diff is None or not math.isfinite(diff):
         return tr("n/a")
+    if digits is None and unit not in (SHARE, NOK):
+        digits = _digits(diff, unit)
     value, interval = format_value(diff, unit, digits, sign=True), format_range(low, high, unit, digits, sign=True)
     if unit == SHARE:
         return tr("{value} points ({interval})", value=value, interval=interval)

@@ -43,17 +43,38 @@ def apprentice_education_share(runs: pd.DataFrame) -> pd.Series:
     return (runs["apprentice_share"] + runs["education_share"]).rename("apprentice_education_share")
 
 
+def position_cost_nok_per_year(runs: pd.DataFrame) -> pd.Series:
+    """Per run, what the positions cost a year (the run's position cost over its years)."""
+    horizon = runs.get(config_column("horizon_weeks"))
+    if "position_cost_nok" not in runs or horizon is None:
+        return pd.Series(math.nan, index=runs.index, name="position_cost_nok_per_year")
+    return (runs["position_cost_nok"] * 52 / horizon.astype(float)).rename("position_cost_nok_per_year")
+
+
+def people_in_work_end(runs: pd.DataFrame) -> pd.Series:
+    """Per run, the people in work at the end: target-group users in work at the end, and users outside
+    the target group (of those on the caseloads at the start) with a job at the end. The count a cost per
+    extra person in work divides by."""
+    needed = ("in_work_end_share", "n_candidates", "ordinary_job_by_end_share", "ordinary_n_start")
+    if any(name not in runs for name in needed):
+        return pd.Series(math.nan, index=runs.index, name="people_in_work_end")
+    return (runs["in_work_end_share"] * runs["n_candidates"]
+            + runs["ordinary_job_by_end_share"] * runs["ordinary_n_start"]).rename("people_in_work_end")
+
+
 #: One function per derived KPI of the catalogue: runs table -> one value per run.
 DERIVED: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
     "caseholder_pressure": caseholder_pressure,
     "apprentice_education_share": apprentice_education_share,
+    "position_cost_nok_per_year": position_cost_nok_per_year,
+    "people_in_work_end": people_in_work_end,
 }
 
 
 def with_derived_kpis(runs: pd.DataFrame) -> pd.DataFrame:
     """``runs`` with a column for each derived KPI it does not have yet."""
     missing = {name: func(runs) for name, func in DERIVED.items() if name not in runs}
-    return runs.assign(**missing) if missing else runs
+    return pd.concat([runs, pd.DataFrame(missing, index=runs.index)], axis=1) if missing else runs
 
 
 def kpis_present(runs: pd.DataFrame, kpis) -> list[str]:

@@ -99,3 +99,99 @@ def differences_within(runs: pd.DataFrame, kpis: list[str], baseline: str, withi
 
 
 __all__ = ["QUANTILES", "best_set", "differences_within", "ensemble_differences", "ensemble_summary", "has_ensemble"]
+
+
+#: The measure a cost per extra person in work is per (``analysis.kpis.people_in_work_end``), and its cost.
+PEOPLE_IN_WORK, NAV_COST = "people_in_work_end", "nav_cost_nok"
+
+
+def cost_per_extra_person(runs: pd.DataFrame, policy: str, baseline: str, by: str = "policy"):
+    """NAV's extra cost per extra person in work at the end, ``policy`` against ``baseline``, over the
+    best set's seeds paired by seed: (the ratio with Fieller's interval (``analysis.stats.ratio_ci``),
+    the extra people in work with its interval). The ratio is NaN when the extra people's mean is not
+    above zero (no gain to divide by); its interval is NaN (unbounded) when the extra people's own
+    interval reaches zero. ``runs`` must hold the derived KPIs (``with_derived_kpis``)."""
+    from analysis.stats import mean_ci, ratio_ci
+
+    runs = best_set(runs)
+    if PEOPLE_IN_WORK not in runs or NAV_COST not in runs:
+        return ratio_ci([], []), mean_ci([])
+    columns = ["seed", NAV_COST, PEOPLE_IN_WORK]
+    pairs = runs.loc[runs[by] == policy, columns].merge(runs.loc[runs[by] == baseline, columns], on="seed",
+                                                          suffixes=("", "_base"))
+    extra_cost = (pairs[NAV_COST] - pairs[f"{NAV_COST}_base"]).to_numpy(dtype=float)
+    extra_people = (pairs[PEOPLE_IN_WORK] - pairs[f"{PEOPLE_IN_WORK}_base"]).to_numpy(dtype=float)
+    people = mean_ci(extra_people)
+    ratio = ratio_ci(extra_cost, extra_people)
+    if not people.mean > 0:
+        ratio = ratio._replace(mean=float("nan"), low=float("nan"), high=float("nan"))
+    return ratio, people
+
+
+def combined_interval(low: float, high: float, set_low: float = float("nan"),
+                      set_high: float = float("nan")) -> tuple[float, float]:
+    """The interval a plain verdict rests on: the seeds' interval joined with the range over the calibrated
+    parameter sets when they were run (from the lower of the two lows to the higher of the two highs)."""
+    lows = [v for v in (low, set_low) if np.isfinite(v)]
+    highs = [v for v in (high, set_high) if np.isfinite(v)]
+    return (min(lows) if lows else float("nan")), (max(highs) if highs else float("nan"))
+
+
+def how_sure(subject: str, measure: str, baseline: str, difference: float, low: float, high: float,
+             set_low: float = float("nan"), set_high: float = float("nan")) -> str:
+    """One plain sentence on how sure a paired difference in a share is, in the caller's language:
+    ``subject`` has more (or fewer) of ``measure`` than ``baseline``, sure when the whole combined interval
+    (:func:`combined_interval`) lies on one side of zero, not sure when it holds zero. Shares in points."""
+    from analysis.formatting import format_range, format_value
+    from analysis.i18n import tr
+    from domain.schema import SHARE
+
+    both_low, both_high = combined_interval(low, high, set_low, set_high)
+    fields = {"subject": subject, "measure": measure, "baseline": baseline,
+              "difference": format_value(difference, SHARE, sign=True),
+              "interval": format_range(both_low, both_high, SHARE, sign=True),
+              "sources": tr("over seeds and parameter sets") if np.isfinite(set_low) else tr("over seeds")}
+    if not (np.isfinite(difference) and np.isfinite(both_low) and np.isfinite(both_high)):
+        return tr("{subject}: too few runs to say how sure the difference in {measure} from {baseline} is "
+                  "({difference} points).", **fields)
+    if both_low > 0:
+        return tr("{subject} has more {measure} than {baseline}, and we are fairly sure of it: {difference} points, "
+                  "and the whole interval {sources} ({interval}) is above zero.", **fields)
+    if both_high < 0:
+        return tr("{subject} has fewer {measure} than {baseline}, and we are fairly sure of it: {difference} points, "
+                  "and the whole interval {sources} ({interval}) is below zero.", **fields)
+    return tr("{subject}: not sure there is a difference in {measure} from {baseline}: {difference} points, but the "
+              "interval {sources} ({interval}) holds zero.", **fields)
+
+
+def cost_sentence(runs: pd.DataFrame, policy: str, baseline: str, subject: str | None = None) -> str:
+    """What one more person in work at the end costs NAV under ``policy`` against ``baseline``
+    (:func:`cost_per_extra_person`: positions, mentor grants and wage subsidies over the run, paired by
+    seed), in one sentence in the caller's language, led by ``subject`` when given; when ``policy`` has no
+    more people in work, or more for less, it says so instead. ``runs``: with the derived KPIs."""
+    import math
+
+    from analysis.formatting import format_interval, format_range, format_value
+    from analysis.i18n import tr
+    from domain.schema import COUNT, NOK
+
+    ratio, people = cost_per_extra_person(runs, policy, baseline)
+    extra = tr("{value} people ({interval})", value=format_value(people.mean, COUNT, sign=True),
+               interval=format_range(people.low, people.high, COUNT, sign=True))
+    lead = "" if subject is None else tr("{subject} against {baseline}:", subject=subject, baseline=baseline) + " "
+    best = best_set(runs)
+    extra_cost = best.loc[best["policy"] == policy, NAV_COST].mean() - best.loc[best["policy"] == baseline, NAV_COST].mean()
+    if not math.isfinite(ratio.mean):
+        said = tr("no more people in work at the end (target group and other users: {extra}), so no cost per "
+                         "extra person; NAV's cost over the run changes by NOK {cost}.", extra=extra,
+                         cost=format_value(extra_cost, NOK, sign=True))
+        return lead + said if lead else said[:1].upper() + said[1:]
+    if ratio.mean < 0:      # more people in work for less
+        return lead + tr("More people in work at the end for less: NAV spends NOK {value} less over the run (in work "
+                         "at the end: {extra}).", value=format_value(-extra_cost, NOK), extra=extra)
+    if not math.isfinite(ratio.low):
+        return lead + tr("NAV cost per extra person in work at the end: NOK {value}; the interval has no upper end, "
+                         "as the gain in people in work may be zero (in work at the end: {extra}).",
+                         value=format_value(ratio.mean, NOK), extra=extra)
+    return lead + tr("NAV cost per extra person in work at the end: NOK {value} (in work at the end: {extra}).",
+                     value=format_interval(ratio.mean, ratio.low, ratio.high, NOK), extra=extra)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.costs import CostConfig
 from domain.modes import PolicyConfig
 from domain.ordinary_users import OrdinaryUsersConfig
 from domain.params import ConfigError, check_leaf, iter_params, merge, param, stable_hash, to_dict
@@ -394,14 +395,6 @@ class LearningConfig:
                                         doc="Competence an adviser who runs a network session gains")
     confidence_acceptance_weight: float = param(0.5, "x", "SEED-QUAL 001:946, 001:1138", 0.0, 2.0,
                                                 doc="Acceptance multiplier is 1 + weight x (competence - 0.5)")
-
-
-# Costs (no NOK figures in the seeds: all parameters) ----------------------------------------
-@dataclass
-class CostConfig:
-    mentor_subsidy_nok_per_hour: float = param(400.0, "NOK/h", "ASSUMPTION (EVID N9: wage + employer contribution)", 0.0, 5000.0)
-    wage_nok_per_week_fte: float = param(9000.0, "NOK/week", "ASSUMPTION", 0.0, 100000.0)
-    wage_subsidy_rate: float = param(0.5, "share of wage", "SEED 001:1519 ('halve lønna')", 0.0, 1.0)
 
 
 # The world: one office, or many sharing regional labour markets ----------------------------

@@ -146,6 +146,10 @@ def fte_used_kpi(role: Role | str) -> str:
     return f"adviser_fte_used_share_{Role(role)}"
 
 
+def positions_kpi(role: Role | str) -> str:
+    return f"positions_{Role(role)}"
+
+
 def hours_per_candidate_kpi(activity: Activity) -> str:
     return f"hours_per_candidate_{activity.key}"
 
@@ -201,6 +205,7 @@ def _catalogue() -> tuple[KPI, ...]:
     add("n_close_cases_1y", COUNT, "Close-follow-up users with a year to finish")
     # the users outside the target group (agents.caseload); shares of those on the caseloads at the start
     add("ordinary_n_users", COUNT, "Outside the target group: users on a caseload during the run")
+    add("ordinary_n_start", COUNT, "Outside the target group: users on the caseloads at the start")
     for w in ORDINARY_JOB_WEEKS:
         add(ordinary_job_kpi(w), SHARE, f"Outside the target group: a job by week {w}")
     add("ordinary_job_by_end_share", SHARE, "Outside the target group: a job by the end")
@@ -250,6 +255,10 @@ def _catalogue() -> tuple[KPI, ...]:
     add("mentor_subsidy_nok", NOK, "Mentor subsidy (NOK)")
     add("wage_subsidy_nok", NOK, "Wage subsidy (NOK)")
     add("subsidy_cost_per_employment", NOK, "Subsidy cost per user employed (NOK)")
+    for role in ROLES:
+        add(positions_kpi(role), COUNT, f"Positions: {ROLE_NAMES[role]}")
+    add("position_cost_nok", NOK, "Positions (NOK over the run)")
+    add("nav_cost_nok", NOK, "NAV cost over the run: positions, mentor grants, wage subsidies (NOK)")
     add("employer_contacts", COUNT, "Employer contacts")
     add("employer_refusals", COUNT, "Employer refusals")
     add("refusal_rate", SHARE, "Share of employer contacts refused")
@@ -259,6 +268,8 @@ def _catalogue() -> tuple[KPI, ...]:
     # computed by the analysis from the KPIs above
     add("caseholder_pressure", RATIO, "Case-holding advisers' workload (demand / hours)", derived=True)
     add("apprentice_education_share", SHARE, "Apprenticeship or education", derived=True)
+    add("position_cost_nok_per_year", NOK, "Positions (NOK a year)", derived=True)
+    add("people_in_work_end", COUNT, "People in work at the end (target group and other users)", derived=True)
     return tuple(k)
 
 

@@ -7,6 +7,7 @@
     inclusim -m +experiment=NAME           a ready sweep from conf/experiment/
     inclusim collect SWEEP_DIR             (re)build the tidy tables and the summary of a sweep folder
     inclusim report SWEEP_DIR              write the HTML report (figures, tables, readings) of a sweep
+    inclusim report SWEEP_DIR --pdf        also write report.pdf (A4) with the system's Chromium
     inclusim summary SWEEP_DIR             print the summary table of a collected sweep
     inclusim ... lang=nb                   the report and the terminal summary in bokmål, for a run or a sweep
                                            (collect, report, summary: --lang nb)
@@ -64,6 +65,9 @@ def _subcommand_parser() -> argparse.ArgumentParser:
         sub.add_argument("sweep_dir", type=Path)
         if name != "progress":
             sub.add_argument("--lang", default="en", help="language of the summary and the report: en, nb (bokmål)")
+        if name == "report":
+            sub.add_argument("--pdf", action="store_true",
+                             help="also write report.pdf (A4, printed by the system's Chromium)")
     params = commands.add_parser("params", help="write the parameter table")
     params.add_argument("--out", type=Path, default=Path("docs/parameters.md"))
     validate = commands.add_parser("validate", help="the model against the figures of the seeds and the evidence")
@@ -333,9 +337,9 @@ def subcommand(args: argparse.Namespace) -> None:
             print(summary_text(terminal_summary(runs, group_column(runs))))
     elif args.command == "report":
         if single_run:
-            _single_report(sweep_dir, lang)      # a single run's folder: its tables are the tables
+            _single_report(sweep_dir, lang, pdf=args.pdf)      # a single run's folder: its tables are the tables
         else:
-            _collect(sweep_dir, report=True, lang=lang)   # always from the runs as they are now
+            _collect(sweep_dir, report=True, lang=lang, pdf=args.pdf)   # always from the runs as they are now
 
 
 def _single_run_folder(parent: Path) -> Path:
@@ -362,7 +366,8 @@ def _check_environment() -> None:
         fail(str(exc))
 
 
-def _single_report(run_dir: Path, lang: str = "en") -> None:
+def _single_report(run_dir: Path, lang: str = "en", pdf: bool = False) -> None:
+    from domain.params import ConfigError
     from domain.store import check_run
     from inclusim.sweep import describe
 
@@ -372,16 +377,27 @@ def _single_report(run_dir: Path, lang: str = "en") -> None:
     try:
         from analysis.report import build_report
 
-        print(f"report:  {build_report(run_dir, lang=lang).resolve()}")
+        printer = None
+        if pdf:
+            from inclusim.report_pdf import print_pdf as printer
+        path = build_report(run_dir, lang=lang, printer=printer)
+        print(f"report:  {path.resolve()}")
+        if pdf:
+            print(f"pdf:     {(path.parent / 'report.pdf').resolve()}")
+    except ConfigError as exc:      # no PDF: the HTML report is written; one line, status 1
+        fail(str(exc), code=1)
     except Exception as exc:  # noqa: BLE001 - one line, status 1
         fail(f"the report of {run_dir} failed: {describe(exc)}", code=1)
 
 
-def _collect(sweep_dir: Path, report: bool = False, lang: str = "en") -> None:
+def _collect(sweep_dir: Path, report: bool = False, lang: str = "en", pdf: bool = False) -> None:
+    from domain.params import ConfigError
     from inclusim.sweep import after_sweep, describe
 
     try:
-        after_sweep(sweep_dir, report=report, lang=lang)
+        after_sweep(sweep_dir, report=report, lang=lang, pdf=pdf)
+    except ConfigError as exc:      # e.g. no PDF: the HTML report is written; one line, status 1
+        fail(str(exc), code=1)
     except Exception as exc:  # noqa: BLE001 - one line, status 1
         fail(f"collecting {sweep_dir} failed: {describe(exc)}", code=1)
 

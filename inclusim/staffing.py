@@ -76,7 +76,8 @@ class Mix:
 class Plan:
     """How the search runs and what positions cost (``conf/staffing.yaml``; the command line may change it)."""
 
-    position_cost: dict[str, float]       # NOK a position-year, by role
+    #: NOK a position-year, by role: the office's own prices (``cost.*_position_nok_per_year``), set by :func:`search`
+    position_cost: dict[str, float] = field(default_factory=lambda: position_prices(Config()))
     seeds: int = 5
     slots: tuple[int, ...] = (2, 3, 4, 5)
     grid_max_mixes: int = 120
@@ -89,16 +90,17 @@ class Plan:
         return Plan(**{**self.__dict__, **changes})
 
 
+def position_prices(cfg: Config) -> dict[str, float]:
+    """NOK a position-year by role, from the office's settings (``cost.position_nok_per_year``)."""
+    return {str(role): cfg.cost.position_nok_per_year(role) for role in Role}
+
+
 def load_plan(path: Path = STAFFING_FILE) -> Plan:
     data = yaml.safe_load(Path(path).read_text()) or {}
-    costs = {str(role): float(entry["value"]) for role, entry in data["position_cost_nok_per_year"].items()}
-    missing = [r for r in Role if r not in costs]
-    if missing:
-        raise ConfigError(f"{path}: position_cost_nok_per_year has no entry for {', '.join(missing)}")
     search = dict(data.get("search") or {})
     if "slots" in search:
         search["slots"] = tuple(search["slots"])
-    return Plan(position_cost=costs, **search)
+    return Plan(**search)
 
 
 @dataclass
@@ -422,8 +424,8 @@ def search(base: Config | dict, budget_fte: int | None = None, seeds: int | list
     Same inputs give the same table, whatever ``workers``.
     """
     started = time.perf_counter()
-    plan = plan or load_plan()
     cfg = validate(resolve(base if isinstance(base, Config) else merge(Config(), overrides(base))))
+    plan = (plan or load_plan()).with_changes(position_cost=position_prices(cfg))
     today = today_mix(cfg)
     budget = today.positions if budget_fte is None else budget_fte
     check_budget(budget, cfg)

@@ -22,7 +22,7 @@ from analysis.charts.style import add_note, new_figure, policy_colours, save_fig
 from analysis.i18n import language, localise_number, tr
 from domain.config import Config
 from domain.params import ConfigError
-from inclusim.staffing import Plan, StaffingResult, add_ensemble_interval, load_plan, search
+from inclusim.staffing import Plan, StaffingResult, add_ensemble_interval, load_plan, position_prices, search
 
 #: The command's own settings and how each is read; every other key=value is a config override.
 OWN_KEYS = {"budget_fte": int, "seeds": int, "workers": int, "search": str, "mixes": int, "slots": "ints",
@@ -100,7 +100,7 @@ def main(args: list[str]) -> int:
     base = base_config(overrides)
     plan = load_plan()
     changes = {k: own[k] for k in ("seeds", "slots", "mixes", "mixed_policy") if k in own}
-    plan = plan.with_changes(**changes)
+    plan = plan.with_changes(**changes, position_cost=position_prices(base))
     workers = own.get("workers", 2)
     print(f"inclusim staffing: office {base.office.name!r}, policy {base.policy.name}, "
           f"{base.office.n_advisers * base.office.caseload_ordinary} users on caseloads, {base.horizon_weeks} weeks")

@@ -160,9 +160,10 @@ def _release_workers() -> None:
         executor.shutdown(wait=True, kill_workers=True)   # idle: stopped at once (0.02 s, not 0.25 s)
 
 
-def after_sweep(sweep_dir: Path, report: bool = True, lang: str = "en") -> None:
-    """Collect a sweep, print and save its summary, and write its HTML report, holding the folder's lock;
-    the summary and the report in ``lang`` ('en', or 'nb' for bokmål)."""
+def after_sweep(sweep_dir: Path, report: bool = True, lang: str = "en", pdf: bool = False) -> None:
+    """Collect a sweep, print and save its summary, and write its HTML report (and with ``pdf`` its A4
+    PDF, printed by Chromium), holding the folder's lock; the summary and the report in ``lang`` ('en',
+    or 'nb' for bokmål). A PDF that cannot be printed raises ConfigError after the HTML report is written."""
     # the analysis (pandas, scipy) is loaded here, at the end, or in the background while the runs
     # go on (:func:`preload_end_of_sweep`): Hydra loads this module's callback before the first run,
     # and loading the analysis there delayed the first run by about a second
@@ -170,6 +171,7 @@ def after_sweep(sweep_dir: Path, report: bool = True, lang: str = "en") -> None:
     from analysis.collect import collect
     from analysis.i18n import language, tr
     from analysis.summary import summary_text, write_summary
+    from domain.params import ConfigError
 
     sweep_dir = Path(sweep_dir)
     with sweep_lock(sweep_dir, "collect the runs"), language(lang):
@@ -179,8 +181,17 @@ def after_sweep(sweep_dir: Path, report: bool = True, lang: str = "en") -> None:
         if report:
             from analysis.report import build_report
 
-            path = build_report(sweep_dir)
+            printer = None
+            if pdf:
+                from inclusim.report_pdf import print_pdf as printer
+            try:
+                path = build_report(sweep_dir, printer=printer)
+            except ConfigError:
+                print(tr("report:  {path}", path=(sweep_dir / "report" / "report.html").resolve()))
+                raise
             print(tr("report:  {path}", path=path.resolve()))
+            if pdf:
+                print(tr("pdf:     {path}", path=(path.parent / "report.pdf").resolve()))
 
 
 def finish(sweep_dir: Path, report: bool = True, lang: str = "en") -> int:

@@ -26,7 +26,8 @@ import numpy as np
 from agents.caseload import JOB, LEFT
 from domain.schema import (CHECKPOINT_WEEKS, ORDINARY_JOB_WEEKS, RETENTION_WEEKS, SUBGROUPS, WITHIN_START_WEEKS,
                            adviser_hours_kpi, adviser_pressure_kpi, employed_share_kpi, fte_used_kpi,
-                           hours_per_candidate_kpi, hours_per_employment_kpi, ordinary_job_kpi, over_budget_kpi)
+                           hours_per_candidate_kpi, hours_per_employment_kpi, ordinary_job_kpi, over_budget_kpi,
+                           positions_kpi)
 from domain.states import State
 from domain.survival import kaplan_meier
 from domain.terms import ACTIVITIES, NEED_LEVELS, ROLE_INDEX, ROLES, MentorActivity, Role
@@ -192,6 +193,13 @@ def compute_kpis(outcome) -> dict:
     kpis["mentor_subsidy_nok"] = mentor_cost
     kpis["wage_subsidy_nok"] = wage_cost
     kpis["subsidy_cost_per_employment"] = _ratio(mentor_cost + wage_cost, n_employed)
+    # the positions: adviser-weeks by role over the run, a position-year priced by its role
+    position_cost = 0.0
+    for r, role in enumerate(ROLES):
+        kpis[positions_kpi(role)] = float(weeks[:, r].sum()) / horizon
+        position_cost += float(weeks[:, r].sum()) / 52 * prices.position_nok_per_year(role)
+    kpis["position_cost_nok"] = position_cost
+    kpis["nav_cost_nok"] = position_cost + mentor_cost + wage_cost
 
     # search and staff
     kpis["employer_contacts"] = int(counters[Tally.EMPLOYER_CONTACTS])
@@ -210,7 +218,7 @@ def ordinary_kpis(users, horizon: int) -> dict:
     user-week on a caseload."""
     first = users.first
     job = users.state == JOB
-    out: dict = {"ordinary_n_users": int(len(first))}
+    out: dict = {"ordinary_n_users": int(len(first)), "ordinary_n_start": int(first.sum())}
     start_job, start_end = job[first], users.end_week[first]
     for w in ORDINARY_JOB_WEEKS:
         out[ordinary_job_kpi(w)] = _mean(start_job & (start_end <= w)) if w <= horizon else math.nan

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from domain.params import ConfigError
-from inclusim.dashboard.levers import (LEVERS, build_config, lever_notes, policies, scenario_choices,
+from domain.terms import Role
+from inclusim.dashboard.levers import (LEVERS, build_config, lever_notes, policies, positions_of, scenario_choices,
                                        scenario_overrides, to_overrides, values_under)
 from inclusim.dashboard.runner import ResultCache, Setting, run_settings
 from inclusim.dashboard.views import SECTIONS, frame_markdown, kpi_rows, markdown_table
@@ -33,26 +34,33 @@ def test_a_changed_lever_sets_exactly_its_setting():
     today = values_under({})
     assert to_overrides({**today, "long_periods": True}, {}) == {"pathway.long_term_signal": True}
     hybrid = to_overrides({**today, "hybrid_advisers": 6}, {})
-    assert hybrid == {"office.n_advisers": 12, "office.hybrid_volunteer_share": 0.5}
+    assert hybrid == {"office.hybrid_volunteer_share": 0.5}
     assert build_config(hybrid).office.hybrid_volunteer_share == 0.5
+    # under hybrid, moving advisers into close follow-up changes that alone: the same positions and caseloads
+    under_hybrid = values_under({}, "hybrid")
+    moved = to_overrides({**under_hybrid, "hybrid_advisers": 2}, {})
+    assert moved == {"policy.name": "hybrid", "office.hybrid_volunteer_share": round(2 / 12, 6)}
+    assert positions_of(build_config(moved)) == {Role.SAKSBEHANDLER: 10, Role.HYBRID: 2, Role.JOBBSPESIALIST: 3}
 
 
 def test_staff_levers_keep_the_office_users_and_the_caseload_follows():
     today = values_under({})
-    assert today["users"] == 840
+    # saksbehandler has no job specialists: their 3 positions are advisers with a caseload (equal staff)
+    assert (today["users"], today["advisers"], today["job_specialists"], today["caseload"]) == (840, 15, 0, 56)
     smaller = build_config(to_overrides({**today, "caseload": 60}, {}))       # 60 users each takes 14 advisers
     assert (smaller.office.n_advisers, smaller.office.caseload_ordinary) == (14, 60)
-    more = build_config(to_overrides({**today, "advisers": 15}, {}))
-    assert (more.office.n_advisers, more.office.caseload_ordinary) == (15, 56)
+    assert positions_of(smaller)[Role.SAKSBEHANDLER] == 14         # no job-specialist position added on top
+    more = build_config(to_overrides({**today, "advisers": 20}, {}))
+    assert (more.office.n_advisers, more.office.caseload_ordinary) == (20, 42)
     for cfg in (smaller, more):   # the same users, and about the same target-group users (whole numbers each)
         assert cfg.office.n_advisers * cfg.office.caseload_ordinary == 840
         target = cfg.office.n_advisers * round(cfg.office.caseload_ordinary * cfg.office.target_share)
         assert abs(target - 216) <= cfg.office.n_advisers / 2
     grown = build_config(to_overrides({**today, "users": 1000}, {}))
-    assert (grown.office.n_advisers, grown.office.caseload_ordinary) == (12, 83)
+    assert (grown.office.n_advisers, grown.office.caseload_ordinary) == (15, 67)
     with pytest.raises(ConfigError, match=r"Advisers with a caseload = 0: allowed range is 1 to 5000 \(advisers\)"):
         to_overrides({**today, "advisers": 0}, {})
-    with pytest.raises(ConfigError, match=r"\(hybrid\) = 30: from 0 to 12, the advisers with a caseload"):
+    with pytest.raises(ConfigError, match=r"\(hybrid\) = 30: from 0 to 15, the advisers with a caseload"):
         to_overrides({**today, "hybrid_advisers": 30}, {})
     # the lever typed is the one named, also when what it implies is out of range
     with pytest.raises(ConfigError, match=r"Users on the advisers' caseloads .* = 0: allowed range is 5 to 1250000 \(users\)"):
@@ -81,7 +89,8 @@ def test_levers_of_the_ways_of_working_follow_the_chosen_policy():
 def test_levers_a_way_of_working_does_not_use_are_marked():
     saksbehandler = lever_notes({}, "saksbehandler")
     assert not saksbehandler["hybrid_advisers"][0] and not saksbehandler["slots"][0]
-    assert saksbehandler["job_specialists"][0]          # equal staff: the positions become ordinary advisers
+    assert not saksbehandler["job_specialists"][0]      # equal staff: the positions are among the advisers
+    assert "counted among the advisers" in saksbehandler["job_specialists"][1]
     assert not lever_notes({"office.fte_neutral": False}, "saksbehandler")["job_specialists"][0]
     assert lever_notes({}, "brobygger") == {}
     # leader support protects close follow-up: with none, it changes nothing (checked on runs)
@@ -97,7 +106,7 @@ def test_every_lever_reads_a_value_and_names_a_label():
 
 
 def test_a_value_out_of_range_is_a_clear_error():
-    with pytest.raises(ConfigError, match=r"= 5000: gives 417 users per adviser; allowed is 5 to 250"):
+    with pytest.raises(ConfigError, match=r"= 5000: gives 333 users per adviser; allowed is 5 to 250"):
         to_overrides({**values_under({}), "users": 5000}, {})
     with pytest.raises(ConfigError, match=r"office\.adviser_hours_week = 500: allowed range is 10\.0 to 45\.0 \(h/week\)"):
         build_config({"office.adviser_hours_week": 500})
@@ -330,7 +339,7 @@ def test_a_refused_lever_is_explained_in_the_page_language_with_the_lever_name()
     assert said[0] == "Veiledere med portefølje = 0: tillatt er fra 1 til 5000 (veiledere)"
     assert said[1].startswith("Mentortilskudd, timer per uke = 99: tillatt er fra 0 til 40")
     assert said[2].endswith("= 2,5: må være et heltall")
-    assert "fra 0 til 12, veilederne med portefølje" in said[3]
+    assert "fra 0 til 15, veilederne med portefølje" in said[3]
     for text in said:
         assert not any(word in text for word in ("allowed", "must", "range", "advisers", "office."))
     assert english[0] == "Advisers with a caseload = 0: allowed range is 1 to 5000 (advisers)"

@@ -183,7 +183,6 @@ def test_a_leader_compares_a_new_staffing_with_today(dashboard, page):
     assert len(re.findall(r"\([-+]?[\d\s]+(?:[.,]\d+)? to [-+]?[\d\s]+(?:[.,]\d+)?\)", body)) >= 40, body[:3000]
     page.screenshot(path=SHOTS / "dashboard_first_run.png", full_page=True)
     _set_number(page, en("Users per adviser (caseload)"), 45)
-    _set_number(page, en("Job-specialist positions"), 5)
     second_line = _run_and_wait(page, first_charts)
     second_charts = _charts(page)
     page.screenshot(path=SHOTS / "dashboard_second_run.png", full_page=True)
@@ -501,3 +500,71 @@ def test_the_week_page_steps_plays_and_starts_again_with_controls_in_bokmal(dash
     page.screenshot(path=SHOTS / "dashboard_week_controls_nb.png", full_page=True)
     page.get_by_role("button", name=nb("Start again"), exact=True).click()
     page.get_by_text(nb("Week {week} of {weeks}", week=0, weeks=156)).wait_for(timeout=WAIT_MS)
+
+
+#: Words that are English and never bokmål: none may be visible on a page in bokmål.
+ENGLISH_WORDS = ("the", "and", "with", "users", "advisers", "adviser", "positions", "people", "cost", "costs", "which",
+                 "from", "this", "your", "today", "choice", "staff", "run", "runs", "seeds", "interval", "difference",
+                 "controls", "model", "parameters", "website", "keep", "what", "differs", "points", "sure")
+
+
+def _english_in(text: str) -> list[str]:
+    """The English words of :data:`ENGLISH_WORDS` in ``text`` (whole words, any case)."""
+    return sorted({word for word in re.findall(r"[A-Za-zæøåÆØÅ]+", text) if word.lower() in ENGLISH_WORDS})
+
+
+def test_a_leaders_choice_shows_what_it_changes_and_costs_and_how_sure_it_is_in_bokmal(dashboard, page, tmp_path):
+    """Issue 27's acceptance, as a leader would do it in bokmål: a caseload typed stays as typed and shows
+    the advisers it takes and their cost before the run; choosing hybrid lists every difference from today,
+    today's practice can be kept, and moving two advisers into close follow-up then changes nothing else;
+    the result's headline says how sure it is, the staff and their cost are in it, the workbook holds
+    numbers, and no English is visible."""
+    from openpyxl import load_workbook
+    from playwright.sync_api import expect
+
+    page.goto(dashboard.url)
+    page.get_by_text(nb("What differs from today")).first.wait_for(timeout=WAIT_MS)
+    changes = page.locator(".v-card", has_text=nb("What differs from today")).last
+    expect(changes).to_contain_text(nb("Nothing: your choice is the office as it is today."))
+    # a caseload of 45 instead of today's 56: typed stays typed, the advisers follow and the page says so
+    _set_number(page, nb("Users per adviser (caseload)"), 45)
+    expect(page.get_by_label(nb("Users per adviser (caseload)"), exact=True)).to_have_value("45")
+    expect(page.get_by_text(nb("{caseload} users per adviser takes {advisers} advisers (today {today}): the advisers "
+                               "follow from the caseload.", caseload=45, advisers=19, today=15))).to_be_visible()
+    expect(changes).to_contain_text(nb("Ordinary advisers (positions)"))
+    expect(changes).to_contain_text("+4")
+    expect(changes).to_contain_text(nb("Positions, NOK a year"))
+    expect(changes).to_contain_text("+4\u00a0000\u00a0000")
+    page.screenshot(path=SHOTS / "dashboard_caseload_cost_nb.png", full_page=True)
+    # back to today's caseload, then hybrid: every difference is listed, and today's practice can be kept
+    _set_number(page, nb("Users per adviser (caseload)"), 56)
+    expect(changes).to_contain_text(nb("Nothing: your choice is the office as it is today."))
+    _choose(page, nb("Way of working"), nb("hybrid"))
+    expect(changes).to_contain_text(nb("Follow-up after hiring (weeks)"))
+    page.get_by_role("button", name=nb("Keep today's practice")).click()
+    expect(changes).not_to_contain_text(nb("Follow-up after hiring (weeks)"))
+    _set_number(page, nb("of them also following users closely (hybrid)"), 2)
+    expect(changes).to_contain_text(nb("Hybrid advisers (positions)"))
+    rows = changes.locator("tbody tr").all_inner_texts()
+    assert [row.split("\t")[0].strip() for row in rows] == [nb("Way of working"), nb("Ordinary advisers (positions)"),
+                                                            nb("Hybrid advisers (positions)")], rows
+    page.screenshot(path=SHOTS / "dashboard_hybrid_like_for_like_nb.png", full_page=True)
+    _set_number(page, nb("Replications (seeds)"), 3)
+    page.get_by_role("button", name=nb("Run"), exact=True).click()
+    page.get_by_text(nb("Users in work after 3 years")).first.wait_for(timeout=WAIT_MS)
+    page.wait_for_function(f"() => ({CHARTS_JS})().length >= 4", timeout=WAIT_MS)     # the whole result is drawn
+    body = page.inner_text("body")
+    assert re.search(r"(ganske sikkert|usikkert om det er noen forskjell)", body), body[:2000]
+    assert nb("Staff and cost") in body and nb("Positions: hybrid advisers") in body
+    assert re.search(r"(NAV-kostnad per ekstra person|ikke flere personer i jobb|Flere i jobb ved slutten)", body)
+    page.screenshot(path=SHOTS / "dashboard_result_cost_nb.png", full_page=True)
+    assert _english_in(body) == [], _english_in(body)
+    page.wait_for_timeout(3000)         # the result's widgets settle after the charts are drawn
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name=re.compile("xlsx", re.I)).click()
+    path = tmp_path / "result.xlsx"
+    download.value.save_as(path)
+    sheet = load_workbook(path).worksheets[0]
+    numbers = [cell.value for row in sheet.iter_rows(min_row=2, min_col=4) for cell in row
+               if isinstance(cell.value, int | float)]
+    assert len(numbers) > 100

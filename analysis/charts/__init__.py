@@ -28,11 +28,13 @@ from analysis.charts.data import (at_setting, employment_by_week, first_job_curv
 from analysis.charts.outcomes import (employment_over_time, ordinary_users, pathway_occupancy, policy_comparison,
                                      time_to_first_job)
 from analysis.charts.resources import adviser_hours, caseload_tradeoff, lever_heatmap, mentor_and_subsidy
-from analysis.charts.style import (ACTIVITY_COLOURS, POLICY_COLOURS, SPARE_COLOURS, STATE_GROUP_COLOURS,
-                                   policy_colour, policy_colours, save_figure)
+from analysis.charts.style import (ACTIVITY_COLOURS, POLICY_COLOURS, PRINT_SMALLEST_PT, SPARE_COLOURS,
+                                   STATE_GROUP_COLOURS, for_print, policy_colour, policy_colours, save_figure,
+                                   smallest_text_pt)
 
 __all__ = [
-    "ACTIVITY_COLOURS", "POLICY_COLOURS", "SPARE_COLOURS", "STATE_GROUP_COLOURS", "adviser_hours", "at_setting",
+    "ACTIVITY_COLOURS", "POLICY_COLOURS", "PRINT_SMALLEST_PT", "SPARE_COLOURS", "STATE_GROUP_COLOURS", "adviser_hours",
+    "at_setting", "for_print", "smallest_text_pt",
     "caseload_tradeoff", "employment_by_week", "employment_over_time", "first_job_curves", "hours_by_role",
     "lever_heatmap", "mentor_and_subsidy", "mentor_subsidy_table", "occupancy_by_week", "ordinary_users",
     "over_budget_points", "pathway_occupancy", "policy_colour", "policy_colours", "policy_comparison", "save_figure",

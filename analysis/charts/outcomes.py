@@ -14,7 +14,8 @@ from matplotlib.ticker import MaxNLocator
 
 from analysis.charts.data import (employment_by_week, first_job_curves, occupancy_by_week, policies_in,
                                   replications)
-from analysis.charts.style import (LEVEL_PERCENT, STATE_GROUP_COLOURS, add_note, interval_note, new_figure,
+from analysis.charts.style import (LEVEL_PERCENT, STATE_GROUP_COLOURS, add_note, figure_legend, interval_note,
+                                   new_figure,
                                    percent_axis, policy_colours, policy_legend, styled, wrap, yerr)
 from analysis.formatting import has_interval
 from analysis.i18n import tr
@@ -228,7 +229,7 @@ def pathway_occupancy(weekly: pd.DataFrame, runs: pd.DataFrame, band_every: int 
         ax.set_ylabel(tr("Users (mean number)"))
     handles = [Patch(facecolor=STATE_GROUP_COLOURS[key], label=state_group_name(key)) for key in reversed(groups)]
     handles.append(Patch(facecolor="black", alpha=0.35, label=tr("{level} % band of each boundary", level=LEVEL_PERCENT)))
-    fig.legend(handles=handles, loc="outside right center", ncols=1, fontsize=8)
+    figure_legend(fig, handles, "outside right center", 1, fontsize=8)
     fig.suptitle(tr("Where users are on the pathway, week by week"), fontweight="bold", fontsize=12)
     add_note(fig, tr("Areas: mean number of users in each part of the pathway over {n} replications, stacked. Dark "
                      "strips: the number of users below each boundary, {note}", n=replications(band),

@@ -15,6 +15,7 @@ from matplotlib.patches import Patch
 from analysis.charts.data import (WEEKLY_HOURS_COLUMN, at_setting, hours_by_role, mentor_subsidy_table,
                                   over_budget_crossings, over_budget_points, policies_in, replications, single_value)
 from analysis.charts.style import (ACTIVITY_COLOURS, WARNING_COLOUR, add_note, cell_digits, colour_policy_ticks,
+                                   figure_legend,
                                    interval_note, new_figure, percent_axis, policy_colours, policy_legend,
                                    styled, thousands_axis, wrap, yerr)
 from analysis.formatting import format_value, has_interval, lever_value, setting_text
@@ -104,11 +105,14 @@ def adviser_hours(runs: pd.DataFrame, weekly: pd.DataFrame | None = None) -> Fig
     if UNMET_LABEL in shown:
         handles.append(Patch(facecolor="white", edgecolor=WARNING_COLOUR, hatch="///",
                              label=tr("Work asked, not done (unmet)")))
-    fig.legend(handles=handles, loc="outside upper center", ncols=min(len(handles), 4))
+    figure_legend(fig, handles, "outside upper center", min(len(handles), 4))
     tables = [fig.inclusim_data[key] for key in (*panels, "by_role") if key in fig.inclusim_data]
     add_note(fig, tr("Segments: mean hours by activity. Whiskers, on each total: {note}", note=interval_note(*tables)))
     return fig
 
+
+#: The slant of the role names under the bars of the hours-by-role panel, in degrees.
+TICK_ANGLE = 25      # degrees: the slant of the role names under the bars of the hours-by-role panel
 
 #: The label of the unmet work's bars in the hours-by-role panel (and its mark in ``shown``).
 UNMET_LABEL = "_unmet"
@@ -159,16 +163,20 @@ def _hours_by_role_panel(fig: Figure, ax, runs: pd.DataFrame, weekly: pd.DataFra
         ax.axhline(budget, color=WARNING_COLOUR, lw=1.5, ls="--")
         ax.text(pos[-1] + 0.45 if len(pos) else 0, budget, tr("weekly hours {hours} h", hours=lever_value(budget)), ha="right",
                 va="bottom", fontsize=8, color=WARNING_COLOUR)
-    ax.set_xticks(pos, [role_name(role).replace(" ", "\n") for _policy, role in bars])
+    names = [role_name(role) for _policy, role in bars]
+    ax.set_xticks(pos, names, rotation=TICK_ANGLE, ha="right", rotation_mode="anchor")
     for label, (policy, _role) in zip(ax.get_xticklabels(), bars, strict=True):
         label.set_color(colours[policy])
         label.set_fontsize(8.5)
+    # the policies' names under their bars, below the slanted role names (their depth: the longest name's)
+    depth = 8.5 * (0.55 * max(map(len, names), default=0) * math.sin(math.radians(TICK_ANGLE))
+                   + math.cos(math.radians(TICK_ANGLE))) + 10
     _annotate_totals(ax, pos, m, top, _hours, fontsize=7.5, offset=3)
     groups: dict[str, list[float]] = {}
     for (policy, _role), xi in zip(bars, pos, strict=True):
         groups.setdefault(policy, []).append(xi)
     for policy, xs in groups.items():
-        ax.annotate(policy, (float(np.mean(xs)), 0), xycoords=("data", "axes fraction"), xytext=(0, -32),
+        ax.annotate(policy, (float(np.mean(xs)), 0), xycoords=("data", "axes fraction"), xytext=(0, -depth),
                     textcoords="offset points", ha="center", va="top", fontsize=9, fontweight="bold",
                     color=colours[policy])
     ax.set_ylabel(tr("Hours per adviser per week (hatched: not done)"))
@@ -389,7 +397,7 @@ def mentor_and_subsidy(runs: pd.DataFrame) -> Figure:
                      label=tr("Mentor network (panels 1-2) / wage subsidy (panel 3)")),
                Line2D([], [], marker="D", mfc="white", mec="#333333", color="#333333", ls="none",
                       label=tr("Mentor hours paid by the mentor subsidy"))]
-    fig.legend(handles=handles, loc="outside upper center", ncols=3)
+    figure_legend(fig, handles, "outside upper center", 3)
     add_note(fig, tr("Bars: mean over replications, stacked; whiskers, on the total (and on the subsidised hours): "
                      "{note}", note=interval_note(summary)))
     return fig

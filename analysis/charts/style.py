@@ -152,6 +152,46 @@ def new_figure(width: float, height: float) -> Figure:
     return fig
 
 
+#: The smallest text on a printed page, in points (issue 27: chart text at least 8 pt at A4).
+PRINT_SMALLEST_PT = 8.0
+
+
+def for_print(fig: Figure, printed_width_in: float, smallest_pt: float = PRINT_SMALLEST_PT) -> float:
+    """Make ``fig``'s text readable when the figure is printed ``printed_width_in`` inches wide: every
+    text that would come out below ``smallest_pt`` points is set to that size on paper (larger text is
+    kept), and the layout is solved again when it is saved. Returns the scale of the print (printed width
+    over the figure's width)."""
+    from matplotlib.text import Annotation, Text
+
+    scale = printed_width_in / fig.get_figwidth()
+    for ax in fig.axes:     # the ticks a new draw makes take the axes' own label size
+        for axis, name in ((ax.xaxis, "x"), (ax.yaxis, "y")):
+            labels = axis.get_ticklabels()
+            size = labels[0].get_fontsize() if labels else STYLE[f"{name}tick.labelsize"]
+            if size * scale < smallest_pt:
+                ax.tick_params(axis=name, which="both", labelsize=smallest_pt / scale)
+    for text in fig.findobj(Text):
+        if text.get_text() and text.get_fontsize() * scale < smallest_pt:
+            grow = smallest_pt / scale / text.get_fontsize()
+            text.set_fontsize(smallest_pt / scale)
+            if isinstance(text, Annotation) and text.anncoords == "offset points":   # its distance grows with it
+                text.xyann = (text.xyann[0] * grow, text.xyann[1] * grow)
+    with mpl.rc_context(STYLE):     # a legend over the whole figure, now larger, in columns that fit
+        _fit_legends(fig, smallest_pt / scale)
+    fig.set_layout_engine("constrained")
+    if getattr(fig, "inclusim_note", None) is not None:     # the caption, now larger, in lines that fit
+        _place_note(fig, max(8.0, smallest_pt / scale))
+    return scale
+
+
+def smallest_text_pt(fig: Figure) -> float:
+    """The size, in the figure's points, of its smallest visible text."""
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text() and t.get_visible()]
+    return min(sizes) if sizes else float("inf")
+
+
 def save_figure(fig: Figure, path: str | Path, dpi: int = 150) -> tuple[Path, Path]:
     """Write ``fig`` as ``<path>.png`` and ``<path>.svg`` (any suffix on ``path`` is replaced)."""
     path = Path(path)
@@ -214,7 +254,31 @@ def policy_legend(fig: Figure, policies: list[str], extra=None, loc: str = "outs
     colours = policy_colours(policies)
     handles = [Line2D([], [], color=colours[p], marker="o", lw=2.5, label=p) for p in policies]
     handles += list(extra or [])
-    fig.legend(handles=handles, loc=loc, ncols=ncols or len(handles), title=None)
+    figure_legend(fig, handles, loc, ncols or len(handles))
+
+
+def figure_legend(fig: Figure, handles: list, loc: str, ncols: int, **settings):
+    """A legend over the whole figure (``Figure.legend``), remembered with how it was made so that
+    :func:`for_print` can make it again in fewer columns when its larger text no longer fits the width."""
+    legend = fig.legend(handles=handles, loc=loc, ncols=ncols, **settings)
+    fig.__dict__.setdefault("inclusim_legends", []).append((legend, handles, loc, ncols, settings))
+    return legend
+
+
+def _fit_legends(fig: Figure, fontsize: float) -> None:
+    """Make each legend of :func:`figure_legend` again at ``fontsize`` or larger, in the most columns that fit."""
+    renderer = fig.canvas.get_renderer()
+    made = []
+    for legend, handles, loc, ncols, settings in getattr(fig, "inclusim_legends", []):
+        size = max(fontsize, legend.get_texts()[0].get_fontsize() if legend.get_texts() else fontsize)
+        legend.remove()
+        for columns in range(min(ncols, len(handles)), 0, -1):
+            legend = fig.legend(handles=handles, loc=loc, ncols=columns, **{**settings, "fontsize": size})
+            if columns == 1 or legend.get_window_extent(renderer).width <= 0.98 * fig.bbox.width:
+                break
+            legend.remove()
+        made.append((legend, handles, loc, columns, settings))
+    fig.inclusim_legends = made
 
 
 def colour_policy_ticks(ax, colours: dict[str, str], axis: str = "x") -> None:
@@ -225,15 +289,26 @@ def colour_policy_ticks(ax, colours: dict[str, str], axis: str = "x") -> None:
             lab.set_color(colours[lab.get_text()])
 
 
-def add_note(fig: Figure, text: str) -> None:
+def add_note(fig: Figure, text: str, fontsize: float = 8) -> None:
     """A caption under the chart saying what the shading or whiskers are; the chart's layout keeps a
-    strip free for it at the bottom."""
+    strip free for it at the bottom (laid out again, larger, for print: :func:`for_print`)."""
+    note = fig.text(0.005, 0, text, ha="left", va="bottom", fontsize=fontsize, color="#555555", linespacing=1.3)
+    fig.inclusim_note = (note, text)
+    _place_note(fig, fontsize)
+
+
+def _place_note(fig: Figure, fontsize: float) -> None:
+    """Break the chart's caption into lines that fit its width at ``fontsize`` and keep a strip for them."""
+    note, text = fig.inclusim_note
     height, width = fig.get_figheight(), fig.get_figwidth()
-    lines = textwrap.wrap(text, max(int(width / 0.062), 40))
-    strip = (0.1 + 0.15 * len(lines)) / height
-    fig.text(0.005, 0.05 / height, "\n".join(lines), ha="left", va="bottom", fontsize=8, color="#555555",
-             linespacing=1.3)
-    fig.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
+    grow = fontsize / 8
+    lines = textwrap.wrap(text, max(int(width / (0.062 * grow)), 20))
+    strip = (0.1 + 0.15 * grow * len(lines)) / height
+    note.set_text("\n".join(lines))
+    note.set_fontsize(fontsize)
+    note.set_y(0.05 / height)
+    engine = fig.get_layout_engine() or fig.set_layout_engine("constrained") or fig.get_layout_engine()
+    engine.set(rect=(0, strip, 1, 1 - strip))
 
 
 def wrap(text: str, width: int) -> str:

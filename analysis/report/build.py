@@ -25,7 +25,7 @@ from analysis.stats import LEVEL, PARAMETER_SET, interval_method, reference_sett
 from analysis.charts import sensitivity as sensitivity_charts
 from analysis.sensitivity import contrast_texts, is_sensitivity, point_values
 from analysis.sensitivity import indices as sensitivity_indices
-from analysis.uncertainty import best_set, ensemble_differences, ensemble_summary, has_ensemble
+from analysis.uncertainty import best_set, cost_sentence, ensemble_differences, ensemble_summary, has_ensemble, how_sure
 from analysis.summary import kpi_by_group
 from domain.schema import CONFIG_PREFIX, DIFFERENCE_KPIS, SUMMARY_KPIS
 
@@ -78,6 +78,7 @@ class Report:
     config: dict
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # shown near the top of the page, marked
+    verdicts: list[str] = field(default_factory=list)   # how sure each policy's headline difference is, and its cost
     lang: str = "en"                                     # the language of its text (``analysis.i18n``)
 
 
@@ -151,6 +152,7 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
         tables["by_office"] = office_results(candidates, runs)
         rendered["by_office"] = office_spread(tables["by_office"])
     warnings = _few_replications(runs, levers) + _nothing_to_show(runs, tables["summary"])
+    verdicts = _verdicts(all_runs, tables["differences"], levers, ref, baseline, policies)
     entries = _charts(runs, weekly, candidates, levers, ref, baseline)
     if is_sensitivity(all_runs):
         notes.append(tr("This is a sensitivity sweep: every point of the Morris and Sobol designs of "
@@ -170,7 +172,35 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
                                               tr("inclusim run report: {name}", name=f"{sweep_dir.parent.name}/{sweep_dir.name}")),
                   design=design,
                   tables=tables, rendered=rendered, charts=entries, provenance=provenance, config=config,
-                  notes=notes, warnings=warnings, lang=current_language())
+                  notes=notes, warnings=warnings, verdicts=verdicts, lang=current_language())
+
+
+def _verdicts(runs: pd.DataFrame, differences: pd.DataFrame, levers: list[str], ref: dict, baseline: str,
+              policies: list[str]) -> list[str]:
+    """For each policy but the baseline, at the reference setting of the levers: one plain sentence on how
+    sure its difference in users in work at the last checkpoint is (``analysis.uncertainty.how_sure``,
+    over seeds and, when run, over the parameter sets), and one on what an extra person in work costs."""
+    name = last_checkpoint_kpi(runs)
+    if name is None or differences.empty:
+        return []
+    at_ref = runs
+    rows = differences[differences["kpi"] == name]
+    for lever in levers:
+        at_ref = at_ref[at_ref[lever] == ref[lever]]
+        rows = rows[rows[lever] == ref[lever]]
+    week = int(name.rsplit("_w", 1)[1])
+    out = []
+    for policy in policies:
+        row = rows[rows["policy"] == policy]
+        if policy == baseline or row.empty:
+            continue
+        row = row.iloc[0]
+        out.append(how_sure(policy, tr("users in work at week {week}", week=week), baseline, float(row["difference"]),
+                            float(row["low"]), float(row["high"]), float(row.get("set_low", np.nan)),
+                            float(row.get("set_high", np.nan))))
+        if "nav_cost_nok" in at_ref:        # runs made before the cost was counted have none
+            out.append(cost_sentence(at_ref, policy, baseline, subject=policy))
+    return out
 
 
 def _few_replications(runs: pd.DataFrame, levers: list[str]) -> list[str]:

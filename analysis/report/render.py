@@ -14,6 +14,7 @@ import math
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +29,7 @@ from analysis.labels import lever_label, lever_short
 from analysis.report.build import DEFAULT_BASELINE, Report, column_title, make_report
 from analysis.stats import interval_rule
 from domain.forking import shared_map
+from domain.params import ConfigError
 from domain.schema import COUNT
 from domain.schema import CONFIG_PREFIX
 from domain.store import file_mode, folder_mode
@@ -47,24 +49,33 @@ TEMPLATES.filters["fill"] = _fill
 
 
 def build_report(sweep_dir: Path, out_dir: Path | None = None, baseline: str = DEFAULT_BASELINE,
-                 lang: str | None = None) -> Path:
+                 lang: str | None = None, printer: Printer | None = None) -> Path:
     """Write the report of a collected sweep: ``report.html`` plus figures (PNG, SVG) and CSV tables
-    beside it. ``out_dir`` defaults to ``sweep_dir/report``; ``lang`` ('en', 'nb') defaults to the
-    current language (``analysis.i18n``). Returns the path of ``report.html``."""
+    beside it, and ``report.pdf`` (A4) when a ``printer`` is given. ``out_dir`` defaults to
+    ``sweep_dir/report``; ``lang`` ('en', 'nb') defaults to the current language (``analysis.i18n``).
+    Returns the path of ``report.html``."""
     with language(lang or current_language()):
         report = make_report(Path(sweep_dir), baseline=baseline)
-        return write_report(report, Path(out_dir) if out_dir is not None else Path(sweep_dir) / "report")
+        return write_report(report, Path(out_dir) if out_dir is not None else Path(sweep_dir) / "report",
+                            printer=printer)
 
 
-def write_report(report: Report, out_dir: Path, dpi: int = 150) -> Path:
+def write_report(report: Report, out_dir: Path, dpi: int = 150, printer: Printer | None = None) -> Path:
     """Write a :class:`Report` as the folder ``out_dir`` (figures at ``dpi``, the page in the report's
-    language), replacing any folder there only once everything is written; returns the path of ``report.html``."""
+    language; with a ``printer``, also ``report.pdf`` at A4), replacing any folder there only once
+    everything is written; returns the path of ``report.html``."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=".writing"))
     try:
         with language(report.lang):   # the page in the language its charts and readings were made in
             _write_files(report, work, dpi)
+            unprinted = None
+            if printer is not None:
+                try:
+                    _write_pdf(report, work, dpi, printer)
+                except ConfigError as exc:      # no PDF (no browser, a failed print): the HTML report all the same
+                    unprinted = exc
         _finish(work)
         swap_in(work, out_dir)
     except BaseException:
@@ -74,6 +85,8 @@ def write_report(report: Report, out_dir: Path, dpi: int = 150) -> Path:
         raise
     for entry in report.charts:
         entry.files = tuple(out_dir / f.relative_to(work) for f in entry.files)
+    if unprinted is not None:
+        raise unprinted
     return out_dir / "report.html"
 
 
@@ -86,6 +99,50 @@ def _write_files(report: Report, folder: Path, dpi: int) -> None:
         frame.to_csv(folder / "tables" / f"{name}.csv", index=False)
     report.provenance["run_index"].to_csv(folder / "tables" / "runs_index.csv", index=False)
     (folder / "report.html").write_bytes(render_html(report, folder).encode("utf-8"))
+
+
+#: Prints an HTML page to a PDF: (the page, the PDF to write) -> None; raises OSError when it cannot.
+Printer = Callable[[Path, Path], None]
+#: The text area of an A4 page with margins of 15 mm, in inches, upright and turned sideways; a little
+#: height is kept for the chart's title above it.
+PRINT_WIDTH_IN, PRINT_HEIGHT_IN = (210 - 2 * 15) / 25.4, (297 - 2 * 15) / 25.4 - 0.6
+PRINT_WIDE_WIDTH_IN, PRINT_WIDE_HEIGHT_IN = (297 - 2 * 15) / 25.4, (210 - 2 * 15) / 25.4 - 0.6
+
+
+def print_width(fig) -> float:
+    """How wide a figure is printed, in inches: as large as a page's text area lets it be, upright or on a
+    page turned sideways, whichever prints it larger (its text then needs least enlarging to be readable)."""
+    width, height = fig.get_figwidth(), fig.get_figheight()
+    upright = min(PRINT_WIDTH_IN / width, PRINT_HEIGHT_IN / height)
+    sideways = min(PRINT_WIDE_WIDTH_IN / width, PRINT_WIDE_HEIGHT_IN / height)
+    return width * max(upright, sideways)
+
+
+def printed_sideways(fig) -> bool:
+    """True when ``fig`` is printed on a page turned sideways (:func:`print_width`)."""
+    return print_width(fig) > PRINT_WIDTH_IN + 1e-9
+
+
+def _write_pdf(report: Report, folder: Path, dpi: int, printer: Printer) -> None:
+    """``report.pdf`` in ``folder``: the page for print (A4, every chart the width of the text, its text
+    made at least ``charts.style.PRINT_SMALLEST_PT`` on paper), printed by ``printer``. The page and
+    figures for print are made in a folder of their own, removed when the PDF is written."""
+    work = folder / ".print"
+    (work / "figures").mkdir(parents=True)
+    try:
+        entries = [entry for entry in report.charts if entry.figure is not None]
+        screen = {id(entry): entry.files for entry in entries}
+        for entry in entries:
+            charts.for_print(entry.figure, print_width(entry.figure))
+            png = charts.save_figure(entry.figure, work / "figures" / entry.key, dpi=dpi)[0]
+            entry.files = (png,)
+        page = work / "report.html"
+        page.write_bytes(render_html(report, work, printing=True).encode("utf-8"))
+        for entry in entries:
+            entry.files = screen[id(entry)]
+        printer(page, folder / "report.pdf")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _save_figures(entries: list, folder: Path, dpi: int) -> None:
@@ -155,11 +212,14 @@ def _chart_view(entry, out_dir: Path) -> dict:
     files += [f"tables/chart_{entry.key}_{name}.csv" for name in getattr(entry.figure, "inclusim_data", {})]
     return {"key": entry.key, "title": entry.title, "setting": entry.setting, "skipped": entry.skipped,
             "reading": entry.reading, "files": files,
+            "print_mm": round(print_width(entry.figure) * 25.4, 1) if entry.figure is not None else 0,
+            "sideways": entry.figure is not None and printed_sideways(entry.figure),
             "image": base64.b64encode(png.read_bytes()).decode("ascii") if png else ""}
 
 
-def render_html(report: Report, out_dir: Path) -> str:
-    """The page of a report whose figures have been saved under ``out_dir``."""
+def render_html(report: Report, out_dir: Path, printing: bool = False) -> str:
+    """The page of a report whose figures have been saved under ``out_dir`` (``printing``: the page for
+    an A4 print, without the parts that only work on a screen)."""
     design, provenance, config = report.design, report.provenance, report.config
     levers = [{"key": lever.removeprefix(CONFIG_PREFIX), "label": lever_label(lever), "short": lever_short(lever),
                "levels": number_list(lever_value(v) for v in values)} for lever, values in design["levers"].items()]
@@ -177,12 +237,13 @@ def render_html(report: Report, out_dir: Path) -> str:
     # what close follow-up gives the few, and what the follow-up of the few costs the many (chart 9's first lines)
     ordinary = next((e for e in report.charts if e.key.startswith("ordinary") and e.reading), None)
     return TEMPLATES.get_template("report.html").render(
-        lang=current_language(), wall_seconds=format_value(provenance["wall_seconds"], COUNT, 1),
+        lang=current_language(), printing=printing,
+        wall_seconds=format_value(provenance["wall_seconds"], COUNT, 1),
         title=report.title, design=design, provenance=provenance, config=config, notes=report.notes,
         warnings=report.warnings, command=provenance["command"], level=LEVEL_PERCENT, interval_rule=interval_rule(),
         levers=levers, policies=[{"name": p, "colour": c} for p, c in policy_colours(design["policies"]).items()],
         charts=[_chart_view(e, out_dir) for e in report.charts],
-        in_short=(outcomes.reading if outcomes else []) + (ordinary.reading[:2] if ordinary else []),
+        in_short=report.verdicts + (outcomes.reading if outcomes else []) + (ordinary.reading[:2] if ordinary else []),
         summary_table=table_view(summary, "summary-table", text_columns=summary.columns[:1]),
         differences_table=table_view(differences, "differences-table", text_columns=[
             column_title(c) for c in ("policy", "baseline", "outcome")]),

@@ -24,7 +24,9 @@ from domain.params import (ALLOWED_RANGE, ConfigError, dotted_field, dotted_valu
                            refuse)
 from domain.paths import CONF_DIR
 from inclusim.staffing import office_users, shared_users
+from domain.terms import Role
 from scenarios.office_file import per_adviser
+from scenarios.world import n_hybrid_advisers, n_ordinary_advisers
 from scenarios.policies import make_policy, registered_policies
 
 #: The scenario file of the dashboard.
@@ -171,11 +173,19 @@ def _shown_mode(cfg: Config) -> str:
 
 
 def lever_value(cfg: Config, lever: Lever):
-    """The value ``lever`` has in ``cfg``."""
+    """The value ``lever`` has in ``cfg``. The staff levers show the office as the model staffs it under
+    its policy: under a policy without job specialists their positions are advisers with a caseload
+    (``office.fte_neutral``), so the advisers count them, the job specialists show none, and the caseload
+    is the users each adviser holds."""
     if lever.key == "hybrid_advisers":
         return round(cfg.office.hybrid_volunteer_share * cfg.office.n_advisers)
     if lever.key == "users":
         return cfg.office.n_advisers * cfg.office.caseload_ordinary
+    if lever.key in ("advisers", "job_specialists", "caseload"):
+        staff = positions_of(cfg)
+        advisers = staff[Role.SAKSBEHANDLER] + staff[Role.HYBRID]
+        return {"advisers": advisers, "job_specialists": staff[Role.JOBBSPESIALIST],
+                "caseload": caseload_of(cfg.office.n_advisers * cfg.office.caseload_ordinary, advisers)}[lever.key]
     if lever.setting.startswith(MODES):
         return getattr(getattr(cfg.policy.modes, _shown_mode(cfg)), lever.setting.removeprefix(MODES))
     return dotted_value(cfg, lever.setting)
@@ -198,8 +208,8 @@ def lever_notes(settings: dict, policy: str) -> dict[str, tuple[bool, str]]:
         notes["leader_support"] = (False, "Not used by this way of working: leader support protects the hours of "
                                           "close follow-up, and no adviser follows users closely.")
     if not used.uses_job_specialists:
-        notes["job_specialists"] = ((True, "This way of working has no job specialists: the positions are ordinary "
-                                           "advisers with a caseload (equal staff).")
+        notes["job_specialists"] = ((False, "This way of working has no job specialists: their positions are "
+                                            "counted among the advisers with a caseload (equal staff).")
                                     if cfg.office.fte_neutral else
                                     (False, "Not used by this way of working: it has no job specialists."))
     return notes
@@ -261,11 +271,13 @@ def to_overrides(values: dict, base: dict) -> dict:
             # the page moves the other two with the one typed: name the one the leader typed, as typed
             key, value = values.get(LAST_TYPED) or (typed[0], changed[typed[0]])
             _refuse_lever(key, value, CASELOAD_IN_RANGE, caseload=caseload, low=allowed["lo"], high=allowed["hi"])
-    if changed.keys() & {"users", "advisers", "caseload"}:
+    if changed.keys() & {"users", "advisers", "caseload", "job_specialists"}:
         out.update(_staffing(build_config(base), users, advisers))
-    if changed.keys() & {"advisers", "hybrid_advisers"}:
-        out["office.n_advisers"] = advisers
+        # the advisers are every adviser with a caseload: no job-specialist position is turned into one on top
+        out["office.n_job_specialists"] = int(values.get("job_specialists", reference["job_specialists"]))
         out["office.hybrid_volunteer_share"] = round(hybrid / advisers, 6)
+    elif "hybrid_advisers" in changed:      # the same advisers, more or fewer of them following users closely
+        out["office.hybrid_volunteer_share"] = round(hybrid / build_config(base).office.n_advisers, 6)
     modes = _mode_names(build_config(with_policy(base, policy)))
     for key, value in changed.items():
         lever = LEVER_BY_KEY[key]
@@ -359,3 +371,69 @@ def _shift_need(cfg: Config, shift: float) -> dict:
     moved = min(shift, population.need_share_small) if shift > 0 else -min(-shift, population.need_share_large)
     return {"population.need_share_small": round(population.need_share_small - moved, 6),
             "population.need_share_large": round(population.need_share_large + moved, 6)}
+
+
+# -- what a choice changes, and what its positions cost ------------------------------------------
+
+def positions_of(cfg: Config) -> dict[Role, int]:
+    """The positions of the office ``cfg`` by role, as the model staffs it under its policy: the job
+    specialists' positions go to ordinary advisers under a policy without them (``office.fte_neutral``)."""
+    policy = make_policy(cfg.policy)
+    ordinary = n_ordinary_advisers(cfg.office, policy.uses_job_specialists)
+    hybrid = n_hybrid_advisers(cfg.office, policy.uses_close_followup)
+    specialists = cfg.office.n_job_specialists if policy.uses_job_specialists else 0
+    return {Role.SAKSBEHANDLER: ordinary - hybrid, Role.HYBRID: hybrid, Role.JOBBSPESIALIST: specialists}
+
+
+def positions_cost_per_year(cfg: Config) -> float:
+    """What the positions of ``cfg`` cost NAV a year (``cost.*_position_nok_per_year``)."""
+    return sum(n * cfg.cost.position_nok_per_year(role) for role, n in positions_of(cfg).items())
+
+
+#: The rows of the positions in :func:`what_differs`, by role (English; the page translates).
+POSITION_LABELS = {Role.SAKSBEHANDLER: "Ordinary advisers (positions)", Role.HYBRID: "Hybrid advisers (positions)",
+                   Role.JOBBSPESIALIST: "Job specialists (positions)"}
+#: The row of the users per adviser the model runs (the advisers' positions share the office's users).
+HELD_CASELOAD = "Users per adviser, as run"
+#: The row of the positions' cost a year in :func:`what_differs`.
+POSITIONS_COST = "Positions, NOK a year"
+
+
+def what_differs(today: Config, choice: Config) -> list[tuple[str, object, object]]:
+    """Every lever and every position by role whose value differs between the office ``today`` and the
+    leader's ``choice`` (both as the model will run them), with the positions' cost a year: rows of
+    (English label, today's value, the choice's value), the way of working first."""
+    rows: list[tuple[str, object, object]] = []
+    before, after = current_values(today), current_values(choice)
+    for lever in LEVERS:
+        if lever.key in ("advisers", "hybrid_advisers", "job_specialists", "caseload"):
+            continue        # shown as the positions the model staffs and the caseloads they hold, below
+        if before[lever.key] != after[lever.key]:
+            rows.append((lever.label, before[lever.key], after[lever.key]))
+    staff_before, staff_after = positions_of(today), positions_of(choice)
+    for role, label in POSITION_LABELS.items():
+        if staff_before[role] != staff_after[role]:
+            rows.append((label, staff_before[role], staff_after[role]))
+    held = [caseload_of(values["users"], staff[Role.SAKSBEHANDLER] + staff[Role.HYBRID])
+            for values, staff in ((before, staff_before), (after, staff_after))]
+    if held[0] != held[1]:
+        rows.append((HELD_CASELOAD, *held))
+    cost_before, cost_after = positions_cost_per_year(today), positions_cost_per_year(choice)
+    if cost_before != cost_after:
+        rows.append((POSITIONS_COST, cost_before, cost_after))
+    return rows
+
+
+def keep_todays_positions(values: dict, base: dict) -> dict:
+    """The lever ``values`` with today's positions by role kept under the chosen way of working: as many
+    advisers with a caseload as today (job specialists' positions that today work as advisers included)
+    and today's job specialists; the office's users stay, so the caseload is today's. Close follow-up
+    keeps the chosen number of hybrid advisers (among the advisers)."""
+    today = build_config(base)
+    staff = positions_of(today)
+    advisers = staff[Role.SAKSBEHANDLER] + staff[Role.HYBRID]
+    out = {**values, "advisers": advisers, "job_specialists": staff[Role.JOBBSPESIALIST],
+           "hybrid_advisers": min(int(values.get("hybrid_advisers", 0)), advisers)}
+    out["caseload"] = caseload_of(int(out["users"]), advisers)
+    out.pop(LAST_TYPED, None)
+    return out

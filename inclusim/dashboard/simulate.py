@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import solara
 
-from analysis.formatting import format_kpi
+from analysis.formatting import format_kpi, format_value
 from analysis.i18n import language, localise_number
+from domain.schema import NOK
 from analysis.stats import PARAMETER_SET
 from domain.params import ConfigError
 from inclusim.dashboard import state
-from inclusim.dashboard.levers import (LAST_TYPED, LEVER_BY_KEY, LEVERS, advisers_for, build_config, caseload_of,
-                                       lever_notes, policies, refuse_unread, scenario_choices, scenario_overrides,
-                                       to_overrides, values_under, with_policy)
+from inclusim.dashboard.levers import (LAST_TYPED, LEVER_BY_KEY, LEVERS, POSITIONS_COST,
+                                       advisers_for, build_config, caseload_of, keep_todays_positions, lever_notes,
+                                       policies, refuse_unread, scenario_choices, scenario_overrides, to_overrides,
+                                       values_under, what_differs, with_policy)
 from inclusim.dashboard.runner import RunStopped, Setting, check_size, run_settings
 from inclusim.dashboard.safe import literal, one_line
 from inclusim.dashboard.state import CHOICE, TODAY, T
 from inclusim.dashboard.upload import office_upload
-from inclusim.dashboard.views import (HEADLINE, SECTIONS, figures, headline, kpi_rows, markdown_table, result_csv,
-                                      result_xlsx)
+from inclusim.dashboard.views import (HEADLINE, SECTIONS, certainty_line, cost_line, figures, headline, kpi_rows, markdown_table,
+                                      result_csv, result_xlsx)
 
 
 def comparison_settings(office_settings: dict, scenario: dict, chosen: dict,
@@ -106,9 +108,8 @@ def _set_value(key: str, value) -> None:
     if key in ("users", "advisers", "caseload"):
         chosen[LAST_TYPED] = (key, value)
     if key == "caseload":
-        if (value or 0) > 0:     # a caseload asks for the advisers it takes; 0 stays as typed and is refused at Run
+        if (value or 0) > 0:     # a caseload asks for the advisers it takes; it stays as typed (0 is refused at Run)
             chosen["advisers"] = advisers_for(chosen["users"], value)
-            chosen["caseload"] = caseload_of(chosen["users"], chosen["advisers"])
     elif key in ("users", "advisers") and (chosen["advisers"] or 0) > 0 and (chosen["users"] or 0) > 0:
         chosen["caseload"] = caseload_of(chosen["users"], chosen["advisers"])
     state.values.set(chosen)
@@ -126,6 +127,75 @@ def _set_policy(policy: str) -> None:
     state.lever_errors.set({key: text for key, text in state.lever_errors.value.items()
                             if not LEVER_BY_KEY[key].setting.startswith("policy.modes")})
     state.values.set(chosen)
+
+
+def _choice_configs():
+    """(today, the choice) as the model will run them, under the chosen scenario; None while the levers
+    do not make a valid office (Run then says why)."""
+    try:
+        today, choice = comparison_settings(state.office.value.settings, state.scenario.value, state.values.value)
+        return build_config(dict(today.settings)), build_config(dict(choice.settings))
+    except (ConfigError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _shown(label: str, value) -> str:
+    """A value of :func:`what_differs` in the page's language."""
+    if isinstance(value, bool):
+        return T("yes") if value else T("no")
+    if isinstance(value, str):
+        return T(value)
+    with language(state.lang.value):
+        if label == POSITIONS_COST:
+            return format_value(float(value), NOK)
+        return localise_number(f"{value:g}") if isinstance(value, float) else str(value)
+
+
+def _difference(label: str, before, after) -> str:
+    """The change of a numeric value of :func:`what_differs` ('+2'), in the page's language; '' for others."""
+    if isinstance(before, bool) or not isinstance(before, int | float) or not isinstance(after, int | float):
+        return ""
+    with language(state.lang.value):
+        if label == POSITIONS_COST:
+            return format_value(float(after - before), NOK, sign=True)
+        change = after - before
+        return localise_number(f"{change:+g}" if isinstance(change, float) else f"{change:+d}")
+
+
+def _keep_today(keys) -> None:
+    """Set the levers ``keys`` to today's values."""
+    today = values_under(state.office.value.settings)
+    state.values.set({**state.values.value, **{key: today[key] for key in keys}})
+
+
+@solara.component
+def ChangesPanel():
+    """Before the run: every setting and position by role in which the choice differs from today, what
+    the positions cost a year, and buttons that keep today's staff or today's way of working's practices."""
+    configs = solara.use_memo(_choice_configs, [state.values.value, state.office.value, state.scenario.value])
+    with solara.Card(T("What differs from today")):
+        if configs is None:
+            solara.Text(T("The levers do not make a valid office yet: Run says why."))
+            return
+        rows = what_differs(*configs)
+        if not rows:
+            solara.Text(T("Nothing: your choice is the office as it is today."))
+            return
+        solara.Markdown(markdown_table([T("Setting"), T(TODAY), T(CHOICE), T("Difference")],
+                                       [[T(label), _shown(label, before), _shown(label, after),
+                                         _difference(label, before, after)] for label, before, after in rows]))
+        chosen = state.values.value
+        today = values_under(state.office.value.settings)
+        if chosen["policy"] != today["policy"]:
+            if (chosen["advisers"], chosen["job_specialists"]) != (today["advisers"], today["job_specialists"]):
+                solara.Button(T("Keep today's positions"), text=True, outlined=True,
+                              on_click=lambda: state.values.set(keep_todays_positions(state.values.value,
+                                                                                      state.office.value.settings)))
+            labels = {label for label, _before, _after in rows}
+            practice = [lever.key for lever in LEVERS if lever.group == "practice" and lever.label in labels]
+            if practice:
+                solara.Button(T("Keep today's practice"), text=True, outlined=True,
+                              on_click=lambda keys=tuple(practice): _keep_today(keys))
 
 
 @solara.component
@@ -148,6 +218,8 @@ def LeverControls():
             _control(lever, chosen[lever.key], disabled=not used, error=errors.get(lever.key, False))
             if note:
                 solara.Text(T(note), style={"font-size": "0.8em", "color": "#666"})
+            if lever.key == "caseload":
+                _caseload_note(chosen)
     with solara.Card(T("How the office works")):
         for lever in LEVERS:
             if lever.group == "practice":
@@ -163,6 +235,22 @@ def LeverControls():
                           on_value=lambda text, key=key, options=options:
                           state.scenario.set({**state.scenario.value, key: options[text]}))
         solara.Text(T("Scenario values are assumptions: see conf/dashboard.yaml."), style={"font-size": "0.8em"})
+
+
+def _caseload_note(chosen: dict) -> None:
+    """Beside the caseload: the advisers a typed caseload takes, and the caseload the model runs (the
+    office's users shared evenly among whole advisers)."""
+    typed = state.values.value.get(LAST_TYPED)
+    if not typed or typed[0] != "caseload" or not chosen.get("advisers"):
+        return
+    today = values_under(state.office.value.settings)
+    held = caseload_of(int(chosen["users"]), int(chosen["advisers"]))
+    text = T("{caseload} users per adviser takes {advisers} advisers (today {today}): the advisers follow from the "
+             "caseload.", caseload=chosen["caseload"], advisers=chosen["advisers"], today=today["advisers"])
+    if held != chosen["caseload"]:
+        text += " " + T("The model gives every adviser the same caseload: {users} users among {advisers} advisers "
+                        "is {held} each.", users=chosen["users"], advisers=chosen["advisers"], held=held)
+    solara.Text(text, style={"font-size": "0.8em", "color": "#666"})
 
 
 def _control(lever, value, disabled: bool = False, error: bool | str = False) -> None:
@@ -312,6 +400,9 @@ def _view(outcome, lang: str) -> dict | None:
         texts = [T("Users in work after 3 years") + ": " + " · ".join(headlines),
                  T("Mean over {n} replications, with its 90 % interval in brackets; the difference is paired "
                    "by seed.", n=len(outcome.runs) // (len(outcome.labels) * sets))]
+        if TODAY in outcome.labels and CHOICE in outcome.labels:
+            texts[0] += "  \n" + certainty_line(outcome, CHOICE, TODAY, names[CHOICE], T("today"))
+            texts.append(cost_line(outcome, CHOICE, TODAY))
         if sets > 1:
             texts.append(T("Mean and interval: the best of the {sets} calibrated parameter sets (the defaults), as "
                            "are the charts. In square brackets: the range (5 % to 95 %) of the {sets} sets' own means "
@@ -333,6 +424,7 @@ def SimulatePage():
         with solara.Column():
             OfficePicker()
             LeverControls()
+            ChangesPanel()
             RunPanel()
         with solara.Column():
             Results()

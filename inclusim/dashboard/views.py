@@ -18,10 +18,11 @@ from analysis.formatting import format_kpi, format_kpi_difference, set_range
 from analysis.kpis import with_derived_kpis
 from analysis.labels import shown_first
 from analysis.stats import mean_ci
-from analysis.uncertainty import best_set, ensemble_differences, ensemble_summary
+from analysis.uncertainty import (NAV_COST, PEOPLE_IN_WORK, best_set, cost_sentence, ensemble_differences,
+                                  ensemble_summary, how_sure)
 from domain.provenance import git_commit, model_code, versions
-from domain.schema import CONFIG_PREFIX, COUNT, HOURS, NOK, RATIO, SHARE, WEEKS, kpi
-from domain.terms import NEED_LEVELS
+from domain.schema import CONFIG_PREFIX, COUNT, HOURS, NOK, RATIO, SHARE, WEEKS, kpi, positions_kpi
+from domain.terms import NEED_LEVELS, ROLES
 from inclusim.dashboard.runner import VARIANT, Outcome
 from inclusim.dashboard.safe import literal
 
@@ -34,6 +35,9 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                         "reviews_postponed_share")),
     ("Mentors and subsidies", ("mentor_hours_support", "mentor_hours_subsidised", "mentor_burnouts",
                                "mentor_subsidy_nok", "wage_subsidy_nok", "subsidy_cost_per_employment")),
+    # what each side spends: positions by role, their cost a year and over the run, grants, in all
+    ("Staff and cost", (*(positions_kpi(role) for role in ROLES), "position_cost_nok_per_year", "position_cost_nok",
+                        "mentor_subsidy_nok", "wage_subsidy_nok", NAV_COST, PEOPLE_IN_WORK)),
     # the users on the same caseloads outside the target group: what close follow-up of the few costs the many
     ("Users outside the target group", ("ordinary_job_by_w52_share", "ordinary_job_by_end_share",
                                         "ordinary_left_without_job_share", "ordinary_weeks_without_plan_share",
@@ -234,6 +238,26 @@ def result_xlsx(result: Outcome, baseline: str, names: dict) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def cost_line(result: Outcome, label: str, baseline: str) -> str:
+    """What one more person in work at the end costs NAV under ``label`` against ``baseline``
+    (``analysis.uncertainty.cost_sentence``), in the caller's language."""
+    runs = with_derived_kpis(result.runs)
+    return cost_sentence(runs.assign(policy=runs[VARIANT].to_numpy()), label, baseline)
+
+
+def certainty_line(result: Outcome, label: str, baseline: str, subject: str, against: str) -> str:
+    """How sure the headline difference (users in work after 3 years) of ``label`` from ``baseline`` is, in
+    one plain sentence in the caller's language (``analysis.uncertainty.how_sure``); ``subject`` and
+    ``against`` name the two settings in it."""
+    from analysis.i18n import tr
+
+    runs = result.runs.assign(policy=result.runs[VARIANT].to_numpy())
+    diffs = ensemble_differences(runs, [HEADLINE], baseline)
+    row = diffs[diffs["policy"] == label].iloc[0]
+    return how_sure(subject, tr("users in work after 3 years"), against, float(row["difference"]), float(row["low"]),
+                    float(row["high"]), float(row["set_low"]), float(row["set_high"]))
 
 
 def headline(result: Outcome, label: str) -> tuple[float, float, float]:
