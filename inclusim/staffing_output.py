@@ -4,8 +4,9 @@
                       [mixes=N] [slots=2,3,4,5] [mixed_policy=auto|brobygger|hybrid] [ensemble_interval=true]
                       [out=DIR] [any config override, e.g. horizon_weeks=104 office.leader_support=0.9]
 
-:func:`write_outputs` writes ``staffing.csv`` (one row per mix run), ``pareto.png`` / ``.svg`` and
-``run.yaml`` (what was searched, with which costs) to the output folder.
+:func:`write_outputs` writes ``staffing.csv`` and ``staffing.xlsx`` (one row per mix run; the workbook also
+holds the search's settings), ``pareto.png`` / ``.svg`` and ``run.yaml`` (what was searched, with which
+costs) to the output folder.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import yaml
 
 from analysis.charts.style import add_note, new_figure, policy_colours, save_figure, styled, yerr
 from analysis.i18n import language, localise_number, tr
+from analysis.workbook import workbook_bytes
 from domain.config import Config
 from domain.params import ConfigError
 from inclusim.staffing import Plan, StaffingResult, add_ensemble_interval, load_plan, position_prices, search
@@ -102,24 +104,27 @@ def main(args: list[str]) -> int:
     changes = {k: own[k] for k in ("seeds", "slots", "mixes", "mixed_policy") if k in own}
     plan = plan.with_changes(**changes, position_cost=position_prices(base))
     workers = own.get("workers", 2)
-    print(f"inclusim staffing: office {base.office.name!r}, policy {base.policy.name}, "
-          f"{base.office.n_advisers * base.office.caseload_ordinary} users on caseloads, {base.horizon_weeks} weeks")
-    result = search(base, own.get("budget_fte"), seeds=plan.seeds, workers=workers, how=own.get("search", "auto"),
-                    plan=plan, progress=lambda text: print(f"  {text}", flush=True))
-    if own.get("ensemble_interval"):
-        from inclusim.study import load_ensemble
+    with language(base.lang):       # every line in the office's language (lang=nb: bokmål)
+        print(tr("inclusim staffing: office {office}, policy {policy}, {users} users on caseloads, {weeks} weeks",
+                 office=repr(base.office.name), policy=base.policy.name,
+                 users=base.office.n_advisers * base.office.caseload_ordinary, weeks=base.horizon_weeks))
+        result = search(base, own.get("budget_fte"), seeds=plan.seeds, workers=workers, how=own.get("search", "auto"),
+                        plan=plan, progress=lambda text: print(f"  {text}", flush=True))
+        if own.get("ensemble_interval"):
+            from inclusim.study import load_ensemble
 
-        ensemble = load_ensemble()
-        if len(ensemble) < 2:
-            raise ConfigError("ensemble_interval: conf/ensemble/ holds fewer than 2 parameter sets")
-        print(f"  the calibrated ensemble: {len(ensemble) - 1} more parameter sets for today's staff and the Pareto mixes")
-        add_ensemble_interval(result, base, ensemble, workers, plan)
-    out = own.get("out") or default_folder(base, result.budget_fte)
-    with language(base.lang):
+            ensemble = load_ensemble()
+            if len(ensemble) < 2:
+                raise ConfigError("ensemble_interval: conf/ensemble/ holds fewer than 2 parameter sets")
+            print("  " + tr("the calibrated ensemble: {n} more parameter sets for today's staff and the Pareto mixes",
+                            n=len(ensemble) - 1))
+            add_ensemble_interval(result, base, ensemble, workers, plan)
+        out = own.get("out") or default_folder(base, result.budget_fte)
         written = write_outputs(result, out, plan)
         print(terminal_table(result, own.get("top", 8)))
-    for name, path in written.items():
-        print(f"{name + ':':<7} {path}")
+        names = {"table": tr("table:"), "workbook": tr("workbook:"), "chart": tr("chart:"), "about": tr("about:")}
+        for name, path in written.items():
+            print(f"{names[name]:<9} {path}")
     return 0
 
 
@@ -149,33 +154,60 @@ def _cell(row, name: str, scale: float = 1.0, digits: int = 1) -> str:
     return text
 
 
-def terminal_table(result: StaffingResult, top: int = 8) -> str:
-    """Today's staff and the ``top`` mixes with most users in work at the end, Pareto mixes marked."""
+def best_mixes(result: StaffingResult, top: int = 8) -> pd.DataFrame:
+    """Today's staff and the ``top`` mixes with most users in work at the end, as a table of text in the
+    caller's language: the positions by role, the way of working, the caseload, users in work, the extra
+    in work, NAV's cost, the cost per extra person in work, overload, and whether the mix is on the Pareto
+    front. Every column is named in words (no abbreviations)."""
     table = result.table
     shown = pd.concat([table[table["today"]], table[~table["today"]].head(top)])
     end = _run_length(result.horizon_weeks)
     rows = []
     for _, row in shown.iterrows():
-        mix = tr("today: {mix}", mix=result.today.label) if row["today"] else row["mix"]
-        rows.append({tr("mix"): ("* " if row["pareto"] else "  ") + mix, tr("policy"): row["policy"],
-                     tr("caseload"): int(row["caseload"]),
-                     tr("in work 1 y"): _cell(row, "in_work_1y"), tr("in work at {end}", end=end): _cell(row, "in_work_end"),
-                     tr("extra vs today"): _cell(row, "extra_in_work"), tr("NAV cost MNOK"): _cell(row, "nav_cost", 1e6),
-                     tr("kNOK per extra"): _cell(row, "cost_per_extra", 1e3, 0),
-                     tr("over budget %"): f"{100 * row['over_budget']:.0f}"})
-    frame = pd.DataFrame(rows)
-    with pd.option_context("display.width", 250, "display.max_colwidth", 60):
-        body = frame.to_string(index=False)
-    how = tr("every mix") if result.search == "grid" else "Optuna"
-    sets = (" " + tr("[5-95 % over the parameter sets]")) if "n_sets" in table else ""
-    return "\n".join([
-        tr("Staff mixes of {budget} positions: {run} of {space} run ({how}), {seeds} seeds each, {seconds} s",
-           budget=result.budget_fte, run=len(table) - 1, space=result.space_size, how=how, seeds=len(result.seeds),
-           seconds=f"{result.seconds:.0f}"),
+        hybrid = int(row["hybrid"])
+        rows.append({
+            tr("Staff"): tr("today") if row["today"] else "",
+            tr("Ordinary advisers"): str(int(row["ordinary"])),
+            tr("Hybrid advisers (close-follow-up places each)"): f"{hybrid} ({int(row['slots'])})" if hybrid else "0",
+            tr("Job specialists"): str(int(row["specialists"])),
+            tr("Way of working"): str(row["policy"]),
+            tr("Users per adviser"): str(int(row["caseload"])),
+            tr("In work at 1 year"): _cell(row, "in_work_1y"),
+            tr("In work at {end}", end=end): _cell(row, "in_work_end"),
+            tr("Extra in work at {end}", end=end): "" if row["today"] else _cell(row, "extra_in_work"),
+            tr("NAV cost, million NOK"): _cell(row, "nav_cost", 1e6),
+            tr("NOK per extra person in work, thousands"): "" if row["today"] else _cost_cell(row),
+            tr("Adviser-weeks over the hours, %"): localise_number(f"{100 * row['over_budget']:.0f}"),
+            tr("Pareto front"): tr("yes") if row["pareto"] else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def _cost_cell(row) -> str:
+    """The cost per extra person in work: less cost for more in work said in words, not as a negative cost."""
+    if np.isfinite(row.get("cost_per_extra", math.nan)) and row["cost_per_extra"] < 0:
+        return tr("more in work for less")
+    return _cell(row, "cost_per_extra", 1e3, 0)
+
+
+def table_note(result: StaffingResult) -> str:
+    """What the table of :func:`best_mixes` shows and how the mixes were searched, in one paragraph."""
+    how = tr("every mix") if result.search == "grid" else tr("a search (Optuna) that proposes the mixes most worth running")
+    sets = (" " + tr("[5-95 % over the parameter sets]")) if "n_sets" in result.table else ""
+    return " ".join([
+        tr("Staff mixes of {budget} positions: {run} of {space} run ({how}), {seeds} seeds each, {seconds} s.",
+           budget=result.budget_fte, run=len(result.table) - 1, space=result.space_size, how=how,
+           seeds=len(result.seeds), seconds=f"{result.seconds:.0f}"),
         tr("Users in work (of today's users), mean (90 % interval over seeds){sets}; NAV cost over the run: positions, "
-           "mentor grants, wage subsidies; over budget: share of adviser-weeks with more work than hours; * Pareto (no "
-           "mix has more in work at 1 year and at the end for less)", sets=sets),
-        body])
+           "mentor grants, wage subsidies; over the hours: share of adviser-weeks with more work than hours; Pareto "
+           "front: no other mix has more in work at 1 year and at the end for less cost and less overload.", sets=sets)])
+
+
+def terminal_table(result: StaffingResult, top: int = 8) -> str:
+    """:func:`best_mixes` as text for the terminal, under :func:`table_note`."""
+    with pd.option_context("display.width", 250, "display.max_colwidth", 60):
+        body = best_mixes(result, top).to_string(index=False)
+    return table_note(result) + "\n" + body
 
 
 # -- the written outputs -------------------------------------------------------------------------
@@ -186,18 +218,34 @@ def write_outputs(result: StaffingResult, out_dir: str | Path, plan: Plan | None
     out.mkdir(parents=True, exist_ok=True)
     table_path = out / "staffing.csv"
     result.table.to_csv(table_path, index=False)
+    (out / "staffing.xlsx").write_bytes(staffing_xlsx(result, plan))
     png, _svg = save_figure(pareto_chart(result, plan), out / "pareto")
     about = {"budget_fte": result.budget_fte, "today": result.today.label, "seeds": result.seeds,
              "horizon_weeks": result.horizon_weeks, "search": result.search, "mixes_run": len(result.table) - 1,
              "space_size": result.space_size, "mixed_policy": result.mixed_policy, "slots": list(plan.slots),
              "position_cost_nok_per_year": plan.position_cost, "seconds": round(result.seconds, 1)}
     (out / "run.yaml").write_text(yaml.safe_dump(about, sort_keys=False))
-    return {"table": table_path, "chart": png, "about": out / "run.yaml"}
+    return {"table": table_path, "workbook": out / "staffing.xlsx", "chart": png, "about": out / "run.yaml"}
+
+
+def staffing_xlsx(result: StaffingResult, plan: Plan) -> bytes:
+    """Every mix run, numbers as numbers (shares in per cent), and the search's settings, as an xlsx workbook."""
+    table = result.table.copy()
+    for column in [c for c in table.columns if c.startswith("over_budget")]:
+        table[column] = 100 * table[column]
+    about = pd.DataFrame([(tr("positions (budget)"), result.budget_fte), (tr("today's staff"), result.today.label),
+                          (tr("seeds"), ", ".join(map(str, result.seeds))), (tr("weeks simulated"), result.horizon_weeks),
+                          (tr("search"), result.search), (tr("mixes run"), len(table) - 1),
+                          (tr("mixes the budget allows"), result.space_size), (tr("mixed policy"), result.mixed_policy),
+                          *((tr("NOK a position-year: {role}", role=role), value)
+                            for role, value in plan.position_cost.items())],
+                         columns=[tr("Setting"), tr("Value")])
+    return workbook_bytes({tr("Mixes"): table, tr("Settings"): about})
 
 
 @styled
 def pareto_chart(result: StaffingResult, plan: Plan, label_top: int = 3):
-    """Users in work at 1 year and at the end of the run against NAV cost and adviser hours: every mix
+    """Users in work at 1 year and at the end of the run against NAV cost and overload: every mix
     run in grey, the Pareto mixes in their policy's colour with 90 % intervals, today's staff as a star
     with dotted lines through it; the ``label_top`` Pareto mixes with most users in work at the end are named."""
     table = result.table
@@ -210,7 +258,7 @@ def pareto_chart(result: StaffingResult, plan: Plan, label_top: int = 3):
     labelled = front.head(label_top)["mix"]   # the table is sorted by users in work at the end
     ys = (("in_work_1y", tr("Users in work at 1 year")), ("in_work_end", tr("Users in work at {end}", end=end)))
     xs = (("nav_cost", 1e6, tr("NAV cost to {end}, million NOK", end=end)),
-          ("pathway_hours", 1e3, tr("Adviser hours on the target group's pathways to {end}, thousands", end=end)))
+          ("over_budget", 0.01, tr("Adviser-weeks over the weekly hours to {end}, %", end=end)))
     for r, (y, ylabel) in enumerate(ys):
         for c, (x, scale, xlabel) in enumerate(xs):
             ax = axes[r][c]
@@ -235,15 +283,17 @@ def pareto_chart(result: StaffingResult, plan: Plan, label_top: int = 3):
             if c == 0:
                 ax.set_ylabel(ylabel)
     axes[0][0].legend(loc="upper left", fontsize=8)
-    fig.suptitle(tr("Staff mixes of {budget} positions: users in work against NAV cost and adviser hours",
+    fig.suptitle(tr("Staff mixes of {budget} positions: users in work against NAV cost and overload",
                     budget=result.budget_fte), fontweight="bold")
     costs = ", ".join(f"{role} {value / 1e6:g}" for role, value in plan.position_cost.items())
     add_note(fig, tr("Means over seeds {first}-{last} with 90 % intervals; users in work counted on today's users. NAV "
                      "cost: positions (million NOK a position-year, ASSUMPTION: {costs}), mentor grants and wage "
-                     "subsidies. Pareto: no other mix has more users in work at 1 year and at the end for less. Named: "
+                     "subsidies. Pareto: no other mix has more users in work at 1 year and at the end for less cost and less "
+                     "overload (adviser-weeks over the weekly hours). Named: "
                      "the {top} Pareto mixes with most users in work at the end. Dotted lines: today's staff.",
                      first=result.seeds[0], last=result.seeds[-1], costs=costs, top=label_top))
     return fig
 
 
-__all__ = ["base_config", "main", "parse", "pareto_chart", "terminal_table", "write_outputs"]
+__all__ = ["base_config", "best_mixes", "main", "parse", "pareto_chart", "staffing_xlsx", "table_note", "terminal_table",
+           "write_outputs"]

@@ -520,3 +520,25 @@ def test_a_helper_that_fails_leaves_its_figures_to_the_parent(small_report, monk
     assert sorted(saved_here) == sorted(drawn)    # the helper's share too, after it failed
     assert all(f.exists() for e in rep.charts for f in e.files)
     assert _leftovers(sweep) == []
+
+
+def test_the_report_has_a_workbook_with_numbers_and_the_settings(built):
+    """Issue 27: the report's tables for a spreadsheet: numbers as numbers (shares in per cent), each KPI
+    named with its unit, and the settings and versions on a sheet of their own."""
+    from openpyxl import load_workbook
+
+    _sweep, report, html_path = built
+    book = load_workbook(html_path.parent / "tables.xlsx")
+    summary, differences, settings = book.worksheets
+    header = [cell.value for cell in summary[1]]
+    rows = [dict(zip(header, (cell.value for cell in row), strict=True)) for row in summary.iter_rows(min_row=2)]
+    ever = [row for row in rows if row["kpi"] == "ever_employed_share"]
+    expected = summarise(_runs(_sweep), ["ever_employed_share"])
+    assert len(ever) == len(expected)
+    for row in ever:
+        mean = float(expected.loc[expected["policy"] == row["Policy"], "mean"].iloc[0])
+        assert isinstance(row["mean"], float) and row["mean"] == pytest.approx(100 * mean)
+        assert row["Unit"] == "%" and row["low"] <= row["mean"] <= row["high"]
+    assert differences.max_row == len(report.tables["differences"]) + 1
+    names = [row[0].value for row in settings.iter_rows(min_row=2)]
+    assert "policy.name" in names and "report_commit" in names

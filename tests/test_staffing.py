@@ -109,6 +109,24 @@ def test_outputs_are_the_table_and_the_chart(grid, tmp_path):
     table = pd.read_csv(written["table"])
     assert len(table) == len(grid.table) and table["pareto"].any() and table["today"].sum() == 1
     assert written["chart"].stat().st_size > 10_000 and (tmp_path / "pareto.svg").exists()
+    # the workbook: every mix run with numbers as numbers (overload in per cent), and the search's settings
+    from openpyxl import load_workbook
+
+    mixes, settings = load_workbook(written["workbook"]).worksheets
+    header = [cell.value for cell in mixes[1]]
+    over = [row[header.index("over_budget")].value for row in mixes.iter_rows(min_row=2)]
+    assert len(over) == len(grid.table) and all(isinstance(v, int | float) for v in over)
+    assert over == pytest.approx(list(100 * grid.table["over_budget"]))
+    assert settings.max_row > 5
+
+
+def test_overload_is_an_objective_of_the_pareto_front():
+    table = pd.DataFrame({"in_work_1y": [10.0, 10.0], "in_work_end": [20.0, 20.0], "nav_cost": [5.0, 5.0],
+                          "over_budget": [0.1, 0.5]})
+    assert list(pareto_flags(table)) == [True, False]      # the same in work and cost, but more overload
+    table["over_budget"] = [0.5, 0.1]
+    table.loc[0, "in_work_end"] = 21.0
+    assert list(pareto_flags(table)) == [True, True]       # more in work, or less overload: both on the front
 
 
 def test_the_cost_per_extra_person_has_fiellers_interval():

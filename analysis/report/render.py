@@ -28,10 +28,11 @@ from analysis.i18n import DEFAULT_LANGUAGE, current_language, language, tr
 from analysis.labels import lever_label, lever_short
 from analysis.report.build import DEFAULT_BASELINE, Report, column_title, make_report
 from analysis.stats import interval_rule
+from analysis.workbook import workbook_bytes
 from domain.forking import shared_map
 from domain.params import ConfigError
 from domain.schema import COUNT
-from domain.schema import CONFIG_PREFIX
+from domain.schema import CONFIG_PREFIX, kpi
 from domain.store import file_mode, folder_mode
 
 TEMPLATES = Environment(loader=PackageLoader("analysis", "templates"), autoescape=select_autoescape(["html"]),
@@ -98,7 +99,41 @@ def _write_files(report: Report, folder: Path, dpi: int) -> None:
     for name, frame in report.tables.items():
         frame.to_csv(folder / "tables" / f"{name}.csv", index=False)
     report.provenance["run_index"].to_csv(folder / "tables" / "runs_index.csv", index=False)
+    (folder / "tables.xlsx").write_bytes(report_xlsx(report))
     (folder / "report.html").write_bytes(render_html(report, folder).encode("utf-8"))
+
+
+def report_xlsx(report: Report) -> bytes:
+    """The report's summary and differences as an xlsx workbook for a spreadsheet: one row per policy (and
+    lever setting) and KPI, the KPI named in words with its unit, mean, low and high as numbers (shares in
+    per cent, differences of shares in percentage points); the settings of the runs and the versions that
+    made them on a sheet of their own. Texts in the report's language."""
+    def numbers(frame: pd.DataFrame, value: str) -> pd.DataFrame:
+        out = frame.copy()
+        shares = out["kpi"].map(lambda name: kpi(name).is_share)
+        for column in (value, "low", "high", "set_low", "set_high"):
+            if column in out:
+                out[column] = out[column].where(~shares, out[column] * 100)
+        out.insert(out.columns.get_loc("kpi") + 1, tr("Figure"), out["kpi"].map(lambda name: tr(kpi(name).label)))
+        out.insert(out.columns.get_loc("kpi") + 2, tr("Unit"), [
+            ("%" if value == "mean" else tr("points")) if share else kpi(name).unit
+            for name, share in zip(out["kpi"], shares, strict=True)])
+        names = {"policy": tr("Policy"), "baseline": tr("Compared with"), "mean": tr("mean"), "difference": tr("Difference"),
+                 "low": tr("low"), "high": tr("high"), "set_low": tr("set low"), "set_high": tr("set high"),
+                 "n": tr("Replications"), "pairs": tr("Seeds paired"), "method": tr("Interval"),
+                 "sets": tr("sets"), "sign_robust": tr("Sign the same in every set")}
+        return out.rename(columns=names)
+
+    settings = pd.DataFrame({tr("Setting"): list(report.config["flat"]),
+                             tr("Value"): [json.dumps(v) if isinstance(v, (list, dict)) else v
+                                           for v in report.config["flat"].values()]})
+    made = [("report_commit", report.provenance["report_commit"]),
+            ("run_commits", ", ".join(report.provenance["run_commits"]))]
+    made += [(name, value) for name, value in (report.provenance.get("report_versions") or {}).items()]
+    settings = pd.concat([settings, pd.DataFrame(made, columns=settings.columns)], ignore_index=True)
+    return workbook_bytes({tr("Summary"): numbers(report.tables["summary"], "mean"),
+                           tr("Differences"): numbers(report.tables["differences"], "difference"),
+                           tr("Settings"): settings})
 
 
 #: Prints an HTML page to a PDF: (the page, the PDF to write) -> None; raises OSError when it cannot.

@@ -59,9 +59,10 @@ def StaffingPage():
 
     chart = solara.use_memo(lambda: _chart(result, lang), [id(result), lang])
     with solara.Card(T("Staff mix for a budget")):
-        solara.Markdown(T("The office's staff today: {mix}. Positions are ordinary advisers (SB), hybrid advisers (HY, "
-                          "with their close-follow-up places) and job specialists (JS); the office's users stay the "
-                          "same, so the caseload follows from the mix.", mix=literal(today.label)))
+        solara.Markdown(T("The office's staff today: {ordinary} ordinary advisers, {hybrid} hybrid advisers (who also "
+                          "follow users closely) and {specialists} job specialists. The office's users stay the same, so "
+                          "the caseload follows from the mix.", ordinary=today.ordinary, hybrid=today.hybrid,
+                          specialists=today.specialists))
         solara.InputInt(T("Positions (budget)"), value=budget)
         solara.InputInt(T("Replications (seeds)"), value=seeds)
         solara.Button(T("Search"), color="primary", disabled=find_mixes.pending, on_click=search)
@@ -77,16 +78,25 @@ def StaffingPage():
     with solara.Card():
         solara.FigureMatplotlib(chart["figure"], format="png", dependencies=[id(result), lang])
     with solara.Card(T("Best mixes")):
-        solara.Preformatted(chart["table"])
-        solara.FileDownload(result.table.to_csv(index=False), filename="inclusim_staffing.csv",
-                            label=T("Download every mix run (CSV)"))
+        solara.Markdown(chart["note"], style={"font-size": "0.9em"})
+        solara.Markdown(chart["table"])
+        with solara.Row():
+            solara.FileDownload(chart["xlsx"], filename="inclusim_staffing.xlsx",
+                                label=T("Download every mix run (xlsx)"))
+            solara.FileDownload(result.table.to_csv(index=False), filename="inclusim_staffing.csv",
+                                label=T("Download every mix run (CSV)"))
 
 
 def _chart(result, lang: str) -> dict | None:
     if result is None:
         return None
+    from inclusim.dashboard.views import markdown_table
     from inclusim.staffing import load_plan
-    from inclusim.staffing_output import pareto_chart, terminal_table
+    from inclusim.staffing_output import best_mixes, pareto_chart, staffing_xlsx, table_note
 
+    plan = load_plan()
     with language(lang):
-        return {"figure": pareto_chart(result, load_plan()), "table": terminal_table(result)}
+        table = best_mixes(result)
+        return {"figure": pareto_chart(result, plan), "note": literal(table_note(result)),
+                "table": markdown_table(list(table.columns), table.to_numpy().tolist()),
+                "xlsx": staffing_xlsx(result, plan)}

@@ -20,6 +20,7 @@ from analysis.labels import shown_first
 from analysis.stats import mean_ci
 from analysis.uncertainty import (NAV_COST, PEOPLE_IN_WORK, best_set, cost_sentence, ensemble_differences,
                                   ensemble_summary, how_sure)
+from analysis.workbook import workbook_bytes
 from domain.provenance import git_commit, model_code, versions
 from domain.schema import CONFIG_PREFIX, COUNT, HOURS, NOK, RATIO, SHARE, WEEKS, kpi, positions_kpi
 from domain.terms import NEED_LEVELS, ROLES
@@ -213,31 +214,10 @@ def result_csv(result: Outcome, baseline: str, names: dict, lang: str) -> str:
 def result_xlsx(result: Outcome, baseline: str, names: dict) -> bytes:
     """The figures and the settings of :func:`result_table` as an xlsx workbook (a sheet each),
     numbers as numbers; the sheets' names in the caller's language."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
     from analysis.i18n import tr
 
     figures_table, settings = result_table(result, baseline, names)
-    book = Workbook()
-    for sheet, frame in ((book.active, figures_table), (book.create_sheet(), settings)):
-        sheet.title = tr("Figures") if frame is figures_table else tr("Settings")
-        sheet.append([str(column) for column in frame.columns])
-        for row in frame.to_numpy().tolist():
-            sheet.append([None if isinstance(value, float) and not math.isfinite(value) else value for value in row])
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(frame.columns, start=1):
-            width = max([len(str(column))] + [len(str(value)) for value in frame[column].tolist()[:200]])
-            sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, width + 2))
-        if frame is figures_table:
-            for row in sheet.iter_rows(min_row=2, min_col=4):
-                for cell in row:
-                    cell.number_format = "0.0"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes({tr("Figures"): figures_table, tr("Settings"): settings}, number_format={tr("Figures"): 4})
 
 
 def cost_line(result: Outcome, label: str, baseline: str) -> str:
