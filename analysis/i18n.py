@@ -31,7 +31,7 @@ from types import MappingProxyType
 
 import yaml
 
-from domain.params import ConfigError
+from domain.params import ConfigError, Said
 from domain.terms import LANGUAGES
 
 #: The language of the source texts, and of everything when none is chosen.
@@ -111,6 +111,15 @@ def tr(text: str, /, **fields) -> str:
         else:
             text = found
     return text.format(**fields) if fields else text
+
+
+def say(text) -> str:
+    """``text`` in the current language: a :class:`domain.params.Said` made again from its template and
+    fields (each field said the same way), any other text as it is."""
+    if isinstance(text, Said):
+        template = text.template
+        return tr(template, **{k: say(v) for k, v in text.fields.items()}) if text.fields else tr(template)
+    return text if isinstance(text, str) else str(text)
 
 
 def missing(lang: str = "nb") -> set[str]:

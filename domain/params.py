@@ -18,18 +18,41 @@ from typing import Any
 import numpy as np
 
 
+class Said(str):
+    """A text made from an English template and its fields: it reads as the English text, and keeps
+    ``template`` and ``fields`` so that a page in another language can say it again in its own words
+    (``analysis.i18n.say``; a field may itself be a ``Said``)."""
+
+    template: str
+    fields: dict
+
+    def __new__(cls, template: str, /, **fields) -> Said:
+        text = super().__new__(cls, template.format(**fields))
+        text.template, text.fields = template, fields
+        return text
+
+    def __reduce__(self):      # made again from its parts in another process
+        return _said, (self.template, self.fields)
+
+
+def _said(template: str, fields: dict) -> Said:
+    return Said(template, **fields)
+
+
 class ConfigError(ValueError):
     """A user error in the configuration: names the field, the value and what is allowed.
 
     An error of a single setting's value also keeps its parts, so that a page in another language
     can say it in its own words: ``setting`` (dotted name), ``value``, ``rule`` (an English template
     such as ``"allowed range is {low} to {high} ({unit})"``) and ``fields`` (the template's values).
+    An error whose message is a :class:`Said` keeps it as ``said``, for the same purpose.
     """
 
     def __init__(self, message: str, *, setting: str | None = None, value: Any = None, rule: str | None = None,
                  fields: dict | None = None):
         super().__init__(message)
         self.setting, self.value, self.rule, self.fields = setting, value, rule, dict(fields or {})
+        self.said = message if isinstance(message, Said) else None
 
 
 #: The rules a single value can break (``check_leaf``), as templates of their fields.

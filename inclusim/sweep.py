@@ -62,7 +62,13 @@ def write_progress_start(sweep_dir: Path, total: int, already_complete: int, own
 ESTIMATE_AFTER_RUNS = 5
 
 
-def progress_line(sweep_dir: Path, record: bool = False) -> str:
+def progress_bar(done: int, total: int, width: int = 24) -> str:
+    """'[#########...............]' for ``done`` of ``total``."""
+    filled = round(width * min(done, total) / total) if total else width
+    return "[" + "#" * filled + "." * (width - filled) + "]"
+
+
+def progress_line(sweep_dir: Path, record: bool = False, bar: bool = False) -> str:
     """'runs done / total, elapsed, estimated time left' for a running sweep. The time left comes
     from the pace since the sweep's first new run was done (``first_done`` in the progress file,
     written by the first worker to see it missing, ``record``), once :data:`ESTIMATE_AFTER_RUNS`
@@ -84,15 +90,16 @@ def progress_line(sweep_dir: Path, record: bool = False) -> str:
     if first is None and new and record:
         with contextlib.suppress(OSError):      # progress is a convenience, never a reason to fail
             atomic_write_bytes(path, json.dumps({**state, "first_done": now}).encode())
+    lead = progress_bar(done, total) + " " if bar else ""
     if not left:
         eta_text = "0:00"
     elif first is not None and new >= ESTIMATE_AFTER_RUNS and now > first:
         eta_text = clock((now - first) / (new - 1) * left)
     else:
-        return tr("[{done}/{total} runs] elapsed {elapsed}, estimating the time left", done=min(done, total),
-                  total=total, elapsed=clock(elapsed))
-    return tr("[{done}/{total} runs] elapsed {elapsed}, about {left} left", done=min(done, total), total=total,
-              elapsed=clock(elapsed), left=eta_text)
+        return lead + tr("[{done}/{total} runs] elapsed {elapsed}, estimating the time left", done=min(done, total),
+                         total=total, elapsed=clock(elapsed))
+    return lead + tr("[{done}/{total} runs] elapsed {elapsed}, about {left} left", done=min(done, total), total=total,
+                     elapsed=clock(elapsed), left=eta_text)
 
 
 def clock(seconds: float) -> str:

@@ -7,6 +7,8 @@ In a sweep a run that fails (a bug, a full disk) does not stop the other runs: i
 
 from __future__ import annotations
 
+import shutil
+import sys
 import traceback
 from pathlib import Path
 
@@ -72,11 +74,11 @@ def _run_and_write(cfg, overrides: list[str], out: Path, multirun: bool, sweep_d
         problem = check_run(out, chash, model_code())
         if problem is None:
             with language(cfg.lang):
-                print("  " + tr("skip {run} (complete) {overrides}", run=chash, overrides=" ".join(overrides)), flush=True)
+                _say("  " + tr("skip {run} (complete) {overrides}", run=chash, overrides=" ".join(overrides)))
             return
         if (out / COMPLETE_MARKER).exists():
             with language(cfg.lang):
-                print("  " + tr("redo {run}: {problem}", run=chash, problem=problem), flush=True)
+                _say("  " + tr("redo {run}: {problem}", run=chash, problem=problem))
         prepare_redo(out)     # not counted as done while it runs; no file of an earlier, killed writer kept
     try:
         result = run_model(cfg)
@@ -97,17 +99,27 @@ def _run_and_write(cfg, overrides: list[str], out: Path, multirun: bool, sweep_d
         except OSError:
             pass   # the folder cannot be written either; the sweep's end reports the missing run
         with language(cfg.lang):
-            print("  " + tr("FAILED {run} {overrides}: {message}", run=chash, overrides=" ".join(overrides),
-                            message=message), flush=True)
+            _say("  " + tr("FAILED {run} {overrides}: {message}", run=chash, overrides=" ".join(overrides),
+                           message=message))
         return
     if multirun:
         with language(cfg.lang):
-            print(f"  {progress_line(sweep_dir, record=True)}  {' '.join(overrides)}", flush=True)
+            if sys.stdout.isatty():     # one line that moves on, with a bar, in place of a line per run
+                line = f"  {progress_line(sweep_dir, record=True, bar=True)}  {' '.join(overrides)}"
+                width = shutil.get_terminal_size().columns - 1
+                print("\r\033[K" + line[:width], end="", flush=True)
+            else:
+                print(f"  {progress_line(sweep_dir, record=True)}  {' '.join(overrides)}", flush=True)
     else:
         with language(cfg.lang):   # what a single run prints, and its report, in the language asked for
             print_single(result, out)
             if cfg.report:
                 _single_report(out)
+
+
+def _say(line: str) -> None:
+    """A line of its own among the runs' progress (on a terminal, over the moving progress line)."""
+    print(("\r\033[K" if sys.stdout.isatty() else "") + line, flush=True)
 
 
 def _single_report(out: Path) -> None:

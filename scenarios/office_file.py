@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.config import Config
-from domain.params import ConfigError, check_leaf, dotted_field, dotted_value
+from domain.params import ConfigError, Said, check_leaf, dotted_field, dotted_value
 from domain.safe_yaml import YamlLimits, check_text, read_yaml, shown
 from domain.terms import NEED_LEVELS, SECTORS, Role
 from scenarios.world import target_users_per_adviser
@@ -151,10 +151,10 @@ def office_from_dict(data, path: str | Path = "<office>") -> OfficeFile:
     """An :class:`OfficeFile` from the file's content (a dict as YAML gives it)."""
     reader = _Reader(Path(path))
     if not isinstance(data, dict):
-        raise reader.error("", "must be a set of 'key: value' lines (name, region, advisers, ...)")
+        raise reader.error("", Said("must be a set of 'key: value' lines (name, region, advisers, ...)"))
     reader.known("", data, TOP_KEYS)
     if data.get("advisers") is None:
-        raise reader.error("", "has no 'advisers' table; every office file lists its advisers")
+        raise reader.error("", Said("has no 'advisers' table; every office file lists its advisers"))
     office = OfficeFile(path=Path(path))
     office.name = reader.text("", "name", data.get("name"))
     office.region = reader.setting("region", data.get("region"), "office.region")
@@ -174,12 +174,18 @@ class _Reader:
         self.path = path
 
     def error(self, where: str, message: str) -> ConfigError:
-        return ConfigError(f"office file {self.path}: {where + ': ' if where else ''}{message}")
+        """The error ``message`` at ``where`` (a table, a row) of the file, said so that a page in another
+        language can say it again (``domain.params.Said``)."""
+        if where:
+            return ConfigError(Said("office file {file}: {where}: {message}", file=str(self.path), where=where,
+                                    message=message))
+        return ConfigError(Said("office file {file}: {message}", file=str(self.path), message=message))
 
     def known(self, where: str, data: dict, allowed) -> None:
         unknown = [k for k in data if k not in allowed]
         if unknown:
-            raise self.error(where, f"unknown key {shown(unknown[0])}; allowed keys are {', '.join(allowed)}")
+            raise self.error(where, Said("unknown key {key}; allowed keys are {allowed}", key=shown(unknown[0]),
+                                         allowed=", ".join(allowed)))
 
     def setting(self, name: str, value, setting: str, where: str = ""):
         """``value`` checked against the schema field of ``setting`` (None: not given)."""
@@ -188,13 +194,15 @@ class _Reader:
         try:
             check_leaf(name, value, dotted_field(_DEFAULTS, setting))
         except ConfigError as exc:
-            raise self.error(where, f"{name} = {shown(value)}: {exc.rule.format(**exc.fields)} "
-                                    f"(the model's {setting})") from None
+            raise self.error(where, Said("{name} = {value}: {rule} (the model's {setting})", name=name,
+                                         value=shown(value), rule=Said(exc.rule, **_said_units(exc.fields)),
+                                         setting=setting)) from None
         return value
 
     def whole(self, where: str, name: str, value, lowest: int = 0) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
-            raise self.error(where, f"{name} = {shown(value)}: must be a whole number of at least {lowest}")
+            raise self.error(where, Said("{name} = {value}: must be a whole number of at least {lowest}", name=name,
+                                         value=shown(value), lowest=lowest))
         return value
 
     def text(self, where: str, name: str, value) -> str | None:
@@ -204,7 +212,8 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, (dict, list)):
-            raise self.error(where, f"{name} = {shown(value)}: must be text, not a list or a table")
+            raise self.error(where, Said("{name} = {value}: must be text, not a list or a table", name=name,
+                                         value=shown(value)))
         try:
             return check_text(name, value if isinstance(value, str) else str(value), LIMITS.max_text)
         except ConfigError as exc:
@@ -212,26 +221,27 @@ class _Reader:
 
     def choice(self, where: str, name: str, value, names: dict):
         if not isinstance(value, str) or value.strip().lower() not in names:
-            raise self.error(where, f"{name} = {shown(value)}: allowed values are {', '.join(names)}")
+            raise self.error(where, Said("{name} = {value}: allowed values are {allowed}", name=name,
+                                         value=shown(value), allowed=", ".join(names)))
         return names[value.strip().lower()]
 
     def rows(self, table: str, rows, read) -> list:
         if rows is None:
             return []
         if not isinstance(rows, list) or not rows:
-            raise self.error(table, "must be a list of rows, one per line starting with '- '")
+            raise self.error(table, Said("must be a list of rows, one per line starting with '- '"))
         out = []
         for i, row in enumerate(rows, start=1):
-            where = f"{table}, row {i}"
+            where = Said("{table}, row {row}", table=table, row=i)
             if not isinstance(row, dict):
-                raise self.error(where, f"must be a row of fields ({', '.join(ROW_KEYS[table])})")
+                raise self.error(where, Said("must be a row of fields ({fields})", fields=", ".join(ROW_KEYS[table])))
             self.known(where, row, ROW_KEYS[table])
             out.append(read(where, row))
         return out
 
     def required(self, where: str, row: dict, name: str):
         if row.get(name) is None:
-            raise self.error(where, f"{name} is missing")
+            raise self.error(where, Said("{name} is missing", name=name))
         return row[name]
 
     def adviser(self, where: str, row: dict) -> AdviserRow:
@@ -241,7 +251,8 @@ class _Reader:
         caseload = self.setting("caseload", self.required(where, row, "caseload"), setting, where)
         slots = row.get("slots")
         if slots is not None and role is not Role.HYBRID:
-            raise self.error(where, f"slots = {shown(slots)}: only hybrid advisers have close-follow-up slots")
+            raise self.error(where, Said("slots = {value}: only hybrid advisers have close-follow-up slots",
+                                         value=shown(slots)))
         self.setting("slots", slots, "office.hybrid_slots", where)
         return AdviserRow(role, count, caseload, slots, self.text(where, "label", row.get("label")) or "")
 
@@ -250,10 +261,10 @@ class _Reader:
         ages = [row.get("under_30"), row.get("age_30_plus")]
         if row.get("count") is not None:
             if any(a is not None for a in ages):
-                raise self.error(where, "give either count or under_30 and age_30_plus, not both")
+                raise self.error(where, Said("give either count or under_30 and age_30_plus, not both"))
             return UserRow(need, self.whole(where, "count", row["count"]))
         if any(a is None for a in ages):
-            raise self.error(where, "needs count, or both under_30 and age_30_plus")
+            raise self.error(where, Said("needs count, or both under_30 and age_30_plus"))
         young, older = (self.whole(where, name, a) for name, a in zip(("under_30", "age_30_plus"), ages))
         return UserRow(need, young + older, young)
 
@@ -261,6 +272,11 @@ class _Reader:
         sector = self.choice(where, "sector", self.required(where, row, "sector"), {s: s for s in SECTORS})
         return EmployerRow(sector, self.whole(where, "small", row.get("small", 0)),
                            self.whole(where, "large", row.get("large", 0)))
+
+
+def _said_units(fields: dict) -> dict:
+    """A rule's fields with its unit said (``Said``), so that a page says the unit in its language too."""
+    return {**fields, "unit": Said(str(fields["unit"]))} if "unit" in fields else fields
 
 
 def per_adviser(total: float, advisers: int) -> int:
@@ -294,9 +310,9 @@ def _map(office: OfficeFile, reader: _Reader) -> None:
     out["office.n_advisers"] = n_advisers
     out["office.caseload_ordinary"] = caseload
     if low != high:
-        notes.append(f"advisers' caseloads differ ({low} to {high} users): the model gives each of the {n_advisers} "
-                     f"advisers the mean, {caseload} users ({users} users on the caseloads in the file, "
-                     f"{caseload * n_advisers} in the model)")
+        notes.append(Said("advisers' caseloads differ ({low} to {high} users): the model gives each of the {n} advisers "
+                          "the mean, {caseload} users ({users} users on the caseloads in the file, {model} in the model)",
+                          low=low, high=high, n=n_advisers, caseload=caseload, users=users, model=caseload * n_advisers))
     default_cap = _DEFAULTS.office.caseload_cap
     if high > default_cap:
         out["office.caseload_cap"] = high   # the office lets caseloads grow this far
@@ -306,8 +322,8 @@ def _map(office: OfficeFile, reader: _Reader) -> None:
         cap, low, high = _mean_of(specialists, lambda r: r.caseload)
         out["office.js_caseload_cap"] = cap
         if low != high:
-            notes.append(f"job specialists' caseloads differ ({low} to {high} users): the model gives each a cap of "
-                         f"the mean, {cap} users")
+            notes.append(Said("job specialists' caseloads differ ({low} to {high} users): the model gives each a cap "
+                              "of the mean, {cap} users", low=low, high=high, cap=cap))
     hybrids = [r for r in office.advisers if r.role is Role.HYBRID]
     if hybrids:
         out["office.hybrid_volunteer_share"] = round(sum(r.count for r in hybrids) / n_advisers, 6)
@@ -316,13 +332,15 @@ def _map(office: OfficeFile, reader: _Reader) -> None:
             slots, low, high = _mean_of(with_slots, lambda r: r.slots)
             out["office.hybrid_slots"] = slots
             if low != high:
-                notes.append(f"hybrid advisers' slots differ ({low} to {high}): the model gives each the mean, {slots}")
+                notes.append(Said("hybrid advisers' slots differ ({low} to {high}): the model gives each the mean, "
+                                  "{slots}", low=low, high=high, slots=slots))
     if office.users:
         _map_users(office, reader, out, users)
     if office.inflow_per_month is not None:
         month = office.inflow_per_month
         if isinstance(month, bool) or not isinstance(month, (int, float)) or not month >= 0:
-            raise reader.error("inflow_per_month", f"{shown(month)}: must be a number of users a month, at least 0")
+            raise reader.error("inflow_per_month", Said("{value}: must be a number of users a month, at least 0",
+                                                        value=shown(month)))
         week = round(month / WEEKS_PER_MONTH, 6)
         reader.setting("inflow_per_month / (52 / 12)", week, "population.inflow_per_week")
         out["population.inflow_per_week"] = week
@@ -334,17 +352,19 @@ def _map(office: OfficeFile, reader: _Reader) -> None:
 def _map_users(office: OfficeFile, reader: _Reader, out: dict, on_caseloads: int) -> None:
     total = sum(r.count for r in office.users)
     if total == 0:
-        raise reader.error("users", "no target-group users in any row; leave the table out to keep the model's shares")
+        raise reader.error("users", Said("no target-group users in any row; leave the table out to keep the model's "
+                                         "shares"))
     if total > on_caseloads:
-        raise reader.error("users", f"{shown(total)} target-group users, more than the {on_caseloads} users on the "
-                                    "advisers' caseloads (advisers: caseload x count)")
+        raise reader.error("users", Said("{total} target-group users, more than the {users} users on the advisers' "
+                                         "caseloads (advisers: caseload x count)", total=shown(total), users=on_caseloads))
     share = round(total / on_caseloads, 6)
     out["office.target_share"] = share
     caseload, n_advisers = out["office.caseload_ordinary"], out["office.n_advisers"]
     each = target_users_per_adviser(caseload, share)
     if each * n_advisers != total:
-        office.notes.append(f"users: the model gives each adviser the same number of target-group users, {each}: "
-                            f"{each * n_advisers} users at the start (the file has {total})")
+        office.notes.append(Said("users: the model gives each adviser the same number of target-group users, {each}: "
+                                 "{model} users at the start (the file has {total})", each=each, model=each * n_advisers,
+                                 total=total))
     for level in NEED_LEVELS:
         out[f"population.need_share_{level}"] = round(sum(r.count for r in office.users if r.need == level) / total, 6)
     # the three shares must add up to 1 (the schema's rule): the last takes the rest of the rounding
@@ -354,7 +374,8 @@ def _map_users(office: OfficeFile, reader: _Reader, out: dict, on_caseloads: int
         out["population.share_under_30"] = round(sum(r.under_30 for r in office.users) / total, 6)
     else:
         default = dotted_value(_DEFAULTS, "population.share_under_30")
-        office.notes.append(f"users: age groups not given in every row; the model keeps its share under 30, {default:g}")
+        office.notes.append(Said("users: age groups not given in every row; the model keeps its share under 30, "
+                                 "{share}", share=f"{default:g}"))
 
 
 def _map_employers(office: OfficeFile, reader: _Reader, out: dict) -> None:

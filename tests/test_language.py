@@ -312,3 +312,52 @@ def test_a_setting_reads_by_its_levers_names_in_bokmal():
         assert setting_label("office.hybrid_volunteer_share=0.45") == "Hybridandel 0,45"
         assert setting_label("two words") == "two words"         # not key=value: as it is
     assert setting_label("policy=hybrid office.caseload_ordinary=40") == "policy=hybrid office.caseload_ordinary=40"
+
+
+def test_office_file_errors_and_notes_are_said_in_bokmal():
+    """Issue 27: an office file's errors and notes keep their English template and fields
+    (``domain.params.Said``), so the dashboard says them in its language, row and field named as before."""
+    import pickle
+
+    from analysis.i18n import say
+    from domain.params import ConfigError
+    from scenarios.office_file import office_from_dict
+
+    bad = {"name": "x", "advisers": [{"role": "saksbehandler", "count": 2, "caseload": 5000}]}
+    with pytest.raises(ConfigError) as caught:
+        office_from_dict(bad, "f.yaml")
+    english = str(caught.value)
+    assert english == ("office file f.yaml: advisers, row 1: caseload = 5000: allowed range is 5 to 250 (users) "
+                       "(the model's office.caseload_ordinary)")
+    with language("nb"):
+        said = say(caught.value.said)
+        again = say(pickle.loads(pickle.dumps(caught.value)).said)     # as it comes back from another process
+    assert said == again == ("kontorfil f.yaml: advisers, rad 1: caseload = 5000: tillatt er fra 5 til 250 (brukere) "
+                             "(modellens office.caseload_ordinary)")
+    office = office_from_dict({"name": "x", "advisers": [{"role": "saksbehandler", "count": 1, "caseload": 40},
+                                                         {"role": "saksbehandler", "count": 1, "caseload": 61}]})
+    office.overrides()
+    with language("nb"):
+        notes = [say(note) for note in office.notes]
+    assert notes and all(note.startswith("veiledernes porteføljer er ulike (40 til 61 brukere)") for note in notes)
+
+
+#: Words that are English and never bokmål (bokmål has 'over', 'per', 'i', 'for' too, so they are not here).
+ENGLISH_ONLY = ("the", "and", "with", "users", "advisers", "adviser", "positions", "people", "cost", "which", "from",
+                "this", "your", "today", "choice", "staff", "run", "runs", "seeds", "interval", "difference", "points",
+                "results", "elapsed", "left", "summary", "share", "employed", "dropout", "hours", "mean", "budget",
+                "estimating", "complete", "skip", "failed", "sweep")
+
+
+def test_a_sweep_in_bokmal_prints_no_english(tmp_path):
+    """Issue 27: every line the terminal shows for a sweep with lang=nb is bokmål (the start, each run's
+    progress, the summary, where the results and the report are); paths and overrides are left out of
+    the look, as they are the user's own words."""
+    proc = subprocess.run([sys.executable, "-m", "inclusim.cli", "-m", "name=nb_words", f"output_root={tmp_path}",
+                           "policy=saksbehandler,hybrid", "seed=1,2", "horizon_weeks=20", "lang=nb",
+                           "hydra.launcher.n_jobs=1"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    text = re.sub(r"\S*/\S*|\S+=\S+", " ", proc.stdout)      # paths and overrides
+    english = sorted({word for word in re.findall(r"[A-Za-zæøåÆØÅ]+", text) if word.lower() in ENGLISH_ONLY})
+    assert english == [], (english, proc.stdout[:3000])
+    assert "Sammendrag" in proc.stdout and "rapport:" in proc.stdout

@@ -95,9 +95,9 @@ def OfficePicker():
                       on_file=lambda name, size, data: state.load_uploaded_office(name, data, size),
                       on_error=lambda: state.office_error.set(T("The file did not arrive: choose it again.")))
         if state.office_error.value:
-            solara.Error(state.office_error.value)
+            solara.Error(state.S(state.office_error.value))
         if state.office_notes.value:
-            solara.Markdown("\n".join(f"* {literal(note)}" for note in state.office_notes.value),
+            solara.Markdown("\n".join(f"* {literal(state.S(note))}" for note in state.office_notes.value),
                             style={"font-size": "0.8em"})
 
 

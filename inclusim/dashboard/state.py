@@ -15,7 +15,8 @@ from pathlib import Path
 import solara
 
 from analysis.formatting import lever_value
-from analysis.i18n import language, tr
+from analysis.i18n import language, say, tr
+from domain.params import Said
 from domain.paths import CONF_DIR
 from inclusim.dashboard.levers import lever_of, scenario_choices, settings_of, values_under
 from inclusim.dashboard.safe import one_line
@@ -64,6 +65,13 @@ def T(text: str, /, **fields) -> str:
     """``text`` in the session's language (fields filled in after the look-up)."""
     with language(lang.value):
         return tr(text, **fields)
+
+
+def S(text) -> str:
+    """A text kept as said (``domain.params.Said``: an office file's note or error) in the session's
+    language, on one line."""
+    with language(lang.value):
+        return one_line(say(text))
 
 
 def explain(exc: Exception) -> str:
@@ -208,15 +216,19 @@ def _load_office(path: Path, source: str, origin: str) -> None:
     try:
         settings = settings_of(office_config(path, notes=notes))
         today = values_under(settings)
-    except ConfigError as exc:
-        office_error.set(one_line(str(exc).replace(str(path), source)))
+    except ConfigError as exc:      # kept as said (``domain.params.Said``): shown in the page's language
+        said = exc.said
+        if said is not None and said.fields.get("file") == str(path):
+            office_error.set(Said(said.template, **{**said.fields, "file": source}))
+        else:
+            office_error.set(one_line(str(exc).replace(str(path), source)))
         return
     except Exception as exc:      # the loader says every fault of a file in a ConfigError; this is a fault of ours
-        office_error.set(one_line(f"office file {source}: could not be loaded ({type(exc).__name__}); "
-                                  f"check it with 'inclusim office=FILE'"))
+        office_error.set(Said("office file {file}: could not be loaded ({problem}); check it with 'inclusim "
+                              "office=FILE'", file=source, problem=type(exc).__name__))
         return
     office_error.set("")
-    office_notes.set([one_line(note) for note in notes])
+    office_notes.set(list(notes))       # said in the page's language when shown (:func:`S`)
     lever_errors.set({})    # every lever shows the new office's value
     values.set(today)       # the levers first: a page that shows the office's name shows its numbers
     office.set(Office(one_line(settings.get("office.name") or Path(source).stem, 120), source, settings, origin))
