@@ -408,7 +408,7 @@ class WorldConfig:
 
 # Top level ----------------------------------------------------------------------------------
 #: run-control labels that do not change the model (left out of the config hash)
-LABEL_KEYS = ("name", "output_root", "report", "lang", "workers")
+LABEL_KEYS = ("name", "output_root", "report", "lang", "workers", "merge")
 
 
 @dataclass
@@ -419,6 +419,8 @@ class Config:
     horizon_weeks: int = param(156, "weeks", "SEED 001:88 (3-year project)", 1, 1040)
     record_events: bool = param(True, "bool", "run control", doc="Keep the event table (one row per state change)")
     report: bool = param(True, "bool", "run control", doc="Write the HTML report at the end of a run or a sweep")
+    merge: bool = param(False, "bool", "run control", doc="Let a sweep go on in a folder that holds runs of other "
+                        "settings, and collect them in one summary (refused otherwise)")
     lang: str = param("en", "-", "run control", choices=LANGUAGES, doc="Language of the report and the terminal summary: en, nb (bokmål)")
     sensitivity_design: str = param("none", "-", "run control", choices=("none", "morris", "sobol", "both"),
                                     doc="Design of a sensitivity sweep (conf/sensitivity.yaml); none for other runs")

@@ -32,3 +32,7 @@ class CostConfig:
     def position_nok_per_year(self, role: Role | str) -> float:
         """What a position of ``role`` costs NAV a year (the one home of this rule)."""
         return self.job_specialist_position_nok_per_year if Role(role).is_specialist else self.adviser_position_nok_per_year
+
+    def position_prices(self) -> dict[str, float]:
+        """NOK a position-year, by role."""
+        return {str(role): self.position_nok_per_year(role) for role in Role}

@@ -12,6 +12,7 @@ where a folder should be, or a folder that cannot be written is refused with one
 from __future__ import annotations
 
 import copy
+import json
 import hashlib
 import os
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from domain.config import LABEL_KEYS, Config, config_hash, resolve, validate
 from domain.forking import shared_map
-from domain.params import ConfigError, merge, set_dotted
+from domain.params import ConfigError, merge, set_dotted, stable_hash, to_dict
 from domain.safe_yaml import check_text
 from inclusim.compose import CONF_DIR, NOT_SETTINGS, register_configs
 
@@ -180,6 +181,7 @@ def check(argv: list[str]) -> Plan | None:
         composed_cache = dict(zip(distinct, shared_map(_compose_each, distinct), strict=True))
         outputs: dict[tuple[str, str], None] = {}
         hashes: set[str] = set()
+        settings: set[str] = set()      # the runs' settings, seeds left out (:func:`settings_key`)
         named = any(_key(o) == "name" for o in overrides)
         for job, job_overrides, picked in parsed_jobs:
             problem, composed = composed_cache[picked]
@@ -213,6 +215,7 @@ def check(argv: list[str]) -> Plan | None:
                 cfg = validate(merge(cfg, {"name": given_name}))
             outputs[(cfg.output_root, cfg.name)] = None
             hashes.add(config_hash(cfg))
+            settings.add(settings_key(to_dict(cfg)))
         sweep_dir = Path(cfg.output_root) / cfg.name if multirun else None
     for output_root, name in outputs:
         if multirun and name == SINGLE_RUNS:
@@ -221,6 +224,8 @@ def check(argv: list[str]) -> Plan | None:
     if multirun and len(outputs) > 1:
         raise ConfigError(f"output_root and name: one sweep writes one folder; these runs would go to "
                           f"{', '.join(str(Path(*pair)) for pair in list(outputs)[:3])}")
+    if multirun and not cfg.merge:
+        _refuse_other_settings(sweep_dir, hashes, settings)
     global _checked, _planned
     _checked = True
     _planned = frozenset(hashes) if multirun else frozenset()
@@ -271,6 +276,39 @@ def check_output(output_root: Path, name: str) -> None:
                           f"({exc.strerror or exc})") from None
     if not os.access(existing, os.W_OK | os.X_OK):
         raise ConfigError(f"output folder {existing} cannot be written (permission denied)")
+
+
+def settings_key(config: dict) -> str:
+    """A fingerprint of a run's settings without its seed and labels: runs of one setting with other
+    seeds share it."""
+    return stable_hash({k: v for k, v in config.items() if k not in ("seed", *LABEL_KEYS)})
+
+
+def _refuse_other_settings(sweep_dir: Path, hashes: set[str], settings: set[str]) -> None:
+    """Refuse a sweep whose folder holds complete runs of other settings made by this model code: they
+    would be collected into its summary. Runs of the same settings with other seeds, or runs of other
+    model code (left out of the tables), are no reason to refuse."""
+    from domain.provenance import model_code
+    from domain.store import COMPLETE_MARKER, check_run
+
+    runs = sweep_dir / "runs"
+    if not runs.is_dir():
+        return
+    code = model_code()
+    others = []
+    for run in sorted(runs.iterdir()):
+        if run.name in hashes or not (run / COMPLETE_MARKER).exists() or check_run(run, run.name, code) is not None:
+            continue
+        try:
+            config = json.loads((run / "meta.json").read_text())["config"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue        # a run whose settings cannot be read: collect says what is wrong with it
+        if settings_key(config) not in settings:
+            others.append(run.name)
+    if others:
+        raise ConfigError(f"name = {sweep_dir.name!r}: the folder {sweep_dir} holds {len(others)} complete runs of other "
+                          f"settings (e.g. {others[0]}), which this sweep would collect into its summary; give it a "
+                          f"name of its own (name=...), or add merge=true to collect them together")
 
 
 def _key(override: str) -> str:

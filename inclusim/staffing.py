@@ -77,7 +77,7 @@ class Plan:
     """How the search runs and what positions cost (``conf/staffing.yaml``; the command line may change it)."""
 
     #: NOK a position-year, by role: the office's own prices (``cost.*_position_nok_per_year``), set by :func:`search`
-    position_cost: dict[str, float] = field(default_factory=lambda: position_prices(Config()))
+    position_cost: dict[str, float] = field(default_factory=lambda: Config().cost.position_prices())
     seeds: int = 5
     slots: tuple[int, ...] = (2, 3, 4, 5)
     grid_max_mixes: int = 120
@@ -88,11 +88,6 @@ class Plan:
 
     def with_changes(self, **changes) -> Plan:
         return Plan(**{**self.__dict__, **changes})
-
-
-def position_prices(cfg: Config) -> dict[str, float]:
-    """NOK a position-year by role, from the office's settings (``cost.position_nok_per_year``)."""
-    return {str(role): cfg.cost.position_nok_per_year(role) for role in Role}
 
 
 def load_plan(path: Path = STAFFING_FILE) -> Plan:
@@ -429,7 +424,7 @@ def search(base: Config | dict, budget_fte: int | None = None, seeds: int | list
     """
     started = time.perf_counter()
     cfg = validate(resolve(base if isinstance(base, Config) else merge(Config(), overrides(base))))
-    plan = (plan or load_plan()).with_changes(position_cost=position_prices(cfg))
+    plan = (plan or load_plan()).with_changes(position_cost=cfg.cost.position_prices())
     today = today_mix(cfg)
     budget = today.positions if budget_fte is None else budget_fte
     check_budget(budget, cfg)

@@ -24,7 +24,7 @@ from analysis.i18n import language, localise_number, tr
 from analysis.workbook import workbook_bytes
 from domain.config import Config
 from domain.params import ConfigError
-from inclusim.staffing import Plan, StaffingResult, add_ensemble_interval, load_plan, position_prices, search
+from inclusim.staffing import Plan, StaffingResult, add_ensemble_interval, load_plan, search
 
 #: The command's own settings and how each is read; every other key=value is a config override.
 OWN_KEYS = {"budget_fte": int, "seeds": int, "workers": int, "search": str, "mixes": int, "slots": "ints",
@@ -102,7 +102,7 @@ def main(args: list[str]) -> int:
     base = base_config(overrides)
     plan = load_plan()
     changes = {k: own[k] for k in ("seeds", "slots", "mixes", "mixed_policy") if k in own}
-    plan = plan.with_changes(**changes, position_cost=position_prices(base))
+    plan = plan.with_changes(**changes, position_cost=base.cost.position_prices())
     workers = own.get("workers", 2)
     with language(base.lang):       # every line in the office's language (lang=nb: bokmål)
         print(tr("inclusim staffing: office {office}, policy {policy}, {users} users on caseloads, {weeks} weeks",
@@ -181,6 +181,16 @@ def best_mixes(result: StaffingResult, top: int = 8) -> pd.DataFrame:
             tr("Pareto front"): tr("yes") if row["pareto"] else "",
         })
     return pd.DataFrame(rows)
+
+
+def mix_words(row) -> str:
+    """A mix in words, in the caller's language: '9 ordinary, 6 job specialists' ('2 hybrid (3 places)' too)."""
+    parts = [tr("{n} ordinary", n=int(row["ordinary"]))]
+    if int(row["hybrid"]):
+        parts.append(tr("{n} hybrid ({slots} places)", n=int(row["hybrid"]), slots=int(row["slots"])))
+    if int(row["specialists"]):
+        parts.append(tr("{n} job specialists", n=int(row["specialists"])))
+    return ", ".join(parts)
 
 
 def _cost_cell(row) -> str:
@@ -274,7 +284,7 @@ def pareto_chart(result: StaffingResult, plan: Plan, label_top: int = 3):
                         xerr=yerr(today[x], today[f"{x}_low"], today[f"{x}_high"]) / scale, fmt="*", color="black",
                         ms=13, lw=1, capsize=2, zorder=4, label=tr("today's staff"))
             for _, row in front[front["mix"].isin(labelled)].iterrows() if c == 0 else ():
-                ax.annotate(row["mix"], (row[x] / scale, row[y]), xytext=(5, 4), textcoords="offset points",
+                ax.annotate(mix_words(row), (row[x] / scale, row[y]), xytext=(5, 4), textcoords="offset points",
                             fontsize=7.5, color="#333333")
             for _, row in today.iterrows():
                 ax.annotate(tr("today"), (row[x] / scale, row[y]), xytext=(6, -11), textcoords="offset points",

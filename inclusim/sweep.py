@@ -271,7 +271,7 @@ class SweepCallback(Callback):
 
         with language(str(config.get("lang", "en"))):
             notes = ([tr("{n} already complete, checked, will be skipped", n=own)] if own else []) + \
-                ([tr("{n} complete runs of other settings in the folder are collected with it", n=others)]
+                ([tr("{n} complete runs of other seeds or settings in the folder are collected with it", n=others)]
                  if others > 0 else []) + \
                 ([tr("{n} damaged, will be redone, e.g. {run}: {problem}", n=len(damaged), run=damaged[0][0].name,
                      problem=damaged[0][1])] if damaged else []) + \

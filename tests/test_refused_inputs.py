@@ -210,9 +210,15 @@ def test_an_unnamed_sweep_gets_a_folder_of_its_own_settings(tmp_path):
 
 def test_a_sweep_counts_only_its_own_runs_as_complete(tmp_path):
     assert sweep(tmp_path, "both", "seed=1,2", "report=false").returncode == 0
-    other = sweep(tmp_path, "both", "seed=1,2", "office.n_advisers=4", "report=false")
+    # a folder holding runs of other settings is refused before anything is written (issue 27) ...
+    refused = sweep(tmp_path, "both", "seed=1,2", "office.n_advisers=4", "report=false")
+    assert refused.returncode == 2 and "holds 2 complete runs of other settings" in refused.stderr
+    assert "merge=true" in refused.stderr and "Traceback" not in refused.stderr
+    assert len(list((tmp_path / "both" / "runs").iterdir())) == 2
+    # ... unless they are to be collected together on purpose
+    other = sweep(tmp_path, "both", "seed=1,2", "office.n_advisers=4", "report=false", "merge=true")
     assert other.returncode == 0, other.stderr[-2000:]
-    assert "(2 complete runs of other settings in the folder are collected with it)" in other.stdout
+    assert "(2 complete runs of other seeds or settings in the folder are collected with it)" in other.stdout
     assert "already complete" not in other.stdout and "[2/2 runs]" in other.stdout
-    again = sweep(tmp_path, "both", "seed=1,2,3", "office.n_advisers=4", "report=false")
-    assert "(2 already complete, checked, will be skipped; 2 complete runs of other settings" in again.stdout
+    again = sweep(tmp_path, "both", "seed=1,2,3", "office.n_advisers=4", "report=false", "merge=true")
+    assert "(2 already complete, checked, will be skipped; 2 complete runs of other seeds or settings" in again.stdout

@@ -163,7 +163,7 @@ def test_runs_made_by_other_model_code_are_redone_not_reported_as_new(sweep_copy
     line = one_line_error(proc)
     assert "2 run(s)" in line and "made by other model code" in line and "0123456789abcdef" in line
     # the sweep again, of saksbehandler only: `old` is redone, `outside` (hybrid) left out of the tables
-    again = sweep(tmp_path, "base", "policy=saksbehandler", "seed=1,2", "report=false")
+    again = sweep(tmp_path, "base", "policy=saksbehandler", "seed=1,2", "report=false", "merge=true")
     assert again.returncode == 0, again.stderr[-2000:]
     assert "2 made by other model code: redone if this sweep includes them, left out of its tables otherwise" \
         in again.stdout
