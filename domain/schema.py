@@ -290,6 +290,8 @@ SUMMARY_KPIS = (
     # the users outside the target group: what the follow-up of the few costs the many
     "ordinary_job_by_w52_share", "ordinary_job_by_end_share", "ordinary_left_without_job_share",
     "ordinary_weeks_without_plan_share",
+    # what each side spends: positions by role and NAV's cost in all, and the people in work it buys
+    "positions_saksbehandler", "positions_hybrid", "positions_jobbspesialist", "nav_cost_nok", "people_in_work_end",
 )
 #: The few KPIs shown per setting when a sweep has many settings.
 KEY_KPIS = ("ever_employed_share", "employed_share_w156", "dropout_share", "hours_per_candidate",
@@ -299,7 +301,7 @@ DIFFERENCE_KPIS = (
     "ever_employed_share", "employed_share_w52", "employed_share_w104", "employed_share_w156",
     "dropout_share", "apprentice_share", "education_share", "retention_52",
     "hours_per_candidate", "hours_per_employment", "caseholder_pressure", "subsidy_cost_per_employment",
-    "ordinary_job_by_w52_share", "ordinary_job_by_end_share",
+    "ordinary_job_by_w52_share", "ordinary_job_by_end_share", "nav_cost_nok", "people_in_work_end",
 )
 
 

@@ -568,3 +568,10 @@ def test_a_leaders_choice_shows_what_it_changes_and_costs_and_how_sure_it_is_in_
     numbers = [cell.value for row in sheet.iter_rows(min_row=2, min_col=4) for cell in row
                if isinstance(cell.value, int | float)]
     assert len(numbers) > 100
+    # the other pages a leader opens, in bokmål too
+    for title, shown in (("Staff mix for a budget", "Positions (budget)"), ("Explore a sweep", "Explore a sweep")):
+        page.get_by_role("button", name=nb(title)).first.click()
+        page.get_by_text(nb(shown)).first.wait_for(timeout=WAIT_MS)
+        page.wait_for_timeout(1000)
+        text = page.inner_text("body")
+        assert _english_in(text) == [], (title, _english_in(text))
