@@ -4,7 +4,7 @@
 KPI) and returns the table the terminal prints: KPIs x groups when there are few groups
 (:func:`summary_table`), one row per group with a few key KPIs when there are many
 (:func:`settings_table`). The KPIs are ``domain.schema.SUMMARY_KPIS`` and ``KEY_KPIS``; derived
-KPIs (``caseholder_pressure``) are computed here (``analysis.kpis``). The table and its headings are
+KPIs (``caseholder_pressure``) are computed here (``analysis.derived_kpis``). The table and its headings are
 in the current language (``analysis.i18n``): in bokmål the rows (or columns) are the KPIs' plain names,
 in English their keys, as in ``summary.csv``.
 
@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis.formatting import natural_key, with_text
 from analysis.i18n import DEFAULT_LANGUAGE, current_language, tr
-from analysis.kpis import kpis_present, with_derived_kpis
+from analysis.derived_kpis import kpis_present, with_derived_kpis
 from analysis.labels import kpi_label, order_policies, setting_label
 from analysis.stats import BOOTSTRAP_FROM, LEVEL, PARAMETER_SET, uncertainty_columns
 from analysis.uncertainty import ensemble_summary, has_ensemble

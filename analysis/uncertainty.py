@@ -101,7 +101,7 @@ def differences_within(runs: pd.DataFrame, kpis: list[str], baseline: str, withi
 __all__ = ["QUANTILES", "best_set", "differences_within", "ensemble_differences", "ensemble_summary", "has_ensemble"]
 
 
-#: The measure a cost per extra person in work is per (``analysis.kpis.people_in_work_end``), and its cost.
+#: The measure a cost per extra person in work is per (``analysis.derived_kpis.people_in_work_end``), and its cost.
 PEOPLE_IN_WORK, NAV_COST = "people_in_work_end", "nav_cost_nok"
 
 

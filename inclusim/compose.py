@@ -60,7 +60,7 @@ def to_config(composed) -> Config:
         data[key] = OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else value
     cfg = validate(resolve(merge(Config(), data)))
     if cfg.sensitivity_design != "none":   # a point of a sensitivity design: its factors on the composed values
-        from domain.sensitivity import apply_point
+        from domain.sensitivity_design import apply_point
 
         cfg = validate(apply_point(cfg))
     return cfg

@@ -32,7 +32,7 @@ from domain.paths import CONF_DIR
 from domain.terms import Role
 from scenarios.office_file import per_adviser, policy_for
 from scenarios.policies import registered_policies
-from scenarios.world import n_hybrid_advisers, n_ordinary_advisers, target_users_per_adviser
+from scenarios.office_agents import n_hybrid_advisers, n_ordinary_advisers, target_users_per_adviser
 from sim.tables import run_model
 
 STAFFING_FILE = CONF_DIR / "staffing.yaml"

@@ -147,7 +147,7 @@ SINGLE_RUN_KPIS = ("ever_employed_share", "ever_employed_share_medium", "ever_em
 def print_single(result, out: Path) -> None:
     from analysis.formatting import format_value
     from analysis.i18n import tr
-    from analysis.kpis import last_checkpoint_kpi
+    from analysis.derived_kpis import last_checkpoint_kpi
     from analysis.labels import kpi_label
     from domain.schema import HOURS, SHARE, kpi
 

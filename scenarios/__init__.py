@@ -1,1 +1,1 @@
-"""Scenarios: follow-up policies (``scenarios.policies``) and world builders (``scenarios.world``)."""
+"""Scenarios: follow-up policies (``scenarios.policies``) and world builders (``scenarios.office_agents``)."""

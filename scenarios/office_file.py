@@ -31,7 +31,7 @@ from domain.config import Config
 from domain.params import ConfigError, Said, check_leaf, dotted_field, dotted_value
 from domain.safe_yaml import YamlLimits, check_text, read_yaml, shown
 from domain.terms import NEED_LEVELS, SECTORS, Role
-from scenarios.world import target_users_per_adviser
+from scenarios.office_agents import target_users_per_adviser
 
 #: What an office file may hold at its top level.
 TOP_KEYS = ("name", "region", "leader_support", "inflow_per_month", "advisers", "users", "employers")

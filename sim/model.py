@@ -35,7 +35,7 @@ from agents.week_plan import WeekPlanner
 from domain.config import Config, resolve, validate
 from domain.rng import Streams
 from scenarios.policies import make_policy
-from scenarios.world import (SectorMix, build_labour_market, build_office, build_population, candidate_settings,
+from scenarios.office_agents import (SectorMix, build_labour_market, build_office, build_population, candidate_settings,
                              ordinary_places)
 from sim import pathway, placement
 from sim.calendar import Calendar
@@ -44,7 +44,7 @@ from sim.eventlog import EventLog
 from sim.ledger import TimeLedger
 from sim.mentoring import MentorPool
 from sim.offices import Office, Region, all_staff, n_regions, offices_of
-from sim.staffing import Staff
+from sim.caseholding import Staff
 from sim.pathway import Pathways
 from sim.phases import employment, hazards, intake, job_development, learning, planning, recording, training
 

@@ -2,7 +2,7 @@
 
 A run holds ``world.n_offices`` offices; every ``world.offices_per_region`` of them share a region,
 whose firms (``labour_market.n_firms``) they all search. An office has its own staff (ordinary
-advisers, job specialists and their queue, ``sim.staffing.Staff``), its own users (each user belongs
+advisers, job specialists and their queue, ``sim.caseholding.Staff``), its own users (each user belongs
 to the office of their caseload adviser) and its own IA-adviser hours. The offices of a region share
 its firms, its registry of proven mentors and its mentor network, the calendar and the time ledger;
 regions share nothing, and each runs as a model of its own (``sim.world``). With one office (the
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.staffing import Staff
+from sim.caseholding import Staff
 
 
 @dataclass

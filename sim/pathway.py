@@ -15,7 +15,7 @@ import numpy as np
 from agents.candidate import JobSpell
 from domain.states import (ACTIVE_STATES, AT_WORKPLACE, EMPLOYED_STATES, OFF_CASELOAD, PLACEMENT_STATES, RESTING,
                            SUCCESS, State, check_transition)
-from sim import mentoring, staffing
+from sim import mentoring, caseholding
 from domain.rng import LifeEvent
 from sim.calendar import Due
 
@@ -92,7 +92,7 @@ def move(model, cand, new: State, cause: str) -> None:
         cand.caseload_adviser.on_caseload[uid] = cand
     # leaving the follow-up of an adviser
     if cand.pathway_adviser is not None and new not in ACTIVE_STATES:
-        staffing.release(cand, new, model.counters)
+        caseholding.release(cand, new, model.counters)
     # firm capacity
     if old in PLACEMENT_STATES and new not in PLACEMENT_STATES and cand.employer is not None:
         cand.employer.placements -= 1
@@ -148,7 +148,7 @@ def _enter(model, cand, old: State, new: State) -> None:
     if new == State.POST_FOLLOWUP:
         cand.post_start = week
         cand.last_contact_week = week
-        staffing.free_close_slot(cand, model.counters)   # light post-hire follow-up frees a close slot
+        caseholding.free_close_slot(cand, model.counters)   # light post-hire follow-up frees a close slot
     elif new == State.SEARCH and old in LEAVING_A_WORKPLACE:
         mentoring.drop_proposed_mentor(cand)
         cand.reset_workplace()

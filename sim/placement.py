@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from domain.states import State
-from sim import mentoring, pathway, staffing
+from sim import mentoring, pathway, caseholding
 
 
 def match_quality(model, cand, firm, u: float | None = None) -> float:
@@ -28,7 +28,7 @@ def match_quality(model, cand, firm, u: float | None = None) -> float:
 
 def start_ordinary_placement(model, cand) -> None:
     """Activity requirement: a quick placement without mapping [001:834]."""
-    staffing.assign(cand, cand.caseload_adviser, model.modes[model.policy.ordinary_mode], model.week, model.counters)
+    caseholding.assign(cand, cand.caseload_adviser, model.modes[model.policy.ordinary_mode], model.week, model.counters)
     pathway.move(model, cand, State.SEARCH, "activity_review")
 
 
@@ -43,7 +43,7 @@ def start_in_training(model) -> None:
             firm = firms[int(rng.integers(len(firms)))]
             if not firm.has_room():
                 continue
-            staffing.assign(cand, cand.caseload_adviser, mode, model.week, model.counters)
+            caseholding.assign(cand, cand.caseload_adviser, mode, model.week, model.counters)
             firm.placements += 1
             cand.employer = firm
             cand.match = match_quality(model, cand, firm)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from domain.states import State
 from scenarios.policies import PolicyError
-from sim import pathway, staffing
+from sim import pathway, caseholding
 
 
 def request_transfer(model, cand, cause: str) -> None:
@@ -34,7 +34,7 @@ def take_case(model, specialist, cand, in_training: bool) -> None:
     """A job specialist takes a case: at the workplace it is in, or from the queue (intake)."""
     cand.nav_office.staff.awaiting_in_training.pop(cand.unique_id, None)
     mode = model.modes[model.policy.specialist_mode]
-    staffing.assign(cand, specialist, mode, model.week, model.counters)
+    caseholding.assign(cand, specialist, mode, model.week, model.counters)
     if in_training and cand.employer is not None:
         cand.employer.placements += 1   # released when it left TRAINING
         pathway.move(model, cand, State.TRAINING, "job_specialist_takes_over")

@@ -43,10 +43,10 @@ def bare_model(**over):
 def place_in_training(model, cand, mode="hybrid", firm=None, match=0.8):
     """Put a user straight into work training under a way of working (entry shortcut)."""
     from domain.states import State
-    from sim import pathway, placement, staffing
+    from sim import pathway, placement, caseholding
 
     adviser = model.staff.specialists[0] if mode == "jobbspesialist" else cand.caseload_adviser
-    staffing.assign(cand, adviser, model.modes[mode], model.week, model.counters)
+    caseholding.assign(cand, adviser, model.modes[mode], model.week, model.counters)
     firm = firm or next(f for f in model.firms if f.has_room() and not f.exploitative)
     firm.placements += 1
     cand.employer = firm

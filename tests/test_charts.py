@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
 from analysis import charts as C
-from analysis.kpis import caseholder_pressure, headline_outcomes, ordinary_outcomes
+from analysis.derived_kpis import caseholder_pressure, headline_outcomes, ordinary_outcomes
 from analysis.labels import kpi_label, kpi_short, lever_label, order_policies
 from analysis.stats import km_survival, paired_differences, summarise
 from domain.survival import first_time_at_or_below

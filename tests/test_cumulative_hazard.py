@@ -19,7 +19,7 @@ from agents.work_training import workplace_hazards
 from conftest import small_config
 from domain.params import merge
 from domain.rng import LIFE, LifeEvent, LifeShocks, Streams, exponential, uniform, week_hazard
-from scenarios.world import candidate_settings
+from scenarios.office_agents import candidate_settings
 from sim.model import InclusionModel
 
 

@@ -23,19 +23,19 @@ def _ensemble_runs() -> pd.DataFrame:
 
 
 def test_an_ensemble_sweeps_chart_reads_the_best_set_as_its_table_does(monkeypatch):
-    from inclusim.dashboard import sweep
+    from inclusim.dashboard import sweep_page
 
     runs = _ensemble_runs()
     charted: list[pd.DataFrame] = []
-    monkeypatch.setattr(sweep, "policy_comparison", lambda r: charted.append(r) or "figure")
-    assert sweep._chart(runs, [], "", "employed_share_w156", "en") == "figure"
+    monkeypatch.setattr(sweep_page, "policy_comparison", lambda r: charted.append(r) or "figure")
+    assert sweep_page._chart(runs, [], "", "employed_share_w156", "en") == "figure"
     assert set(charted[0][PARAMETER_SET]) == {0} and len(charted[0]) == 8
     shown = {}
     before = state.lang.value
     try:
         for lang in ("en", "nb"):
             state.lang.set(lang)
-            shown[lang] = sweep._what_is_shown(runs, [])
+            shown[lang] = sweep_page._what_is_shown(runs, [])
     finally:
         state.lang.set(before)
     assert shown["en"][0] == "24 runs; no lever varied besides the policy"
@@ -46,15 +46,15 @@ def test_an_ensemble_sweeps_chart_reads_the_best_set_as_its_table_does(monkeypat
 
 
 def test_a_sweep_without_an_ensemble_is_charted_whole(monkeypatch):
-    from inclusim.dashboard import sweep
+    from inclusim.dashboard import sweep_page
 
     runs = _ensemble_runs()
     runs = runs[runs[PARAMETER_SET] == 1]
     charted: list[pd.DataFrame] = []
-    monkeypatch.setattr(sweep, "policy_comparison", lambda r: charted.append(r) or "figure")
-    sweep._chart(runs, [], "", "employed_share_w156", "en")
+    monkeypatch.setattr(sweep_page, "policy_comparison", lambda r: charted.append(r) or "figure")
+    sweep_page._chart(runs, [], "", "employed_share_w156", "en")
     assert len(charted[0]) == len(runs) == 8
-    assert len(sweep._what_is_shown(runs, ["office.caseload_ordinary"])) == 1
+    assert len(sweep_page._what_is_shown(runs, ["office.caseload_ordinary"])) == 1
 
 
 def test_the_table_to_download_has_numbers_a_norwegian_spreadsheet_reads_and_the_settings_that_differ():

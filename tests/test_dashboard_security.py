@@ -453,18 +453,18 @@ def test_the_sweep_page_looks_in_the_output_folder_of_the_folder_it_was_started_
     was started in; it looks where ``inclusim -m ...`` run in that folder writes (``output_root``,
     relative to the working folder)."""
     from inclusim.compose import compose_config
-    from inclusim.dashboard import sweep
+    from inclusim.dashboard import sweep_page
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sweep, "_ROOT", [])
-    assert sweep.sweeps_root() == tmp_path / compose_config([]).output_root == tmp_path / "outputs"
+    monkeypatch.setattr(sweep_page, "_ROOT", [])
+    assert sweep_page.sweeps_root() == tmp_path / compose_config([]).output_root == tmp_path / "outputs"
     (tmp_path / "outputs" / "mine" / "runs").mkdir(parents=True)
     (tmp_path / "outputs" / "mine" / "runs.parquet").write_bytes(b"")
-    assert list(sweep.collected_sweeps()) == ["mine"]
+    assert list(sweep_page.collected_sweeps()) == ["mine"]
 
 
 def test_the_sweep_page_offers_the_collected_sweeps_under_outputs_by_name(tmp_path):
-    from inclusim.dashboard.sweep import collected_sweeps
+    from inclusim.dashboard.sweep_page import collected_sweeps
 
     outputs = tmp_path / "outputs"
     for name in ("a", "b/c"):

@@ -24,7 +24,7 @@ from domain.modes import hybrid_mode
 from domain.params import merge
 from domain.rng import LifeEvent
 from domain.states import ALLOWED, State
-from sim import pathway, specialists, staffing
+from sim import pathway, specialists, caseholding
 from sim.kpis import compute_kpis
 from sim.outcome import RunOutcome
 from sim.model import InclusionModel
@@ -169,7 +169,7 @@ def test_rule7_users_waiting_at_their_evaluation_face_the_workplace_hazards(monk
 def test_rule8_a_wage_subsidy_agreed_during_a_search_does_not_outlive_the_firms_no():
     m = bare_model(labour_market={"p_accept_training": 0.0}, policy={"name": "jobbspesialist"})
     cand = m.candidates[0]
-    staffing.assign(cand, m.staff.specialists[0], m.modes["jobbspesialist"], m.week, m.counters)
+    caseholding.assign(cand, m.staff.specialists[0], m.modes["jobbspesialist"], m.week, m.counters)
     pathway.move(m, cand, State.SEARCH, "test")
     cand.capability = 0.9
     cand.grant[Work.SEARCH] = 1.0

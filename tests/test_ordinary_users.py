@@ -14,7 +14,7 @@ import scenarios.policies  # noqa: F401  (registers the policies)
 from agents.caseload import JOB, LEFT, ON_CASELOAD, OrdinaryRules, OrdinaryUser, OrdinaryUsers
 from domain.config import from_dict
 from domain.rng import DRAWS_PER_WEEK, OrdinaryDraw, Streams, uniforms
-from scenarios.world import ordinary_places, target_users_per_adviser
+from scenarios.office_agents import ordinary_places, target_users_per_adviser
 from sim.model import InclusionModel
 from sim.tables import run_model
 

@@ -21,7 +21,7 @@ from analysis import charts as C
 from analysis import report as R
 from analysis.formatting import format_kpi, format_kpi_difference
 from analysis.report import render as render_module
-from analysis.kpis import with_derived_kpis
+from analysis.derived_kpis import with_derived_kpis
 from analysis.stats import paired_differences, summarise
 from domain import forking
 from domain.schema import DIFFERENCE_KPIS, SUMMARY_KPIS

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.sensitivity import contrast_texts, indices, point_values
+from analysis.sensitivity_indices import contrast_texts, indices, point_values
 from analysis.stats import swept_levers
 from analysis.summary import group_column
 from domain.config import Config
 from domain.params import ConfigError
-from domain.sensitivity import (SENSITIVITY_FILE, load_plan, locate, n_points, points, uncertain_parameters)
+from domain.sensitivity_design import (SENSITIVITY_FILE, load_plan, locate, n_points, points, uncertain_parameters)
 from inclusim.compose import CONF_DIR, compose_config
 
 

@@ -19,7 +19,7 @@ from analysis.charts.style import (LEVEL_PERCENT, STATE_GROUP_COLOURS, add_note,
                                    percent_axis, policy_colours, policy_legend, styled, wrap, yerr)
 from analysis.formatting import has_interval
 from analysis.i18n import tr
-from analysis.kpis import headline_outcomes, kpis_present, ordinary_outcomes
+from analysis.derived_kpis import headline_outcomes, kpis_present, ordinary_outcomes
 from analysis.labels import DEFAULT_BASELINE, kpi_short, state_group_name
 from analysis.stats import paired_differences, summarise
 from domain.states import STATE_GROUPS

@@ -20,7 +20,7 @@ from analysis.charts.style import (ACTIVITY_COLOURS, WARNING_COLOUR, add_note, c
                                    styled, thousands_axis, wrap, yerr)
 from analysis.formatting import format_value, has_interval, lever_value, setting_text
 from analysis.i18n import tr
-from analysis.kpis import last_checkpoint_kpi, with_derived_kpis
+from analysis.derived_kpis import last_checkpoint_kpi, with_derived_kpis
 from analysis.labels import activity_name, kpi_label, lever_label, role_name
 from analysis.stats import summarise
 from domain.schema import COUNT, HOURS, NOK, RATIO, kpi

@@ -16,15 +16,15 @@ from analysis import charts
 from analysis.charts.data import HORIZON_COLUMN, at_setting
 from analysis.formatting import format_kpi_difference, lever_value, set_range, setting_text, with_text
 from analysis.i18n import current_language, tr
-from analysis.kpis import ORDINARY_MAIN, kpis_present, last_checkpoint_kpi, with_derived_kpis
+from analysis.derived_kpis import ORDINARY_MAIN, kpis_present, last_checkpoint_kpi, with_derived_kpis
 from analysis.labels import DEFAULT_BASELINE, kpi_label, lever_label, lever_short, method_name, order_policies, sort_rows
-from analysis.offices import has_offices, office_results, office_spread
+from analysis.by_office import has_offices, office_results, office_spread
 from analysis.report import readings
 from analysis.report.sources import config_of, provenance_of, read_metas
 from analysis.stats import LEVEL, PARAMETER_SET, interval_method, reference_setting, swept_levers
-from analysis.charts import sensitivity as sensitivity_charts
-from analysis.sensitivity import contrast_texts, is_sensitivity, point_values
-from analysis.sensitivity import indices as sensitivity_indices
+from analysis.charts import sensitivity_charts
+from analysis.sensitivity_indices import contrast_texts, is_sensitivity, point_values
+from analysis.sensitivity_indices import indices as sensitivity_indices
 from analysis.uncertainty import best_set, cost_sentence, ensemble_differences, ensemble_summary, has_ensemble, how_sure
 from analysis.summary import kpi_by_group
 from domain.schema import CONFIG_PREFIX, DIFFERENCE_KPIS, SUMMARY_KPIS

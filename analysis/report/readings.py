@@ -15,7 +15,7 @@ from analysis.charts.data import HORIZON_COLUMN, WEEKLY_HOURS_COLUMN, occupancy_
 from analysis.formatting import (format_interval, format_range, format_value, has_interval, lever_value, number_list,
                                  percent)
 from analysis.i18n import tr
-from analysis.kpis import ORDINARY_MAIN
+from analysis.derived_kpis import ORDINARY_MAIN
 from analysis.labels import activity_name, kpi_label, lever_label, order_policies, role_name, sort_rows, state_group_name
 from analysis.stats import summarise
 from domain.schema import CHECKPOINT_WEEKS, HOURS, NOK, SHARE, employed_share_kpi, hours_per_candidate_kpi, kpi

@@ -14,7 +14,7 @@ from inclusim.dashboard.safe import one_line
 from inclusim.dashboard.simulate import SimulatePage
 from inclusim.dashboard.staffing_page import StaffingPage
 from inclusim.dashboard.state import T
-from inclusim.dashboard.sweep import SweepPage
+from inclusim.dashboard.sweep_page import SweepPage
 from inclusim.dashboard.week import WeekPage
 
 #: The language switch: what each language is called in itself.

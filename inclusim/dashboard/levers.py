@@ -26,7 +26,7 @@ from domain.paths import CONF_DIR
 from inclusim.staffing import office_users, shared_users
 from domain.terms import Role
 from scenarios.office_file import per_adviser
-from scenarios.world import n_hybrid_advisers, n_ordinary_advisers
+from scenarios.office_agents import n_hybrid_advisers, n_ordinary_advisers
 from scenarios.policies import make_policy, registered_policies
 
 #: The scenario file of the dashboard.

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.charts import outcomes, resources
 from analysis.formatting import format_kpi, format_kpi_difference, set_range
-from analysis.kpis import with_derived_kpis
+from analysis.derived_kpis import with_derived_kpis
 from analysis.labels import shown_first
 from analysis.stats import mean_ci
 from analysis.uncertainty import (NAV_COST, PEOPLE_IN_WORK, best_set, cost_sentence, ensemble_differences,

@@ -19,8 +19,8 @@ import numpy as np
 from domain.states import State
 from domain.terms import ReviewAction
 from scenarios.policies import PolicyError
-from scenarios.world import draw_user
-from sim import pathway, placement, specialists, staffing
+from scenarios.office_agents import draw_user
+from sim import pathway, placement, specialists, caseholding
 from sim.calendar import Due
 from sim.tally import Tally
 
@@ -112,5 +112,5 @@ def _select_close_cases(model) -> None:
         picks = [c for c in adviser.pool.values() if model.policy.eligible_for_close(adviser, c)]
         picks.sort(key=lambda c: (c.state_since, c.unique_id))
         for cand in picks[:adviser.free_slots()]:
-            staffing.assign(cand, adviser, mode, model.week, model.counters)
+            caseholding.assign(cand, adviser, mode, model.week, model.counters)
             pathway.move(model, cand, State.SCREEN, "selected_for_close_followup")

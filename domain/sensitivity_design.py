@@ -5,7 +5,7 @@ A point of a design is one factor per group; every setting of a group is multipl
 factor (kept inside the setting's allowed range). A sweep runs the points as
 ``sensitivity_design=morris sensitivity_point=0..N-1`` (``conf/experiment/sensitivity.yaml``); the
 command applies the point when it composes the config (:func:`apply_point`), so the run tables hold
-the values each run used. ``analysis.sensitivity`` rebuilds the same points to compute the indices.
+the values each run used. ``analysis.sensitivity_indices`` rebuilds the same points to compute the indices.
 """
 
 from __future__ import annotations

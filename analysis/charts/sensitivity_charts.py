@@ -1,5 +1,5 @@
 """Charts of a sensitivity sweep: the Morris ranked effects (10) and the Sobol indices (11), one panel
-per policy contrast (``analysis.sensitivity`` computes the numbers)."""
+per policy contrast (``analysis.sensitivity_indices`` computes the numbers)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from analysis.charts.style import new_figure, styled
 from analysis.i18n import tr
-from analysis.sensitivity import group_name, target_label
+from analysis.sensitivity_indices import group_name, target_label
 
 #: Groups shown per panel of the ranked-effects chart.
 TOP_GROUPS = 10

@@ -1,7 +1,7 @@
 """Sensitivity indices of a ``+experiment=sensitivity`` sweep (SALib), charts and the words per contrast.
 
 The sweep ran every point of the Morris and Sobol designs of ``conf/sensitivity.yaml`` under the four
-policies with the same seeds (``domain.sensitivity``). For each *target* (a headline outcome under a
+policies with the same seeds (``domain.sensitivity_design``). For each *target* (a headline outcome under a
 policy, or a policy contrast paired within the point) this module rebuilds the design's points,
 takes the mean over seeds at each point and computes:
 
@@ -23,7 +23,7 @@ from analysis.formatting import format_value, percent
 from analysis.i18n import DEFAULT_LANGUAGE, current_language, tr
 from analysis.labels import DEFAULT_BASELINE, kpi_label
 from domain.schema import SHARE, config_column
-from domain.sensitivity import load_plan, locate, points, problem
+from domain.sensitivity_design import load_plan, locate, points, problem
 
 DESIGN = config_column("sensitivity_design")
 POINT = config_column("sensitivity_point")
