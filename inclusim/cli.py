@@ -154,7 +154,7 @@ def _main(argv: list[str] | None) -> None:
     if all(arg.split("=", 1)[0] in PRESENTATION_KEYS for arg in argv):
         argv = list(MAIN_JOB) + argv     # e.g. `inclusim lang=nb`: the main job, in bokmål, or elsewhere
     from domain.params import ConfigError
-    from inclusim.office import expand_office_files, hydra_value, quote_letters
+    from inclusim.office import expand_office_files, hydra_value, quote_letters, said_in
     from inclusim.preflight import check
     from inclusim.workers import MAIN_PID_VARIABLE, runs_in_local_workers, start_worker_server, stop_worker_server
 
@@ -162,7 +162,7 @@ def _main(argv: list[str] | None) -> None:
     try:
         argv = expand_office_files(argv)   # office=FILE: the office file's presets and settings
     except ConfigError as exc:
-        fail(str(exc))
+        fail(said_in(exc.said or str(exc), argv))     # in bokmål with lang=nb
     _check_environment()
     # set before the worker server starts: its workers inherit its environment
     # Hydra hands an error of its own (e.g. a full disk while it writes a job's config) to this process

@@ -76,6 +76,19 @@ def _key(arg: str) -> str:
     return arg.lstrip("+~").split("=", 1)[0]
 
 
+def said_in(text, argv: list[str]) -> str:
+    """``text`` in the language the command line asks for (``lang=nb``): a ``domain.params.Said`` (an
+    office file's error or note) said again in bokmål, any other text as it is."""
+    langs = [a.split("=", 1)[1] for a in argv if _key(a) == "lang" and "=" in a]
+    from analysis.i18n import LANGUAGES, language, say
+
+    lang = langs[-1].strip("'\"") if langs else "en"
+    if lang not in LANGUAGES:
+        return str(text)
+    with language(lang):
+        return say(text)
+
+
 def expand_office_files(argv: list[str], notes: list[str] | None = None) -> list[str]:
     """``argv`` with an ``office=FILE`` argument replaced by the file's presets and settings, placed
     before the first other override (flags stay where they are); a key the command line sets itself
@@ -95,7 +108,7 @@ def expand_office_files(argv: list[str], notes: list[str] | None = None) -> list
     office = load_office_file(value)
     for note in office.notes:
         if notes is None:
-            print(f"inclusim: note: {note}", file=sys.stderr)
+            print(f"inclusim: note: {said_in(note, argv)}", file=sys.stderr)
         else:
             notes.append(note)
     rest = [a for i, a in enumerate(argv) if i != found[0]]

@@ -361,3 +361,13 @@ def test_a_sweep_in_bokmal_prints_no_english(tmp_path):
     english = sorted({word for word in re.findall(r"[A-Za-zæøåÆØÅ]+", text) if word.lower() in ENGLISH_ONLY})
     assert english == [], (english, proc.stdout[:3000])
     assert "Sammendrag" in proc.stdout and "rapport:" in proc.stdout
+
+
+def test_a_bad_office_file_on_the_command_line_is_said_in_bokmal_with_lang_nb(tmp_path):
+    office = tmp_path / "bad.yaml"
+    office.write_text("name: x\nadvisers:\n  - {role: saksbehandler, count: 2, caseload: 5000}\n")
+    said = {lang: subprocess.run([sys.executable, "-m", "inclusim.cli", f"office={office}", f"lang={lang}"],
+                                 capture_output=True, text=True, timeout=120) for lang in ("nb", "en")}
+    assert all(proc.returncode == 2 and "Traceback" not in proc.stderr for proc in said.values())
+    assert f"kontorfil {office}: advisers, rad 1: caseload = 5000: tillatt er fra 5 til 250 (brukere)" in said["nb"].stderr
+    assert f"office file {office}: advisers, row 1: caseload = 5000: allowed range is 5 to 250 (users)" in said["en"].stderr
