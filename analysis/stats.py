@@ -20,7 +20,6 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from analysis.i18n import tr
 from analysis.labels import DEFAULT_BASELINE, order_policies
@@ -153,16 +152,13 @@ def _resample_counts(n: int) -> np.ndarray:
 _cached_counts = functools.lru_cache(maxsize=8)(_resample_counts)
 
 
-_T_QUANTILES: dict[tuple[float, int], float] = {}
-
-
+@functools.lru_cache(maxsize=1024)
 def _t_quantile(level: float, dof: int) -> float:
-    key = (level, dof)
-    if key not in _T_QUANTILES:
-        # the inverse of Student's t distribution function, as ``scipy.stats.t.ppf`` computes it (the same
-        # bits), without loading ``scipy.stats`` (about 0.4 s at the end of every sweep)
-        _T_QUANTILES[key] = float(special.stdtrit(dof, (1 + level) / 2))
-    return _T_QUANTILES[key]
+    """The two-sided ``level`` quantile of Student's t with ``dof`` degrees of freedom (``scipy.stats.t``;
+    loaded when the first interval is made)."""
+    from scipy import stats
+
+    return float(stats.t.ppf((1 + level) / 2, dof))
 
 
 def summarise(runs: pd.DataFrame, kpis: list[str], by: str | list[str] = "policy",

@@ -115,7 +115,8 @@ def clock(seconds: float) -> str:
 FINISHED_SWEEPS: list[tuple[Path, bool, str]] = []
 
 #: What the end of a sweep loads (the analysis: pandas, scipy, matplotlib): about 1.8 s.
-END_OF_SWEEP_MODULES = ("analysis.collect", "analysis.summary", "analysis.report.build", "analysis.report.render")
+END_OF_SWEEP_MODULES = ("analysis.collect", "analysis.summary", "analysis.report.build", "analysis.report.render",
+                        "scipy.stats")
 _preloading: threading.Thread | None = None
 _runs_over = threading.Event()
 
