@@ -1,9 +1,10 @@
 """Time to an event from right-censored durations: the Kaplan-Meier estimate, the one home of the rule.
 
 The run's KPIs (``sim.kpis``: the median weeks to a first job) and the report's curves
-(``analysis.stats.km_survival``) both read it. It does the arithmetic of ``scipy.stats.ecdf`` on
-right-censored data, step for step (the tests compare the two), with numpy alone: every process that
-runs a model used to import ``scipy.stats`` for this one estimate, about 0.4 s a process.
+(``analysis.stats.km_survival``) both read it. The estimate is ``scipy.stats.ecdf``'s on right-censored
+data; this module only gives it the form the model reads (a curve to evaluate on a grid and its median)
+and says what it does with no durations. A sweep's worker processes load ``scipy.stats`` once, in the
+server they are forked from (``inclusim.workers.MODEL_MODULES``).
 """
 
 from __future__ import annotations
@@ -52,8 +53,9 @@ def kaplan_meier(durations, observed) -> Survival:
         raise ValueError(f"durations {durations.shape} and observed {observed.shape} must have the same shape")
     if not np.isfinite(durations).all():
         raise ValueError(f"durations must be finite numbers; got {durations[~np.isfinite(durations)][:3].tolist()}")
-    times, counts = np.unique(durations, return_counts=True)
-    position = np.searchsorted(times, durations)
-    events = np.bincount(position, weights=observed, minlength=len(times))
-    at_risk = len(durations) - np.cumsum(counts) + counts    # durations at or after each time
-    return Survival(times, np.cumprod((at_risk - events) / at_risk))
+    if durations.size == 0:
+        return Survival(np.empty(0), np.empty(0))
+    from scipy import stats
+
+    curve = stats.ecdf(stats.CensoredData.right_censored(durations.ravel(), ~observed.ravel())).sf
+    return Survival(np.asarray(curve.quantiles, dtype=float), np.asarray(curve.probabilities, dtype=float))

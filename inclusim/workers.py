@@ -29,7 +29,7 @@ MAIN_PID_VARIABLE = "INCLUSIM_MAIN_PID"
 #: ``inclusim.worker_preload``): the task, the model, the policies, what a run prints, and the
 #: launcher's job function.
 MODEL_MODULES = ("inclusim.task", "inclusim.sweep", "sim.tables", "scenarios.policies", "analysis.i18n",
-                 "hydra_plugins.hydra_joblib_launcher._core")
+                 "hydra_plugins.hydra_joblib_launcher._core", "scipy.stats")
 
 #: The value, in a worker of the server, of each environment variable that caps the threads of
 #: numpy's BLAS, OpenMP and numba (joblib's own list of them): loky sets them so for the workers it
