@@ -12,8 +12,7 @@ Every run is checked before anything is written (``domain.store.check_run``: fil
 and checksums as recorded): a damaged run stops the collect with its name and what is wrong, and
 the tables already collected stay as they were. Each table is written to a temporary file with a
 unique name and renamed into place; the caller holds the sweep's lock (``domain.store.sweep_lock``).
-On two cores the runs table and the long tables are written side by side (``domain.forking``), and
-the four are renamed into place only once all are written.
+The four are renamed into place only once all are written.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from domain.forking import shared_map
 from domain.schema import TABLES
 from domain.provenance import model_code
 from domain.store import OTHER_CODE, StoreError, check_run, complete_run_dirs, file_mode, remove_leftovers_in
@@ -141,18 +139,11 @@ def collect(sweep_dir: Path, quiet: bool = False) -> dict[str, Path]:
     for run_dir in dirs:     # complete and intact: no writer will come back for a temporary file there
         remove_leftovers_in(run_dir)
 
-    def write(shares: list[tuple[str, ...]]) -> list[list[str]]:
-        return [_write_share(sweep_dir, share, dirs) for share in shares]
-
-    # the runs table (a wide row per run) and the long tables take about as long: on two cores a
-    # forked copy of this process writes the long ones meanwhile (``domain.forking``); every table is
-    # renamed into place only once all four are written
-    shares = [(RUNS_TABLE,), tuple(name for name in TABLES if name != RUNS_TABLE)]
+    # every table is renamed into place only once all four are written
     try:
-        temporary = {name: tmp for share, temps in zip(shares, shared_map(write, shares), strict=True)
-                     for name, tmp in zip(share, temps, strict=True)}
+        temporary = dict(zip(TABLES, _write_share(sweep_dir, tuple(TABLES), dirs), strict=True))
     except BaseException:
-        remove_leftovers(sweep_dir)    # either process's unfinished files (the caller holds the lock)
+        remove_leftovers(sweep_dir)    # unfinished files (the caller holds the lock)
         raise
     written = {}
     try:

@@ -10,6 +10,7 @@ would have had as a job of its own. Completion, resume and failures stay per run
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from collections.abc import Sequence
@@ -20,6 +21,28 @@ BATCH_KEY = "seeds"
 
 def _key(override: str) -> str:
     return override.split("=", 1)[0].lstrip("+~")
+
+
+def sweep_jobs(lines: Sequence[str], config_loader=None) -> list[list[str]]:
+    """The jobs of a sweep: one override list per job, the cartesian product of the swept values
+    (``a=1,2 b=x,y`` -> four jobs), in the order Hydra's basic sweeper gives them. ``lines`` are
+    ``key=value`` overrides; a key given twice keeps its first place and its last value. Raises
+    Hydra's own ``HydraException`` for a line it cannot parse, or a sweep that is not a list or
+    range (an interval)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    choices: dict[str, list[str]] = {}
+    for override in OverridesParser.create(config_loader=config_loader).parse_overrides(list(lines)):
+        key = override.get_key_element()
+        if not override.is_sweep_override():
+            choices[key] = [f"{key}={override.get_value_element_as_str()}"]
+        elif override.is_discrete_sweep():
+            choices[key] = [f"{key}={value}" for value in override.sweep_string_iterator()]
+        else:
+            raise HydraException(f"{override.input_line}: a sweep over an interval cannot be run as a list of "
+                                 "runs; give the values, e.g. 'x=0.1,0.2,0.3', or a range, 'seed=range(1,11)'")
+    return [list(job) for job in itertools.product(*choices.values())]
 
 
 def workers_of(launcher_n_jobs: int | None) -> int | None:
@@ -84,4 +107,4 @@ def runs_of_job(overrides: Sequence[str], seeds: Sequence[int] | None) -> list[t
     return runs
 
 
-__all__ = ["BATCH_KEY", "SEED_KEY", "group_replications", "runs_of_job", "workers_of"]
+__all__ = ["BATCH_KEY", "SEED_KEY", "group_replications", "runs_of_job", "sweep_jobs", "workers_of"]

@@ -25,14 +25,13 @@ import platform
 import resource
 import statistics
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
 
 from analysis.charts.style import new_figure, save_figure, styled
+from infra.executor import process_pool
 
 DEFAULT_USERS = 12 * 70      # the default office: 12 advisers x 70 users
 
@@ -191,11 +190,13 @@ def measure(cases=CASES, repeats: int = 5, quick: bool = False, on_reference=Non
     if on_reference is not None:
         on_reference(references)
     rows = []
-    context = get_context("spawn")
     for case in chosen:
         n = max(1, repeats if case.users <= 10_000 else min(repeats, 3 if case.users <= 50_000 else 1))
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        pool = process_pool(1, own=True)     # a fresh process per case: its peak memory is the case's own
+        try:
             got = pool.submit(_measure_case, case.overrides, n).result()
+        finally:
+            pool.shutdown(wait=True, kill_workers=True)
         median = statistics.median(got["walls"])
         target_rate = got["target_user_weeks"] / median
         rows.append({"case": case.name, "users": case.users, "scaling": case.scaling, "repeats": n,

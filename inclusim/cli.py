@@ -156,7 +156,7 @@ def _main(argv: list[str] | None) -> None:
     from domain.params import ConfigError
     from inclusim.office import expand_office_files, hydra_value, quote_letters, said_in
     from inclusim.preflight import check
-    from inclusim.workers import MAIN_PID_VARIABLE, runs_in_local_workers, start_worker_server, stop_worker_server
+    from inclusim.workers import MAIN_PID_VARIABLE
 
     argv = quote_letters(argv)             # name=Bodø: Hydra's grammar takes æ, ø, å only in quotes
     try:
@@ -164,17 +164,13 @@ def _main(argv: list[str] | None) -> None:
     except ConfigError as exc:
         fail(said_in(exc.said or str(exc), argv))     # in bokmål with lang=nb
     _check_environment()
-    # set before the worker server starts: its workers inherit its environment
     # Hydra hands an error of its own (e.g. a full disk while it writes a job's config) to this process
     # instead of printing a traceback, so that it becomes one line here
     os.environ["HYDRA_FULL_ERROR"] = "1"
     os.environ[MAIN_PID_VARIABLE] = str(os.getpid())   # lets worker processes end when this one is gone
-    server = runs_in_local_workers(argv) and start_worker_server()   # the workers' model loads while the check runs
     try:
         plan = check(argv)     # every run valid, the output folder usable: before anything is written
     except ConfigError as exc:
-        if server:
-            stop_worker_server()
         fail(str(exc))
     if plan is not None and plan.given_name is not None:
         argv = argv + [f"name={plan.given_name}"]     # a sweep without a name: named by its settings

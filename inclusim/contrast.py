@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,9 +86,9 @@ def _run(cfg: Config) -> dict:
     return {k: float(row[k]) for k in OUTCOMES}
 
 
-def measure(seeds: int = 6, n_jobs: int = -1) -> tuple[pd.DataFrame, pd.DataFrame]:
+def measure(seeds: int = 6, workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(decomposition rows, assumption rows), one row per arm and seed."""
-    from joblib import Parallel, delayed
+    from infra.executor import map_in_processes
 
     arms: list[tuple[str, str, str, int, Config]] = []
     for seed in range(1, seeds + 1):
@@ -103,7 +104,7 @@ def measure(seeds: int = 6, n_jobs: int = -1) -> tuple[pd.DataFrame, pd.DataFram
                 for variant, factor in FACTORS.items():
                     arms.append((a.setting, policy, variant, seed,
                                  merge(merge(base, _scaled(base, a.setting, factor)), {"seed": seed})))
-    results = Parallel(n_jobs=n_jobs)(delayed(_run)(cfg) for *_, cfg in arms)
+    results = map_in_processes(_run, [cfg for *_, cfg in arms], workers or os.cpu_count() or 1)
     rows = pd.DataFrame([{"study": s, "policy": p, "arm": a, "seed": seed, **r}
                          for (s, p, a, seed, _), r in zip(arms, results)])
     return rows[rows["study"] == "decomposition"], rows[rows["study"] != "decomposition"]

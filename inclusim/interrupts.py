@@ -19,14 +19,14 @@ above the command's one line. Here:
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+
+from infra.executor import process_pool
 
 #: How long the children of a stopped pool get to end on their own, then after an interrupt of their own.
 GRACE_SECONDS = (2.0, 10.0)
@@ -95,18 +95,20 @@ def interruptibly(function: Callable, job):
 
 
 def map_in_processes(function: Callable, jobs: Iterable, workers: int) -> list:
-    """``[function(job) for job in jobs]`` on ``workers`` fresh processes, in order; Ctrl+C stops them
+    """``[function(job) for job in jobs]`` on ``workers`` processes of their own
+    (``infra.executor``), in order; Ctrl+C cancels the jobs not yet started, stops the workers
     (:func:`stop_children`) and is raised here as ``KeyboardInterrupt``."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=ignore_interrupts)
+    pool = process_pool(workers, own=True, initializer=ignore_interrupts)
+    futures = [pool.submit(interruptibly, function, job) for job in jobs]
     try:
-        return list(pool.map(functools.partial(interruptibly, function), jobs))
+        return [future.result() for future in futures]
     except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel_futures=True)
+        for future in futures:
+            future.cancel()
         stop_children()
         raise
     finally:
-        pool.shutdown(wait=True)
+        pool.shutdown(wait=True, kill_workers=True)
 
 
 def stop_children(grace: tuple[float, float] = GRACE_SECONDS) -> None:

@@ -13,6 +13,7 @@ mechanism off (+1: employment rises, -1: it falls); ``tests/test_mechanisms.py``
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,9 +113,9 @@ def variant_overrides(mechanism: Mechanism, factor: float, cfg: Config | None = 
 
 
 def measure(seeds: int = 8, policies=POLICIES, mechanisms=MECHANISMS, variants=VARIANTS, base_over: dict | None = None,
-            n_jobs: int = -1) -> pd.DataFrame:
+            workers: int | None = None) -> pd.DataFrame:
     """Paired differences (variant - default) per mechanism, variant, policy and outcome."""
-    from joblib import Parallel, delayed
+    from infra.executor import map_in_processes
 
     base_over = base_over or {}
     jobs = []
@@ -126,7 +127,7 @@ def measure(seeds: int = 8, policies=POLICIES, mechanisms=MECHANISMS, variants=V
                 for variant, factor in variants.items():
                     over = variant_overrides(m, factor, common)
                     jobs.append((policy, m.key, variant, seed, merge(merge(common, over), {"seed": seed})))
-    results = Parallel(n_jobs=n_jobs)(delayed(_run_config)(cfg) for *_, cfg in jobs)
+    results = map_in_processes(_run_config, [cfg for *_, cfg in jobs], workers or os.cpu_count() or 1)
     rows = [{"policy": p, "mechanism": k, "variant": v, "seed": s, **r} for (p, k, v, s, _), r in zip(jobs, results)]
     runs = pd.DataFrame(rows)
     out = []

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.config import LABEL_KEYS, Config, config_hash, resolve, validate
-from domain.forking import shared_map
 from domain.params import ConfigError, merge, set_dotted, stable_hash, to_dict
 from domain.safe_yaml import check_text
+from inclusim.batching import sweep_jobs
 from inclusim.compose import CONF_DIR, NOT_SETTINGS, register_configs
 
 #: Hydra flags after which there is nothing to check (help, printing the config, shell completion).
@@ -104,7 +104,6 @@ def _is_group(key: str, groups: set[str]) -> bool:
 def check(argv: list[str]) -> Plan | None:
     """Raise ConfigError naming the run and the bad setting; return what will run (None: nothing to check)."""
     from hydra import compose, initialize_config_dir
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.errors import HydraException
     from omegaconf import OmegaConf
@@ -155,11 +154,9 @@ def check(argv: list[str]) -> Plan | None:
                 key, _, value = override.partition("=")
                 params[key] = value
             try:
-                jobs = BasicSweeper.split_arguments(parser.parse_overrides([f"{k}={v}" for k, v in params.items()]),
-                                                    None)
+                jobs = sweep_jobs([f"{k}={v}" for k, v in params.items()])
             except HydraException as exc:
                 raise ConfigError(_one_line(exc)) from None
-            jobs = jobs[0] if jobs else [[]]
             if not jobs:
                 empty = [o.input_line for o in parser.parse_overrides([f"{k}={v}" for k, v in params.items()])
                          if o.is_sweep_override() and not list(o.sweep_string_iterator())]
@@ -175,10 +172,9 @@ def check(argv: list[str]) -> Plan | None:
         parsed_jobs = [(job, job_overrides := [override_of[o] for o in job],
                         tuple(sorted(o.input_line for o in job_overrides if _is_group(o.key_or_group, groups))))
                        for job in jobs]
-        # each combination of presets composed once; on two cores, half of them by a forked copy
-        # (``domain.forking``): Hydra takes about 0.13 s a composition, 4 s for the main job's 32
+        # each combination of presets composed once (Hydra takes about 0.13 s a composition)
         distinct = list(dict.fromkeys(picked for _job, _overrides, picked in parsed_jobs))
-        composed_cache = dict(zip(distinct, shared_map(_compose_each, distinct), strict=True))
+        composed_cache = dict(zip(distinct, _compose_each(distinct), strict=True))
         outputs: dict[tuple[str, str], None] = {}
         hashes: set[str] = set()
         settings: set[str] = set()      # the runs' settings, seeds left out (:func:`settings_key`)

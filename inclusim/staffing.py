@@ -234,11 +234,9 @@ def measure(cfg: Config) -> dict[str, float]:
 
 def run_configs(cfgs: list[Config], workers: int) -> list[dict[str, float]]:
     """:func:`measure` of every config, in order, on ``workers`` processes."""
-    if workers <= 1 or len(cfgs) <= 1:
-        return [measure(cfg) for cfg in cfgs]
-    from joblib import Parallel, delayed
+    from infra.executor import map_in_processes
 
-    return Parallel(n_jobs=workers)(delayed(measure)(cfg) for cfg in cfgs)
+    return map_in_processes(measure, cfgs, workers)
 
 
 class Runner:

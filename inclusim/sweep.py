@@ -36,17 +36,14 @@ PROGRESS_FILE = ".progress.json"
 
 
 def count_jobs(task_overrides: list[str], sweeper_params: dict) -> int:
-    """Number of jobs a basic-sweeper multirun will launch (params overridden by the command line)."""
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
-    from hydra.core.override_parser.overrides_parser import OverridesParser
+    """Number of runs a multirun makes (the sweeper's params overridden by the command line)."""
+    from inclusim.batching import sweep_jobs
 
     merged: dict[str, str] = {str(k): str(v) for k, v in (sweeper_params or {}).items()}
     for override in task_overrides:
         key = override.split("=", 1)[0]
         merged[key] = override.split("=", 1)[1] if "=" in override else ""
-    parsed = OverridesParser.create().parse_overrides([f"{k}={v}" for k, v in merged.items()])
-    batches = BasicSweeper.split_arguments(parsed, None)
-    return len(batches[0]) if batches else 1
+    return len(sweep_jobs([f"{k}={v}" for k, v in merged.items()])) or 1
 
 
 def write_progress_start(sweep_dir: Path, total: int, already_complete: int, own_complete: int | None = None) -> None:
@@ -159,13 +156,11 @@ def _preloaded() -> None:
 
 def _release_workers() -> None:
     """End the sweep's idle worker processes and the threads that manage them (joblib's reusable
-    executor, kept for five minutes otherwise): their memory is freed for the end of the sweep, and
-    with no other thread left this process may fork helpers for it (``domain.forking``)."""
-    from joblib.externals.loky import reusable_executor
+    executor, kept for five minutes otherwise): their memory is freed for the end of the sweep."""
+    from joblib.externals.loky import get_reusable_executor
 
-    executor = getattr(reusable_executor, "_executor", None)
-    if executor is not None:
-        executor.shutdown(wait=True, kill_workers=True)   # idle: stopped at once (0.02 s, not 0.25 s)
+    # the executor the launcher used (or, if none is left, a new one that has started no process yet)
+    get_reusable_executor().shutdown(wait=True, kill_workers=True)   # idle: stopped at once (0.04 s)
 
 
 def after_sweep(sweep_dir: Path, report: bool = True, lang: str = "en", pdf: bool = False) -> None:

@@ -12,16 +12,15 @@ county week by week walked them all (60 offices: 17.7 s -> 11.4 s). What a regio
 read as the world's. With ``workers`` > 1 the regions run in that many processes (a sweep on this
 machine runs its runs that way instead: ``inclusim.task``); a region's results do not depend on
 where it ran, so the tables are the same. Like any use of ``multiprocessing``, a script that runs
-such a world must start from ``if __name__ == "__main__":``.
+such a world must start from ``if __name__ == "__main__":`` (``infra.executor``).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
+from functools import partial
 
 from domain.config import Config, resolve, validate
+from infra.executor import map_in_processes
 from sim.collector import fewer_collections
 from sim.model import InclusionModel
 from sim.offices import n_regions
@@ -32,13 +31,7 @@ def run_world(config: Config | None = None) -> RunOutcome:
     """Run every region of the config's world (``config.workers`` at a time) and read them as one."""
     cfg = validate(resolve(config if config is not None else Config()))
     regions = range(n_regions(cfg.world))
-    workers = min(cfg.workers, len(regions))
-    if workers <= 1:
-        outcomes = [region_outcome(cfg, region) for region in regions]
-    else:
-        # fresh processes ("spawn"): a forked copy of a process with threads can hang
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            outcomes = list(pool.map(region_outcome, repeat(cfg), regions))
+    outcomes = map_in_processes(partial(region_outcome, cfg), regions, cfg.workers)
     return RunOutcome.merged(outcomes)
 
 

@@ -57,20 +57,42 @@ def test_seeds_on_a_single_run_is_refused_with_one_line(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "seeds" in proc.stderr
 
 
-def test_hydra_composes_each_job_again_only_when_the_command_was_not_checked(monkeypatch):
+def test_hydra_composes_each_job_again_only_when_the_command_was_not_checked(monkeypatch, tmp_path):
     # the inclusim command checks every run before Hydra starts (inclusim.preflight); Hydra's own check
     # of each job's composition is then skipped, and kept for a sweep started any other way
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from types import SimpleNamespace
+
+    from omegaconf import OmegaConf
 
     from hydra_plugins.inclusim_sweeper.sweeper import InclusimSweeper
     from inclusim import preflight
 
-    composed = []
-    monkeypatch.setattr(BasicSweeper, "validate_batch_is_legal", lambda self, batch: composed.append(batch))
-    sweeper = InclusimSweeper()
+    composed, launched = [], []
+    monkeypatch.setattr(InclusimSweeper, "validate_batch_is_legal", lambda self, batch: composed.append(batch))
+    sweeper = InclusimSweeper(seeds_per_job=1)
+    sweeper.config = OmegaConf.create({"hydra": {"sweep": {"dir": str(tmp_path)}, "launcher": {}}})
+    sweeper.hydra_context = SimpleNamespace(config_loader=None)
+    sweeper.launcher = SimpleNamespace(launch=lambda batch, initial_job_idx: launched.append(batch) or [])
     monkeypatch.setattr(preflight, "_checked", False)
-    sweeper.validate_batch_is_legal([["policy=hybrid"]])
-    assert composed == [[["policy=hybrid"]]]
+    sweeper.sweep(["policy=hybrid"])
+    assert composed == [[["policy=hybrid"]]] and launched == [[["policy=hybrid"]]]
     monkeypatch.setattr(preflight, "_checked", True)
-    sweeper.validate_batch_is_legal([["policy=saksbehandler"]])
+    sweeper.sweep(["policy=saksbehandler,hybrid", "seed=1,2"])
     assert composed == [[["policy=hybrid"]]]
+    assert launched[1] == [["policy=saksbehandler", "seed=1"], ["policy=saksbehandler", "seed=2"],
+                           ["policy=hybrid", "seed=1"], ["policy=hybrid", "seed=2"]]
+    assert (tmp_path / "multirun.yaml").exists()
+
+
+def test_the_jobs_of_a_sweep_are_the_ones_hydras_basic_sweeper_makes():
+    # the sweeper expands a sweep with Hydra's public override parser; its jobs, in order, are the
+    # basic sweeper's (read here, in a test, from Hydra's internal module it replaced)
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    from inclusim.batching import sweep_jobs
+
+    for lines in (["policy=a,b", "seed=range(1,4)", "+experiment=x"], ["x=1", "y=choice(2,3)", "x=5,6"],
+                  ["seed=range(1,1)"], [], ["name='Bodø'", "z=[1,2]"]):
+        expected = BasicSweeper.split_arguments(OverridesParser.create().parse_overrides(lines), None)
+        assert sweep_jobs(lines) == (expected[0] if expected else [[]])

@@ -133,11 +133,8 @@ def test_summary_of_a_sweep_with_many_settings_has_one_row_per_setting(tmp_path)
     assert "ever_employed_share" in lines[1]
 
 
-@pytest.mark.parametrize("cores", [1, 2])
-def test_a_bad_preset_composed_by_the_helper_is_named_as_when_composed_here(tmp_path, monkeypatch, cores):
-    """The command's check composes each combination of presets once; on two cores a forked copy
-    composes every other one (``domain.forking``). A bad one is named the same either way, with its run."""
-    from domain import forking
+def test_the_check_composes_each_combination_of_presets_once_and_names_a_bad_one(tmp_path, monkeypatch):
+    """The command's check composes each combination of presets once; a bad one is named with its run."""
     from domain.params import ConfigError
     from inclusim import preflight
     from inclusim.preflight import check
@@ -151,24 +148,21 @@ def test_a_bad_preset_composed_by_the_helper_is_named_as_when_composed_here(tmp_
         return real_compose_each(picks)
 
     monkeypatch.setattr(preflight, "_compose_each", recorded)
-    monkeypatch.setattr(forking, "can_fork", lambda: cores > 1)   # whatever threads other tests left
     good = check(["-m", f"output_root={tmp_path}", "policy=saksbehandler,hybrid,jobbspesialist", "seed=1,2"])
     assert good.n_runs == 6
     by = [line.rsplit(" ", 1) for line in composers.read_text().splitlines()]
     assert sorted(pick for pick, _pid in by) == ["policy=hybrid", "policy=jobbspesialist", "policy=saksbehandler"]
-    assert len({pid for _pick, pid in by}) == cores     # composed once each, on two cores by two processes
+    assert len(by) == 3                                   # composed once each
     with pytest.raises(ConfigError) as refused:
         check(["-m", f"output_root={tmp_path}", "policy=saksbehandler,magic,hybrid", "seed=1,2"])
     assert "policy=magic seed=1: " in str(refused.value) and "Could not find 'policy/magic'" in str(refused.value)
 
 
-@pytest.mark.parametrize("cores", [1, 2])
-def test_a_preset_that_breaks_otherwise_is_raised_at_its_runs_turn(tmp_path, monkeypatch, cores):
+def test_a_preset_that_breaks_otherwise_is_raised_at_its_runs_turn(tmp_path, monkeypatch):
     """An error Hydra does not name (a preset that is not YAML) comes as it is, and only when the check
-    reaches its first run: a bad value in a run before it is named first, on one core or two."""
+    reaches its first run: a bad value in a run before it is named first."""
     import hydra
 
-    from domain import forking
     from domain.params import ConfigError
     from inclusim.preflight import check
 
@@ -180,7 +174,6 @@ def test_a_preset_that_breaks_otherwise_is_raised_at_its_runs_turn(tmp_path, mon
         return real_compose(config_name=config_name, overrides=list(overrides), **options)
 
     monkeypatch.setattr(hydra, "compose", compose)
-    monkeypatch.setattr(forking, "can_fork", lambda: cores > 1)   # whatever threads other tests left
     with pytest.raises(ConfigError, match="seed = -1"):
         check(["-m", f"output_root={tmp_path}", "policy=saksbehandler,hybrid", "seed=-1,2"])
     with pytest.raises(RuntimeError, match="not YAML"):

@@ -95,40 +95,8 @@ def test_collect_names_a_table_whose_runs_do_not_fit(sweep):
         collect(sweep, quiet=True)
 
 
-@pytest.mark.parametrize("cores", [1, 2])
-def test_collect_on_one_or_two_cores_writes_the_same_tables(sweep, monkeypatch, tmp_path_factory, cores):
-    """On two cores the long tables are written by a forked copy of the process (``domain.forking``)."""
-    import os
-
-    import analysis.collect as collect_module
-    from domain import forking
-
-    writers = tmp_path_factory.mktemp("log") / "writers.txt"   # the helper's memory is its own
-    real_share = collect_module._write_share
-
-    def recorded(sweep_dir, names, dirs):
-        with open(writers, "a") as log:
-            log.writelines(f"{name} {os.getpid()}\n" for name in names)
-        return real_share(sweep_dir, names, dirs)
-
-    monkeypatch.setattr(forking, "can_fork", lambda: False)
-    alone = {name: pd.read_parquet(path) for name, path in collect(sweep, quiet=True).items()}
-    monkeypatch.setattr(forking, "can_fork", lambda: cores > 1)   # whatever threads other tests left
-    monkeypatch.setattr(collect_module, "_write_share", recorded)
-    for name, path in collect(sweep, quiet=True).items():
-        pd.testing.assert_frame_equal(pd.read_parquet(path), alone[name])
-    by = dict(line.split() for line in writers.read_text().splitlines())
-    assert sorted(by) == sorted(TABLES) and len(writers.read_text().splitlines()) == len(TABLES)
-    assert len({by["runs"]} | {by[name] for name in TABLES if name != "runs"}) == cores
-    assert not list(sweep.glob(".*collecting"))
-
-
-@pytest.mark.parametrize("cores", [1, 2])
-def test_a_table_that_fails_leaves_every_collected_table_as_it_was(sweep, monkeypatch, cores):
-    """The runs table fails in one process while the other writes the long tables: none is replaced."""
-    from domain import forking
-
-    monkeypatch.setattr(forking, "can_fork", lambda: cores > 1)   # whatever threads other tests left
+def test_a_table_that_fails_leaves_every_collected_table_as_it_was(sweep):
+    """The runs table fails: none of the tables is replaced."""
     collect(sweep, quiet=True)
     before = {p.name: p.read_bytes() for p in sweep.glob("*.parquet")}
     _run_folder(sweep, "e", {"run_id": "re", "policy": "hybrid", "seed": "four", "ever_employed_share": 0.2})

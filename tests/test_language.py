@@ -275,11 +275,10 @@ def test_lang_alone_runs_the_main_job_in_that_language(monkeypatch):
     shown does not turn the main job into a single run); any other key=value still means one run."""
     import sys
 
-    from inclusim import cli, preflight, workers
+    from inclusim import cli, preflight
 
     seen: list[list[str]] = []
     monkeypatch.setattr(preflight, "check", lambda argv: None)
-    monkeypatch.setattr(workers, "start_worker_server", lambda: False)   # no server for this process
     monkeypatch.setattr(cli, "_hydra_main", lambda: seen.append(list(sys.argv[1:])))
     monkeypatch.setattr(sys, "argv", ["inclusim"])
     cli.main(["lang=nb"])

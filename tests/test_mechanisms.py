@@ -230,7 +230,7 @@ def test_strong_mechanisms_act_in_their_direction_when_measured_again(key, polic
     from inclusim.mechanisms import MECHANISMS, measure
 
     mechanism = next(m for m in MECHANISMS if m.key == key)
-    table = measure(seeds=4, policies=(policy,), mechanisms=(mechanism,), variants={"off": 0.0}, n_jobs=1)
+    table = measure(seeds=4, policies=(policy,), mechanisms=(mechanism,), variants={"off": 0.0}, workers=1)
     row = table[table["outcome"] == mechanism.outcome].iloc[0]
     assert math.copysign(1, row["difference"]) == mechanism.expected and row["high"] * row["low"] > 0, row.to_dict()
 

@@ -23,7 +23,6 @@ from analysis.formatting import format_kpi, format_kpi_difference
 from analysis.report import render as render_module
 from analysis.derived_kpis import with_derived_kpis
 from analysis.stats import paired_differences, summarise
-from domain import forking
 from domain.schema import DIFFERENCE_KPIS, SUMMARY_KPIS
 
 
@@ -470,56 +469,6 @@ def test_report_files_get_the_modes_the_umask_allows(small_report, umask, file_m
 
 def _figure_bytes(report: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((report / "figures").iterdir()) if p.suffix == ".png"}
-
-
-def test_figures_saved_by_a_forked_helper_are_the_ones_saved_alone(tmp_path, monkeypatch):
-    """Every other figure is saved by a forked copy of the process where a second core is free; the
-    files are the same to the byte as when one process saves them all."""
-    sweep = FAB.fake_sweep(tmp_path / "pair", policies=("saksbehandler", "hybrid"), seeds=(1, 2))
-    monkeypatch.setattr(forking, "can_fork", lambda: False)
-    R.write_report(R.make_report(sweep), tmp_path / "alone", dpi=40)   # a figure saved twice may move: fresh ones
-    rep = R.make_report(sweep)
-    drawn = [e for e in rep.charts if e.figure is not None]
-    assert len(drawn) >= 3
-    alone = _figure_bytes(tmp_path / "alone")
-    savers = tmp_path / "savers.txt"       # which process saved which figure (the helper's memory is its own)
-    real_save = C.save_figure
-
-    def recorded_save(fig, path, dpi=150):
-        with open(savers, "a") as log:
-            log.write(f"{Path(path).name} {os.getpid()}\n")
-        return real_save(fig, path, dpi)
-
-    monkeypatch.setattr(forking, "can_fork", lambda: True)   # whatever threads other tests left
-    monkeypatch.setattr(C, "save_figure", recorded_save)
-    R.write_report(rep, tmp_path / "helped", dpi=40)
-    saved = dict(line.split() for line in savers.read_text().splitlines())
-    assert sorted(saved) == sorted(e.key for e in drawn)
-    assert len(savers.read_text().splitlines()) == len(drawn)       # each saved once: the helper's not redone
-    assert {saved[e.key] for e in drawn[1::2]} == {saved[drawn[1].key]} != {str(os.getpid())}
-    assert {saved[e.key] for e in drawn[0::2]} == {str(os.getpid())}
-    assert _figure_bytes(tmp_path / "helped") == alone and len(alone) == len(drawn)
-    assert all(f.parent == tmp_path / "helped" / "figures" and f.exists() for e in drawn for f in e.files)
-
-
-def test_a_helper_that_fails_leaves_its_figures_to_the_parent(small_report, monkeypatch):
-    sweep, rep = small_report
-    parent = os.getpid()
-    saved_here = []
-
-    def fails_in_the_helper(fig, path, dpi=150):
-        if os.getpid() != parent:
-            raise OSError(5, "Input/output error")
-        saved_here.append(Path(path).name)
-        return _quick_save(fig, path, dpi)
-
-    monkeypatch.setattr(C, "save_figure", fails_in_the_helper)
-    monkeypatch.setattr(forking, "can_fork", lambda: True)   # whatever threads other tests left
-    R.write_report(rep, sweep / "report")
-    drawn = [e.key for e in rep.charts if e.figure is not None]
-    assert sorted(saved_here) == sorted(drawn)    # the helper's share too, after it failed
-    assert all(f.exists() for e in rep.charts for f in e.files)
-    assert _leftovers(sweep) == []
 
 
 def test_the_report_has_a_workbook_with_numbers_and_the_settings(built):

@@ -1,10 +1,9 @@
-"""The sweep's worker processes on this machine: forked from a worker server that loaded the model
-once, recognised as the command's workers, and ended when the command is gone."""
+"""The sweep's worker processes on this machine (joblib's loky): recognised as the command's workers,
+and ended when the command is gone."""
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import signal
 import subprocess
@@ -15,50 +14,30 @@ from pathlib import Path
 
 import pytest
 
-from inclusim.workers import is_running, runs_in_local_workers
-
-needs_forkserver = pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(),
-                                      reason="no fork server on this platform")
+from inclusim.workers import is_running
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize(("argv", "expected"), [
-    (["-m", "+experiment=policy_compare"], True),
-    (["--multirun", "seed=1,2"], True),
-    (["-m", "seed=1,2", "hydra/launcher=local"], True),
-    (["-m", "seed=1,2", "hydra/launcher=slurm"], False),
-    (["-m", "seed=1,2", "hydra/launcher=slurm_local"], False),
-    (["-m", "seed=1,2", "hydra.launcher.n_jobs=1"], False),
-    (["-m", "seed=1,2", "hydra.launcher.n_jobs=2"], True),
-    (["seed=3"], False),
-    ([], False),
-])
-def test_which_commands_run_in_local_workers(argv, expected):
-    assert runs_in_local_workers(argv) is expected
-
-
-#: A command's process in miniature: the worker server, then a parallel call as the launcher makes it.
+#: A command's process in miniature: a parallel call as the launcher makes it.
 _SCRIPT = textwrap.dedent("""
     import json, os, sys, time
     from joblib import Parallel, delayed
 
-    from inclusim.workers import MAIN_PID_VARIABLE, is_local_worker, start_worker_server, watch_parent
+    from inclusim.workers import MAIN_PID_VARIABLE, is_local_worker, watch_parent
 
 
     def probe(pid_file, sleep):
-        loaded = "sim.tables" in sys.modules     # before this job imports anything
         watch_parent()
         with open(pid_file, "a") as fh:
             fh.write(f"{os.getpid()}\\n")
         time.sleep(sleep)
-        return {"local": is_local_worker(), "loaded": loaded, "parent": os.getppid()}
+        return {"local": is_local_worker(), "parent": os.getppid()}
 
 
     if __name__ == "__main__":
         pid_file, sleep = sys.argv[1], float(sys.argv[2])
         os.environ[MAIN_PID_VARIABLE] = str(os.getpid())
-        assert start_worker_server()
         results = Parallel(n_jobs=2, backend="loky")(delayed(probe)(pid_file, sleep) for _ in range(2))
         print(json.dumps({"main": os.getpid(), "results": results, "here": is_local_worker()}))
 """)
@@ -73,20 +52,17 @@ def _start(tmp_path: Path, sleep: float) -> tuple[subprocess.Popen, Path]:
     return proc, pid_file
 
 
-@needs_forkserver
-def test_workers_come_loaded_from_the_server_and_know_the_command(tmp_path):
+def test_workers_know_the_command(tmp_path):
     proc, _ = _start(tmp_path, sleep=0.0)
     out, _ = proc.communicate(timeout=120)
     assert proc.returncode == 0
     report = json.loads(out)
     assert report["here"] is False                        # the command is not its own worker
     for result in report["results"]:
-        assert result["loaded"] is True                   # the model came with the fork
         assert result["local"] is True
-        assert result["parent"] != report["main"]         # a child of the server, not of the command
+        assert result["parent"] == report["main"]         # loky's workers are the command's children
 
 
-@needs_forkserver
 def test_workers_end_when_the_command_is_killed(tmp_path):
     proc, pid_file = _start(tmp_path, sleep=120.0)
     try:
@@ -111,33 +87,6 @@ def test_workers_end_when_the_command_is_killed(tmp_path):
             proc.kill()
 
 
-@needs_forkserver
-def test_workers_get_the_thread_caps_loky_gives_its_own_workers(tmp_path):
-    script = tmp_path / "caps.py"
-    script.write_text(textwrap.dedent("""
-        import json, os
-        from joblib import Parallel, delayed
-        from joblib._parallel_backends import ParallelBackendBase
-        from inclusim.workers import start_worker_server
-
-        def caps():
-            return {name: os.environ.get(name) for name in ParallelBackendBase.MAX_NUM_THREADS_VARS}
-
-        if __name__ == "__main__":
-            assert start_worker_server()
-            here = caps()
-            print(json.dumps({"here": here, "workers": Parallel(n_jobs=2, backend="loky")(delayed(caps)() for _ in range(2))}))
-    """))
-    env = {k: v for k, v in os.environ.items() if not k.endswith(("NUM_THREADS", "MAXIMUM_THREADS"))}
-    out = subprocess.run([sys.executable, str(script)], cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)},
-                         capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    report = json.loads(out.stdout)
-    assert all(value is None for value in report["here"].values())    # the command's own are left alone
-    for worker in report["workers"]:
-        assert set(worker.values()) == {"1"}
-
-
 def _processes_with(marker: str) -> list[int]:
     """The processes whose environment holds ``marker``."""
     found = []
@@ -151,12 +100,11 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
-@needs_forkserver
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
-def test_a_refused_sweep_leaves_no_worker_server_loading(tmp_path):
+def test_a_refused_sweep_leaves_no_process_behind(tmp_path):
     marker = f"INCLUSIM_TEST_MARK=refused-{os.getpid()}-{time.monotonic_ns()}"
     key, value = marker.split("=")
-    errors = tmp_path.parent / f"{tmp_path.name}.stderr"   # a file: a pipe would wait for the server too
+    errors = tmp_path.parent / f"{tmp_path.name}.stderr"   # a file: a pipe would wait for any child too
     with errors.open("w") as err:
         proc = subprocess.Popen([sys.executable, "-m", "inclusim.cli", "-m", f"output_root={tmp_path}", "seed=1,2",
                                  "horizon_weeks=-3"], cwd=ROOT, env={**os.environ, key: value},
@@ -165,7 +113,7 @@ def test_a_refused_sweep_leaves_no_worker_server_loading(tmp_path):
     stderr = errors.read_text()
     assert proc.returncode == 2 and "horizon_weeks" in stderr and "Traceback" not in stderr
     time.sleep(0.2)
-    assert _processes_with(marker) == []     # the server was stopped, not left loading the model
+    assert _processes_with(marker) == []     # no worker left loading the model
     assert not list(tmp_path.iterdir())
 
 

@@ -29,7 +29,6 @@ from analysis.labels import lever_label, lever_short
 from analysis.report.build import DEFAULT_BASELINE, Report, column_title, make_report
 from analysis.stats import interval_rule
 from analysis.workbook import workbook_bytes
-from domain.forking import shared_map
 from domain.params import ConfigError
 from domain.schema import COUNT
 from domain.schema import CONFIG_PREFIX, kpi
@@ -182,14 +181,9 @@ def _write_pdf(report: Report, folder: Path, dpi: int, printer: Printer) -> None
 
 def _save_figures(entries: list, folder: Path, dpi: int) -> None:
     """Save the figures of ``entries`` into ``folder`` (``charts.save_figure``), setting each entry's
-    files. Drawing a figure holds the interpreter, so threads gain nothing; where a second core is
-    free, a forked copy of this process saves every other figure meanwhile (``domain.forking``: it has
-    the figures already, nothing is drawn twice or sent over but the file names)."""
-    def save(share: list) -> list:
-        return [charts.save_figure(entry.figure, folder / entry.key, dpi=dpi) for entry in share]
-
-    for entry, files in zip(entries, shared_map(save, entries), strict=True):
-        entry.files = tuple(files)
+    files."""
+    for entry in entries:
+        entry.files = tuple(charts.save_figure(entry.figure, folder / entry.key, dpi=dpi))
 
 
 def _finish(folder: Path) -> None:

@@ -1,5 +1,6 @@
-"""``hydra/sweeper=inclusim``: the basic sweeper (cartesian product of the swept values), with the
-seeds of each configuration run as batches inside fewer jobs (``inclusim.batching``).
+"""``hydra/sweeper=inclusim``: the cartesian product of the swept values, as Hydra's basic sweeper
+makes it, with the seeds of each configuration run as batches inside fewer jobs
+(``inclusim.batching``). Built on Hydra's public ``Sweeper`` plugin base class.
 
 ``hydra.sweeper.seeds_per_job``: 0 (default) picks the batch size from the local launcher's
 ``n_jobs`` (about four jobs per worker); 1 runs one seed per job, as the basic sweeper does.
@@ -14,10 +15,13 @@ in ``sys.modules`` while it scans, and dataclasses then cannot resolve string an
 """
 
 from dataclasses import dataclass
-from typing import Dict, Optional
+from pathlib import Path
+from typing import Any, Dict, List, Optional
 
-from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.config_store import ConfigStore
+from hydra.core.plugins import Plugins
+from hydra.plugins.sweeper import Sweeper
+from omegaconf import OmegaConf
 
 
 @dataclass
@@ -31,21 +35,51 @@ class InclusimSweeperConf:
 ConfigStore.instance().store(group="hydra/sweeper", name="inclusim", node=InclusimSweeperConf, provider="inclusim")
 
 
-class InclusimSweeper(BasicSweeper):
+class InclusimSweeper(Sweeper):
+    """Every combination of the swept values, the seeds of one configuration batched into a job,
+    launched ``max_batch_size`` jobs at a time (all at once by default)."""
+
     def __init__(self, max_batch_size=None, params=None, seeds_per_job: int = 0) -> None:
-        super().__init__(max_batch_size=max_batch_size, params=params)
+        super().__init__()
+        self.max_batch_size = max_batch_size
+        self.params = dict(params or {})
         self.seeds_per_job = int(seeds_per_job)
+        self.hydra_context = None
+        self.config = None
+        self.launcher = None
 
-    def get_job_batch(self):
-        from inclusim.batching import group_replications, workers_of
+    def setup(self, *, hydra_context, task_function, config) -> None:
+        self.hydra_context = hydra_context
+        self.config = config
+        self.launcher = Plugins.instance().instantiate_launcher(hydra_context=hydra_context,
+                                                                task_function=task_function, config=config)
 
-        jobs = super().get_job_batch()
-        assert self.config is not None
+    def jobs(self, arguments: List[str]) -> List[List[str]]:
+        """The sweep's jobs: one override list per job, seeds batched (``inclusim.batching``)."""
+        from inclusim.batching import group_replications, sweep_jobs, workers_of
+
+        assert self.config is not None and self.hydra_context is not None
+        lines = [f"{key}={value}" for key, value in self.params.items()] + list(arguments)
+        runs = sweep_jobs(lines, config_loader=self.hydra_context.config_loader)
         n_jobs = self.config.hydra.launcher.get("n_jobs", None)
-        return group_replications(jobs, workers_of(None if n_jobs is None else int(n_jobs)), self.seeds_per_job)
+        return group_replications(runs, workers_of(None if n_jobs is None else int(n_jobs)), self.seeds_per_job)
 
-    def validate_batch_is_legal(self, batch) -> None:
+    def sweep(self, arguments: List[str]) -> Any:
         from inclusim.preflight import checked
 
-        if not checked():
-            super().validate_batch_is_legal(batch)
+        assert self.config is not None and self.launcher is not None
+        jobs = self.jobs(arguments)
+        sweep_dir = Path(self.config.hydra.sweep.dir)
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
+        size = len(jobs) if self.max_batch_size in (None, -1) else int(self.max_batch_size)
+        returns = []
+        for start in range(0, len(jobs), max(size, 1)):
+            batch = jobs[start:start + size]
+            if not checked():
+                self.validate_batch_is_legal(batch)
+            results = self.launcher.launch(batch, initial_job_idx=start)
+            for result in results:
+                _ = result.return_value     # a job that failed raises its error here
+            returns.append(results)
+        return returns

@@ -11,16 +11,16 @@ give identical tables, serial or on workers.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from domain.params import refuse, stable_hash
+from infra.executor import process_pool
 
 #: The column naming the setting a run belongs to.
 VARIANT = "variant"
@@ -61,16 +61,16 @@ def run_one(job: tuple[dict, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     return result.runs, result.weekly
 
 
-_POOL: ProcessPoolExecutor | None = None
+_POOL: Executor | None = None
 _POOL_LOCK = threading.Lock()
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _pool(workers: int) -> Executor:
     """One pool of worker processes for the whole dashboard (started on first use)."""
     global _POOL
     with _POOL_LOCK:
         if _POOL is None:
-            _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            _POOL = process_pool(workers, own=True)     # the dashboard's own, for as long as the server runs
         return _POOL
 
 
