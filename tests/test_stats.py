@@ -48,8 +48,8 @@ def test_t_interval_of_two_values_is_wide():
 
 
 def test_twenty_replications_keep_the_bootstrap_interval_unchanged():
-    """The interval is scipy's percentile bootstrap with the fixed seed, computed as one matrix product:
-    the same to rounding (the means of the resamples are summed in another order)."""
+    """The interval is scipy's percentile bootstrap with the fixed seed, the same called alone or with
+    other samples, in batches."""
     est = mean_ci(TWENTY)
     assert est.method == "bootstrap" and est.n == 20
     assert (est.mean, est.low, est.high) == pytest.approx(TWENTY_BOOTSTRAP, rel=1e-12, abs=0)
