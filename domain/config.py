@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from domain.costs import CostConfig
 from domain.modes import PolicyConfig
 from domain.ordinary_users import OrdinaryUsersConfig
-from domain.params import ConfigError, check_leaf, iter_params, merge, param, stable_hash, to_dict
+from domain.params import ConfigError, calibrated, check_leaf, iter_params, merge, param, stable_hash, to_dict
 from domain.terms import LANGUAGES, NEED_LEVELS, SECTORS
 
 
@@ -114,17 +114,17 @@ class PopulationConfig:
                                                doc="Drop in work capability when a hidden need shows")
     hidden_need_reveal_weeks: float = param(6.0, "weeks", "ASSUMPTION (brief 9.3)", 1.0, 52.0,
                                             doc="Mean weeks in work training until a hidden need shows")
-    capability0_small: float = param(0.515645, "0-1", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (brief 9.3: 0.5)", 0.0, 1.0)
-    capability0_medium: float = param(0.320846, "0-1", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (brief 9.3: 0.3)", 0.0, 1.0)
-    capability0_large: float = param(0.171882, "0-1", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (brief 9.3)", 0.0, 1.0)
+    capability0_small: float = param(calibrated("population.capability0_small"), "0-1", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (brief 9.3: 0.5)", 0.0, 1.0)
+    capability0_medium: float = param(calibrated("population.capability0_medium"), "0-1", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (brief 9.3: 0.3)", 0.0, 1.0)
+    capability0_large: float = param(calibrated("population.capability0_large"), "0-1", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (brief 9.3)", 0.0, 1.0)
     capability_sd: float = param(0.08, "0-1", "ASSUMPTION", 0.0, 0.5)
     max_fte_large: float = param(0.7, "FTE", "SEED 001:1468 (70-80 %), 001:1535, 001:1558 (60 %)", 0.1, 1.0)
     inflow_per_week: float = param(0.8, "users/week", "ASSUMPTION (~42 target-group users a year per office)", 0.0, 10000.0)
-    own_job_hazard: float = param(0.00989395, "per week", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (ordinary follow-up also ends in jobs); EVID C2-C4 (caseload and "
+    own_job_hazard: float = param(calibrated("population.own_job_hazard"), "per week", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (ordinary follow-up also ends in jobs); EVID C2-C4 (caseload and "
                                   "meetings matter)", 0.0, 0.1,
                                   doc="Weekly chance a user in ordinary follow-up finds a job without a workplace pathway, at capability 0.5 "
                                       "with all casework done (scales with capability squared and with the adviser's share of casework done)")
-    pool_exit_hazard: float = param(0.00226543, "per week", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (AAP max 3 years, EVID N3; 73.6 % of new disability from AAP, N5)",
+    pool_exit_hazard: float = param(calibrated("population.pool_exit_hazard"), "per week", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (AAP max 3 years, EVID N3; 73.6 % of new disability from AAP, N5)",
                                     0.0, 0.2, doc="Weekly chance a user in ordinary follow-up leaves NAV follow-up for other reasons")
     entry_in_training_share: float = param(0.15, "share", "SEED-QUAL 001:407, 001:816 (some already in work training)", 0.0, 0.6)
     p_need_registered_correctly: float = param(0.75, "prob.", "SEED-QUAL 001:792 (too light / too heavy found only in case meetings); ASSUMPTION",
@@ -149,7 +149,7 @@ class LabourMarketConfig:
                                       doc="Firms that take trainees but never hire ('evig arbeidstrening')")
     share_info_colleagues: float = param(0.5, "share", "SEED-QUAL 001:1861-1865", 0.0, 1.0,
                                          doc="Firms that tell colleagues about a candidate unprompted")
-    p_accept_training: float = param(0.464339, "prob./contact", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (SEED anecdote 0/9 libraries 001:727)", 0.0, 1.0,
+    p_accept_training: float = param(calibrated("labour_market.p_accept_training"), "prob./contact", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (SEED anecdote 0/9 libraries 001:727)", 0.0, 1.0,
                                      doc="Chance a typical firm accepts a work-training request when a mentor subsidy is offered")
     subsidy_acceptance_mult: float = param(2.0, "x", "SEED-QUAL 001:1000, 001:1787", 1.0, 10.0,
                                            doc="How much the mentor subsidy raises acceptance (acceptance without it is divided by this)")
@@ -163,7 +163,7 @@ class LabourMarketConfig:
                                             doc="Mentor strain above which the firm counts the week as strained")
     routine_info_competence: float = param(0.5, "competence", "SEED-QUAL 001:1887 (routine information at each arrival); ASSUMPTION",
                                            0.0, 1.0, doc="Inclusion competence at which a firm starts informing colleagues routinely")
-    p_interview_success: float = param(0.909227, "prob.", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (T10 implicit)", 0.0, 1.0)
+    p_interview_success: float = param(calibrated("labour_market.p_interview_success"), "prob.", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (T10 implicit)", 0.0, 1.0)
     job_prospect_mean: float = param(0.65, "prob.", "SEED-QUAL 001:798, 001:804 ('jobb' scarce); ASSUMPTION value", 0.0, 1.0,
                                      doc="Mean chance that a non-exploitative firm has a post when a trainee is ready")
     hire_threshold: float = param(0.5, "capability 0-1", "SEED-QUAL 001:1907 (10 % too low), 001:1422 (half)", 0.05, 1.0,
@@ -198,7 +198,7 @@ class LabourMarketConfig:
 # Pathway dynamics of a candidate ------------------------------------------------------------
 @dataclass
 class PathwayConfig:
-    progress_rate: float = param(0.0110992, "capability/week", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (~1 year to readiness, SEED-QUAL 001:1903)",
+    progress_rate: float = param(calibrated("pathway.progress_rate"), "capability/week", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (~1 year to readiness, SEED-QUAL 001:1903)",
                                  0.0, 0.2)
     match_interest: float = param(0.8, "0-1", "SEED-QUAL 001:834, 004:19-21 (job match from interests); ASSUMPTION", 0.0, 1.0,
                                   doc="Match quality at a workplace in the user's interest area")
@@ -262,9 +262,9 @@ class PathwayConfig:
     p_crisis_resolve: float = param(0.5, "prob./week", "ASSUMPTION", 0.0, 1.0,
                                     doc="Weekly chance a crisis is resolved when adviser crisis hours are delivered")
     p_crisis_resolve_unaided: float = param(0.1, "prob./week", "ASSUMPTION", 0.0, 1.0)
-    h0_drop_small: float = param(0.000358435, "per week", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (brief 6.3/9.3: 0.004)", 0.0, 0.5)
-    h0_drop_medium: float = param(0.00071687, "per week", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (brief: 0.008)", 0.0, 0.5)
-    h0_drop_large: float = param(0.00149348, "per week", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (brief: 0.015)", 0.0, 0.5)
+    h0_drop_small: float = param(calibrated("pathway.h0_drop_small"), "per week", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (brief 6.3/9.3: 0.004)", 0.0, 0.5)
+    h0_drop_medium: float = param(calibrated("pathway.h0_drop_medium"), "per week", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (brief: 0.008)", 0.0, 0.5)
+    h0_drop_large: float = param(calibrated("pathway.h0_drop_large"), "per week", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION (brief: 0.015)", 0.0, 0.5)
     m_no_mentor: float = param(2.0, "x hazard", "SEED-QUAL 001:808 ('trygghetsperson')", 1.0, 10.0)
     c_crisis: float = param(6.0, "+ rel. hazard", "SEED-QUAL 001:900", 0.0, 50.0)
     c_problem: float = param(1.0, "+ rel. hazard", "SEED-QUAL 001:922", 0.0, 20.0)
@@ -294,7 +294,7 @@ class PathwayConfig:
                                     0.0, 1.0, doc="Lock-in chance when the adviser sets job goals, relative to when not")
     stuck_weeks: int = param(26, "weeks", "ASSUMPTION", 4, 520,
                              doc="A case that got no adviser hours for screening, mapping, interview, start-up or evaluation this long goes back")
-    post_hire_hazard: float = param(0.0219912, "per week", "calibrated (conf/ensemble/set0.yaml); EVID J1-J3, D1 (jobs end often: ~10-15 %/month in US IPS samples); brief 0.004; "
+    post_hire_hazard: float = param(calibrated("pathway.post_hire_hazard"), "per week", "calibrated (conf/ensemble/set0.yaml); EVID J1-J3, D1 (jobs end often: ~10-15 %/month in US IPS samples); brief 0.004; "
                                     "value ASSUMPTION for Norway's stronger job protection", 0.0, 0.2,
                                     doc="Weekly job-loss hazard with neither mentor nor follow-up nor firm competence")
     post_hire_below_threshold_mult: float = param(1.5, "x", "SEED-QUAL 001:1907 (firms cannot carry low output); ASSUMPTION",
@@ -349,7 +349,7 @@ class MentorConfig:
                                            0.0, 1.0, doc="Withdrawal chance with a binding agreement, relative")
     p_assign_later: float = param(0.15, "prob./contact", "SEED-QUAL 001:826-828, 001:844 (mentor chosen after start); ASSUMPTION",
                                   0.0, 1.0, doc="Chance per adviser contact that a placement without a mentor gets one")
-    competence_effect_weight: float = param(0.421067, "share", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION", 0.0, 1.0,
+    competence_effect_weight: float = param(calibrated("mentor.competence_effect_weight"), "share", "calibrated (conf/ensemble/set0.yaml); ASSUMPTION", 0.0, 1.0,
                                             doc="Mentor support effect = delivered share x (1 - w + w x competence) x authority")
     authority_min: float = param(0.6, "0-1", "SEED-QUAL 003:23 (mentors often lack authority)", 0.0, 1.0,
                                  doc="Lowest authority of a colleague mentor (leaders have 1)")

@@ -10,6 +10,7 @@ parameter table (``docs/parameters.md``) and Hydra's schema.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from dataclasses import field
@@ -69,6 +70,37 @@ def refuse(name: str, value: Any, rule: str, *, label: str | None = None, **fiel
     ``label``: the name a user knows the setting by, when it is not the dotted name (a dashboard lever)."""
     raise ConfigError(f"{label or name} = {value!r}: {rule.format(**fields)}", setting=name, value=value, rule=rule,
                       fields=fields)
+
+
+#: The calibrated ensemble's best parameter set: its values are the model's defaults (:func:`calibrated`).
+CALIBRATED_SET = "ensemble/set0.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def _calibrated_values() -> dict[str, float]:
+    import yaml
+
+    from domain.paths import CONF_DIR
+
+    path = CONF_DIR / CALIBRATED_SET
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: the calibrated parameter set cannot be read ({type(exc).__name__}); it is "
+                          "written by 'inclusim calibrate --ensemble conf'") from None
+    return {f"{section}.{name}": float(value) for section, values in data.items() if isinstance(values, dict)
+            for name, value in values.items()}
+
+
+def calibrated(name: str) -> float:
+    """The default of the dotted setting ``name``: its value in the calibrated ensemble's best set
+    (``conf/ensemble/set0.yaml``, written by ``inclusim calibrate --ensemble conf``), so that a new
+    calibration changes the defaults with no edit of the code."""
+    values = _calibrated_values()
+    if name not in values:
+        raise ConfigError(f"{name}: not in conf/{CALIBRATED_SET}; the calibrated parameters there are "
+                          f"{', '.join(sorted(values))}")
+    return values[name]
 
 
 def param(default, unit: str, source: str, lo=None, hi=None, choices=None, doc: str = ""):

@@ -177,7 +177,7 @@ def write_ensemble(conf_dir: Path, kept: list[dict], study_name: str, url: str, 
     written = []
     for k, member in enumerate(kept):
         header = (f"# @package _global_\n"
-                  f"# Parameter set {k} of the calibrated ensemble{' (the best: the defaults of domain/config.py)' if k == 0 else ''}.\n"
+                  f"# Parameter set {k} of the calibrated ensemble{' (the best: the defaults of the model)' if k == 0 else ''}.\n"
                   f"# Study {study_name!r} ({url}), trial {member['trial']}; written by `inclusim calibrate`, do not edit.\n"
                   f"# Loss on the trial seeds {member['fit_loss']:.4f}, on the acceptance seeds {seeds}: "
                   f"{member['accept_loss']:.4f}; largest miss {member['worst']['target']} ({member['worst']['miss']:.2f}).\n"

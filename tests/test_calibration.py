@@ -137,6 +137,15 @@ def test_the_default_office_carries_the_ensembles_best_parameter_set():
         assert dotted_value(cfg, path) == pytest.approx(value, rel=1e-5), path
 
 
+def test_a_calibrated_default_names_what_is_calibrated_when_it_is_not():
+    from domain.params import ConfigError, calibrated
+
+    assert calibrated("population.own_job_hazard") > 0
+    with pytest.raises(ConfigError, match="population.magic: not in conf/ensemble/set0.yaml; the calibrated "
+                                          "parameters there are labour_market.p_accept_training"):
+        calibrated("population.magic")
+
+
 def test_a_parameter_set_is_a_hydra_option_that_sets_its_values_and_its_label():
     from inclusim.study import load_ensemble
 
