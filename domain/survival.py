@@ -3,8 +3,7 @@
 The run's KPIs (``sim.kpis``: the median weeks to a first job) and the report's curves
 (``analysis.stats.km_survival``) both read it. The estimate is ``scipy.stats.ecdf``'s on right-censored
 data; this module only gives it the form the model reads (a curve to evaluate on a grid and its median)
-and says what it does with no durations. A sweep's worker processes load ``scipy.stats`` once, in the
-server they are forked from (``inclusim.workers.MODEL_MODULES``).
+and says what it does with no durations.
 """
 
 from __future__ import annotations

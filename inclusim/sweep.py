@@ -16,10 +16,8 @@ run does not depend on where in the sweep it ran.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -111,49 +109,6 @@ def clock(seconds: float) -> str:
 #: returns: (sweep folder, write the report, language of the summary and report).
 FINISHED_SWEEPS: list[tuple[Path, bool, str]] = []
 
-#: What the end of a sweep loads (the analysis: pandas, scipy, matplotlib): about 1.8 s.
-END_OF_SWEEP_MODULES = ("analysis.collect", "analysis.summary", "analysis.report.build", "analysis.report.render",
-                        "scipy.stats")
-_preloading: threading.Thread | None = None
-_runs_over = threading.Event()
-
-
-def preload_end_of_sweep(sweep_dir: Path) -> None:
-    """Load the analysis in a background thread while the runs go on (with the default launcher this
-    process only waits for its workers then), so that the end of the sweep does not start by loading
-    it. It starts once a run has finished (or after :data:`PRELOAD_WAIT_SECONDS`): before, the
-    workers are loading the model and would have to share the cores with it."""
-    global _preloading
-    if _preloading is None:
-        _preloading = threading.Thread(target=_load_analysis, args=(Path(sweep_dir), count_complete_runs(sweep_dir)),
-                                       name="inclusim-preload", daemon=True)
-        _preloading.start()
-
-
-#: The longest the loading of the analysis waits for the sweep's first run to finish.
-PRELOAD_WAIT_SECONDS = 15.0
-
-
-def _load_analysis(sweep_dir: Path, complete_before: int) -> None:
-    waited = 0.0
-    while waited < PRELOAD_WAIT_SECONDS and count_complete_runs(sweep_dir) <= complete_before:
-        if _runs_over.wait(0.25):
-            break
-        waited += 0.25
-    try:
-        for name in END_OF_SWEEP_MODULES:
-            importlib.import_module(name)
-    except Exception:  # noqa: BLE001 - a module that fails to load fails again, with its message, where it is used
-        pass
-
-
-def _preloaded() -> None:
-    """Wait for the background loading, if any (two threads must not import the same modules at once)."""
-    _runs_over.set()
-    if _preloading is not None:
-        _preloading.join()
-
-
 def _release_workers() -> None:
     """End the sweep's idle worker processes and the threads that manage them (joblib's reusable
     executor, kept for five minutes otherwise): their memory is freed for the end of the sweep."""
@@ -167,10 +122,8 @@ def after_sweep(sweep_dir: Path, report: bool = True, lang: str = "en", pdf: boo
     """Collect a sweep, print and save its summary, and write its HTML report (and with ``pdf`` its A4
     PDF, printed by Chromium), holding the folder's lock; the summary and the report in ``lang`` ('en',
     or 'nb' for bokmål). A PDF that cannot be printed raises ConfigError after the HTML report is written."""
-    # the analysis (pandas, scipy) is loaded here, at the end, or in the background while the runs
-    # go on (:func:`preload_end_of_sweep`): Hydra loads this module's callback before the first run,
-    # and loading the analysis there delayed the first run by about a second
-    _preloaded()
+    # the analysis (pandas, scipy) is loaded here, at the end: Hydra loads this module's callback
+    # before the first run, and loading the analysis there would delay the first run
     from analysis.collect import collect
     from analysis.i18n import language, tr
     from analysis.summary import summary_text, write_summary
@@ -204,7 +157,6 @@ def finish(sweep_dir: Path, report: bool = True, lang: str = "en") -> int:
     finished are still collected so that partial results can be looked at.
     """
     sweep_dir = Path(sweep_dir)
-    _preloaded()       # not left loading while the process ends, whatever follows
     _release_workers()
     failed = failed_run_dirs(sweep_dir)
     done = complete_run_dirs(sweep_dir)
@@ -276,7 +228,6 @@ class SweepCallback(Callback):
             note = f" ({'; '.join(notes)})" if notes else ""
             print(tr("inclusim: sweep '{name}' with {total} runs -> {folder}{note}", name=config.name, total=total,
                      folder=sweep_dir, note=note), flush=True)
-        preload_end_of_sweep(sweep_dir)
 
     def on_multirun_end(self, config, **kwargs) -> None:
         # Hydra turns an exception here into a warning: the real work is done after Hydra returns

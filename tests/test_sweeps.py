@@ -147,24 +147,6 @@ def test_progress_command(tmp_path):
     assert out.returncode == 0 and "[3/3 runs]" in out.stdout
 
 
-def test_the_analysis_is_loaded_while_the_runs_go_on_and_the_end_never_waits_for_runs_that_do_not_come(tmp_path, monkeypatch):
-    import sys
-    import threading
-    import time
-
-    import inclusim.sweep as sweep
-
-    monkeypatch.setattr(sweep, "_preloading", None)
-    monkeypatch.setattr(sweep, "_runs_over", threading.Event())
-    sweep.preload_end_of_sweep(tmp_path)          # an empty sweep folder: no run will finish there
-    assert sweep._preloading.is_alive()           # waiting for a first run before it loads anything
-    started = time.perf_counter()
-    sweep._preloaded()                            # the sweep is over: load now, and wait for it
-    assert time.perf_counter() - started < sweep.PRELOAD_WAIT_SECONDS / 3
-    assert not sweep._preloading.is_alive()
-    assert all(name in sys.modules for name in sweep.END_OF_SWEEP_MODULES)
-
-
 def test_the_time_left_comes_from_the_pace_after_the_first_run_not_from_the_start(tmp_path, monkeypatch):
     """`make run` first said "about 4:11:51 left" (issue 27) for a job of about a minute: the first runs'
     elapsed time includes starting the workers. The pace is now measured from the first new run done."""
