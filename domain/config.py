@@ -16,7 +16,7 @@ from domain.costs import CostConfig
 from domain.modes import PolicyConfig
 from domain.ordinary_users import OrdinaryUsersConfig
 from domain.params import ConfigError, calibrated, check_leaf, iter_params, merge, param, stable_hash, to_dict
-from domain.terms import LANGUAGES, NEED_LEVELS, SECTORS
+from domain.terms import NEED_LEVELS, SECTORS
 
 
 # Office: advisers, caseloads, hour budgets --------------------------------------------------
@@ -407,21 +407,13 @@ class WorldConfig:
 
 
 # Top level ----------------------------------------------------------------------------------
-#: run-control labels that do not change the model (left out of the config hash)
-LABEL_KEYS = ("name", "output_root", "report", "lang", "workers", "merge")
-
-
 @dataclass
 class Config:
-    name: str = param("single", "-", "run control", doc="Label of the run or sweep; a sweep writes to output_root/name")
-    output_root: str = param("outputs", "-", "run control", doc="Folder for all results")
+    """The model's settings: what a run computes. How and where a command runs and shows it (its
+    folder, language, report, processes) is the command's (``inclusim.compose.CommandSettings``)."""
     seed: int = param(1, "-", "run control", 0, 2**32 - 1, doc="One seed per run; named streams are split from it")
     horizon_weeks: int = param(156, "weeks", "SEED 001:88 (3-year project)", 1, 1040)
     record_events: bool = param(True, "bool", "run control", doc="Keep the event table (one row per state change)")
-    report: bool = param(True, "bool", "run control", doc="Write the HTML report at the end of a run or a sweep")
-    merge: bool = param(False, "bool", "run control", doc="Let a sweep go on in a folder that holds runs of other "
-                        "settings, and collect them in one summary (refused otherwise)")
-    lang: str = param("en", "-", "run control", choices=LANGUAGES, doc="Language of the report and the terminal summary: en, nb (bokmål)")
     sensitivity_design: str = param("none", "-", "run control", choices=("none", "morris", "sobol", "both"),
                                     doc="Design of a sensitivity sweep (conf/sensitivity.yaml); none for other runs")
     sensitivity_point: int = param(0, "-", "run control", 0, 1_000_000,
@@ -429,9 +421,6 @@ class Config:
     parameter_set: int = param(0, "-", "run control", 0, 10_000,
                                doc="Member of the calibrated ensemble the run's values come from (`ensemble=setK` sets "
                                    "both, conf/ensemble/setK.yaml); 0 is the best set, the defaults")
-    workers: int = param(1, "processes", "run control", 1, 64, doc=(
-        "Processes that run the regions of a world side by side (1: one after the other); the same results. A run in "
-        "a sweep's worker process runs its regions one after the other: the sweep already uses every core"))
     world: WorldConfig = field(default_factory=WorldConfig)
     office: OfficeConfig = field(default_factory=OfficeConfig)
     population: PopulationConfig = field(default_factory=PopulationConfig)
@@ -485,11 +474,8 @@ def resolve(cfg: Config) -> Config:
 
 
 def config_hash(cfg: Config) -> str:
-    """A short stable hash of every parameter value (the seed included, run-control labels not)."""
-    data = to_dict(cfg)
-    for key in LABEL_KEYS:
-        data.pop(key, None)
-    return stable_hash(data)
+    """A short stable hash of every parameter value (the seed included)."""
+    return stable_hash(to_dict(cfg))
 
 
-__all__ = ["Config", "ConfigError", "LABEL_KEYS", "NEED_LEVELS", "config_hash", "from_dict", "resolve", "validate"]
+__all__ = ["Config", "ConfigError", "NEED_LEVELS", "config_hash", "from_dict", "resolve", "validate"]

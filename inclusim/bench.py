@@ -163,9 +163,10 @@ def _measure_case(overrides: dict, repeats: int) -> dict:
 
     walls, target_weeks, stepped = [], 0, 0
     for seed in range(1, repeats + 1):
-        cfg = from_dict({**overrides, "seed": seed})
+        model = {k: v for k, v in overrides.items() if k != "workers"}     # how it runs, not the model
+        cfg = from_dict({**model, "seed": seed})
         t0 = time.perf_counter()
-        result = run_model(cfg)
+        result = run_model(cfg, overrides.get("workers", 1))
         walls.append(time.perf_counter() - t0)
         cands = result.candidates
         horizon = cfg.horizon_weeks

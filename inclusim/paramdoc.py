@@ -8,6 +8,7 @@ from pathlib import Path
 
 from analysis.labels import order_policies
 from domain.config import Config
+from inclusim.compose import CommandSettings
 from domain.modes import FollowupModeConfig, PolicyConfig
 from domain.params import iter_params
 from scenarios.policies import registered_policies
@@ -75,6 +76,8 @@ def parameter_table() -> str:
     lines = [HEADER]
     base = Config()
     lines += ["\n## run\n"] + _table([(n, v, f) for n, v, f in iter_params(base) if "." not in n])
+    lines += ["\n## command (how and where a run is made and shown; not in the config hash or the tables)\n"] + \
+        _table(list(iter_params(CommandSettings())))
     for section in dataclasses.fields(base):
         value = getattr(base, section.name)
         if not dataclasses.is_dataclass(value) or section.name == "policy":

@@ -12,6 +12,7 @@ where a folder should be, or a folder that cannot be written is refused with one
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import hashlib
 import os
@@ -19,11 +20,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from domain.config import LABEL_KEYS, Config, config_hash, resolve, validate
+from domain.config import Config, config_hash, resolve, validate
 from domain.params import ConfigError, merge, set_dotted, stable_hash, to_dict
 from domain.safe_yaml import check_text
 from inclusim.batching import sweep_jobs
-from inclusim.compose import CONF_DIR, NOT_SETTINGS, register_configs
+from inclusim.compose import CONF_DIR, NOT_SETTINGS, SETTINGS_KEYS, CommandSettings, register_configs, split_settings
 
 #: Hydra flags after which there is nothing to check (help, printing the config, shell completion).
 INFO_FLAGS = ("--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--resolve", "--package", "-p",
@@ -64,14 +65,14 @@ class Plan:
 
 
 #: A run's or sweep's name when the command line and the presets give none (``conf/config.yaml``).
-DEFAULT_NAME = Config().name
+DEFAULT_NAME = CommandSettings().name
 
 
 def unnamed_sweep_name(overrides: list[str]) -> str:
     """The folder of a sweep the command line does not name: ``sweep-`` and a fingerprint of its
     settings, seeds and labels left out. The same command (or more seeds) goes on in the same
     folder; a sweep of other settings gets another, so two sweeps never share a summary unasked."""
-    kept = sorted(o for o in overrides if _key(o) not in ("seed", *LABEL_KEYS)
+    kept = sorted(o for o in overrides if _key(o) not in ("seed", *SETTINGS_KEYS)
                   and not _key(o).startswith("hydra"))
     return "sweep-" + hashlib.sha256("\n".join(kept).encode()).hexdigest()[:8]
 
@@ -202,17 +203,18 @@ def check(argv: list[str]) -> Plan | None:
                 except OmegaConfBaseException as exc:
                     raise ConfigError(f"{label}: {_one_line(exc)}") from None
             try:
+                data, command = split_settings(data)
                 cfg = validate(resolve(merge(Config(), data)))
             except ConfigError as exc:
                 raise ConfigError(f"{exc}{in_run}") from None
             given_name = None
-            if multirun and not named and cfg.name == DEFAULT_NAME:
+            if multirun and not named and command.name == DEFAULT_NAME:
                 given_name = unnamed_sweep_name(overrides)
-                cfg = validate(merge(cfg, {"name": given_name}))
-            outputs[(cfg.output_root, cfg.name)] = None
+                command = dataclasses.replace(command, name=given_name)
+            outputs[(command.output_root, command.name)] = None
             hashes.add(config_hash(cfg))
             settings.add(settings_key(to_dict(cfg)))
-        sweep_dir = Path(cfg.output_root) / cfg.name if multirun else None
+        sweep_dir = Path(command.output_root) / command.name if multirun else None
     for output_root, name in outputs:
         if multirun and name == SINGLE_RUNS:
             raise ConfigError(f"name = {name!r}: the folder of single runs; give the sweep another name")
@@ -220,12 +222,12 @@ def check(argv: list[str]) -> Plan | None:
     if multirun and len(outputs) > 1:
         raise ConfigError(f"output_root and name: one sweep writes one folder; these runs would go to "
                           f"{', '.join(str(Path(*pair)) for pair in list(outputs)[:3])}")
-    if multirun and not cfg.merge:
+    if multirun and not command.merge:
         _refuse_other_settings(sweep_dir, hashes, settings)
     global _checked, _planned
     _checked = True
     _planned = frozenset(hashes) if multirun else frozenset()
-    single_dir = None if multirun else Path(cfg.output_root) / SINGLE_RUNS / cfg.name
+    single_dir = None if multirun else Path(command.output_root) / SINGLE_RUNS / command.name
     return Plan(multirun=multirun, n_runs=len(jobs), sweep_dir=sweep_dir, single_dir=single_dir,
                 given_name=given_name if multirun else None)
 
@@ -277,7 +279,7 @@ def check_output(output_root: Path, name: str) -> None:
 def settings_key(config: dict) -> str:
     """A fingerprint of a run's settings without its seed and labels: runs of one setting with other
     seeds share it."""
-    return stable_hash({k: v for k, v in config.items() if k not in ("seed", *LABEL_KEYS)})
+    return stable_hash({k: v for k, v in config.items() if k not in ("seed", *SETTINGS_KEYS)})
 
 
 def _refuse_other_settings(sweep_dir: Path, hashes: set[str], settings: set[str]) -> None:

@@ -23,6 +23,7 @@ from analysis.charts.style import add_note, new_figure, policy_colours, save_fig
 from analysis.i18n import language, localise_number, tr
 from analysis.workbook import workbook_bytes
 from domain.config import Config
+from inclusim.compose import CommandSettings
 from domain.params import ConfigError
 from inclusim.staffing import Plan, StaffingResult, add_ensemble_interval, load_plan, search
 
@@ -66,12 +67,13 @@ def parse(args: list[str]) -> tuple[dict, list[str]]:
     return own, rest
 
 
-def base_config(overrides: list[str]) -> Config:
-    """The office the search starts from: ``inclusim <overrides>`` as one run (an office file expanded)."""
+def base_config(overrides: list[str]) -> tuple[Config, CommandSettings]:
+    """The office the search starts from: ``inclusim <overrides>`` as one run (an office file expanded),
+    and the command's settings (language, output folder)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.errors import HydraException
 
-    from inclusim.compose import compose_config
+    from inclusim.compose import compose_config_and_settings
     from inclusim.office import expand_office_files
     from inclusim.preflight import check
 
@@ -83,28 +85,28 @@ def base_config(overrides: list[str]) -> Config:
     if sweeps:
         raise ConfigError(f"{sweeps[0]}: inclusim staffing searches one office; give one value per setting")
     check(overrides)
-    return compose_config(overrides)
+    return compose_config_and_settings(overrides)
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "office"
 
 
-def default_folder(base: Config, budget_fte: int) -> Path:
-    """Where a staffing search writes without ``out=``: per office and budget, and per language (a
-    run in bokmål keeps the English files of the same search, and the other way round)."""
-    suffix = "" if base.lang == "en" else f"_{base.lang}"
-    return Path(base.output_root) / "staffing" / f"{_slug(base.office.name)}_{budget_fte}fte{suffix}"
+def default_folder(settings: CommandSettings, office: str, budget_fte: int) -> Path:
+    """Where a staffing search of ``office`` writes without ``out=``: per office and budget, and per
+    language (a run in bokmål keeps the English files of the same search, and the other way round)."""
+    suffix = "" if settings.lang == "en" else f"_{settings.lang}"
+    return Path(settings.output_root) / "staffing" / f"{_slug(office)}_{budget_fte}fte{suffix}"
 
 
 def main(args: list[str]) -> int:
     own, overrides = parse(args)
-    base = base_config(overrides)
+    base, settings = base_config(overrides)
     plan = load_plan()
     changes = {k: own[k] for k in ("seeds", "slots", "mixes", "mixed_policy") if k in own}
     plan = plan.with_changes(**changes, position_cost=base.cost.position_prices())
     workers = own.get("workers", 2)
-    with language(base.lang):       # every line in the office's language (lang=nb: bokmål)
+    with language(settings.lang):       # every line in the office's language (lang=nb: bokmål)
         print(tr("inclusim staffing: office {office}, policy {policy}, {users} users on caseloads, {weeks} weeks",
                  office=repr(base.office.name), policy=base.policy.name,
                  users=base.office.n_advisers * base.office.caseload_ordinary, weeks=base.horizon_weeks))
@@ -119,7 +121,7 @@ def main(args: list[str]) -> int:
             print("  " + tr("the calibrated ensemble: {n} more parameter sets for today's staff and the Pareto mixes",
                             n=len(ensemble) - 1))
             add_ensemble_interval(result, base, ensemble, workers, plan)
-        out = own.get("out") or default_folder(base, result.budget_fte)
+        out = own.get("out") or default_folder(settings, base.office.name, result.budget_fte)
         written = write_outputs(result, out, plan)
         print(terminal_table(result, own.get("top", 8)))
         names = {"table": tr("table:"), "workbook": tr("workbook:"), "chart": tr("chart:"), "about": tr("about:")}

@@ -12,19 +12,18 @@ import sys
 import traceback
 from pathlib import Path
 
-from domain.config import LABEL_KEYS, config_hash, validate
+from domain.config import config_hash, validate
 from domain.params import ConfigError, merge
 from domain.provenance import model_code
 from domain.store import COMPLETE_MARKER, check_run, prepare_redo, run_lock, write_failure
 from inclusim.batching import BATCH_KEY, runs_of_job
-from inclusim.compose import to_config
+from inclusim.compose import SETTINGS_KEYS, to_config_and_settings
 from inclusim.errors import fail
 from inclusim.workers import is_local_worker, watch_parent
 
 # The model (``sim``) and the analysis are imported where a run is made or printed: the command's
 # own process imports this module to hand the task to Hydra, and in a sweep only its worker
-# processes run models (they come loaded from the worker server, ``inclusim.workers``); loading the
-# model in the command's process first cost the sweep about a second before its first run could start.
+# processes run models; loading the model in the command's process would delay the first run.
 
 
 def task(composed) -> None:
@@ -35,7 +34,7 @@ def task(composed) -> None:
 
     watch_parent()
     try:
-        cfg = to_config(composed)
+        cfg, settings = to_config_and_settings(composed)
     except ConfigError as exc:
         fail(str(exc))
     hydra_cfg = HydraConfig.get()
@@ -46,25 +45,27 @@ def task(composed) -> None:
              f"inclusim -m seed=1,2,3")
     for seed, overrides in runs_of_job(list(hydra_cfg.overrides.task), seeds):
         run_cfg = cfg if seed is None else validate(merge(cfg, {"seed": seed}))
-        if run_cfg.workers > 1 and is_local_worker():
-            # the sweep's runs already use every core of this machine: the regions run one after the other
-            run_cfg = merge(run_cfg, {"workers": 1})
+        # in a sweep's worker the runs already use every core of this machine: regions one after the other
+        workers = 1 if is_local_worker() else settings.workers
         out = Path(hydra_cfg.sweep.dir) / "runs" / config_hash(run_cfg) if multirun else Path(hydra_cfg.run.dir)
-        _run_one(run_cfg, overrides, out, multirun, Path(hydra_cfg.sweep.dir) if multirun else None)
+        _run_one(run_cfg, settings, workers, overrides, out, multirun,
+                 Path(hydra_cfg.sweep.dir) if multirun else None)
 
 
-def _run_one(cfg, overrides: list[str], out: Path, multirun: bool, sweep_dir: Path | None) -> None:
+def _run_one(cfg, settings, workers: int, overrides: list[str], out: Path, multirun: bool,
+             sweep_dir: Path | None) -> None:
     """One run: skipped when its folder is complete, else run and written (a failure is recorded). In a
     sweep, the run's folder is held meanwhile (``domain.store.run_lock``): another command with the
     same run waits, then skips it (one that waits longer than the lock's timeout stops the sweep with
     the lock's one line)."""
     if not multirun:
-        return _run_and_write(cfg, overrides, out, multirun, sweep_dir)
+        return _run_and_write(cfg, settings, workers, overrides, out, multirun, sweep_dir)
     with run_lock(out):
-        _run_and_write(cfg, overrides, out, multirun, sweep_dir)
+        _run_and_write(cfg, settings, workers, overrides, out, multirun, sweep_dir)
 
 
-def _run_and_write(cfg, overrides: list[str], out: Path, multirun: bool, sweep_dir: Path | None) -> None:
+def _run_and_write(cfg, settings, workers: int, overrides: list[str], out: Path, multirun: bool,
+                   sweep_dir: Path | None) -> None:
     from analysis.i18n import language, tr
     from inclusim.sweep import progress_line
     from sim.tables import run_model
@@ -73,15 +74,15 @@ def _run_and_write(cfg, overrides: list[str], out: Path, multirun: bool, sweep_d
     if multirun:
         problem = check_run(out, chash, model_code())
         if problem is None:
-            with language(cfg.lang):
+            with language(settings.lang):
                 _say("  " + tr("skip {run} (complete) {overrides}", run=chash, overrides=" ".join(overrides)))
             return
         if (out / COMPLETE_MARKER).exists():
-            with language(cfg.lang):
+            with language(settings.lang):
                 _say("  " + tr("redo {run}: {problem}", run=chash, problem=problem))
         prepare_redo(out)     # not counted as done while it runs; no file of an earlier, killed writer kept
     try:
-        result = run_model(cfg)
+        result = run_model(cfg, workers)
         model_overrides = [o for o in overrides if not is_label_override(o)]
         result.run_row["overrides"] = " ".join(model_overrides)
         # what distinguishes this run from its replications: the overrides minus the seed and the
@@ -98,12 +99,12 @@ def _run_and_write(cfg, overrides: list[str], out: Path, multirun: bool, sweep_d
             write_failure(out, f"{' '.join(overrides)}\n{message}\n\n{traceback.format_exc()}")
         except OSError:
             pass   # the folder cannot be written either; the sweep's end reports the missing run
-        with language(cfg.lang):
+        with language(settings.lang):
             _say("  " + tr("FAILED {run} {overrides}: {message}", run=chash, overrides=" ".join(overrides),
                            message=message))
         return
     if multirun:
-        with language(cfg.lang):
+        with language(settings.lang):
             if sys.stdout.isatty():     # one line that moves on, with a bar, in place of a line per run
                 line = f"  {progress_line(sweep_dir, record=True, bar=True)}  {' '.join(overrides)}"
                 width = shutil.get_terminal_size().columns - 1
@@ -111,9 +112,9 @@ def _run_and_write(cfg, overrides: list[str], out: Path, multirun: bool, sweep_d
             else:
                 print(f"  {progress_line(sweep_dir, record=True)}  {' '.join(overrides)}", flush=True)
     else:
-        with language(cfg.lang):   # what a single run prints, and its report, in the language asked for
+        with language(settings.lang):   # what a single run prints, and its report, in the language asked for
             print_single(result, out)
-            if cfg.report:
+            if settings.report:
                 _single_report(out)
 
 
@@ -136,7 +137,7 @@ def _single_report(out: Path) -> None:
 def is_label_override(override: str) -> bool:
     """Overrides that name or place a run but do not change the model (kept out of result tables)."""
     key = override.lstrip("+~").split("=", 1)[0]
-    return key in LABEL_KEYS or key in ("experiment", "uncertainty") or key.startswith(("hydra.", "hydra/"))
+    return key in SETTINGS_KEYS or key in ("experiment", "uncertainty") or key.startswith(("hydra.", "hydra/"))
 
 
 #: What a single run prints: its headline KPIs (one run has no interval).

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from domain.config import LABEL_KEYS, Config, config_hash, resolve, validate
+from domain.config import Config, config_hash, resolve, validate
 from domain.params import flat_params, to_dict
 from domain.provenance import git_commit, model_code, versions
 from domain.schema import (CANDIDATE_COLUMNS, CANDIDATE_DTYPES, CONFIG_PREFIX, EVENT_COLUMNS, MENTOR_HOURS_COLUMNS, MENTOR_SUBSIDISED_COLUMN,
@@ -52,14 +52,14 @@ class RunResult:
         return write_run_folder({**tables, "runs": self.run_row}, self.meta, out_dir)
 
 
-def run_model(cfg: Config) -> RunResult:
-    """Build, run and tabulate one config's world. Deterministic for a given config (seed included),
-    whatever ``workers`` is."""
+def run_model(cfg: Config, workers: int = 1) -> RunResult:
+    """Build, run and tabulate one config's world, its regions in up to ``workers`` processes.
+    Deterministic for a given config (seed included), whatever ``workers`` is."""
     cfg = validate(resolve(cfg))
     # the collector walks the world less often while it is built, run and tabulated (``sim.collector``)
     with fewer_collections():
         started = time.perf_counter()
-        outcome = run_world(cfg)
+        outcome = run_world(cfg, workers)
         wall = time.perf_counter() - started
         return tabulate(outcome, wall)
 
@@ -72,7 +72,7 @@ def tabulate(outcome: RunOutcome, wall_seconds: float = float("nan")) -> RunResu
     labels = {"run_id": run_id, "config_hash": chash, "seed": cfg.seed, "policy": cfg.policy.name,
               "office": cfg.office.name, "population": cfg.population.name, "labour_market": cfg.labour_market.name}
     row = {**labels, **compute_kpis(outcome)}
-    row.update({f"{CONFIG_PREFIX}{k}": v for k, v in flat_params(cfg, skip=LABEL_KEYS).items()})
+    row.update({f"{CONFIG_PREFIX}{k}": v for k, v in flat_params(cfg).items()})
     meta = {
         "run_id": run_id, "config_hash": chash, "seed": cfg.seed, "git_commit": git_commit(),
         "model_code": model_code(),

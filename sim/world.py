@@ -27,11 +27,11 @@ from sim.offices import n_regions
 from sim.outcome import RunOutcome
 
 
-def run_world(config: Config | None = None) -> RunOutcome:
-    """Run every region of the config's world (``config.workers`` at a time) and read them as one."""
+def run_world(config: Config | None = None, workers: int = 1) -> RunOutcome:
+    """Run every region of the config's world (``workers`` at a time) and read them as one."""
     cfg = validate(resolve(config if config is not None else Config()))
     regions = range(n_regions(cfg.world))
-    outcomes = map_in_processes(partial(region_outcome, cfg), regions, cfg.workers)
+    outcomes = map_in_processes(partial(region_outcome, cfg), regions, workers)
     return RunOutcome.merged(outcomes)
 
 

@@ -72,8 +72,11 @@ def test_a_policy_name_gives_that_policy_its_own_settings_and_shared_ones_carry_
 
 
 def test_config_hash_depends_on_values_not_on_labels():
-    a = Config()
-    assert config_hash(a) == config_hash(merge(a, {"name": "other", "output_root": "elsewhere"}))
+    from inclusim.compose import compose_config_and_settings
+
+    a = compose_config_and_settings([])[0]
+    labelled, settings = compose_config_and_settings(["name=other", "output_root=elsewhere", "workers=2"])
+    assert settings.name == "other" and config_hash(a) == config_hash(labelled)
     assert config_hash(a) != config_hash(merge(a, {"seed": 2}))
     assert config_hash(a) != config_hash(merge(a, {"office": {"caseload_ordinary": 71}}))
 

@@ -452,12 +452,12 @@ def test_the_sweep_page_looks_in_the_output_folder_of_the_folder_it_was_started_
     """Issue 24 review, fault 6: the sweep page listed ``<repo>/outputs`` whatever folder the server
     was started in; it looks where ``inclusim -m ...`` run in that folder writes (``output_root``,
     relative to the working folder)."""
-    from inclusim.compose import compose_config
+    from inclusim.compose import compose_config_and_settings
     from inclusim.dashboard import sweep_page
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sweep_page, "_ROOT", [])
-    assert sweep_page.sweeps_root() == tmp_path / compose_config([]).output_root == tmp_path / "outputs"
+    assert sweep_page.sweeps_root() == tmp_path / compose_config_and_settings([])[1].output_root == tmp_path / "outputs"
     (tmp_path / "outputs" / "mine" / "runs").mkdir(parents=True)
     (tmp_path / "outputs" / "mine" / "runs.parquet").write_bytes(b"")
     assert list(sweep_page.collected_sweeps()) == ["mine"]

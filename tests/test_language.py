@@ -24,8 +24,8 @@ from analysis.labels import KPI_SHORT, LEVER_LABELS, LEVER_SHORT, METHOD_NAMES
 from analysis.report import build_report
 from analysis.report.build import COLUMN_TITLES
 from analysis.summary import ENSEMBLE_HEADING, SUMMARY_HEADING_TEXT, summary_text, terminal_summary
-from domain.config import Config, config_hash, validate
-from domain.params import ConfigError, merge
+from domain.config import config_hash
+from domain.params import ConfigError
 from domain.schema import KPIS
 from domain.states import STATE_GROUP_NAMES
 from domain.terms import ACTIVITY_NAMES, ROLE_NAMES
@@ -206,12 +206,15 @@ def test_summary_and_report_commands_take_a_language(reports, tmp_path):
 
 # --- the language setting ---------------------------------------------------------------------------
 
-def test_lang_is_run_control_that_changes_no_result():
-    nb = validate(merge(Config(), {"lang": "nb"}))
-    assert nb.lang == "nb" and Config().lang == "en"
-    assert config_hash(nb) == config_hash(Config())     # the same run folder, the same results
+def test_lang_is_the_commands_setting_and_changes_no_result():
+    from inclusim.compose import compose_config_and_settings, split_settings
+
+    cfg, settings = compose_config_and_settings(["lang=nb"])
+    default, default_settings = compose_config_and_settings([])
+    assert settings.lang == "nb" and default_settings.lang == "en"
+    assert config_hash(cfg) == config_hash(default)     # the same run folder, the same results
     with pytest.raises(ConfigError, match=r"^lang = 'de': allowed values are en, nb$"):
-        validate(merge(Config(), {"lang": "de"}))
+        split_settings({"lang": "de"})
 
 
 def test_an_unknown_language_is_a_clear_error():

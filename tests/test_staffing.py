@@ -149,8 +149,8 @@ def test_a_search_that_runs_no_mix_is_an_error_not_an_empty_table():
 
 
 def test_a_search_in_bokmal_keeps_the_english_files_of_the_same_search():
-    from domain.config import from_dict
+    from inclusim.compose import CommandSettings
     from inclusim.staffing_output import default_folder
 
-    english, bokmal = (default_folder(from_dict({"lang": lang, "output_root": "out"}), 15) for lang in ("en", "nb"))
+    english, bokmal = (default_folder(CommandSettings(lang=lang, output_root="out"), "default", 15) for lang in ("en", "nb"))
     assert english != bokmal and english.parent == bokmal.parent and bokmal.name == english.name + "_nb"

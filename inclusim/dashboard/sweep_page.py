@@ -39,9 +39,9 @@ def sweeps_root() -> Path:
     composed as ``inclusim`` composes it), relative to the folder the dashboard was started in."""
     with _ROOT_LOCK:      # composed once, and never by two pages at once (Hydra's state is global)
         if not _ROOT:
-            from inclusim.compose import compose_config
+            from inclusim.compose import compose_config_and_settings
 
-            _ROOT.append(Path(os.getcwd()) / compose_config([]).output_root)
+            _ROOT.append(Path(os.getcwd()) / compose_config_and_settings([])[1].output_root)
         return _ROOT[0]
 
 
