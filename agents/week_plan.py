@@ -25,7 +25,7 @@ from numba import njit
 from agents.followup import MAX_ITEMS_PER_CASE, case_demands
 from agents.time_budget import LAST, REGULAR, URGENT, WORK_KINDS, Work, allocate, larger, python_sum, smaller, split, work_code
 from domain.params import records_of
-from domain.rows import RowFormat
+from agents.row_packing import RowFormat
 from domain.states import State
 from domain.terms import ACTIVITIES, ROLE_INDEX, Activity, Role
 

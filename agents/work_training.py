@@ -37,7 +37,7 @@ from agents.candidate import life_shocks, weekly_draws
 from agents.followup import period_ends
 from agents.time_budget import Work
 from domain.rng import LifeEvent, WeeklyDraw, week_hazard
-from domain.rows import RowFormat
+from agents.row_packing import RowFormat
 from domain.terms import NEED_INDEX, NEED_LEVELS, by_need_level
 
 #: The user's own shocks a week of work training reads, in this order.

@@ -1,4 +1,4 @@
-"""Rows packed as they are read (``domain.rows``) give the matrix numpy would make of the same values."""
+"""Rows packed as they are read (``agents.row_packing``) give the matrix numpy would make of the same values."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import struct
 import numpy as np
 import pytest
 
-from domain.rows import RowFormat
+from agents.row_packing import RowFormat
 
 
 def test_packed_rows_are_the_matrix_of_their_values():
