@@ -24,6 +24,7 @@ from pathlib import Path
 from domain.store import (COMPLETE_MARKER, FAILED_MARKER, OTHER_CODE, atomic_write_bytes, complete_run_dirs,
                           count_complete_runs, failed_run_dirs, retire_damaged_runs, sweep_lock)
 from inclusim.preflight import planned_runs
+from infra.executor import release_shared_pool
 
 try:  # the callback base class is only needed when Hydra runs the sweep
     from hydra.experimental.callback import Callback
@@ -109,15 +110,6 @@ def clock(seconds: float) -> str:
 #: returns: (sweep folder, write the report, language of the summary and report).
 FINISHED_SWEEPS: list[tuple[Path, bool, str]] = []
 
-def _release_workers() -> None:
-    """End the sweep's idle worker processes and the threads that manage them (joblib's reusable
-    executor, kept for five minutes otherwise): their memory is freed for the end of the sweep."""
-    from joblib.externals.loky import get_reusable_executor
-
-    # the executor the launcher used (or, if none is left, a new one that has started no process yet)
-    get_reusable_executor().shutdown(wait=True, kill_workers=True)   # idle: stopped at once (0.04 s)
-
-
 def after_sweep(sweep_dir: Path, report: bool = True, lang: str = "en", pdf: bool = False) -> None:
     """Collect a sweep, print and save its summary, and write its HTML report (and with ``pdf`` its A4
     PDF, printed by Chromium), holding the folder's lock; the summary and the report in ``lang`` ('en',
@@ -157,7 +149,7 @@ def finish(sweep_dir: Path, report: bool = True, lang: str = "en") -> int:
     finished are still collected so that partial results can be looked at.
     """
     sweep_dir = Path(sweep_dir)
-    _release_workers()
+    release_shared_pool()      # the sweep's idle workers: their memory is freed for the end of the sweep
     failed = failed_run_dirs(sweep_dir)
     done = complete_run_dirs(sweep_dir)
     if done:

@@ -15,7 +15,6 @@ different decisions in different weeks, cannot be expected to pair much better.
 from __future__ import annotations
 
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 from analysis.pairing import PAIRING_KPIS, PAIRING_TARGET  # noqa: E402
 from crn_pairing import runs_table  # noqa: E402
+from infra.executor import map_in_processes  # noqa: E402
 
 POLICIES = ("saksbehandler", "hybrid", "jobbspesialist", "brobygger")
 #: Mixed into the keys of the follow-up's own streams for the second run of a pair.
@@ -63,12 +63,7 @@ def _run(job: tuple[str, int, int]) -> dict:
 
 def sample(seeds: int, workers: int) -> pd.DataFrame:
     jobs = [(policy, seed, salt) for policy in POLICIES for seed in range(1, seeds + 1) for salt in (0, OTHER_DRAWS)]
-    if workers <= 1:
-        rows = [_run(job) for job in jobs]
-    else:
-        with ProcessPoolExecutor(workers) as pool:
-            rows = list(pool.map(_run, jobs, chunksize=8))
-    return pd.DataFrame(rows)
+    return pd.DataFrame(map_in_processes(_run, jobs, workers))
 
 
 def ceiling_table(runs: pd.DataFrame, kpis=PAIRING_KPIS) -> pd.DataFrame:

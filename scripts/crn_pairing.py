@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis.pairing import PAIRING_KPIS, PAIRING_TARGET, correlation_table, paired_correlations  # noqa: E402
+from infra.executor import map_in_processes  # noqa: E402
 
 POLICIES = ("saksbehandler", "hybrid", "jobbspesialist", "brobygger")
 
@@ -39,12 +39,7 @@ def _run(job: tuple[str, int]) -> dict:
 
 def sample(seeds: int, workers: int) -> pd.DataFrame:
     jobs = [(policy, seed) for policy in POLICIES for seed in range(1, seeds + 1)]
-    if workers <= 1:
-        rows = [_run(job) for job in jobs]
-    else:
-        with ProcessPoolExecutor(workers) as pool:
-            rows = list(pool.map(_run, jobs, chunksize=4))
-    return pd.DataFrame(rows)
+    return pd.DataFrame(map_in_processes(_run, jobs, workers))
 
 
 def runs_table(argv, description: str, sample_runs, seeds: int, out: str) -> pd.DataFrame:
