@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("domain", "agents", "scenarios", "sim", "analysis", "inclusim")
+PACKAGES = ("domain", "infra", "agents", "scenarios", "sim", "analysis", "inclusim")
 
 
 def _contract_floors() -> list[set[str]]:

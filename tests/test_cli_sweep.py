@@ -103,7 +103,7 @@ def test_single_run_prints_kpis_and_writes_tables(tmp_path):
     (["collect", "/no/such/folder"], "sweep folder /no/such/folder does not exist"),
     (["policy=saksbehandler", "policy.max_age=29"], "max_age"),
     (["policy=hybrid", "policy.max_age=12"], "policy.max_age = 12: allowed range is 18 to 99"),
-    (["params", "--outt", "x.md"], "unrecognized arguments: --outt"),
+    (["params", "--outt", "x.md"], "inclusim params: no such option '--outt'"),
 ])
 def test_user_errors_are_one_clear_message_without_traceback(tmp_path, args, fragment):
     subcommand = args[0] in ("collect", "params")
@@ -214,8 +214,45 @@ def test_help_names_the_commands_and_every_configuration_group_without_starting_
     """`inclusim --help` printed Hydra's "task is powered by Hydra" after about 4 s of listing groups."""
     proc = subprocess.run([sys.executable, "-m", "inclusim.cli", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "powered by Hydra" not in proc.stdout
-    for command in ("collect", "report", "dashboard", "staffing", "calibrate"):
-        assert f"inclusim {command}" in proc.stdout
+    listed = [line.split()[0] for line in proc.stdout.split("Commands:")[1].split("\n\n")[0].splitlines() if line]
+    assert {"collect", "report", "dashboard", "staffing", "calibrate"} <= set(listed)
     groups = {line.split(":")[0].strip(): line for line in proc.stdout.splitlines() if line.startswith("  ") and ":" in line}
     assert "hybrid" in groups["policy"] and "policy_compare" in groups["experiment"] and "asker" in groups["office"]
     assert "_schema" not in proc.stdout and "inclusim --hydra-help" in proc.stdout
+
+
+COMMANDS = ("run", "collect", "summary", "progress", "report", "params", "validate", "mechanisms", "contrast", "bench",
+            "calibrate", "dashboard", "staffing")
+
+
+def test_help_lists_every_command_with_a_line_and_every_command_has_help(capsys):
+    """One grammar (click): `inclusim --help` lists each command with a one-line description, and
+    `inclusim COMMAND --help` works for each of them (status 0, its usage line)."""
+    from inclusim.cli import main
+
+    main(["--help"])
+    listing = capsys.readouterr().out.split("Commands:")[1].split("\n\n")[0]
+    described = {line.split()[0]: line.split(None, 1)[1] for line in listing.splitlines() if line.startswith("  ")
+                 and not line.startswith("   ")}
+    assert set(described) == set(COMMANDS) and all(text and not text.endswith("...") for text in described.values())
+    for command in COMMANDS:
+        main([command, "--help"])          # returns: status 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"Usage: inclusim {command} ") and "--help" in out
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["validate", "--bogus"], "inclusim validate: no such option '--bogus'"),
+    (["validate", "--seeds", "x"], "inclusim validate: invalid value for '--seeds': 'x' is not a valid integer"),
+    (["report"], "inclusim report: missing argument 'SWEEP_DIR'"),
+    (["staffing", "--bogus"], "inclusim staffing: no such option '--bogus'"),
+    (["colect", "x"], "no such command 'colect'. Did you mean 'collect'?"),
+])
+def test_a_wrong_option_or_argument_of_a_command_is_one_line_and_status_2(capsys, args, fragment):
+    from inclusim.cli import main
+
+    with pytest.raises(SystemExit) as ended:
+        main(args)
+    out, err = capsys.readouterr()
+    assert ended.value.code == 2 and out == ""
+    assert err.splitlines() == [err.strip()] and err.startswith("inclusim: error: ") and fragment in err
