@@ -1,5 +1,5 @@
 """Collect a sweep: one tidy table per kind (``runs``, ``weekly``, ``events``, ``candidates``) from
-the finished run folders (``sweep_dir/runs/<config_hash>``, see ``domain.store``).
+the finished run folders (``sweep_dir/runs/<config_hash>``, see ``infra.store``).
 
 A table is written run by run, in row groups of about ``ROW_GROUP_ROWS`` rows, so memory holds that
 much of the runs' tables at a time. Runs need not have the
@@ -8,10 +8,10 @@ column of any run, and a run without a column gets nulls there. Rows are ordered
 (config hash), so collecting twice, or collecting a serial and a parallel sweep of the same
 configs, gives identical tables.
 
-Every run is checked before anything is written (``domain.store.check_run``: files present, sizes
+Every run is checked before anything is written (``infra.store.check_run``: files present, sizes
 and checksums as recorded): a damaged run stops the collect with its name and what is wrong, and
 the tables already collected stay as they were. Each table is written to a temporary file with a
-unique name and renamed into place; the caller holds the sweep's lock (``domain.store.sweep_lock``).
+unique name and renamed into place; the caller holds the sweep's lock (``infra.store.sweep_lock``).
 The four are renamed into place only once all are written.
 """
 
@@ -26,8 +26,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from domain.schema import TABLES
-from domain.provenance import model_code
-from domain.store import OTHER_CODE, StoreError, check_run, complete_run_dirs, file_mode, remove_leftovers_in
+from infra.provenance import model_code
+from infra.store import OTHER_CODE, StoreError, check_run, complete_run_dirs, file_mode, remove_leftovers_in
 
 
 #: The table with one row per run, read once (:func:`read_whole`); the others are read twice

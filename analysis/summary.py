@@ -26,7 +26,7 @@ from analysis.labels import kpi_label, order_policies, setting_label
 from analysis.stats import BOOTSTRAP_FROM, LEVEL, PARAMETER_SET, uncertainty_columns
 from analysis.uncertainty import ensemble_summary, has_ensemble
 from domain.schema import CONFIG_PREFIX, KEY_KPIS, SUMMARY_KPIS, config_column
-from domain.store import atomic_write_bytes, atomic_write_parquet
+from infra.store import atomic_write_bytes, atomic_write_parquet
 
 #: With more groups than this, the terminal shows one row per group instead of one column.
 WIDE_LIMIT = 6

@@ -4,7 +4,7 @@ This is the contract between the simulation, which writes the tables, and the an
 reads them: column names are built here and nowhere else, and every KPI in the ``runs`` table is
 listed here with its unit (which decides how it is printed and drawn) and a plain name.
 
-Tables of a run (one parquet file each in the run folder, see ``domain.store``):
+Tables of a run (one parquet file each in the run folder, see ``infra.store``):
 
 * ``runs``        one row: run id, seed, labels, every KPI, every config value (``cfg.*``)
 * ``weekly``      one row per week: stocks by state, queue, hours and unmet hours by role and

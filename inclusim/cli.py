@@ -189,7 +189,7 @@ def run_or_sweep(argv: list[str]) -> None:
     try:
         _hydra_main()
     except Exception as exc:  # noqa: BLE001 - a fault of the machine or of Hydra while it runs: one line, status 1
-        from domain.store import remove_empty_leftovers
+        from infra.store import remove_empty_leftovers
         from inclusim.sweep import describe
 
         for folder in (made, plan.sweep_dir if plan is not None else None):
@@ -225,7 +225,7 @@ def _single_run_folder(parent: Path) -> Path:
     """The folder of a single run: ``parent/<date>_<time>``, made now, so that no other run shares it."""
     import time
 
-    from domain.store import new_run_folder
+    from infra.store import new_run_folder
 
     try:
         return new_run_folder(parent, time.strftime("%Y-%m-%d_%H-%M-%S"))

@@ -92,7 +92,7 @@ def progress(sweep_dir: Path) -> None:
 def report(sweep_dir: Path, lang: str, pdf: bool) -> None:
     """Write the HTML report (figures, tables, readings) of a sweep, collecting it first from its runs as
     they are now; a single run's folder gets the report of its own tables."""
-    from domain.store import is_sweep_folder
+    from infra.store import is_sweep_folder
 
     lang = _language(lang)
     _checked_folder("report", sweep_dir)
@@ -116,7 +116,7 @@ def _language(lang: str) -> str:
 def _checked_folder(command: str, sweep_dir: Path) -> Path:
     """``sweep_dir`` if the command may read it: a sweep folder, or for report and summary a single
     run's folder (which holds the tables a collected sweep has); nothing is read or written in any other."""
-    from domain.store import is_sweep_folder
+    from infra.store import is_sweep_folder
 
     check_environment()
     if not sweep_dir.is_dir():
@@ -130,7 +130,7 @@ def _checked_folder(command: str, sweep_dir: Path) -> Path:
 
 def check_environment() -> None:
     """The environment variables a command reads, checked before it starts (one line if one is bad)."""
-    from domain.store import lock_timeout
+    from infra.store import lock_timeout
 
     try:
         lock_timeout()
@@ -141,7 +141,7 @@ def check_environment() -> None:
 def _single_report(run_dir: Path, lang: str = "en", pdf: bool = False) -> None:
     """The report of a single run's folder: its tables are the tables."""
     from domain.params import ConfigError
-    from domain.store import check_run
+    from infra.store import check_run
     from inclusim.sweep import describe
 
     problem = check_run(run_dir)

@@ -286,8 +286,8 @@ def _refuse_other_settings(sweep_dir: Path, hashes: set[str], settings: set[str]
     """Refuse a sweep whose folder holds complete runs of other settings made by this model code: they
     would be collected into its summary. Runs of the same settings with other seeds, or runs of other
     model code (left out of the tables), are no reason to refuse."""
-    from domain.provenance import model_code
-    from domain.store import COMPLETE_MARKER, check_run
+    from infra.provenance import model_code
+    from infra.store import COMPLETE_MARKER, check_run
 
     runs = sweep_dir / "runs"
     if not runs.is_dir():

@@ -7,7 +7,7 @@ Layout of a sweep folder (``output_root/name``)::
     runs.parquet weekly.parquet events.parquet candidates.parquet   (after collect)
     summary.csv, summary.parquet, report/                             (after collect)
 
-A run writes each file atomically and the ``_COMPLETE`` marker last (``domain.store``), so a killed
+A run writes each file atomically and the ``_COMPLETE`` marker last (``infra.store``), so a killed
 sweep leaves only whole runs; running the same command again skips every complete run (same config
 hash) and runs the rest. Run folders are named by config hash, not job number, so the result of a
 run does not depend on where in the sweep it ran.
@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from domain.store import (COMPLETE_MARKER, FAILED_MARKER, OTHER_CODE, atomic_write_bytes, complete_run_dirs,
+from infra.store import (COMPLETE_MARKER, FAILED_MARKER, OTHER_CODE, atomic_write_bytes, complete_run_dirs,
                           count_complete_runs, failed_run_dirs, retire_damaged_runs, sweep_lock)
 from inclusim.preflight import planned_runs
 from infra.executor import release_shared_pool

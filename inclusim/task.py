@@ -14,8 +14,8 @@ from pathlib import Path
 
 from domain.config import config_hash, validate
 from domain.params import ConfigError, merge
-from domain.provenance import model_code
-from domain.store import COMPLETE_MARKER, check_run, prepare_redo, run_lock, write_failure
+from infra.provenance import model_code
+from infra.store import COMPLETE_MARKER, check_run, prepare_redo, run_lock, write_failure
 from inclusim.batching import BATCH_KEY, runs_of_job
 from inclusim.compose import SETTINGS_KEYS, to_config_and_settings
 from inclusim.errors import fail
@@ -55,7 +55,7 @@ def task(composed) -> None:
 def _run_one(cfg, settings, workers: int, overrides: list[str], out: Path, multirun: bool,
              sweep_dir: Path | None) -> None:
     """One run: skipped when its folder is complete, else run and written (a failure is recorded). In a
-    sweep, the run's folder is held meanwhile (``domain.store.run_lock``): another command with the
+    sweep, the run's folder is held meanwhile (``infra.store.run_lock``): another command with the
     same run waits, then skips it (one that waits longer than the lock's timeout stops the sweep with
     the lock's one line)."""
     if not multirun:

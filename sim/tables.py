@@ -3,7 +3,7 @@
 :func:`run_model` builds and runs the world of a config (``sim.world``: its regions' models) and
 returns a :class:`RunResult`: the four tables and the
 run's meta data (versions, git commit, config hash, wall time). Writing a run folder is
-``domain.store.write_run_folder``.
+``infra.store.write_run_folder``.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ import pandas as pd
 
 from domain.config import Config, config_hash, resolve, validate
 from domain.params import flat_params, to_dict
-from domain.provenance import git_commit, model_code, versions
+from infra.provenance import git_commit, model_code, versions
 from domain.schema import (CANDIDATE_COLUMNS, CANDIDATE_DTYPES, CONFIG_PREFIX, EVENT_COLUMNS, MENTOR_HOURS_COLUMNS, MENTOR_SUBSIDISED_COLUMN,
                            TABLES, adviser_weeks_column, adviser_weeks_over_column, hours_column, unmet_column)
 from domain.states import State
-from domain.store import write_run_folder
+from infra.store import write_run_folder
 from domain.terms import ACTIVITIES, ROLES
 from sim.collector import fewer_collections
 from sim.kpis import compute_kpis
@@ -40,7 +40,7 @@ class RunResult:
     @property
     def runs(self) -> pd.DataFrame:
         """The runs table (one row), made from :attr:`run_row` at each call: change the row there.
-        A run's row is written without a frame (``domain.store.row_parquet_bytes``)."""
+        A run's row is written without a frame (``infra.store.row_parquet_bytes``)."""
         return pd.DataFrame([self.run_row])
 
     def tables(self) -> dict[str, pd.DataFrame]:

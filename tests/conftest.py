@@ -10,7 +10,7 @@ import pytest
 import scenarios.policies  # noqa: F401  (registers the policies and their settings)
 from domain.config import Config
 from domain.params import merge
-from domain.store import LOCK_FILE
+from infra.store import LOCK_FILE
 
 
 def small_config(**over) -> Config:

@@ -13,7 +13,7 @@ from analysis.collect import collect
 from analysis.summary import (SUMMARY_HEADING, group_column, settings_table, summary_table, terminal_summary,
                               with_settings, write_summary)
 from domain.schema import SUMMARY_KPIS, TABLES
-from domain.store import StoreError, write_run_folder
+from infra.store import StoreError, write_run_folder
 
 
 #: The fabricated runs table of test_charts.py, loaded by path (no package needed).
@@ -174,7 +174,7 @@ def test_write_summary_saves_the_numbers(tmp_path):
 def test_plain_tables_are_written_without_pandas_metadata_and_read_back_the_same():
     import io
 
-    from domain.store import parquet_bytes
+    from infra.store import parquet_bytes
 
     wide = pd.DataFrame({f"cfg.k{i}": [float(i)] for i in range(300)} | {"policy": ["hybrid"], "seed": [1],
                                                                           "ok": [True]})
@@ -191,7 +191,7 @@ def test_a_run_row_is_written_as_its_one_row_frame_would_be():
 
     import numpy as np
 
-    from domain.store import parquet_bytes, row_parquet_bytes
+    from infra.store import parquet_bytes, row_parquet_bytes
 
     row = {"run_id": "abc", "seed": 3, "n_candidates": np.int64(351), "share": 0.25, "missing": float("nan"),
            "mean": np.float64(1.5), "ok": True, "flag": np.bool_(False)}

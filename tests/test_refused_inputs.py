@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from cli_faults import INCLUSIM, SMALL, cli, injected, one_line_error, snapshot, sweep
-from domain.store import LOCK_FILE, complete_run_dirs, new_run_folder
+from infra.store import LOCK_FILE, complete_run_dirs, new_run_folder
 
 
 # --- 12. refused before anything runs, and never a traceback (issue 24) ------------------------------

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from cli_faults import INCLUSIM, SMALL, cli, injected, leftovers, one_line_error, read_tables, snapshot, sweep
-from domain.store import COMPLETE_MARKER, LOCK_FILE, complete_run_dirs, sweep_lock
+from infra.store import COMPLETE_MARKER, LOCK_FILE, complete_run_dirs, sweep_lock
 from inclusim.workers import is_running
 
 
@@ -28,10 +28,10 @@ def test_a_failed_run_fails_the_sweep_names_it_and_the_rerun_redoes_it(tmp_path)
     env = injected(tmp_path, """
         import sim.tables
         _run = sim.tables.run_model
-        def run_model(cfg):
+        def run_model(cfg, *args, **kwargs):
             if cfg.seed == 2:
                 raise RuntimeError("injected failure in the model")
-            return _run(cfg)
+            return _run(cfg, *args, **kwargs)
         sim.tables.run_model = run_model
     """)
     proc = sweep(tmp_path, "s", "policy=saksbehandler,hybrid", "seed=1,2", "report=false", env=env)
@@ -147,7 +147,7 @@ def test_a_damaged_run_is_named_by_collect_and_redone_by_the_sweep(sweep_copy, t
 def test_runs_made_by_other_model_code_are_redone_not_reported_as_new(sweep_copy, tmp_path):
     """A sweep folder keyed by configuration alone kept the runs of an earlier model: after a change of
     the model's code, `make run` skipped them as complete and reported the old numbers as new. A run
-    records the fingerprint of the code that made it (domain.provenance.model_code); collect refuses a
+    records the fingerprint of the code that made it (infra.provenance.model_code); collect refuses a
     run made by other code; the sweep redoes the ones it includes and leaves the others out."""
     reference = read_tables(sweep_copy)["runs"].set_index("run_id")
     policy_of = {d: json.loads((d / "meta.json").read_text())["config"]["policy"]["name"]

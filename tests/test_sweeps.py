@@ -14,7 +14,7 @@ import pytest
 from hydra import compose, initialize_config_dir
 
 from domain.schema import TABLES
-from domain.store import complete_run_dirs
+from infra.store import complete_run_dirs
 from inclusim.compose import CONF_DIR, register_configs, to_config
 from inclusim.sweep import count_jobs
 
@@ -153,7 +153,7 @@ def test_the_time_left_comes_from_the_pace_after_the_first_run_not_from_the_star
     import json
 
     import inclusim.sweep as sweep
-    from domain.store import COMPLETE_MARKER
+    from infra.store import COMPLETE_MARKER
 
     clock = [1000.0]
     monkeypatch.setattr(sweep.time, "time", lambda: clock[0])

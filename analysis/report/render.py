@@ -32,7 +32,7 @@ from analysis.workbook import workbook_bytes
 from domain.params import ConfigError
 from domain.schema import COUNT
 from domain.schema import CONFIG_PREFIX, kpi
-from domain.store import file_mode, folder_mode
+from infra.store import file_mode, folder_mode
 
 TEMPLATES = Environment(loader=PackageLoader("analysis", "templates"), autoescape=select_autoescape(["html"]),
                         trim_blocks=True, lstrip_blocks=True)

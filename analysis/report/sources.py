@@ -13,9 +13,9 @@ from analysis.charts.data import at_setting
 from analysis.formatting import natural_key
 from analysis.i18n import tr
 from analysis.labels import sort_rows
-from domain.provenance import git_commit, versions
+from infra.provenance import git_commit, versions
 from domain.schema import CONFIG_PREFIX
-from domain.store import complete_run_dirs, read_meta
+from infra.store import complete_run_dirs, read_meta
 
 
 def read_metas(sweep_dir: Path, run_ids) -> dict[str, dict]:

@@ -21,7 +21,7 @@ from analysis.stats import mean_ci
 from analysis.uncertainty import (NAV_COST, PEOPLE_IN_WORK, best_set, cost_sentence, ensemble_differences,
                                   ensemble_summary, how_sure)
 from analysis.workbook import workbook_bytes
-from domain.provenance import git_commit, model_code, versions
+from infra.provenance import git_commit, model_code, versions
 from domain.schema import CONFIG_PREFIX, COUNT, HOURS, NOK, RATIO, SHARE, WEEKS, kpi, positions_kpi
 from domain.terms import NEED_LEVELS, ROLES
 from inclusim.dashboard.runner import VARIANT, Outcome

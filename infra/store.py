@@ -30,7 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from domain.provenance import model_code
+from infra.provenance import model_code
 from domain.schema import TABLES
 
 COMPLETE_MARKER = "_COMPLETE"
@@ -183,7 +183,7 @@ OTHER_CODE = "made by other model code"
 
 def check_run(out_dir: Path, config_hash: str | None = None, code: str | None = None) -> str | None:
     """None when the run folder is complete and intact, else what is wrong with it (one line). With
-    ``code`` (``domain.provenance.model_code()``), a run made by other model code is not complete
+    ``code`` (``infra.provenance.model_code()``), a run made by other model code is not complete
     either (:data:`OTHER_CODE`): its numbers are not what this code computes."""
     out_dir = Path(out_dir)
     marker_path = out_dir / COMPLETE_MARKER

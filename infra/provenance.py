@@ -32,7 +32,7 @@ def git_commit() -> str:
 
 #: The floors whose source decides what a run computes (the app, the analysis and the report do
 #: not), and the packages whose versions can change a run's numbers.
-MODEL_FLOORS = ("domain", "agents", "sim", "scenarios")
+MODEL_FLOORS = ("domain", "infra", "agents", "sim", "scenarios")
 MODEL_PACKAGES = ("numpy", "numba", "mesa", "scipy", "pandas")
 
 
@@ -40,7 +40,7 @@ MODEL_PACKAGES = ("numpy", "numba", "mesa", "scipy", "pandas")
 def model_code() -> str:
     """A fingerprint (16 hex digits) of the code a run is made by: the source of the model's floors,
     file by file, and the versions of :data:`MODEL_PACKAGES`. A run folder records it, and a run made
-    by other code is not taken as done (``domain.store.check_run``): after a change of the model a
+    by other code is not taken as done (``infra.store.check_run``): after a change of the model a
     sweep redoes its runs instead of reporting old numbers as new. It changes with any edit of those
     files, also one that changes no number (a comment): then the runs are made again, as a build
     system would, rather than trusted."""
