@@ -10,11 +10,12 @@ STAMP  := $(VENV)/.installed-stamp
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml scripts/ensure-browser.sh
+$(STAMP): pyproject.toml scripts/ensure-browser.sh scripts/ensure-slurm.sh
 	@$(PYTHON) -c 'import sys; v=sys.version_info[:2]; sys.exit(0 if v==(3,12) else "inclusim needs Python 3.12 (found %d.%d); .python-version selects it through pyenv" % v)'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	bash scripts/ensure-browser.sh
+	bash scripts/ensure-slurm.sh
 	@touch $(STAMP)
 
 ## run: the main job, a policy comparison on the built-in default office (results in outputs/policy_compare)
