@@ -21,6 +21,25 @@ def small_config(**over) -> Config:
     return merge(cfg, over) if over else cfg
 
 
+@pytest.fixture(scope="module")
+def policy_modules_held():
+    """Held by a test file that puts a policy module into scenarios/policies (test_fifth_policy), and by one
+    whose runs import every policy module long after the command started (test_slurm: a SLURM job loads
+    the command's pickled Hydra state, which names each policy module that was there): the other test
+    process must not remove a module such a run will import. A file lock, so that the two test
+    processes of ``make test`` take turns."""
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    from filelock import FileLock
+
+    root = Path(__file__).resolve().parent.parent
+    name = hashlib.sha256(str(root).encode()).hexdigest()[:12]
+    with FileLock(Path(tempfile.gettempdir()) / f"inclusim-tests-policies-{name}.lock", timeout=600):
+        yield
+
+
 @pytest.fixture
 def small():
     return small_config

@@ -186,7 +186,8 @@ def test_a_storage_that_cannot_be_opened_is_one_line_naming_the_url(tmp_path):
     assert "--storage = 'foo://nowhere': cannot open it as an Optuna storage" in proc.stderr
 
 
-@pytest.mark.parametrize("workers", [pytest.param(1, marks=pytest.mark.slow), 2])     # one worker: make test-all
+@pytest.mark.slow     # 22-40 s each
+@pytest.mark.parametrize("workers", [1, 2])
 def test_ctrl_c_during_calibration_is_one_line_about_the_study(tmp_path, workers):
     """Ctrl+C (SIGINT to the command's process group) while trials run: status 130 and one line saying
     that the study keeps its trials; no traceback from the command, its worker processes or Optuna."""

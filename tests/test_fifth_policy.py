@@ -75,7 +75,7 @@ SMALL = ["horizon_weeks=52", "office.n_advisers=4", "office.caseload_ordinary=40
 
 
 @pytest.fixture
-def fifth_policy():
+def fifth_policy(policy_modules_held):
     module = ROOT / "scenarios" / "policies" / f"{NAME}.py"
     preset = ROOT / "conf" / "policy" / f"{NAME}.yaml"
     assert not module.exists() and not preset.exists()

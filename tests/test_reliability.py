@@ -85,6 +85,7 @@ def test_a_really_full_disk_fails_the_sweep_with_one_line(full_filesystem):
 
 # --- 2. writers that cannot collide -------------------------------------------------------------------
 
+@pytest.mark.slow     # 22 s
 def test_concurrent_collects_wait_for_each_other_and_write_whole_tables(sweep_copy):
     reference = read_tables(sweep_copy)
     for _ in range(3):

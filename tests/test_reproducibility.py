@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
+import pytest
 
 from conftest import small_config
 from domain.schema import TABLES
@@ -87,6 +88,7 @@ def test_hash_seeds_really_differ_between_the_processes():
     assert len(set(outputs)) == len(HASH_SEEDS), outputs
 
 
+@pytest.mark.slow     # 32 s; fixed-seed tables are also held by the golden hashes (test_same_results)
 def test_same_run_in_processes_with_different_hash_seeds_writes_byte_identical_tables(tmp_path):
     """Same config and seed, three separate ``inclusim`` processes with PYTHONHASHSEED 0, 1 and 12345:
     the four table files (runs, weekly, events, candidates .parquet) are byte for byte the same.

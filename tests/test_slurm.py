@@ -37,7 +37,7 @@ PROVENANCE = ["git_commit"]
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def cluster(tmp_path_factory, policy_modules_held):
     """A single-node SLURM cluster for this file's tests; stopped, with its jobs, at the end."""
     try:
         running = slurm_cluster.start(tmp_path_factory.mktemp("slurm"))

@@ -105,6 +105,7 @@ def test_the_regions_of_a_world_give_the_same_tables_in_one_process_or_in_severa
         pd.testing.assert_frame_equal(getattr(parallel, name), getattr(serial, name))
 
 
+@pytest.mark.slow     # 32 s; a world's tables are tested fast by the tests above
 def test_a_sweep_of_a_world_reports_its_offices(tmp_path):
     args = ["-m", "name=w", f"output_root={tmp_path}", "policy=saksbehandler,brobygger", "seed=1,2",
             "world.n_offices=3", "world.offices_per_region=2", "office.n_advisers=3", "office.caseload_ordinary=30",
