@@ -469,8 +469,10 @@ def from_dict(data: dict | None) -> Config:
 
 
 def resolve(cfg: Config) -> Config:
-    """``cfg`` with its policy settings in the settings class of the policy they name."""
-    return merge(cfg, {"policy": {"name": cfg.policy.name}})
+    """``cfg`` with its policy settings in the settings class of the policy they name, and the settings
+    of the policy's parts switched off (``policy.without``) applied."""
+    cfg = merge(cfg, {"policy": {"name": cfg.policy.name}})
+    return merge(cfg, cfg.policy.settings_without()) if cfg.policy.without else cfg
 
 
 def config_hash(cfg: Config) -> str:

@@ -14,10 +14,11 @@ with :func:`register_policy_config`; a config naming a policy takes that class.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from domain.params import ConfigError, param, refuse
+from domain.params import ConfigError, check_choices, param, refuse
 
 
 @dataclass
@@ -170,6 +171,25 @@ class OrdinaryModes:
     saksbehandler: FollowupModeConfig = field(default_factory=saksbehandler_mode)
 
 
+#: The parts of a policy that the staff checks know (``PolicyConfig.without``): the job-specialist team,
+#: and close follow-up by ordinary (hybrid) advisers.
+TEAM, CLOSE = "job_specialist_team", "close_followup"
+
+
+def practices_of(mode: FollowupModeConfig) -> dict:
+    """A way of working's practices as settings, its name left out: to give them to another way of working
+    (a policy's part switched off works with ordinary case work's practices)."""
+    return {k: v for k, v in dataclasses.asdict(mode).items() if k != "name"}
+
+
+def _nested_merge(base: dict, more: dict) -> dict:
+    """``base`` with ``more`` merged into it, dicts within dicts merged too."""
+    out = dict(base)
+    for key, value in more.items():
+        out[key] = _nested_merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
 def hybrid_advisers(office) -> int:
     """Ordinary advisers of an office who also follow users closely under a policy with close follow-up
     (the volunteers: ``office.hybrid_volunteer_share`` of ``office.n_advisers``, to the nearest whole number)."""
@@ -187,6 +207,13 @@ class PolicyConfig:
     p_placement_at_review: float = param(0.5, "prob.", "SEED-QUAL 001:834 ('vi bare plasserer dem ut'); ASSUMPTION", 0.0, 1.0,
                                          doc="Chance an activity review starts an ordinary (saksbehandler) placement attempt")
     modes: OrdinaryModes = field(default_factory=OrdinaryModes)
+    without: list[str] = param([], "parts", "run control (inclusim explain)", doc=(
+        "Parts of the policy switched off, each with the settings its module gives it (PARTS): e.g. "
+        "[job_specialist_team] gives the team's positions to the ordinary advisers; `inclusim explain` "
+        "switches every subset off to split a contrast into its parts"))
+    #: The policy's named parts (``without``) and, for each, the settings that switch it off (nested as a
+    #: config: office settings under "office", the policy's own under "policy").
+    PARTS: ClassVar[dict[str, dict]] = {}
     #: Whether the policy works through job specialists, so that an office without them cannot run it
     #: (it would be ordinary case work under the policy's name): checked by ``domain.config.validate``.
     needs_job_specialists: ClassVar[bool] = False
@@ -214,14 +241,24 @@ class PolicyConfig:
         allowed = ", ".join(sorted(_POLICY_CONFIGS)) or "(none registered: import scenarios.policies)"
         raise ConfigError(f"{prefix}name = {name!r}: allowed policies are {allowed}")
 
+    def settings_without(self) -> dict:
+        """The settings that switch off the parts in ``without`` (one nested dict, as a config)."""
+        check_choices("policy.without", self.without, tuple(self.PARTS))
+        merged: dict = {}
+        for part in self.without:
+            merged = _nested_merge(merged, self.PARTS[part])
+        return merged
+
     def check_staff(self, office) -> None:
-        """Refuse an office without the staff the policy works through (``office``: the office's settings)."""
-        if self.needs_job_specialists and office.n_job_specialists < 1:
+        """Refuse an office without the staff the policy works through (``office``: the office's settings),
+        unless the part that needs it is switched off (``without``)."""
+        check_choices("policy.without", self.without, tuple(self.PARTS))
+        if self.needs_job_specialists and office.n_job_specialists < 1 and TEAM not in self.without:
             refuse("office.n_job_specialists", office.n_job_specialists, self.NEEDS_JOB_SPECIALISTS, policy=self.name)
-        if self.needs_close_followup and hybrid_advisers(office) < 1:
+        if self.needs_close_followup and hybrid_advisers(office) < 1 and CLOSE not in self.without:
             refuse("office.hybrid_volunteer_share", office.hybrid_volunteer_share, self.NEEDS_HYBRID_ADVISERS,
                    policy=self.name, share=office.hybrid_volunteer_share, advisers=office.n_advisers)
-        if self.needs_close_followup and office.hybrid_slots < 1:
+        if self.needs_close_followup and office.hybrid_slots < 1 and CLOSE not in self.without:
             refuse("office.hybrid_slots", office.hybrid_slots, self.NEEDS_CLOSE_PLACES, policy=self.name)
 
     def check(self, prefix: str) -> None:

@@ -7,7 +7,7 @@
     inclusim -m +experiment=NAME           a ready sweep from conf/experiment/
     inclusim run [-m] [key=value ...]      the same, by the run command's name
     inclusim COMMAND [ARGS]...             collect, summary, progress, report, params, validate, mechanisms,
-                                           contrast, bench, calibrate, dashboard, staffing (inclusim.commands)
+                                           contrast, explain, bench, calibrate, dashboard, staffing (inclusim.commands)
 
 A first argument that is not a command's name starts the run command, so the forms without ``run``
 are the usual ones. User errors (unknown keys, wrong types, values out of range, missing folders,

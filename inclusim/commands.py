@@ -1,6 +1,6 @@
 """The sub-commands of ``inclusim`` (click commands): the ones that work on a sweep folder (collect,
 summary, progress, report) and the ones that write a page or start a service (params, validate,
-mechanisms, contrast, bench, calibrate, dashboard, staffing). ``inclusim.cli`` puts them in one group
+mechanisms, contrast, explain, bench, calibrate, dashboard, staffing). ``inclusim.cli`` puts them in one group
 beside the run command. Each imports what it needs when it runs, so that ``--help`` stays quick.
 """
 
@@ -230,6 +230,30 @@ def contrast(seeds: int, out: Path) -> None:
     contrast_main(seeds=seeds, out=out)
 
 
+@click.command(short_help="why a policy beats another, split into its parts")
+@click.argument("policy", metavar="POLICY")
+@click.argument("overrides", nargs=-1, metavar="[KEY=VALUE]...")
+@click.option("--against", default="saksbehandler", metavar="POLICY", help="the policy it is compared with")
+@_seeds(10)
+@_workers(0, "processes that run the simulations (0: every core)")
+@_out(None, "the folder of explain.csv, runs.csv and the waterfall charts "
+      "(default outputs/explain/POLICY_vs_AGAINST)", metavar="DIR")
+def explain(policy: str, overrides: tuple[str, ...], against: str, seeds: int, workers: int, out: Path | None) -> None:
+    """Why POLICY beats (or trails) another: the policy is run with every subset of its named parts
+    switched on (job-specialist team, close follow-up, their practices, referrals) on the same seeds
+    and office, and each outcome's contrast is split into a share per part (Shapley values), with
+    intervals over the seeds. KEY=VALUE settings change the office or the model for every run."""
+    from domain.params import ConfigError
+    from inclusim.explain import main as explain_main
+
+    if workers < 0:
+        fail(f"--workers = {workers}: must be 0 (every core) or more")
+    try:
+        explain_main(policy, against, seeds, out, list(overrides), workers or None)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
 @click.command(short_help="speed beside plain Mesa and numpy, and how it scales")
 @click.option("--repeats", type=int, default=5, metavar="N", help="timed repeats of each case")
 @click.option("--quick", is_flag=True, help="2 repeats, no national case")
@@ -319,5 +343,5 @@ def staffing(settings: tuple[str, ...]) -> None:
 
 
 #: The sub-commands, in the order ``inclusim --help`` lists them (after ``run``).
-COMMANDS = (collect, summary, progress, report, params, validate, mechanisms, contrast, bench, calibrate, dashboard,
-            staffing)
+COMMANDS = (collect, summary, progress, report, params, validate, mechanisms, contrast, explain, bench, calibrate,
+            dashboard, staffing)

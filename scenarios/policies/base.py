@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Protocol
 
-from domain.modes import PolicyConfig, register_policy_config
+from domain.modes import CLOSE, TEAM, PolicyConfig, register_policy_config
 from domain.params import ConfigError
 from domain.terms import ReviewAction, ScreenDecision
 
@@ -99,11 +99,15 @@ class Policy:
 
     @property
     def uses_job_specialists(self) -> bool:
-        return self.specialist_mode is not None
+        """Whether the office has a job-specialist team: the policy works through one, and it is not
+        switched off (``policy.without``; its positions then go to the ordinary advisers under
+        ``office.fte_neutral``)."""
+        return self.specialist_mode is not None and TEAM not in self.settings.without
 
     @property
     def uses_close_followup(self) -> bool:
-        return self.close_mode is not None
+        """Whether ordinary advisers follow users closely: the policy works so, and it is not switched off."""
+        return self.close_mode is not None and CLOSE not in self.settings.without
 
     def mode_channels(self) -> dict[str, bool]:
         """The ways of working this policy uses, each with whether it is close follow-up."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from domain.modes import PolicyConfig
+from domain.modes import CLOSE, TEAM, PolicyConfig, practices_of, saksbehandler_mode
 from domain.params import param
 from domain.terms import ReviewAction, ScreenDecision, Role
 from scenarios.policies.base import Policy, register
@@ -31,6 +31,14 @@ class BrobyggerConfig(PolicyConfig):
     modes: HybridModes = field(default_factory=HybridModes)
     needs_close_followup: ClassVar[bool] = True
     needs_job_specialists: ClassVar[bool] = True
+    #: Its parts (``policy.without``, ``inclusim explain``): the job-specialist team, close follow-up by
+    #: ordinary advisers, and the practices of each (ordinary case work's instead).
+    PARTS: ClassVar[dict[str, dict]] = {
+        TEAM: {},         # uses_job_specialists is then False (scenarios.policies.base)
+        CLOSE: {},        # uses_close_followup is then False
+        "close_followup_practices": {"policy": {"modes": {"hybrid": practices_of(saksbehandler_mode())}}},
+        "team_practices": {"policy": {"modes": {"jobbspesialist": practices_of(saksbehandler_mode())}}},
+    }
 
 
 @register

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from domain.modes import FollowupModeConfig, OrdinaryModes, PolicyConfig, hybrid_mode, jobbspesialist_mode
+from domain.modes import (CLOSE, TEAM, FollowupModeConfig, OrdinaryModes, PolicyConfig, hybrid_mode, jobbspesialist_mode,
+                          practices_of, saksbehandler_mode)
 from domain.params import check_choices, param
 from domain.states import State
 from domain.terms import NEED_LEVELS, ReviewAction, ScreenDecision
@@ -49,6 +50,16 @@ class HybridConfig(PolicyConfig):
                                     doc="A large-need user with at least this many barriers is too heavy for a hybrid adviser")
     modes: HybridModes = field(default_factory=HybridModes)
     needs_close_followup: ClassVar[bool] = True
+    #: Its parts (``policy.without``, ``inclusim explain``): the job-specialist team (its positions to the
+    #: ordinary advisers), close follow-up by ordinary advisers, the practices of that follow-up (ordinary
+    #: case work's instead), and the referral of users registered with large needs to the team (escalations
+    #: of cases that prove too heavy stay).
+    PARTS: ClassVar[dict[str, dict]] = {
+        TEAM: {},         # uses_job_specialists is then False (scenarios.policies.base)
+        CLOSE: {},        # uses_close_followup is then False
+        "close_followup_practices": {"policy": {"modes": {"hybrid": practices_of(saksbehandler_mode())}}},
+        "referrals_to_team": {"policy": {"escalation_reserve": 100}},
+    }
 
     def check(self, prefix: str) -> None:
         check_choices(f"{prefix}need_levels", self.need_levels, NEED_LEVELS)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from domain.modes import FollowupModeConfig, OrdinaryModes, PolicyConfig, jobbspesialist_mode
+from domain.modes import (TEAM, FollowupModeConfig, OrdinaryModes, PolicyConfig, jobbspesialist_mode, practices_of,
+                          saksbehandler_mode)
 from domain.params import check_choices, param
 from domain.terms import NEED_LEVELS, ReviewAction
 from scenarios.policies.base import Policy, register
@@ -32,6 +33,12 @@ class JobbspesialistConfig(PolicyConfig):
                            doc="Referrals stop while this many users wait for a job specialist")
     modes: SpecialistModes = field(default_factory=SpecialistModes)
     needs_job_specialists: ClassVar[bool] = True
+    #: Its parts (``policy.without``, ``inclusim explain``): the job-specialist team (its positions to the
+    #: ordinary advisers), and the team's practices (ordinary case work's instead, at the team's caseload).
+    PARTS: ClassVar[dict[str, dict]] = {
+        TEAM: {},         # uses_job_specialists is then False (scenarios.policies.base)
+        "team_practices": {"policy": {"modes": {"jobbspesialist": practices_of(saksbehandler_mode())}}},
+    }
 
     def check(self, prefix: str) -> None:
         check_choices(f"{prefix}need_levels", self.need_levels, NEED_LEVELS)

@@ -1,0 +1,82 @@
+"""A contrast between two ways of working split into the parts that make it (Shapley values).
+
+A policy is built from named parts that can be switched one at a time (``scenarios.policies``:
+``Policy.parts``). With every subset of its parts switched on, and the rest off, a run gives each
+outcome; the contrast against the baseline policy is then
+
+    contrast = residual + sum of the parts' shares,
+
+where the *residual* is the policy with every part off against the baseline (what the policy's other
+rules do; near zero when the parts cover the policy), and each part's share is its Shapley value:
+its gain when it is switched on, averaged over every order in which the parts could be switched on.
+Where parts act alone the share is that gain; where they interact (a referral rule needs a team to
+refer to) the interaction is shared between them, and the table also shows the part's gain alone
+(the others off) and last (the others on), whose difference is the interaction.
+
+Everything is computed seed by seed (the same seed gives the same users and firms under every
+subset: common random numbers), so the shares add up to the contrast in every seed, and each share
+has an interval over the seeds (``analysis.stats.mean_ci``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.stats import mean_ci
+
+#: The name of the share the parts do not explain.
+RESIDUAL = "rest of the policy"
+
+
+def subsets(parts: Sequence[str]) -> list[frozenset[str]]:
+    """Every subset of ``parts`` (the parts switched on), the empty one first and the full one last."""
+    return [frozenset(c) for size in range(len(parts) + 1) for c in itertools.combinations(parts, size)]
+
+
+def shapley_values(values: Mapping[frozenset[str], np.ndarray], parts: Sequence[str]) -> dict[str, np.ndarray]:
+    """Each part's Shapley value, per seed: ``values[S]`` holds an outcome per seed with the parts in S
+    on (every subset must be there). The values add up to ``values[all] - values[none]`` exactly."""
+    k = len(parts)
+    out = {}
+    for part in parts:
+        others = [p for p in parts if p != part]
+        total = np.zeros_like(np.asarray(values[frozenset()], dtype=float))
+        for size in range(k):
+            weight = math.factorial(size) * math.factorial(k - size - 1) / math.factorial(k)
+            for chosen in itertools.combinations(others, size):
+                s = frozenset(chosen)
+                total = total + weight * (np.asarray(values[s | {part}], dtype=float) - np.asarray(values[s], dtype=float))
+        out[part] = total
+    return out
+
+
+def split_contrast(values: Mapping[frozenset[str], np.ndarray], baseline: np.ndarray, parts: Sequence[str],
+                   level: float = 0.90) -> pd.DataFrame:
+    """The contrast (every part on, against ``baseline``, per seed) split into the residual and each
+    part's share, with intervals over the seeds: one row per share (residual first, then the parts as
+    given, then the total), with ``mean``, ``low``, ``high``, ``alone`` and ``last``."""
+    none, full = frozenset(), frozenset(parts)
+    shares = shapley_values(values, parts)
+    rows = []
+
+    def row(name, per_seed, alone=math.nan, last=math.nan):
+        est = mean_ci(per_seed, level)
+        rows.append({"share": name, "mean": est.mean, "low": est.low, "high": est.high, "n": est.n,
+                     "alone": alone, "last": last})
+
+    base = np.asarray(baseline, dtype=float)
+    row(RESIDUAL, np.asarray(values[none], dtype=float) - base)
+    for part in parts:
+        alone = float(np.mean(np.asarray(values[frozenset({part})], dtype=float) - np.asarray(values[none], dtype=float)))
+        last = float(np.mean(np.asarray(values[full], dtype=float) - np.asarray(values[full - {part}], dtype=float)))
+        row(part, shares[part], alone, last)
+    row("total", np.asarray(values[full], dtype=float) - base)
+    return pd.DataFrame(rows)
+
+
+__all__ = ["RESIDUAL", "shapley_values", "split_contrast", "subsets"]
