@@ -206,11 +206,12 @@ class PolicyConfig:
                                        doc="Weeks between activity reviews of a user in ordinary follow-up")
     p_placement_at_review: float = param(0.5, "prob.", "SEED-QUAL 001:834 ('vi bare plasserer dem ut'); ASSUMPTION", 0.0, 1.0,
                                          doc="Chance an activity review starts an ordinary (saksbehandler) placement attempt")
-    modes: OrdinaryModes = field(default_factory=OrdinaryModes)
+    # before ``modes``, which a policy's settings class declares again: the column stays in one place
     without: list[str] = param([], "parts", "run control (inclusim explain)", doc=(
         "Parts of the policy switched off, each with the settings its module gives it (PARTS): e.g. "
         "[job_specialist_team] gives the team's positions to the ordinary advisers; `inclusim explain` "
         "switches every subset off to split a contrast into its parts"))
+    modes: OrdinaryModes = field(default_factory=OrdinaryModes)
     #: The policy's named parts (``without``) and, for each, the settings that switch it off (nested as a
     #: config: office settings under "office", the policy's own under "policy").
     PARTS: ClassVar[dict[str, dict]] = {}

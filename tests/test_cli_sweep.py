@@ -221,8 +221,8 @@ def test_help_names_the_commands_and_every_configuration_group_without_starting_
     assert "_schema" not in proc.stdout and "inclusim --hydra-help" in proc.stdout
 
 
-COMMANDS = ("run", "collect", "summary", "progress", "report", "params", "validate", "mechanisms", "contrast", "bench",
-            "calibrate", "dashboard", "staffing")
+COMMANDS = ("run", "collect", "summary", "progress", "report", "params", "validate", "mechanisms", "contrast", "explain",
+            "bench", "calibrate", "dashboard", "staffing")
 
 
 def test_help_lists_every_command_with_a_line_and_every_command_has_help(capsys):
