@@ -55,11 +55,12 @@ def shapley_values(values: Mapping[frozenset[str], np.ndarray], parts: Sequence[
     return out
 
 
-def split_contrast(values: Mapping[frozenset[str], np.ndarray], baseline: np.ndarray, parts: Sequence[str],
+def split_contrast(values: Mapping[frozenset[str], np.ndarray], baseline: np.ndarray | None, parts: Sequence[str],
                    level: float = 0.90) -> pd.DataFrame:
-    """The contrast (every part on, against ``baseline``, per seed) split into the residual and each
-    part's share, with intervals over the seeds: one row per share (residual first, then the parts as
-    given, then the total), with ``mean``, ``low``, ``high``, ``alone`` and ``last``."""
+    """The contrast (every part on, against ``baseline``, per seed; against every part off when
+    ``baseline`` is None) split into the residual (only with a baseline) and each part's share, with
+    intervals over the seeds: one row per share (the residual, the parts as given, the total), with
+    ``mean``, ``low``, ``high``, ``alone`` and ``last``."""
     none, full = frozenset(), frozenset(parts)
     shares = shapley_values(values, parts)
     rows = []
@@ -69,8 +70,9 @@ def split_contrast(values: Mapping[frozenset[str], np.ndarray], baseline: np.nda
         rows.append({"share": name, "mean": est.mean, "low": est.low, "high": est.high, "n": est.n,
                      "alone": alone, "last": last})
 
-    base = np.asarray(baseline, dtype=float)
-    row(RESIDUAL, np.asarray(values[none], dtype=float) - base)
+    base = np.asarray(values[none] if baseline is None else baseline, dtype=float)
+    if baseline is not None:
+        row(RESIDUAL, np.asarray(values[none], dtype=float) - base)
     for part in parts:
         alone = float(np.mean(np.asarray(values[frozenset({part})], dtype=float) - np.asarray(values[none], dtype=float)))
         last = float(np.mean(np.asarray(values[full], dtype=float) - np.asarray(values[full - {part}], dtype=float)))

@@ -118,6 +118,8 @@ def _checked_folder(command: str, sweep_dir: Path) -> Path:
     run's folder (which holds the tables a collected sweep has); nothing is read or written in any other."""
     from infra.store import is_sweep_folder
 
+    from inclusim.launch import check_environment
+
     check_environment()
     if not sweep_dir.is_dir():
         fail(f"sweep folder {sweep_dir} does not exist")
@@ -126,16 +128,6 @@ def _checked_folder(command: str, sweep_dir: Path) -> Path:
         fail(f"{sweep_dir} is not a sweep folder (it has no runs/ folder): give a folder that 'inclusim -m ...' "
              "wrote" + (", or a single run's folder" if command in ("report", "summary") else ""))
     return sweep_dir
-
-
-def check_environment() -> None:
-    """The environment variables a command reads, checked before it starts (one line if one is bad)."""
-    from infra.store import lock_timeout
-
-    try:
-        lock_timeout()
-    except ValueError as exc:
-        fail(str(exc))
 
 
 def _single_report(run_dir: Path, lang: str = "en", pdf: bool = False) -> None:
@@ -230,26 +222,25 @@ def contrast(seeds: int, out: Path) -> None:
     contrast_main(seeds=seeds, out=out)
 
 
-@click.command(short_help="why a policy beats another, split into its parts")
+@click.command(short_help="why a policy beats ordinary case work, split into its parts",
+               context_settings={"ignore_unknown_options": True})
 @click.argument("policy", metavar="POLICY")
-@click.argument("overrides", nargs=-1, metavar="[KEY=VALUE]...")
-@click.option("--against", default="saksbehandler", metavar="POLICY", help="the policy it is compared with")
+@click.argument("overrides", nargs=-1, type=click.UNPROCESSED, metavar="[KEY=VALUE]...")
 @_seeds(10)
-@_workers(0, "processes that run the simulations (0: every core)")
-@_out(None, "the folder of explain.csv, runs.csv and the waterfall charts "
-      "(default outputs/explain/POLICY_vs_AGAINST)", metavar="DIR")
-def explain(policy: str, overrides: tuple[str, ...], against: str, seeds: int, workers: int, out: Path | None) -> None:
-    """Why POLICY beats (or trails) another: the policy is run with every subset of its named parts
-    switched on (job-specialist team, close follow-up, their practices, referrals) on the same seeds
-    and office, and each outcome's contrast is split into a share per part (Shapley values), with
-    intervals over the seeds. KEY=VALUE settings change the office or the model for every run."""
+@_out(None, "the folder of explain.csv and the waterfall charts (default: the sweep folder's explain/)",
+      metavar="DIR")
+def explain(policy: str, overrides: tuple[str, ...], seeds: int, out: Path | None) -> None:
+    """Why POLICY beats (or trails) ordinary case work: a sweep of the policy with every subset of its
+    named parts switched off (job-specialist team, close follow-up, their practices, referrals) on the
+    same seeds and office (with every part off it is the saksbehandler office), and each outcome's
+    contrast split into a share per part (Shapley values) with intervals over the seeds. KEY=VALUE
+    settings apply to every run (e.g. office=FILE, output_root=DIR, hydra/launcher=slurm); the sweep
+    is resumable like any other."""
     from domain.params import ConfigError
     from inclusim.explain import main as explain_main
 
-    if workers < 0:
-        fail(f"--workers = {workers}: must be 0 (every core) or more")
     try:
-        explain_main(policy, against, seeds, out, list(overrides), workers or None)
+        explain_main(policy, seeds, out, list(overrides))
     except ConfigError as exc:
         fail(str(exc))
 

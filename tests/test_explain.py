@@ -67,29 +67,32 @@ def test_an_unknown_part_is_one_line_naming_the_parts_there_are():
         validate(resolve(merge(small_config(), {"policy": {"name": "hybrid", "without": ["magic"]}})))
 
 
-def test_explain_writes_the_split_with_shares_that_add_up_to_the_contrast(tmp_path):
-    out = tmp_path / "explained"
-    proc = subprocess.run([sys.executable, "-m", "inclusim.cli", "explain", "jobbspesialist", "--seeds", "3",
-                           "--workers", "1", "--out", str(out), "horizon_weeks=40", "office.n_advisers=4",
-                           "office.caseload_ordinary=30", "office.n_job_specialists=2", "labour_market.n_firms=40"],
-                          capture_output=True, text=True, timeout=600)
+def test_explain_sweeps_the_parts_and_writes_shares_that_add_up_to_the_contrast(tmp_path):
+    args = [sys.executable, "-m", "inclusim.cli", "explain", "jobbspesialist", "--seeds", "3", f"output_root={tmp_path}",
+            "horizon_weeks=40", "office.n_advisers=4", "office.caseload_ordinary=30", "office.n_job_specialists=2",
+            "labour_market.n_firms=40"]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "jobbspesialist against saksbehandler" in proc.stdout and "job_specialist_team" in proc.stdout
-    split = pd.read_csv(out / "explain.csv")
-    runs = pd.read_csv(out / "runs.csv")
-    assert len(runs) == (4 + 1) * 3                    # 2 parts: 4 subsets, and the baseline, 3 seeds each
+    assert "jobbspesialist against its office with every part off" in proc.stdout and "team_practices" in proc.stdout
+    sweep = tmp_path / "explain_jobbspesialist"
+    assert len(pd.read_parquet(sweep / "runs.parquet")) == 4 * 3      # 2 parts: 4 subsets, 3 seeds each
+    split = pd.read_csv(sweep / "explain" / "explain.csv")
     for outcome, rows in split.groupby("outcome"):
         rows = rows.set_index("share")
-        assert rows.loc[RESIDUAL, "mean"] == pytest.approx(0.0, abs=1e-12), outcome
+        assert list(rows.index) == ["job_specialist_team", "team_practices", "total"], outcome
         assert rows.loc["total", "mean"] == pytest.approx(rows.drop(index="total")["mean"].sum(), abs=1e-9), outcome
-    assert (out / "waterfall_ever_employed_share.png").stat().st_size > 10_000
+    assert (sweep / "explain" / "waterfall_ever_employed_share.png").stat().st_size > 10_000
+    again = subprocess.run(args, capture_output=True, text=True, timeout=600)      # resumed: nothing to run
+    assert again.returncode == 0 and "12 already complete" in again.stdout
+    pd.testing.assert_frame_equal(pd.read_csv(sweep / "explain" / "explain.csv"), split)
 
 
 def test_explain_refuses_a_policy_without_parts_or_an_unknown_one_in_one_line(tmp_path):
-    for args, fragment in ((["saksbehandler", "--against", "hybrid"], "saksbehandler: the policy has no parts"),
+    for args, fragment in ((["saksbehandler"], "POLICY = 'saksbehandler': the policy has no parts"),
                            (["magic"], "POLICY = 'magic': allowed values are"),
                            (["hybrid", "--seeds", "1"], "--seeds = 1: at least 2")):
-        proc = subprocess.run([sys.executable, "-m", "inclusim.cli", "explain", *args, "--out", str(tmp_path)],
+        proc = subprocess.run([sys.executable, "-m", "inclusim.cli", "explain", *args, f"output_root={tmp_path}"],
                               capture_output=True, text=True, timeout=120)
         assert proc.returncode == 2 and fragment in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
+        assert not list(tmp_path.iterdir())

@@ -278,17 +278,17 @@ def test_lang_alone_runs_the_main_job_in_that_language(monkeypatch):
     shown does not turn the main job into a single run); any other key=value still means one run."""
     import sys
 
-    from inclusim import cli, preflight
+    from inclusim import cli, launch, preflight
 
     seen: list[list[str]] = []
     monkeypatch.setattr(preflight, "check", lambda argv: None)
-    monkeypatch.setattr(cli, "_hydra_main", lambda: seen.append(list(sys.argv[1:])))
+    monkeypatch.setattr(launch, "_hydra_main", lambda: seen.append(list(sys.argv[1:])))
     monkeypatch.setattr(sys, "argv", ["inclusim"])
     cli.main(["lang=nb"])
     cli.main(["lang=nb", "seed=3"])
     cli.main(["output_root=/tmp/elsewhere", "lang=nb"])
-    assert seen == [[*cli.MAIN_JOB, "lang=nb"], ["lang=nb", "seed=3"],
-                    [*cli.MAIN_JOB, "output_root=/tmp/elsewhere", "lang=nb"]]
+    assert seen == [[*launch.MAIN_JOB, "lang=nb"], ["lang=nb", "seed=3"],
+                    [*launch.MAIN_JOB, "output_root=/tmp/elsewhere", "lang=nb"]]
 
 
 def test_a_sweep_in_bokmal_says_its_progress_skips_and_results_in_bokmal(tmp_path):

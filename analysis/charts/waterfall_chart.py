@@ -64,6 +64,6 @@ def contrast_waterfall(split: pd.DataFrame, baseline_level: float, policy: str, 
     ax.set_title(tr("{policy} against {baseline}: {total} {unit}, split into its parts",
                     policy=policy, baseline=baseline, total=_signed(total["mean"] * scale), unit=tr(unit)))
     add_note(fig, tr("Each part's share is its Shapley value: its gain averaged over every order of switching the "
-                     "parts on, seed by seed; bars show 90 % intervals over the seeds. 'Rest of the policy': "
-                     "the policy with every part off against {baseline}.", baseline=baseline))
+                     "parts on, seed by seed; bars show 90 % intervals over the seeds. {baseline}: the policy with "
+                     "every part off, which is the {baseline} office on the same staff.", baseline=baseline))
     return fig
