@@ -104,8 +104,11 @@ def _number(value: float, scale: float) -> str:
 
 def table_text(split: pd.DataFrame, policy: str) -> str:
     """The split as a terminal table: per outcome, each share with its interval, alone and last."""
-    lines = [f"inclusim explain: {policy} against its office with every part off ({BASELINE}), each share with "
-             "its 90 % interval over the seeds [alone: the part with the others off; last: with the others on]"]
+    from analysis.i18n import tr
+
+    lines = ["inclusim explain: " + tr("{policy} against its office with every part off ({baseline}), each share with "
+                                       "its 90 % interval over the seeds [alone: the part with the others off; last: "
+                                       "with the others on]", policy=policy, baseline=BASELINE)]
     for name, scale, unit in shown(split):
         part = split[split["outcome"] == name]
         lines.append(f"\n{name} ({unit})")
@@ -139,8 +142,12 @@ def main(policy: str, seeds: int, out: Path | None, overrides: list[str]) -> Non
 
     if seeds < 2:
         raise ConfigError(f"--seeds = {seeds}: at least 2 (an interval needs two seeds)")
+    from analysis.i18n import language
+
     sweep_dir = run_or_sweep(sweep_arguments(policy, seeds, list(overrides)))[-1]
     split = split_runs(pd.read_parquet(sweep_dir / "runs.parquet"), policy)
-    print("\n" + table_text(split, policy))
-    for path in write(split, out or sweep_dir / "explain", policy):
-        print(f"wrote {path}")
+    lang = next((o.split("=", 1)[1] for o in overrides if o.split("=", 1)[0] == "lang"), "en")   # checked by the sweep
+    with language(lang):       # the table's heading and the charts in the language asked for (lang=nb)
+        print("\n" + table_text(split, policy))
+        for path in write(split, out or sweep_dir / "explain", policy):
+            print(f"wrote {path}")

@@ -96,3 +96,17 @@ def test_explain_refuses_a_policy_without_parts_or_an_unknown_one_in_one_line(tm
         assert proc.returncode == 2 and fragment in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
         assert not list(tmp_path.iterdir())
+
+
+def test_the_split_speaks_bokmal_with_lang_nb():
+    from analysis.charts.waterfall_chart import contrast_waterfall
+    from analysis.i18n import language
+    from inclusim.explain import table_text
+
+    split = split_contrast(_game(0.02, -0.01, 0.04), None, ["A", "B"])
+    split.insert(0, "outcome", "ever_employed_share")
+    with language("nb"):
+        assert "mot kontoret med alle deler slått av" in table_text(split, "hybrid")
+        fig = contrast_waterfall(split, 0.4, "hybrid", "saksbehandler", "ever_employed_share")
+        texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    assert any("delt på delene av modellen" in t for t in texts) and "+4,0" in texts

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.charts.style import add_note, new_figure, styled, thousands_axis, wrap
-from analysis.i18n import tr
+from analysis.i18n import localise_number, tr
 from analysis.labels import kpi_label
 
 GAIN, LOSS, LEVEL_COLOUR = "#3a7d44", "#b5453a", "#5b6f8a"
@@ -21,8 +21,8 @@ def part_label(name: str) -> str:
 
 
 def _signed(value: float) -> str:
-    """'+2.6', or '+4 626 373' from a thousand on."""
-    return f"{value:+,.0f}".replace(",", " ") if abs(value) >= 1000 else f"{value:+.1f}"
+    """'+2.6' ('+2,6' in bokmål), or '+4 626 373' from a thousand on."""
+    return f"{value:+,.0f}".replace(",", " ") if abs(value) >= 1000 else localise_number(f"{value:+.1f}")
 
 
 @styled
