@@ -31,8 +31,10 @@ from domain.params import ConfigError
 
 #: What the split is shown for: (KPI, scale to the unit shown, unit).
 OUTCOMES = (("ever_employed_share", 100.0, "points"), ("employed_share_w156", 100.0, "points"),
-            ("people_in_work_end", 1.0, "people"), ("dropout_share", 100.0, "points"),
-            ("adviser_weeks_over_budget_share", 100.0, "points"), ("nav_cost_nok", 1.0, "NOK"))
+            ("ever_employed_share_small", 100.0, "points"), ("ever_employed_share_large", 100.0, "points"),
+            ("ordinary_job_by_end_share", 100.0, "points"), ("people_in_work_end", 1.0, "people"),
+            ("dropout_share", 100.0, "points"), ("adviser_weeks_over_budget_share", 100.0, "points"),
+            ("nav_cost_nok", 1.0, "NOK"))
 #: Most parts a split runs (2^k settings each).
 MAX_PARTS = 6
 #: What the policy with every part off is: the office of ordinary case work, on the same staff.
