@@ -81,4 +81,55 @@ def split_contrast(values: Mapping[frozenset[str], np.ndarray], baseline: np.nda
     return pd.DataFrame(rows)
 
 
-__all__ = ["RESIDUAL", "shapley_values", "split_contrast", "subsets"]
+
+
+
+#: The runs table's column of the parts a run's policy had switched off (``policy.without``).
+WITHOUT = "cfg.policy.without"
+
+
+def _parts_off(value) -> tuple[str, ...]:
+    """A ``policy.without`` cell (JSON text in the tables, or a list) as a tuple of part names."""
+    import json
+
+    if isinstance(value, str):
+        value = json.loads(value) if value.strip() else []
+    return tuple(value if value is not None else ())
+
+
+def parts_sweep(runs: pd.DataFrame) -> tuple[str, list[str]] | None:
+    """(the policy, its parts in their order) when ``runs`` are a sweep of one policy over every subset
+    of its parts switched off (``inclusim explain``), else None."""
+    if WITHOUT not in runs or runs["policy"].astype(str).nunique() != 1:
+        return None
+    offs = runs[WITHOUT].map(_parts_off)
+    parts = list(max(offs, key=len))
+    if len(parts) < 1 or {frozenset(o) for o in offs} != {frozenset(parts) - s for s in subsets(parts)}:
+        return None
+    return str(runs["policy"].iloc[0]), parts
+
+
+def split_parts_sweep(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
+    """Each outcome of a parts sweep (:func:`parts_sweep`) split into a share per part, against the
+    policy with every part off, over the seeds every subset has: one row per outcome and share, with
+    the level every part off gives (``baseline_level``). Outcomes with no values are left out."""
+    found = parts_sweep(runs)
+    if found is None:
+        raise ValueError("not a sweep of every subset of a policy's parts")
+    _policy, parts = found
+    on = runs[WITHOUT].map(lambda v: frozenset(p for p in parts if p not in _parts_off(v)))
+    seeds = sorted(set.intersection(*(set(runs.loc[on == s, "seed"]) for s in subsets(parts))))
+    if len(seeds) < 2:
+        raise ValueError(f"the sweep holds {len(seeds)} seed(s) with every subset of the parts: at least 2")
+    rows = []
+    for name in outcomes:
+        if name not in runs or runs[name].isna().all():
+            continue
+        by_seed = runs.assign(_on=on).groupby(["_on", "seed"])[name].mean()
+        values = {s: np.array([by_seed.loc[(s, seed)] for seed in seeds], dtype=float) for s in subsets(parts)}
+        split = split_contrast(values, None, parts)
+        split.insert(0, "outcome", name)
+        split["baseline_level"] = float(np.mean(values[frozenset()]))
+        rows.append(split)
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+__all__ = ["RESIDUAL", "WITHOUT", "parts_sweep", "shapley_values", "split_contrast", "split_parts_sweep", "subsets"]

@@ -295,13 +295,17 @@ def _one_value(column: pd.Series) -> bool:
 def reference_setting(runs: pd.DataFrame, levers: list[str]) -> dict:
     """One value per lever to hold it at while looking at something else: the middle of its values.
 
-    With an even number of values the lower of the two middle ones is taken.
+    With an even number of values the lower of the two middle ones is taken. Each lever's middle is
+    taken among the runs at the levers before it, so the setting is one the sweep ran also when its
+    levers are not crossed (a part of a policy switched off changes that way of working's settings).
     """
     ref = {}
+    rows = runs
     for lever in levers:
-        values = sorted(runs[lever].dropna().unique().tolist())
+        values = sorted(rows[lever].dropna().unique().tolist())
         if values:
             ref[lever] = values[(len(values) - 1) // 2]
+            rows = rows[rows[lever] == ref[lever]]
     return ref
 
 

@@ -18,15 +18,13 @@ part alone and last), and a waterfall chart per outcome. The table is printed to
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from analysis.derived_kpis import with_derived_kpis
-from analysis.shapley import split_contrast, subsets
+from analysis.shapley import parts_sweep, split_parts_sweep, subsets
 from domain.params import ConfigError
 
 #: What the split is shown for: (KPI, scale to the unit shown, unit).
@@ -39,7 +37,6 @@ OUTCOMES = (("ever_employed_share", 100.0, "points"), ("employed_share_w156", 10
 MAX_PARTS = 6
 #: What the policy with every part off is: the office of ordinary case work, on the same staff.
 BASELINE = "saksbehandler"
-WITHOUT_COLUMN = "cfg.policy.without"
 
 
 def parts_of(policy: str) -> list[str]:
@@ -65,8 +62,7 @@ def sweep_arguments(policy: str, seeds: int, overrides: list[str]) -> list[str]:
     parts = parts_of(policy)
     offs = ",".join("[" + ",".join(p for p in parts if p not in on) + "]" for on in subsets(parts))
     name = [] if any(o.split("=", 1)[0] == "name" for o in overrides) else [f"name=explain_{policy}"]
-    return ["-m", f"policy={policy}", f"policy.without={offs}", f"seed=range(1,{seeds + 1})", "report=false",
-            *name, *overrides]
+    return ["-m", f"policy={policy}", f"policy.without={offs}", f"seed=range(1,{seeds + 1})", *name, *overrides]
 
 
 def split_runs(runs: pd.DataFrame, policy: str) -> pd.DataFrame:
@@ -74,22 +70,13 @@ def split_runs(runs: pd.DataFrame, policy: str) -> pd.DataFrame:
     share, the policy with every part off (saksbehandler's office) as the level it starts from."""
     parts = parts_of(policy)
     runs = with_derived_kpis(runs[runs["policy"].astype(str) == policy])
-    off = runs[WITHOUT_COLUMN].map(lambda text: frozenset(json.loads(text)))
-    on = off.map(lambda parts_off: frozenset(p for p in parts if p not in parts_off))
-    seeds = sorted(set.intersection(*(set(runs.loc[on == s, "seed"]) for s in subsets(parts))))
-    if len(seeds) < 2:
-        raise ConfigError(f"the sweep holds {len(seeds)} seed(s) with every subset of {policy}'s parts: at least 2")
-    rows = []
-    for name, _scale, _unit in OUTCOMES:
-        if name not in runs or runs[name].isna().all():
-            continue        # e.g. a run shorter than 156 weeks has no week-156 figure
-        by_seed = runs.assign(on=on).set_index(["on", "seed"])[name]
-        values = {s: np.array([by_seed.loc[(s, seed)] for seed in seeds], dtype=float) for s in subsets(parts)}
-        split = split_contrast(values, None, parts)
-        split.insert(0, "outcome", name)
-        split["baseline_level"] = float(np.mean(values[frozenset()]))
-        rows.append(split)
-    return pd.concat(rows, ignore_index=True)
+    found = parts_sweep(runs)
+    if found is None or found[1] != parts:
+        raise ConfigError(f"the sweep does not hold every subset of {policy}'s parts ({', '.join(parts)})")
+    try:
+        return split_parts_sweep(runs, [name for name, _scale, _unit in OUTCOMES])
+    except ValueError as exc:
+        raise ConfigError(f"{policy}: {exc}") from None
 
 
 def shown(split: pd.DataFrame) -> list[tuple[str, float, str]]:

@@ -3,6 +3,7 @@ and the parts themselves (``policy.without``)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -82,6 +83,8 @@ def test_explain_sweeps_the_parts_and_writes_shares_that_add_up_to_the_contrast(
         assert list(rows.index) == ["job_specialist_team", "team_practices", "total"], outcome
         assert rows.loc["total", "mean"] == pytest.approx(rows.drop(index="total")["mean"].sum(), abs=1e-9), outcome
     assert (sweep / "explain" / "waterfall_ever_employed_share.png").stat().st_size > 10_000
+    page = (sweep / "report" / "report.html").read_text(encoding="utf-8")      # the sweep's report shows the split
+    assert "12. Why jobbspesialist differs from ordinary case work" in page and "team practices" in page
     again = subprocess.run(args, capture_output=True, text=True, timeout=600)      # resumed: nothing to run
     assert again.returncode == 0 and "12 already complete" in again.stdout
     pd.testing.assert_frame_equal(pd.read_csv(sweep / "explain" / "explain.csv"), split)
@@ -96,6 +99,25 @@ def test_explain_refuses_a_policy_without_parts_or_an_unknown_one_in_one_line(tm
         assert proc.returncode == 2 and fragment in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
         assert not list(tmp_path.iterdir())
+
+
+def test_a_parts_sweep_is_found_in_a_runs_table_and_split():
+    """The report finds a sweep over every subset of a policy's parts by its ``policy.without`` column."""
+    from analysis.shapley import WITHOUT
+
+    rows = []
+    for on in subsets(["job_specialist_team", "team_practices"]):
+        for seed in (1, 2, 3):
+            off = [p for p in ("job_specialist_team", "team_practices") if p not in on]
+            rows.append({"run_id": f"r{len(rows)}", "policy": "jobbspesialist", "seed": seed, WITHOUT: json.dumps(off),
+                         "ever_employed_share": 0.4 + 0.05 * len(on) + 0.01 * seed})
+    runs = pd.DataFrame(rows)
+    from analysis.shapley import parts_sweep, split_parts_sweep
+
+    assert parts_sweep(runs) == ("jobbspesialist", ["job_specialist_team", "team_practices"])
+    split = split_parts_sweep(runs, ["ever_employed_share"]).set_index("share")
+    assert split.loc["job_specialist_team", "mean"] == pytest.approx(0.05)
+    assert parts_sweep(runs[runs[WITHOUT] != "[]"]) is None          # a subset missing: not a parts sweep
 
 
 def test_the_split_speaks_bokmal_with_lang_nb():

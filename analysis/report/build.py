@@ -22,7 +22,8 @@ from analysis.by_office import has_offices, office_results, office_spread
 from analysis.report import readings
 from analysis.report.sources import config_of, provenance_of, read_metas
 from analysis.stats import LEVEL, PARAMETER_SET, interval_method, reference_setting, swept_levers
-from analysis.charts import sensitivity_charts
+from analysis.charts import sensitivity_charts, waterfall_chart
+from analysis.shapley import parts_sweep, split_parts_sweep
 from analysis.sensitivity_indices import contrast_texts, is_sensitivity, point_values
 from analysis.sensitivity_indices import indices as sensitivity_indices
 from analysis.uncertainty import best_set, cost_sentence, ensemble_differences, ensemble_summary, has_ensemble, how_sure
@@ -159,6 +160,9 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
                         "conf/sensitivity.yaml under each policy. Tables and charts 1-9 pool the points (a global "
                         "average over the uncertain assumptions); charts 10 and 11 give the indices."))
         entries += _sensitivity(all_runs, baseline, tables, notes)
+    found = parts_sweep(runs)
+    if found is not None:
+        entries += _parts(runs, found, tables, notes)
     for entry in entries:
         if entry.figure is not None:
             for name, frame in getattr(entry.figure, "inclusim_data", {}).items():
@@ -295,6 +299,39 @@ def _differences_text(diffs: pd.DataFrame, levers: list[str]) -> pd.DataFrame:
 
 
 # --- charts --------------------------------------------------------------------------------------
+
+def _parts(runs: pd.DataFrame, found: tuple[str, list[str]], tables: dict, notes: list[str]) -> list[ChartEntry]:
+    """Chart 12 of a sweep over every subset of a policy's parts (``inclusim explain``): the contrast
+    against every part off (the saksbehandler office on the same staff) split into a share per part."""
+    policy, parts = found
+    outcomes = [k for k in (last_checkpoint_kpi(runs), "people_in_work_end", "ever_employed_share_small") if k]
+    try:
+        split = split_parts_sweep(runs, outcomes)
+    except ValueError as exc:
+        notes.append(tr("The sweep's parts cannot be split: {problem}", problem=str(exc)))
+        return []
+    tables["parts_split"] = split
+    notes.append(tr("This sweep runs {policy} with every subset of its parts switched off ({parts}); with every "
+                    "part off it is the {baseline} office on the same staff. Chart 12 splits the contrast into a "
+                    "share per part.", policy=policy, parts=", ".join(waterfall_chart.part_label(p) for p in parts),
+                    baseline=DEFAULT_BASELINE))
+    entries = []
+    for name in dict.fromkeys(split["outcome"]):
+        part = split[split["outcome"] == name]
+        scale, unit = (1.0, "people") if name == "people_in_work_end" else (100.0, "points")
+        shares = "; ".join(f"{waterfall_chart.part_label(r.share)} {format_kpi_difference(name, r.mean, r.low, r.high)}"
+                           for r in part.itertuples() if r.share != "total")
+        total = part[part["share"] == "total"].iloc[0]
+        reading = [tr("{policy} against every part off: {total}. Each part's share, with its 90 % interval over the "
+                      "seeds: {shares}.", policy=policy, shares=shares,
+                      total=format_kpi_difference(name, total["mean"], total["low"], total["high"]))]
+        figure = waterfall_chart.contrast_waterfall(part, float(part["baseline_level"].iloc[0]), policy,
+                                                    DEFAULT_BASELINE, name, scale, unit)
+        entries.append(ChartEntry(f"parts_{name}", tr("12. Why {policy} differs from ordinary case work: {outcome}, "
+                                                      "split into its parts", policy=policy, outcome=kpi_label(name)),
+                                  figure, reading))
+    return entries
+
 
 def _sensitivity(runs: pd.DataFrame, baseline: str, tables: dict, notes: list[str]) -> list[ChartEntry]:
     """Charts 10 and 11 of a sensitivity sweep, with the words per policy contrast as their reading."""
