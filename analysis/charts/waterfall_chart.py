@@ -59,8 +59,10 @@ def contrast_waterfall(split: pd.DataFrame, baseline_level: float, policy: str, 
     ax.set_ylabel(wrap(f"{kpi_label(outcome)} ({tr(unit)})", 36))
     if abs(level) >= 1000:
         thousands_axis(ax)
-    if min(level, end, *(level + np.cumsum(shares["mean"].to_numpy() * scale))) >= 0:
-        ax.set_ylim(bottom=0)      # levels from zero: a step is seen at its true size
+    path = [level, end, *(level + np.cumsum(shares["mean"].to_numpy() * scale)),
+            (total["high"] - total["mean"]) * scale + end]
+    low, high = (0.0 if min(path) >= 0 else min(path)), max(path)     # levels from zero: steps at their true size
+    ax.set_ylim(low, high + 0.08 * max(high - low, 1e-9))
     ax.set_title(tr("{policy} against {baseline}: {total} {unit}, split into its parts",
                     policy=policy, baseline=baseline, total=_signed(total["mean"] * scale), unit=tr(unit)))
     add_note(fig, tr("Each part's share is its Shapley value: its gain averaged over every order of switching the "
