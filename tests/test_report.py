@@ -491,3 +491,18 @@ def test_the_report_has_a_workbook_with_numbers_and_the_settings(built):
     assert differences.max_row == len(report.tables["differences"]) + 1
     names = [row[0].value for row in settings.iter_rows(min_row=2)]
     assert "policy.name" in names and "report_commit" in names
+
+
+def test_a_comparison_at_unequal_staff_is_said_to_be_not_like_for_like():
+    """Issue 26: policies compared with different positions in all get a warning that names them."""
+    import pandas as pd
+
+    from analysis.report.readings import unequal_staff
+
+    runs = pd.DataFrame({"policy": ["saksbehandler", "hybrid"] * 2, "seed": [1, 1, 2, 2], "lever": [1, 1, 2, 2],
+                         "positions_saksbehandler": [15.0, 10.0, 15.0, 9.0], "positions_hybrid": [0.0, 5.0, 0.0, 3.0],
+                         "positions_jobbspesialist": [0.0, 0.0, 0.0, 3.0]})
+    assert unequal_staff(runs, ["lever"]) == [] == unequal_staff(runs.iloc[:2], [])     # 15 positions each time
+    runs.loc[3, "positions_jobbspesialist"] = 5.0
+    (warning,) = unequal_staff(runs, ["lever"])
+    assert "not like for like" in warning and "hybrid 16.0" in warning and "saksbehandler 15.0" in warning

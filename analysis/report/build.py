@@ -152,7 +152,8 @@ def make_report(sweep_dir: Path, baseline: str = DEFAULT_BASELINE) -> Report:
     if has_offices(candidates):
         tables["by_office"] = office_results(candidates, runs)
         rendered["by_office"] = office_spread(tables["by_office"])
-    warnings = _few_replications(runs, levers) + _nothing_to_show(runs, tables["summary"])
+    warnings = (_few_replications(runs, levers) + _nothing_to_show(runs, tables["summary"])
+                + readings.unequal_staff(runs, levers))
     verdicts = _verdicts(all_runs, tables["differences"], levers, ref, baseline, policies)
     entries = _charts(runs, weekly, candidates, levers, ref, baseline)
     if is_sensitivity(all_runs):

@@ -18,7 +18,7 @@ from analysis.i18n import tr
 from analysis.derived_kpis import ORDINARY_MAIN
 from analysis.labels import activity_name, kpi_label, lever_label, order_policies, role_name, sort_rows, state_group_name
 from analysis.stats import summarise
-from domain.schema import CHECKPOINT_WEEKS, HOURS, NOK, SHARE, employed_share_kpi, hours_per_candidate_kpi, kpi
+from domain.schema import CHECKPOINT_WEEKS, COUNT, HOURS, NOK, SHARE, employed_share_kpi, hours_per_candidate_kpi, kpi
 from domain.states import STATE_GROUPS
 from domain.survival import first_time_at_or_below
 from domain.terms import ACTIVITIES
@@ -355,3 +355,22 @@ def mentors(fig) -> list[str]:
             parts = [f"{r['policy']} {_hours(r, 0)}" for _, r in _by_policy(t).iterrows()]
         out.append(tr(what, parts="; ".join(parts)))
     return out
+
+
+def unequal_staff(runs: pd.DataFrame, by: list[str] | None = None) -> list[str]:
+    """A warning when the policies (at one setting of ``by``) do not have the same positions in all: a
+    difference between them is then not like for like (it changes the staff, not only the way of working)."""
+    columns = [c for c in runs.columns if c.startswith("positions_")]
+    if not columns or runs["policy"].nunique() < 2:
+        return []
+    total = runs[columns].sum(axis=1).rename("positions")
+    keys = [k for k in (by or []) if k in runs]
+    per = pd.concat([runs[["policy", *keys]], total], axis=1).groupby(["policy", *keys], sort=False)["positions"].mean()
+    spread = per.groupby(level=list(range(1, per.index.nlevels))).agg(["min", "max"]) if keys else \
+        pd.DataFrame({"min": [per.min()], "max": [per.max()]})
+    if (spread["max"] - spread["min"]).max() < 0.5:
+        return []
+    staff = "; ".join(f"{policy} {format_value(value, COUNT, 1)}" for policy, value in
+                      per.groupby(level=0, sort=False).mean().items())
+    return [tr("The policies do not have the same staff (positions in all: {staff}): a difference between them "
+               "changes the staff as well as the way of working, so it is not like for like.", staff=staff)]
